@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/ncsszi/okit/intake"
+)
+
+// caseOut is a case as `okit cases list` prints it.
+type caseOut struct {
+	Ref           string       `json:"ref"`
+	Status        string       `json:"status"`
+	Messages      int          `json:"message_count"`
+	FirstReceived time.Time    `json:"first_received"`
+	LastReceived  time.Time    `json:"last_received"`
+	Received      []messageOut `json:"messages"`
+}
+
+type messageOut struct {
+	Received    time.Time `json:"received"`
+	Size        int64     `json:"size"`
+	ParseStatus string    `json:"parse_status"`
+	// Filled only with --decrypt.
+	SenderName string `json:"sender_name,omitempty"`
+	Sender     string `json:"sender,omitempty"`
+	Subject    string `json:"subject,omitempty"`
+	MessageID  string `json:"message_id,omitempty"`
+	Note       string `json:"note,omitempty"`
+}
+
+func runCasesList(ctx context.Context, a *app, args []string) error {
+	fs := a.flags("cases list", "[--json] [--decrypt] [--limit N]")
+	asJSON := fs.Bool("json", false, "print JSON")
+	decrypt := fs.Bool("decrypt", false, "decrypt sender, subject and Message-IDs (needs the private key; recorded in each case's history)")
+	limit := fs.Int("limit", 100, "most recent cases to list")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	e := &env{get: a.getenv}
+	var opener interface{ Open([]byte) ([]byte, error) }
+	if *decrypt {
+		if o := e.opener(); o != nil {
+			opener = o
+		}
+	}
+	if err := e.err(); err != nil {
+		return err
+	}
+	st, err := a.openStore(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	cases, err := st.ListCases(ctx, *limit)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, len(cases))
+	for i, c := range cases {
+		ids[i] = c.ID
+	}
+	msgs, err := st.CaseMessages(ctx, ids)
+	if err != nil {
+		return err
+	}
+	if opener != nil && len(ids) > 0 {
+		// The record comes first: a decryption that is not recorded does not happen.
+		if err := st.RecordDecryption(ctx, ids, actor(), "cases list --decrypt"); err != nil {
+			return err
+		}
+	}
+	byCase := map[int64][]messageOut{}
+	for _, m := range msgs {
+		out := messageOut{Received: m.InternalDate, Size: m.Size, ParseStatus: m.ParseStatus}
+		if opener != nil {
+			plain, err := opener.Open(m.SummarySealed)
+			if err != nil {
+				return fmt.Errorf("open summary of message %d: %w", m.ID, err)
+			}
+			s, err := intake.UnmarshalSummary(plain)
+			if err != nil {
+				return fmt.Errorf("read summary of message %d: %w", m.ID, err)
+			}
+			out.SenderName, out.Sender, out.Subject, out.MessageID, out.Note = s.FromName, s.FromAddr, s.Subject, s.MessageID, s.Note
+		}
+		byCase[m.CaseID] = append(byCase[m.CaseID], out)
+	}
+	outs := make([]caseOut, len(cases))
+	for i, c := range cases {
+		outs[i] = caseOut{c.Ref, c.Status, c.Messages, c.FirstReceived, c.LastReceived, byCase[c.ID]}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(outs)
+	}
+	tw := tabwriter.NewWriter(a.stdout, 2, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "CASE\tSTATUS\tMESSAGES\tFIRST RECEIVED\tLAST RECEIVED\tSUBJECT")
+	for _, c := range outs {
+		subject := ""
+		if len(c.Received) > 0 {
+			subject = c.Received[len(c.Received)-1].Subject
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", c.Ref, c.Status, c.Messages,
+			c.FirstReceived.Local().Format(time.DateTime), c.LastReceived.Local().Format(time.DateTime), subject)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestIMAPConfigMistakesAreOneLineEachNamingTheVariable(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	notPEM := filepath.Join(dir, "ca.pem")
+	os.WriteFile(notPEM, []byte("not a certificate"), 0o600)
+	good := map[string]string{
+		"OKIT_IMAP_ADDR": "imap.example.hu:993", "OKIT_IMAP_USERNAME": "okit@ncsszi.hu", "OKIT_IMAP_PASSWORD": "pw",
+	}
+	tests := []struct {
+		name string
+		set  map[string]string
+		want []string // one line per mistake, each naming its variable
+	}{
+		{"good", nil, nil},
+		{"nothing set", map[string]string{"OKIT_IMAP_ADDR": "", "OKIT_IMAP_USERNAME": "", "OKIT_IMAP_PASSWORD": ""},
+			[]string{"OKIT_IMAP_ADDR is not set", "OKIT_IMAP_USERNAME is not set", "OKIT_IMAP_PASSWORD (or OKIT_IMAP_PASSWORD_FILE) is not set"}},
+		{"plain text to a remote server", map[string]string{"OKIT_IMAP_TLS": "none"},
+			[]string{"OKIT_IMAP_TLS=none would send the password and every message in clear to imap.example.hu"}},
+		{"plain text to loopback is fine", map[string]string{"OKIT_IMAP_TLS": "none", "OKIT_IMAP_ADDR": "127.0.0.1:1143"}, nil},
+		{"unknown TLS mode", map[string]string{"OKIT_IMAP_TLS": "ssl"}, []string{`OKIT_IMAP_TLS="ssl"`}},
+		{"no port", map[string]string{"OKIT_IMAP_ADDR": "imap.example.hu"}, []string{`OKIT_IMAP_ADDR="imap.example.hu" is not host:port`}},
+		{"missing password file", map[string]string{"OKIT_IMAP_PASSWORD": "", "OKIT_IMAP_PASSWORD_FILE": filepath.Join(dir, "nope")},
+			[]string{"OKIT_IMAP_PASSWORD_FILE: open"}},
+		{"both password forms", map[string]string{"OKIT_IMAP_PASSWORD_FILE": notPEM},
+			[]string{"OKIT_IMAP_PASSWORD and OKIT_IMAP_PASSWORD_FILE are both set"}},
+		{"CA file without a certificate", map[string]string{"OKIT_IMAP_CA_FILE": notPEM}, []string{"OKIT_IMAP_CA_FILE: " + notPEM + " holds no PEM certificate"}},
+		{"bad numbers", map[string]string{"OKIT_IMAP_POLL_INTERVAL": "often", "OKIT_IMAP_BATCH": "-1", "OKIT_MAX_MESSAGE_SIZE": "big", "OKIT_IMAP_AFTER": "keep"},
+			[]string{`OKIT_IMAP_POLL_INTERVAL="often"`, `OKIT_IMAP_BATCH="-1"`, `OKIT_MAX_MESSAGE_SIZE="big"`, `OKIT_IMAP_AFTER="keep"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			vars := map[string]string{}
+			for k, v := range good {
+				vars[k] = v
+			}
+			for k, v := range tt.set {
+				vars[k] = v
+			}
+			e := &env{get: func(k string) string { return vars[k] }}
+			e.imapConfig()
+			var lines []string
+			if err := e.err(); err != nil {
+				lines = strings.Split(err.Error(), "\n")
+			}
+			if len(lines) != len(tt.want) {
+				t.Fatalf("got %d lines, want %d:\n%s", len(lines), len(tt.want), strings.Join(lines, "\n"))
+			}
+			for i, w := range tt.want {
+				if !strings.Contains(lines[i], w) {
+					t.Errorf("line %d = %q, want it to say %q", i, lines[i], w)
+				}
+			}
+		})
+	}
+}
+
+func TestSizeSuffixes(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]int64{"": 25 << 20, "1000": 1000, "25MiB": 25 << 20, "512KiB": 512 << 10, "1 GiB": 1 << 30} {
+		e := &env{get: func(string) string { return in }}
+		if got := e.size("X", 25<<20); got != want || e.err() != nil {
+			t.Errorf("size(%q) = %d, %v; want %d", in, got, e.err(), want)
+		}
+	}
+}

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ncsszi/okit/demo"
+	"github.com/ncsszi/okit/storage/storagetest"
+)
+
+// buildOkit compiles this command into a temporary folder.
+func buildOkit(t testing.TB) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "okit")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// okitEnv sets up a schema, keys and a mailbox for child okit processes.
+func okitEnv(t testing.TB, bin string, mbox *demo.Mailbox) []string {
+	t.Helper()
+	dir := t.TempDir()
+	pass := filepath.Join(dir, "passphrase")
+	os.WriteFile(pass, []byte("crash test passphrase\n"), 0o600)
+	env := append(os.Environ(),
+		"OKIT_DATABASE_URL="+storagetest.URL(t),
+		"OKIT_KEY_PASSPHRASE_FILE="+pass,
+		"OKIT_PUBLIC_KEY_FILE="+filepath.Join(dir, "keys", "public.asc"),
+		"OKIT_PRIVATE_KEY_FILE="+filepath.Join(dir, "keys", "private.asc"),
+		"OKIT_INDEX_KEY_FILE="+filepath.Join(dir, "keys", "index.key"),
+		"OKIT_IMAP_ADDR="+mbox.Addr, "OKIT_IMAP_TLS=none",
+		"OKIT_IMAP_USERNAME="+mbox.Username, "OKIT_IMAP_PASSWORD="+mbox.Password,
+		"OKIT_IMAP_BATCH=20", "OKIT_IMAP_POLL_INTERVAL=1s",
+	)
+	for _, args := range [][]string{{"migrate"}, {"keys", "generate", "--dir", filepath.Join(dir, "keys")}} {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("okit %v: %v\n%s", args, err, out)
+		}
+	}
+	return env
+}
+
+// Messages keep arriving while okit is killed with SIGKILL again and again,
+// at random points: before, during and after commits, and between a commit
+// and the move. In the end every message is stored exactly once.
+func TestSIGKILLDuringIntakeLosesAndDuplicatesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and kills okit processes")
+	}
+	t.Parallel()
+	bin := buildOkit(t)
+	mbox, err := demo.StartMailbox("okit@ncsszi.hu", slog.New(slog.DiscardHandler), demo.MailboxOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mbox.Close()
+	env := okitEnv(t, bin, mbox)
+
+	const total = 300
+	delivered := make(chan struct{})
+	go func() {
+		defer close(delivered)
+		for i := range total {
+			raw := fmt.Appendf(nil, "From: Writer %d <writer%d@example.test>\r\nTo: okit@ncsszi.hu\r\nSubject: message %d\r\nMessage-ID: <kill-%d@example.test>\r\n\r\nbody %d\r\n", i, i, i, i, i)
+			if err := mbox.Deliver(raw, time.Now()); err != nil {
+				t.Error(err)
+				return
+			}
+			if i%25 == 0 {
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
+	}()
+
+	kills := 0
+	for done := false; !done || kills < 15; kills++ {
+		select {
+		case <-delivered:
+			done = true
+		default:
+		}
+		cmd := exec.Command(bin, "intake")
+		cmd.Env = env
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(20+rand.IntN(300)) * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+	}
+
+	cmd := exec.Command(bin, "intake", "--once")
+	cmd.Env = env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("final okit intake --once: %v\n%s", err, out)
+	}
+	st := storagetest.Open(t, envValue(env, "OKIT_DATABASE_URL"), false)
+	var stored, distinct, cases int
+	err = st.Pool().QueryRow(context.Background(),
+		`SELECT count(*), count(DISTINCT raw_digest), (SELECT count(*) FROM cases) FROM messages`).Scan(&stored, &distinct, &cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d kills; %d stored, %d cases", kills, stored, cases)
+	if stored != total || distinct != total || cases != total {
+		t.Errorf("after %d kills: %d stored (%d distinct) in %d cases; want exactly %d", kills, stored, distinct, cases, total)
+	}
+	inbox, _ := mbox.Count("INBOX")
+	moved, _ := mbox.Count("okit-stored")
+	if inbox != 0 || moved != total {
+		t.Errorf("INBOX %d, okit-stored %d; want 0 and %d", inbox, moved, total)
+	}
+}
+
+func envValue(env []string, key string) string {
+	for i := len(env) - 1; i >= 0; i-- {
+		if k, v, ok := strings.Cut(env[i], "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}

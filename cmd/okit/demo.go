@@ -1,0 +1,192 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ncsszi/okit/demo"
+	"github.com/ncsszi/okit/intake"
+	"github.com/ncsszi/okit/seal"
+	"github.com/ncsszi/okit/storage"
+)
+
+const demoDatabase = "okit_demo"
+
+func runDemo(ctx context.Context, a *app, args []string) error {
+	fs := a.flags("demo", "[--every 5s]")
+	every := fs.Duration("every", 5*time.Second, "how often a new sample message arrives")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	dbURL, err := demoDatabaseURL(ctx, a.getenv("OKIT_DATABASE_URL"))
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "okit-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	pass := []byte("demo passphrase, not for real use")
+	paths, err := seal.GenerateKeys(filepath.Join(dir, "keys"), seal.Curve25519, "OKIT demo", "okit@ncsszi.hu", pass)
+	if err != nil {
+		return err
+	}
+	sealer, err := seal.LoadSealer(paths.Public)
+	if err != nil {
+		return err
+	}
+	index, err := seal.LoadIndex(paths.Index)
+	if err != nil {
+		return err
+	}
+	opener, err := seal.LoadOpener(paths.Private, pass)
+	if err != nil {
+		return err
+	}
+
+	// The demo's own log goes to a file: the terminal shows what an operator would.
+	logPath := filepath.Join(dir, "okit.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	log := newLogger(logFile, "", a.getenv("OKIT_LOG_LEVEL"))
+
+	st, err := storage.Open(ctx, dbURL, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	mbox, err := demo.StartMailbox("okit@ncsszi.hu", log, demo.MailboxOptions{})
+	if err != nil {
+		return err
+	}
+	defer mbox.Close()
+
+	cfg := intake.Config{
+		Addr: mbox.Addr, Security: intake.SecurityNone, Username: mbox.Username, Password: mbox.Password,
+		Mailbox: "INBOX", After: intake.AfterMove, MoveTo: "okit-stored",
+		PollInterval: 30 * time.Second, BatchSize: 50, MaxSize: 25 << 20, CommandTimeout: time.Minute,
+	}
+	in := intake.New(cfg, st, sealer, index, log, time.Now)
+
+	u, _ := url.Parse(dbURL)
+	fmt.Fprintf(a.stdout, `okit demo
+  mailbox   imap://%s (in process, okit@ncsszi.hu), a new sample message every %s
+  database  %s on %s (recreated for this run)
+  keys      %s (fresh for this run)
+  log       %s
+Cases appear below as mail is taken in, sealed and stored. Ctrl-C stops.
+
+`, mbox.Addr, *every, demoDatabase, u.Host, filepath.Dir(paths.Public), logPath)
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, 2)
+	go func() { errc <- demo.Feed(ctx, mbox, 12, *every, time.Now) }()
+	go func() { errc <- in.Run(ctx) }()
+	go showCases(ctx, a, st, opener, log)
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(a.stdout, "\nstopped; the demo database stays until the next demo run")
+		return nil
+	case err := <-errc:
+		return err
+	}
+}
+
+// demoDatabaseURL makes a fresh okit_demo database on the server at base,
+// or at the local default, and returns its URL.
+func demoDatabaseURL(ctx context.Context, base string) (string, error) {
+	if base == "" {
+		base = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	}
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		return "", errors.New("no PostgreSQL found: run `make demo`, which finds or starts one, or set OKIT_DATABASE_URL to a server where okit may create the database okit_demo")
+	}
+	defer conn.Close(ctx)
+	for _, q := range []string{"DROP DATABASE IF EXISTS " + demoDatabase + " WITH (FORCE)", "CREATE DATABASE " + demoDatabase} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			return "", fmt.Errorf("prepare the demo database: %w", err)
+		}
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + demoDatabase
+	return u.String(), nil
+}
+
+// showCases prints each newly stored message, as an operator's list would
+// show it. It decrypts summaries, so each case it shows records that.
+func showCases(ctx context.Context, a *app, st *storage.Store, opener *seal.Opener, log *slog.Logger) {
+	seen := map[int64]bool{}
+	tick := time.NewTicker(500 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		cases, err := st.ListCases(ctx, 1000)
+		if err != nil {
+			log.Error("list cases", slog.Any("err", err))
+			continue
+		}
+		refs := map[int64]string{}
+		ids := make([]int64, 0, len(cases))
+		for _, c := range cases {
+			refs[c.ID] = c.Ref
+			ids = append(ids, c.ID)
+		}
+		msgs, err := st.CaseMessages(ctx, ids)
+		if err != nil {
+			log.Error("list messages", slog.Any("err", err))
+			continue
+		}
+		var fresh []storage.MessageSummary
+		var freshCases []int64
+		for _, m := range msgs {
+			if !seen[m.ID] {
+				fresh = append(fresh, m)
+				freshCases = append(freshCases, m.CaseID)
+			}
+		}
+		if len(fresh) == 0 {
+			continue
+		}
+		if err := st.RecordDecryption(ctx, freshCases, "demo", "demo terminal list"); err != nil {
+			log.Error("record decryption", slog.Any("err", err))
+			continue
+		}
+		for _, m := range fresh {
+			seen[m.ID] = true
+			s := intake.Summary{Subject: "(summary could not be opened)"}
+			if plain, err := opener.Open(m.SummarySealed); err == nil {
+				s, _ = intake.UnmarshalSummary(plain)
+			}
+			from := s.FromName
+			if from == "" {
+				from = s.FromAddr
+			}
+			fmt.Fprintf(a.stdout, "%s  %s  %-8s %-28.28s %s\n", m.InternalDate.Local().Format("15:04:05"),
+				refs[m.CaseID], m.ParseStatus, from, s.Subject)
+		}
+	}
+}

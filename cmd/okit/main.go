@@ -1,0 +1,138 @@
+// Command okit is the secure email intake and triage system of OKIT, the
+// Hungarian national crisis line. One binary, subcommands, settings from
+// OKIT_* environment variables; `okit help` lists the subcommands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+)
+
+// command is one subcommand. run gets the arguments after its name.
+type command struct {
+	summary string
+	run     func(ctx context.Context, a *app, args []string) error
+}
+
+// app is what every subcommand may use: its streams, its environment and
+// a logger. Nothing here is global, so tests run subcommands side by side.
+type app struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+	log    *slog.Logger
+}
+
+func commands() map[string]command {
+	return map[string]command{
+		"migrate":       {"apply the database migrations this okit carries", runMigrate},
+		"keys generate": {"write a new OpenPGP key pair and index key (never overwrites)", runKeysGenerate},
+		"intake":        {"take mail from the hotline mailbox into the database (--once: one pass)", runIntake},
+		"serve":         {"run intake and the health endpoint until stopped", runServe},
+		"cases list":    {"list cases (--json; --decrypt adds sender, subject and Message-IDs, audited)", runCasesList},
+		"demo":          {"run okit against an in-process mailbox filled with sample mail", runDemo},
+	}
+}
+
+func main() {
+	a := &app{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := a.main(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+func (a *app) main(ctx context.Context, args []string) int {
+	a.log = newLogger(a.stderr, a.getenv("OKIT_LOG_FORMAT"), a.getenv("OKIT_LOG_LEVEL"))
+	cmds := commands()
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		a.usage(cmds)
+		return 0
+	}
+	name, rest := args[0], args[1:]
+	if _, ok := cmds[name]; !ok && len(args) > 1 {
+		name, rest = args[0]+" "+args[1], args[2:]
+	}
+	cmd, ok := cmds[name]
+	if !ok {
+		fmt.Fprintf(a.stderr, "okit: unknown command %q; `okit help` lists them\n", strings.Join(args[:min(2, len(args))], " "))
+		return 2
+	}
+	err := cmd.run(ctx, a, rest)
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	}
+	for _, line := range strings.Split(err.Error(), "\n") {
+		fmt.Fprintf(a.stderr, "okit %s: %s\n", name, line)
+	}
+	return 1
+}
+
+// errUsage means a flag set already printed what was wrong.
+var errUsage = errors.New("usage")
+
+// flags returns a flag set for a subcommand that prints its help to stderr.
+func (a *app) flags(name, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet("okit "+name, flag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(a.stderr, "usage: okit %s %s\n\n%s\n", name, usage, commands()[name].summary)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return errUsage
+	}
+	return nil
+}
+
+func (a *app) usage(cmds map[string]command) {
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	fmt.Fprintln(a.stdout, "okit — secure email intake and triage for the OKIT crisis line\n\nusage: okit COMMAND [flags]   (okit COMMAND -h explains one)\n\ncommands:")
+	for _, n := range names {
+		fmt.Fprintf(a.stdout, "  %-14s %s\n", n, cmds[n].summary)
+	}
+	fmt.Fprintln(a.stdout, "\nSettings come from OKIT_* environment variables; see the README.")
+}
+
+func newLogger(w io.Writer, format, level string) *slog.Logger {
+	var lv slog.Level
+	if lv.UnmarshalText([]byte(level)) != nil {
+		lv = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,224 @@
+package intake
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+)
+
+// fetchBytes bounds the message bytes held in memory by one body fetch;
+// a single message up to MaxSize is fetched alone.
+const fetchBytes = 16 << 20
+
+// batch takes in the messages with the given UIDs: fetch, parse, seal,
+// commit together with the checkpoint, and only then mark them on the
+// server. A failure at any step before the commit leaves everything to the
+// next pass; a failure after it leaves only the marking, which the next
+// pass does.
+func (in *Intake) batch(ctx context.Context, s *session, cp Checkpoint, uids []imap.UID) (Stats, error) {
+	var st Stats
+	meta, err := s.c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{
+		UID: true, RFC822Size: true, InternalDate: true, Envelope: true,
+	}).Collect()
+	if err != nil {
+		return st, fmt.Errorf("fetch metadata: %w", err)
+	}
+	slices.SortFunc(meta, func(a, b *imapclient.FetchMessageBuffer) int { return int(a.UID) - int(b.UID) })
+
+	recs := make([]Record, 0, len(meta))
+	var toMark []imap.UID
+	for len(meta) > 0 {
+		var group []*imapclient.FetchMessageBuffer
+		var bytes int64
+		for len(meta) > 0 {
+			m := meta[0]
+			if m.RFC822Size > in.cfg.MaxSize {
+				recs = append(recs, in.oversize(m))
+				meta = meta[1:]
+				continue
+			}
+			if len(group) > 0 && bytes+m.RFC822Size > fetchBytes {
+				break
+			}
+			group = append(group, m)
+			bytes += m.RFC822Size
+			meta = meta[1:]
+		}
+		if len(group) == 0 {
+			continue
+		}
+		grecs, err := in.fetchBodies(s, group)
+		if err != nil {
+			return st, err
+		}
+		recs = append(recs, grecs...)
+		for _, m := range group {
+			toMark = append(toMark, m.UID)
+		}
+	}
+
+	cp.LastUID = uint32(slices.Max(uids))
+	outs, err := in.store.Save(ctx, in.cfg.Key(), cp, recs)
+	if err != nil {
+		return st, err
+	}
+	for i, o := range outs {
+		switch {
+		case o.Duplicate:
+			st.Duplicates++
+		case recs[i].Status == "oversize":
+			st.TooLarge++
+			in.log.Warn("message over the size limit left on the server",
+				"uid", recs[i].UID, "size", recs[i].Size, "case", o.CaseRef)
+		default:
+			st.Stored++
+		}
+		if !o.Duplicate {
+			in.log.Info("message stored", "uid", recs[i].UID, "case", o.CaseRef, "new_case", o.NewCase,
+				"parse", recs[i].Status, "arrived", recs[i].InternalDate, "delay", in.now().Sub(recs[i].InternalDate).Round(time.Millisecond))
+		}
+	}
+	if err := in.mark(s, toMark); err != nil {
+		return st, err
+	}
+	st.Marked += len(toMark)
+	return st, nil
+}
+
+func (in *Intake) fetchBodies(s *session, group []*imapclient.FetchMessageBuffer) ([]Record, error) {
+	uids := make([]imap.UID, len(group))
+	for i, m := range group {
+		uids[i] = m.UID
+	}
+	section := &imap.FetchItemBodySection{Peek: true}
+	bodies, err := s.c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{
+		UID: true, BodySection: []*imap.FetchItemBodySection{section},
+	}).Collect()
+	if err != nil {
+		return nil, fmt.Errorf("fetch bodies: %w", err)
+	}
+	byUID := make(map[imap.UID][]byte, len(bodies))
+	for _, b := range bodies {
+		byUID[b.UID] = b.FindBodySection(section)
+	}
+	recs := make([]Record, 0, len(group))
+	for _, m := range group {
+		raw, ok := byUID[m.UID]
+		if !ok {
+			return nil, fmt.Errorf("fetch bodies: server sent no body for uid %d", m.UID)
+		}
+		rec, err := in.record(m.UID, m.InternalDate, raw)
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, rec)
+	}
+	return recs, nil
+}
+
+// record parses and seals one raw message.
+func (in *Intake) record(uid imap.UID, internalDate time.Time, raw []byte) (Record, error) {
+	msg := Parse(raw)
+	for _, p := range msg.Problems {
+		in.log.Warn("message parsed with a problem", "uid", uid, "problem", p)
+	}
+	rawSealed, err := in.sealer.Seal(raw)
+	if err != nil {
+		return Record{}, fmt.Errorf("seal uid %d: %w", uid, err)
+	}
+	rec, err := in.summarise(Summarize(msg))
+	if err != nil {
+		return Record{}, fmt.Errorf("seal summary of uid %d: %w", uid, err)
+	}
+	rec.UID = uint32(uid)
+	rec.InternalDate = internalDate
+	rec.Size = int64(len(raw))
+	rec.RawSealed = rawSealed
+	rec.RawDigest = in.digest.RawDigest(raw)
+	rec.RefDigests = in.refDigests(append(slices.Clone(msg.InReplyTo), msg.References...))
+	rec.Status = string(msg.Status)
+	return rec, nil
+}
+
+// oversize makes the record of a message left on the server, from what
+// the server told of it without the body.
+func (in *Intake) oversize(m *imapclient.FetchMessageBuffer) Record {
+	sum := Summary{Note: fmt.Sprintf("larger than the %d MiB limit (%d bytes): left on the mail server", in.cfg.MaxSize>>20, m.RFC822Size)}
+	var refs []string
+	if e := m.Envelope; e != nil {
+		sum.MessageID, sum.Subject = e.MessageID, e.Subject
+		if len(e.From) > 0 {
+			sum.FromName, sum.FromAddr = e.From[0].Name, e.From[0].Addr()
+		}
+		refs = e.InReplyTo
+	}
+	rec, err := in.summarise(sum)
+	if err != nil {
+		// Sealing a few hundred bytes fails only with a broken key, which
+		// every other message meets too; keep the record without summary.
+		in.log.Error("seal summary of oversize message", "uid", m.UID, "err", err)
+	}
+	rec.UID = uint32(m.UID)
+	rec.InternalDate = m.InternalDate
+	rec.Size = m.RFC822Size
+	id := "oversize\x00" + in.cfg.Key() + "\x00" + sum.MessageID + "\x00" + m.InternalDate.UTC().Format(time.RFC3339Nano) + "\x00" + strconv.FormatInt(m.RFC822Size, 10)
+	rec.RawDigest = in.digest.RawDigest([]byte(id))
+	rec.RefDigests = in.refDigests(refs)
+	rec.Status = "oversize"
+	return rec
+}
+
+// summarise seals a summary and makes the digests that thread it.
+func (in *Intake) summarise(sum Summary) (Record, error) {
+	var rec Record
+	if sum.FromAddr != "" {
+		rec.SenderDigest = in.digest.AddressDigest(sum.FromAddr)
+	}
+	if sum.MessageID != "" {
+		rec.MessageIDDigest = in.digest.MessageIDDigest(sum.MessageID)
+	}
+	sealed, err := in.sealer.Seal(sum.Marshal())
+	rec.SummarySealed = sealed
+	return rec, err
+}
+
+func (in *Intake) refDigests(ids []string) [][]byte {
+	var ds [][]byte
+	for _, id := range ids {
+		if id != "" {
+			ds = append(ds, in.digest.MessageIDDigest(id))
+		}
+	}
+	return ds
+}
+
+// mark moves or deletes stored messages on the server.
+func (in *Intake) mark(s *session, uids []imap.UID) error {
+	if len(uids) == 0 {
+		return nil
+	}
+	set := imap.UIDSetNum(uids...)
+	if in.cfg.After == AfterMove {
+		if _, err := s.c.Move(set, in.cfg.MoveTo).Wait(); err != nil {
+			return fmt.Errorf("move stored messages to %q: %w", in.cfg.MoveTo, err)
+		}
+		return nil
+	}
+	flags := &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted}}
+	if err := s.c.Store(set, flags, nil).Close(); err != nil {
+		return fmt.Errorf("flag stored messages deleted: %w", err)
+	}
+	expunge := s.c.Expunge()
+	if s.uidPlus {
+		expunge = s.c.UIDExpunge(set)
+	}
+	if err := expunge.Close(); err != nil {
+		return fmt.Errorf("expunge stored messages: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,273 @@
+package intake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+)
+
+// Sealer encrypts content to the organisation's public key.
+type Sealer interface {
+	Seal(plain []byte) ([]byte, error)
+}
+
+// Digester makes keyed digests for lookups on sealed values.
+type Digester interface {
+	RawDigest(raw []byte) []byte
+	AddressDigest(addr string) []byte
+	MessageIDDigest(id string) []byte
+}
+
+// Intake takes mail from one IMAP mailbox into the store.
+type Intake struct {
+	cfg    Config
+	store  Store
+	sealer Sealer
+	digest Digester
+	log    *slog.Logger
+	now    func() time.Time
+	health *Health
+}
+
+// New returns an Intake. now is the clock (time.Now outside tests).
+func New(cfg Config, store Store, sealer Sealer, digest Digester, log *slog.Logger, now func() time.Time) *Intake {
+	return &Intake{
+		cfg: cfg, store: store, sealer: sealer, digest: digest,
+		log:    log.With(slog.String("mailbox", cfg.Key())),
+		now:    now,
+		health: newHealth(now, 2*cfg.PollInterval+cfg.CommandTimeout),
+	}
+}
+
+// Health reports how intake is doing.
+func (in *Intake) Health() *Health { return in.health }
+
+// Stats counts what one pass over the mailbox did.
+type Stats struct {
+	Stored     int // new messages committed
+	Duplicates int // already stored (a re-fetch after a crash or a UIDVALIDITY change)
+	TooLarge   int // left on the server
+	Marked     int // moved or deleted after being stored
+}
+
+func (s *Stats) add(o Stats) {
+	s.Stored += o.Stored
+	s.Duplicates += o.Duplicates
+	s.TooLarge += o.TooLarge
+	s.Marked += o.Marked
+}
+
+// Once connects, takes in every message waiting in the mailbox, and
+// disconnects.
+func (in *Intake) Once(ctx context.Context) (Stats, error) {
+	release, err := in.store.LockMailbox(ctx, in.cfg.Key())
+	if err != nil {
+		return Stats{}, err
+	}
+	defer release()
+	s, err := in.dial(ctx)
+	if err != nil {
+		return Stats{}, err
+	}
+	defer s.close()
+	st, err := in.drain(ctx, s)
+	in.health.pass(st, err)
+	return st, err
+}
+
+// Run takes in mail until ctx ends: it waits for the mailbox lock, keeps a
+// connection open, drains the mailbox, then idles (or polls) for more. A
+// lost connection is dialled again with backoff.
+func (in *Intake) Run(ctx context.Context) error {
+	var release func()
+	for attempt := 0; release == nil; attempt++ {
+		r, err := in.store.LockMailbox(ctx, in.cfg.Key())
+		switch {
+		case err == nil:
+			release = r
+		case errors.Is(err, context.Canceled):
+			return nil
+		default:
+			in.health.fail(err)
+			in.log.Warn("intake waiting for the mailbox", slog.Any("err", err))
+			if !sleep(ctx, backoff(attempt)) {
+				return nil
+			}
+		}
+	}
+	defer release()
+
+	for failures := 0; ctx.Err() == nil; {
+		err := in.session(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		failures++
+		in.health.fail(err)
+		wait := backoff(failures - 1)
+		in.log.Error("intake connection lost", slog.Any("err", err),
+			slog.Int("failures", failures), slog.Duration("retry_in", wait))
+		if !sleep(ctx, wait) {
+			return nil
+		}
+		if in.health.recentlyOK(time.Minute) {
+			failures = 0
+		}
+	}
+	return nil
+}
+
+// session runs one connection until it fails or ctx ends.
+func (in *Intake) session(ctx context.Context) error {
+	s, err := in.dial(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	in.log.Info("intake connected", slog.Bool("idle", s.canIdle))
+	for {
+		st, err := in.drain(ctx, s)
+		in.health.pass(st, err)
+		if err != nil {
+			return err
+		}
+		if st != (Stats{}) {
+			in.log.Info("intake pass", slog.Int("stored", st.Stored), slog.Int("duplicates", st.Duplicates),
+				slog.Int("left_on_server", st.TooLarge), slog.Int("marked", st.Marked))
+		}
+		if err := in.wait(ctx, s); err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+	}
+}
+
+// wait returns when new mail may be there: the server said so while
+// idling, or the poll interval passed.
+func (in *Intake) wait(ctx context.Context, s *session) error {
+	timer := time.NewTimer(in.cfg.PollInterval)
+	defer timer.Stop()
+	if !s.canIdle {
+		select {
+		case <-ctx.Done():
+		case <-timer.C:
+		case <-s.c.Closed():
+			return errors.New("connection closed by server")
+		}
+		return nil
+	}
+	idle, err := s.c.Idle()
+	if err != nil {
+		return fmt.Errorf("idle: %w", err)
+	}
+	select {
+	case <-ctx.Done():
+	case <-timer.C:
+	case <-s.wake:
+	case <-s.c.Closed():
+		return errors.New("connection closed by server")
+	}
+	if err := idle.Close(); err != nil {
+		return fmt.Errorf("end idle: %w", err)
+	}
+	if err := idle.Wait(); err != nil {
+		return fmt.Errorf("end idle: %w", err)
+	}
+	return nil
+}
+
+// drain takes in everything waiting in the mailbox.
+func (in *Intake) drain(ctx context.Context, s *session) (Stats, error) {
+	ctx, cancel := context.WithTimeout(ctx, in.cfg.CommandTimeout)
+	defer cancel()
+	// A server that stops answering would block a command forever; closing
+	// the connection unblocks it.
+	stop := context.AfterFunc(ctx, func() { s.c.Close() })
+	defer stop()
+
+	var st Stats
+	cp, err := in.checkpoint(ctx, s.uidValidity)
+	if err != nil {
+		return st, err
+	}
+	all, err := s.c.UIDSearch(&imap.SearchCriteria{}, nil).Wait()
+	if err != nil {
+		return st, fmt.Errorf("search: %w", err)
+	}
+	left, err := in.store.LeftOnServer(ctx, in.cfg.Key(), s.uidValidity)
+	if err != nil {
+		return st, err
+	}
+	// Messages at or below the checkpoint are stored; one still here was
+	// stored by a pass that ended before marking it.
+	var unmarked, fresh []imap.UID
+	for _, uid := range all.AllUIDs() {
+		switch {
+		case slices.Contains(left, uint32(uid)):
+		case uint32(uid) <= cp.LastUID:
+			unmarked = append(unmarked, uid)
+		default:
+			fresh = append(fresh, uid)
+		}
+	}
+	if err := in.mark(s, unmarked); err != nil {
+		return st, err
+	}
+	st.Marked += len(unmarked)
+
+	slices.Sort(fresh)
+	for len(fresh) > 0 {
+		n := min(len(fresh), in.cfg.BatchSize)
+		bst, err := in.batch(ctx, s, cp, fresh[:n])
+		st.add(bst)
+		if err != nil {
+			return st, err
+		}
+		cp.LastUID = uint32(fresh[n-1])
+		fresh = fresh[n:]
+	}
+	return st, nil
+}
+
+func (in *Intake) checkpoint(ctx context.Context, uidValidity uint32) (Checkpoint, error) {
+	cp, ok, err := in.store.Checkpoint(ctx, in.cfg.Key())
+	if err != nil {
+		return cp, err
+	}
+	if ok && cp.UIDValidity == uidValidity {
+		return cp, nil
+	}
+	if ok {
+		in.log.Warn("UIDVALIDITY changed: looking at every message again; stored ones are recognised by their digest",
+			slog.Uint64("old", uint64(cp.UIDValidity)), slog.Uint64("new", uint64(uidValidity)))
+	}
+	if err := in.store.ResetCheckpoint(ctx, in.cfg.Key(), uidValidity); err != nil {
+		return cp, err
+	}
+	return Checkpoint{UIDValidity: uidValidity}, nil
+}
+
+func backoff(attempt int) time.Duration {
+	d := time.Second << min(attempt, 7) // 1 s doubling to about 2 min
+	d = min(d, 2*time.Minute)
+	return d/2 + rand.N(d/2+1) // jitter, so restarted processes spread out
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}

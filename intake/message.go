@@ -1,0 +1,55 @@
+package intake
+
+import "time"
+
+// Address is a mailbox name and address as written in a header, decoded.
+type Address struct {
+	Name string // display name, RFC 2047 decoded; may be empty
+	Addr string // addr-spec as written (local@domain); may be empty for a null sender
+}
+
+// Attachment describes one attached (or non-text inline) part. The bytes
+// stay in the sealed raw message; intake only lists them.
+type Attachment struct {
+	Filename    string // RFC 2231 / RFC 2047 decoded; empty when the part names none
+	ContentType string // media type, lower case, without parameters
+	Size        int64  // decoded size in bytes
+}
+
+// ParseStatus says how far parsing got.
+type ParseStatus string
+
+const (
+	ParseOK      ParseStatus = "ok"      // every part decoded
+	ParsePartial ParseStatus = "partial" // readable, but some part or header could not be decoded
+	ParseFailed  ParseStatus = "failed"  // not readable as a message; only the raw bytes are kept
+)
+
+// Message is a parsed incoming mail. It holds plaintext and lives only in
+// memory: intake seals what it stores.
+type Message struct {
+	MessageID  string   // without angle brackets; empty when absent
+	InReplyTo  []string // message ids without angle brackets
+	References []string // message ids without angle brackets, oldest first
+	From       Address
+	ReplyTo    []Address
+	To         []Address
+	Subject    string    // decoded
+	Date       time.Time // the Date header; zero when absent or unparsable
+	// Header holds the raw (undecoded) values of the header fields that
+	// triage reads to recognise automated mail, keyed by canonical name
+	// (textproto.CanonicalMIMEHeaderKey): Auto-Submitted, Precedence,
+	// List-Id, List-Unsubscribe, Return-Path, X-Autoreply,
+	// X-Auto-Response-Suppress, Content-Type (top level) and the like.
+	Header map[string][]string
+	// Text is the writer's message as readable text: the text/plain body,
+	// or the text/html body turned into text when there is no plain one.
+	Text        string
+	FromHTML    bool // Text was made from HTML
+	Attachments []Attachment
+	Status      ParseStatus
+	// Problems says, in English for the log and the operator, what could
+	// not be decoded (an unknown charset, a broken part). Never contains
+	// message content.
+	Problems []string
+}

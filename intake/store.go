@@ -1,0 +1,58 @@
+package intake
+
+import (
+	"context"
+	"time"
+)
+
+// Checkpoint is what the database knows of a mailbox: every UID up to
+// LastUID under UIDValidity is stored (or deliberately left on the server).
+type Checkpoint struct {
+	UIDValidity uint32
+	LastUID     uint32
+}
+
+// Record is one incoming message as intake hands it to the store: sealed
+// content, keyed digests and metadata, never plaintext.
+type Record struct {
+	UID             uint32
+	InternalDate    time.Time // the server's arrival time
+	Size            int64
+	RawSealed       []byte // nil when the message is left on the server
+	SummarySealed   []byte // a sealed Summary
+	RawDigest       []byte
+	SenderDigest    []byte   // nil for a null sender
+	MessageIDDigest []byte   // nil when the message has no Message-ID
+	RefDigests      [][]byte // In-Reply-To and References, for threading
+	Status          string   // ok, partial, failed or oversize
+}
+
+// Outcome is what the store did with one Record.
+type Outcome struct {
+	CaseID    int64
+	CaseRef   string
+	MessageID int64
+	NewCase   bool
+	Duplicate bool // the same raw message was already stored
+}
+
+// Store is the durable side of intake. A Save commits the records and the
+// new checkpoint together, or nothing.
+type Store interface {
+	// LockMailbox makes this process the only one taking in the mailbox
+	// until release is called or the process dies.
+	LockMailbox(ctx context.Context, mailbox string) (release func(), err error)
+	// Checkpoint returns the mailbox's checkpoint, or ok=false for a mailbox
+	// never seen.
+	Checkpoint(ctx context.Context, mailbox string) (cp Checkpoint, ok bool, err error)
+	// ResetCheckpoint records a new UIDVALIDITY: every message is looked at
+	// again, and the raw digest keeps the ones already stored from being
+	// stored twice.
+	ResetCheckpoint(ctx context.Context, mailbox string, uidValidity uint32) error
+	// Save stores the records in one transaction and advances the
+	// checkpoint to cp.
+	Save(ctx context.Context, mailbox string, cp Checkpoint, recs []Record) ([]Outcome, error)
+	// LeftOnServer lists the UIDs of messages deliberately left in the
+	// mailbox (over the size limit): they are not to be moved or deleted.
+	LeftOnServer(ctx context.Context, mailbox string, uidValidity uint32) ([]uint32, error)
+}

@@ -1,0 +1,121 @@
+package seal
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+)
+
+// indexKeyLen is the size of the index key in bytes.
+const indexKeyLen = 32
+
+// DigestLen is the size of every digest in bytes.
+const DigestLen = sha256.Size
+
+// Digest purposes. A digest made for one purpose never equals one made for
+// another, even of the same bytes.
+const (
+	PurposeAddress   = "address"
+	PurposeMessageID = "message-id"
+	PurposeRaw       = "raw"
+)
+
+// Index makes keyed digests for looking up sealed values by equality: the
+// same sender, the same Message-ID, the same raw message. It is safe for
+// concurrent use.
+type Index struct {
+	key []byte
+}
+
+// LoadIndex reads the index key file written by GenerateKeys: 64 hex digits,
+// optionally followed by a newline. A file that group or others may access is
+// refused.
+func LoadIndex(indexKeyFile string) (*Index, error) {
+	data, err := readKeyFile(indexKeyFile, "index key", true)
+	if err != nil {
+		return nil, err
+	}
+	text := strings.TrimRight(string(data), "\r\n")
+	if len(text) != 2*indexKeyLen {
+		return nil, fmt.Errorf("index key file %s: want %d hex digits (%d bytes), found %d characters",
+			indexKeyFile, 2*indexKeyLen, indexKeyLen, len(text))
+	}
+	key, err := hex.DecodeString(text)
+	if err != nil {
+		return nil, fmt.Errorf("index key file %s: not hex digits", indexKeyFile)
+	}
+	return NewIndex(key)
+}
+
+// NewIndex makes an Index from a 32-byte key, for tests and for keys that do
+// not come from a file.
+func NewIndex(key []byte) (*Index, error) {
+	if len(key) != indexKeyLen {
+		return nil, fmt.Errorf("index key: want %d bytes, got %d", indexKeyLen, len(key))
+	}
+	return &Index{key: append([]byte(nil), key...)}, nil
+}
+
+// Digest returns HMAC-SHA-256 under the index key of purpose, a zero byte,
+// and value: 32 bytes. The zero byte keeps purposes apart ("ab"+"c" is not
+// "a"+"bc"). purpose must be a non-empty constant without zero bytes; it
+// panics otherwise, as that is a programming error.
+//
+// A digest reveals only whether two values are equal, and only to someone
+// who holds the index key; without it, digests cannot be computed for
+// guessed values.
+func (x *Index) Digest(purpose string, value []byte) []byte {
+	if purpose == "" || strings.IndexByte(purpose, 0) >= 0 {
+		panic("seal: digest purpose must be non-empty and without zero bytes")
+	}
+	m := hmac.New(sha256.New, x.key)
+	m.Write([]byte(purpose))
+	m.Write([]byte{0})
+	m.Write(value)
+	return m.Sum(nil)
+}
+
+// AddressDigest is the digest of a normalised email address (see
+// NormalizeAddress), to find earlier messages from the same sender.
+func (x *Index) AddressDigest(addr string) []byte {
+	return x.Digest(PurposeAddress, []byte(NormalizeAddress(addr)))
+}
+
+// MessageIDDigest is the digest of a Message-ID (see NormalizeMessageID), to
+// thread replies (In-Reply-To, References) without storing Message-IDs in
+// the clear.
+func (x *Index) MessageIDDigest(id string) []byte {
+	return x.Digest(PurposeMessageID, []byte(NormalizeMessageID(id)))
+}
+
+// RawDigest is the digest of a raw message exactly as fetched, to recognise
+// a message fetched twice.
+func (x *Index) RawDigest(raw []byte) []byte {
+	return x.Digest(PurposeRaw, raw)
+}
+
+// NormalizeAddress trims spaces and one pair of angle brackets and lower-cases
+// the whole address. RFC 5321 lets a server treat the local part as case
+// sensitive, but practically every provider ignores case, and a writer who
+// types Anna@ once and anna@ next time is the same person; treating them as
+// two senders would split a case. Other variations (dots or +tags at Gmail)
+// are not folded: they are real different addresses elsewhere.
+func NormalizeAddress(addr string) string {
+	return strings.ToLower(trimBrackets(addr))
+}
+
+// NormalizeMessageID trims spaces and one pair of angle brackets. Case is
+// kept: Message-IDs are compared exactly (RFC 5322 3.6.4).
+func NormalizeMessageID(id string) string {
+	return trimBrackets(id)
+}
+
+func trimBrackets(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) >= 2 && s[0] == '<' && s[len(s)-1] == '>' {
+		s = strings.TrimSpace(s[1 : len(s)-1])
+	}
+	return s
+}

@@ -1,0 +1,74 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Case is a case as lists show it.
+type Case struct {
+	ID            int64
+	Ref           string
+	Status        string
+	Messages      int
+	FirstReceived time.Time
+	LastReceived  time.Time
+}
+
+// MessageSummary is one message of a case with its sealed summary.
+type MessageSummary struct {
+	ID            int64
+	CaseID        int64
+	InternalDate  time.Time
+	Size          int64
+	ParseStatus   string
+	SummarySealed []byte
+}
+
+// ListCases returns cases newest first, at most limit of them.
+func (s *Store) ListCases(ctx context.Context, limit int) ([]Case, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT c.id, c.ref, c.status,
+			(SELECT count(*) FROM messages m WHERE m.case_id = c.id)::int,
+			c.first_received, c.last_received
+		FROM cases c ORDER BY c.last_received DESC, c.id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list cases: %w", err)
+	}
+	cases, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Case])
+	if err != nil {
+		return nil, fmt.Errorf("list cases: %w", err)
+	}
+	return cases, nil
+}
+
+// CaseMessages returns the messages of the given cases, oldest first.
+func (s *Store) CaseMessages(ctx context.Context, caseIDs []int64) ([]MessageSummary, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT id, case_id, internal_date, size, parse_status, summary_sealed
+		FROM messages WHERE case_id = ANY($1) ORDER BY internal_date, id`, caseIDs)
+	if err != nil {
+		return nil, fmt.Errorf("read case messages: %w", err)
+	}
+	ms, err := pgx.CollectRows(rows, pgx.RowToStructByPos[MessageSummary])
+	if err != nil {
+		return nil, fmt.Errorf("read case messages: %w", err)
+	}
+	return ms, nil
+}
+
+// RecordDecryption writes an audit event on each case whose sealed content
+// actor is about to read, before it is decrypted.
+func (s *Store) RecordDecryption(ctx context.Context, caseIDs []int64, actor, purpose string) error {
+	return s.InTx(ctx, func(tx pgx.Tx) error {
+		for _, id := range caseIDs {
+			if err := addEvent(ctx, tx, id, EventSummaryOpened, actor, map[string]any{"purpose": purpose}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,15 @@
+// Package storage is the only package that speaks SQL. It keeps okit's state
+// in PostgreSQL: mailbox checkpoints, cases, sealed messages and the
+// append-only case event log.
+//
+// Every change of a case is written together with its event in one
+// transaction (Store.InTx), so the event log is a complete history: response
+// times and the audit trail are read from it. The schema is a series of
+// numbered SQL files embedded in the binary; Migrate applies the missing ones,
+// each in its own transaction, and CheckSchema lets a server refuse to run on
+// an old schema.
+//
+// Content columns hold OpenPGP ciphertext made by package seal, and lookups
+// on sealed values go through keyed digests; storage never sees plaintext of
+// a message, a subject or an address.
+package storage
