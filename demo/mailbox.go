@@ -57,7 +57,7 @@ func StartMailbox(username string, log *slog.Logger, opts MailboxOptions) (*Mail
 	}
 	m.Addr = ln.Addr().String()
 	if opts.WrapConn != nil {
-		ln = wrappedListener{ln, opts.WrapConn}
+		ln = &wrappedListener{ln, opts.WrapConn}
 	}
 	go m.srv.Serve(ln)
 	return m, nil
@@ -107,7 +107,7 @@ type wrappedListener struct {
 	wrap func(net.Conn) net.Conn
 }
 
-func (l wrappedListener) Accept() (net.Conn, error) {
+func (l *wrappedListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
 	if err != nil {
 		return nil, err

@@ -112,9 +112,9 @@ func TestSaveThreadsAndDedupes(t *testing.T) {
 	if diff := cmp.Diff(map[int64]int{a: 3, c: 1, e: 1}, count); diff != "" {
 		t.Errorf("messages per case (-want +got):\n%s", diff)
 	}
-	got, ok, err := st.Checkpoint(ctx, mb)
-	if err != nil || !ok || got != (intake.Checkpoint{UIDValidity: 7, LastUID: 9}) {
-		t.Errorf("checkpoint = %+v %v %v, want {7 9}", got, ok, err)
+	cp, ok, err := st.Checkpoint(ctx, mb)
+	if err != nil || !ok || cp != (intake.Checkpoint{UIDValidity: 7, LastUID: 9}) {
+		t.Errorf("checkpoint = %+v %v %v, want {7 9}", cp, ok, err)
 	}
 }
 

@@ -80,14 +80,13 @@ func TestSIGKILLDuringIntakeLosesAndDuplicatesNothing(t *testing.T) {
 				t.Error(err)
 				return
 			}
-			if i%25 == 0 {
-				time.Sleep(20 * time.Millisecond)
-			}
+			time.Sleep(8 * time.Millisecond) // arrivals spread over the kills
+
 		}
 	}()
 
 	kills := 0
-	for done := false; !done || kills < 15; kills++ {
+	for done := false; !done || kills < 25; kills++ {
 		select {
 		case <-delivered:
 			done = true
