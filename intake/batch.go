@@ -2,13 +2,19 @@ package intake
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
+	"runtime"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/ncsszi/okit/triage"
 )
 
 // fetchBytes bounds the message bytes held in memory by one body fetch;
@@ -74,13 +80,21 @@ func (in *Intake) batch(ctx context.Context, s *session, cp Checkpoint, uids []i
 		case recs[i].Status == "oversize":
 			st.TooLarge++
 			in.log.Warn("message over the size limit left on the server",
-				"uid", recs[i].UID, "size", recs[i].Size, "case", o.CaseRef)
+				slog.Uint64("uid", uint64(recs[i].UID)), slog.Int64("size", recs[i].Size), slog.String("case", o.CaseRef))
 		default:
 			st.Stored++
 		}
-		if !o.Duplicate {
-			in.log.Info("message stored", "uid", recs[i].UID, "case", o.CaseRef, "new_case", o.NewCase,
-				"parse", recs[i].Status, "arrived", recs[i].InternalDate, "delay", in.now().Sub(recs[i].InternalDate).Round(time.Millisecond))
+		if o.Duplicate {
+			continue
+		}
+		r := &recs[i]
+		in.log.Info("message stored", slog.Uint64("uid", uint64(r.UID)), slog.String("case", o.CaseRef),
+			slog.Bool("new_case", o.NewCase), slog.String("priority", r.Verdict.Priority.String()),
+			slog.Any("flags", r.Verdict.Flags), slog.Int64("assignee", o.AssigneeID), slog.String("parse", r.Status),
+			slog.Duration("delay", in.now().Sub(r.InternalDate).Round(time.Millisecond)))
+		if o.Unassigned {
+			in.health.alert()
+			in.log.Error("ALERT: P1 case and nobody on shift to take it", slog.String("case", o.CaseRef))
 		}
 	}
 	if err := in.mark(s, toMark); err != nil {
@@ -106,17 +120,31 @@ func (in *Intake) fetchBodies(s *session, group []*imapclient.FetchMessageBuffer
 	for _, b := range bodies {
 		byUID[b.UID] = b.FindBodySection(section)
 	}
-	recs := make([]Record, 0, len(group))
-	for _, m := range group {
-		raw, ok := byUID[m.UID]
-		if !ok {
-			return nil, fmt.Errorf("fetch bodies: server sent no body for uid %d", m.UID)
-		}
-		rec, err := in.record(m.UID, m.InternalDate, raw)
-		if err != nil {
-			return nil, err
-		}
-		recs = append(recs, rec)
+	// Parsing and sealing take most of intake's CPU; spread them over the cores.
+	recs := make([]Record, len(group))
+	errs := make([]error, len(group))
+	var wg sync.WaitGroup
+	work := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(group)) {
+		wg.Go(func() {
+			for i := range work {
+				m := group[i]
+				raw, ok := byUID[m.UID]
+				if !ok {
+					errs[i] = fmt.Errorf("fetch bodies: server sent no body for uid %d", m.UID)
+					continue
+				}
+				recs[i], errs[i] = in.record(m.UID, m.InternalDate, raw)
+			}
+		})
+	}
+	for i := range group {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return recs, nil
 }
@@ -125,7 +153,7 @@ func (in *Intake) fetchBodies(s *session, group []*imapclient.FetchMessageBuffer
 func (in *Intake) record(uid imap.UID, internalDate time.Time, raw []byte) (Record, error) {
 	msg := Parse(raw)
 	for _, p := range msg.Problems {
-		in.log.Warn("message parsed with a problem", "uid", uid, "problem", p)
+		in.log.Warn("message parsed with a problem", slog.Uint64("uid", uint64(uid)), slog.String("problem", p))
 	}
 	rawSealed, err := in.sealer.Seal(raw)
 	if err != nil {
@@ -142,6 +170,7 @@ func (in *Intake) record(uid imap.UID, internalDate time.Time, raw []byte) (Reco
 	rec.RawDigest = in.digest.RawDigest(raw)
 	rec.RefDigests = in.refDigests(append(slices.Clone(msg.InReplyTo), msg.References...))
 	rec.Status = string(msg.Status)
+	in.triage(&rec, triage.Input{Subject: msg.Subject, Text: msg.Text, From: msg.From.Addr, Header: msg.Header})
 	return rec, nil
 }
 
@@ -161,7 +190,7 @@ func (in *Intake) oversize(m *imapclient.FetchMessageBuffer) Record {
 	if err != nil {
 		// Sealing a few hundred bytes fails only with a broken key, which
 		// every other message meets too; keep the record without summary.
-		in.log.Error("seal summary of oversize message", "uid", m.UID, "err", err)
+		in.log.Error("seal summary of oversize message", slog.Uint64("uid", uint64(m.UID)), slog.Any("err", err))
 	}
 	rec.UID = uint32(m.UID)
 	rec.InternalDate = m.InternalDate
@@ -170,7 +199,21 @@ func (in *Intake) oversize(m *imapclient.FetchMessageBuffer) Record {
 	rec.RawDigest = in.digest.RawDigest([]byte(id))
 	rec.RefDigests = in.refDigests(refs)
 	rec.Status = "oversize"
+	in.triage(&rec, triage.Input{Subject: sum.Subject, From: sum.FromAddr})
 	return rec
+}
+
+// triage sets the record's verdict and response clock. What okit could not
+// read — a message left on the server, a body that would not parse — is
+// at least P2: a human must look soon at what the rules could not.
+func (in *Intake) triage(rec *Record, text triage.Input) {
+	rec.Verdict = in.cfg.Rules.Triage(text)
+	unreadable := rec.Status == string(ParseFailed) || rec.Status == "oversize"
+	if unreadable && rec.Verdict.Priority > triage.P2 {
+		rec.Verdict.Priority = triage.P2
+		rec.Verdict.Rules = append(rec.Verdict.Rules, "okit.unreadable")
+	}
+	rec.Due = in.cfg.Targets.Due(rec.Verdict.Priority, rec.InternalDate)
 }
 
 // summarise seals a summary and makes the digests that thread it.

@@ -3,6 +3,8 @@ package intake
 import (
 	"crypto/tls"
 	"time"
+
+	"github.com/ncsszi/okit/triage"
 )
 
 // Security is how the IMAP connection is protected.
@@ -44,6 +46,11 @@ type Config struct {
 	// CommandTimeout bounds one round of fetching and storing; a server
 	// that stops answering is dropped and dialled again.
 	CommandTimeout time.Duration
+
+	// Rules triage each message before it is stored; Targets set its
+	// response clock.
+	Rules   *triage.Rules
+	Targets triage.Targets
 }
 
 // Key returns the name the database knows the mailbox by.

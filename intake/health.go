@@ -21,6 +21,7 @@ type Health struct {
 	lastErrAt  time.Time
 	failures   int
 	total      Stats
+	alerts     int
 }
 
 func newHealth(now func() time.Time, stallAfter time.Duration) *Health {
@@ -37,6 +38,8 @@ type HealthReport struct {
 	Failures  int       `json:"consecutive_failures"`
 	Stored    int       `json:"stored"`
 	TooLarge  int       `json:"left_on_server"`
+	// Alerts counts P1 cases that found nobody on shift.
+	Alerts int `json:"p1_unassigned_alerts"`
 }
 
 func (h *Health) pass(st Stats, err error) {
@@ -59,6 +62,12 @@ func (h *Health) fail(err error) {
 	h.failures++
 }
 
+func (h *Health) alert() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.alerts++
+}
+
 func (h *Health) recentlyOK(d time.Duration) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -71,7 +80,7 @@ func (h *Health) Report() HealthReport {
 	defer h.mu.Unlock()
 	r := HealthReport{
 		LastPass: h.lastPass, LastError: h.lastErr, ErrorAt: h.lastErrAt,
-		Failures: h.failures, Stored: h.total.Stored, TooLarge: h.total.TooLarge,
+		Failures: h.failures, Stored: h.total.Stored, TooLarge: h.total.TooLarge, Alerts: h.alerts,
 	}
 	since := h.lastPass
 	if since.IsZero() {

@@ -16,7 +16,11 @@ import (
 	"github.com/ncsszi/okit/seal"
 	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/storage/storagetest"
+	"github.com/ncsszi/okit/triage"
 )
+
+// rules are parsed once for the package.
+var rules = triage.Default()
 
 // keys are made once for the package: key generation is the slow part.
 var keys struct {
@@ -89,6 +93,7 @@ func newFixture(t testing.TB, opts demo.MailboxOptions) *fixture {
 		Addr: mbox.Addr, Security: intake.SecurityNone, Username: mbox.Username, Password: mbox.Password,
 		Mailbox: "INBOX", After: intake.AfterMove, MoveTo: "okit-stored",
 		PollInterval: 30 * time.Second, BatchSize: 50, MaxSize: 25 << 20, CommandTimeout: 30 * time.Second,
+		Rules: rules, Targets: triage.DefaultTargets,
 	}
 	return f
 }

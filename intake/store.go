@@ -3,6 +3,8 @@ package intake
 import (
 	"context"
 	"time"
+
+	"github.com/ncsszi/okit/triage"
 )
 
 // Checkpoint is what the database knows of a mailbox: every UID up to
@@ -25,6 +27,8 @@ type Record struct {
 	MessageIDDigest []byte   // nil when the message has no Message-ID
 	RefDigests      [][]byte // In-Reply-To and References, for threading
 	Status          string   // ok, partial, failed or oversize
+	Verdict         triage.Verdict
+	Due             time.Time // first response due, by the verdict's priority
 }
 
 // Outcome is what the store did with one Record.
@@ -34,6 +38,12 @@ type Outcome struct {
 	MessageID int64
 	NewCase   bool
 	Duplicate bool // the same raw message was already stored
+	// AssigneeID is the operator the case is assigned to after this
+	// message, 0 if nobody.
+	AssigneeID int64
+	// Unassigned is set when the case is a P1 and nobody on shift could
+	// take it: an alert event is written, and intake logs and counts it.
+	Unassigned bool
 }
 
 // Store is the durable side of intake. A Save commits the records and the

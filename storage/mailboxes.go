@@ -67,17 +67,6 @@ func (s *Store) ResetCheckpoint(ctx context.Context, mailbox string, uidValidity
 	return nil
 }
 
-func advanceCheckpoint(ctx context.Context, tx pgx.Tx, mailbox string, cp intake.Checkpoint) error {
-	_, err := tx.Exec(ctx, `
-		INSERT INTO mailboxes (name, uidvalidity, last_uid) VALUES ($1, $2, $3)
-		ON CONFLICT (name) DO UPDATE SET uidvalidity = $2, last_uid = greatest(mailboxes.last_uid, $3), updated_at = now()`,
-		mailbox, int64(cp.UIDValidity), int64(cp.LastUID))
-	if err != nil {
-		return fmt.Errorf("advance checkpoint: %w", err)
-	}
-	return nil
-}
-
 // LeftOnServer lists the UIDs of messages left in the mailbox because they
 // were over the size limit.
 func (s *Store) LeftOnServer(ctx context.Context, mailbox string, uidValidity uint32) ([]uint32, error) {

@@ -2,31 +2,46 @@ package storage
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ncsszi/okit/intake"
+	"github.com/ncsszi/okit/triage"
 )
 
 // Save stores incoming messages, each in its case, and advances the
 // mailbox checkpoint, all in one transaction. A record whose raw digest is
 // already stored is reported as a duplicate and changes nothing.
+//
+// Each message's triage verdict raises its case's priority (unless an
+// operator set it), adds its categories and flags, and starts or advances
+// the case's response clock; then the case is assigned (see assign).
+//
+// It works in a few round trips whatever the batch size: one batch of
+// lookups (duplicates, threads, senders' open cases), the threading
+// decisions in Go, one batch opening the new cases, one batch inserting the
+// messages with their events, one updating the cases, one assigning them.
+// Save relies on the mailbox lock: one process at a time saves a mailbox's
+// messages.
 func (s *Store) Save(ctx context.Context, mailbox string, cp intake.Checkpoint, recs []intake.Record) ([]intake.Outcome, error) {
-	outs := make([]intake.Outcome, len(recs))
+	var outs []intake.Outcome
 	err := s.InTx(ctx, func(tx pgx.Tx) error {
-		if err := advanceCheckpoint(ctx, tx, mailbox, cp); err != nil {
+		known, err := lookup(ctx, tx, recs)
+		if err != nil {
 			return err
 		}
-		for i := range recs {
-			out, err := saveIncoming(ctx, tx, mailbox, cp.UIDValidity, &recs[i])
-			if err != nil {
-				return fmt.Errorf("uid %d: %w", recs[i].UID, err)
-			}
-			outs[i] = out
+		var plan threadPlan
+		outs, plan = known.thread(recs)
+		if err := plan.openCases(ctx, tx, recs, outs); err != nil {
+			return err
 		}
-		return nil
+		if err := insertMessages(ctx, tx, mailbox, cp, recs, outs, plan.reopen); err != nil {
+			return err
+		}
+		return s.triageCases(ctx, tx, recs, outs)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("save messages: %w", err)
@@ -34,107 +49,271 @@ func (s *Store) Save(ctx context.Context, mailbox string, cp intake.Checkpoint, 
 	return outs, nil
 }
 
-func saveIncoming(ctx context.Context, tx pgx.Tx, mailbox string, uidValidity uint32, r *intake.Record) (intake.Outcome, error) {
-	var out intake.Outcome
-	err := tx.QueryRow(ctx, `SELECT m.case_id, c.ref, m.id FROM messages m JOIN cases c ON c.id = m.case_id WHERE m.raw_digest = $1`,
-		r.RawDigest).Scan(&out.CaseID, &out.CaseRef, &out.MessageID)
-	if err == nil {
-		out.Duplicate = true
-		return out, nil
-	}
-	if !errors.Is(err, pgx.ErrNoRows) {
-		return out, fmt.Errorf("look for duplicate: %w", err)
-	}
-
-	out.CaseID, out.CaseRef, out.NewCase, err = caseFor(ctx, tx, r)
-	if err != nil {
-		return out, err
-	}
-	err = tx.QueryRow(ctx, `
-		INSERT INTO messages (case_id, direction, mailbox, uidvalidity, uid, raw_sealed, summary_sealed,
-			raw_digest, sender_digest, message_id_digest, size, internal_date, parse_status)
-		VALUES ($1, 'in', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-		RETURNING id`,
-		out.CaseID, mailbox, int64(uidValidity), int64(r.UID), r.RawSealed, r.SummarySealed,
-		r.RawDigest, r.SenderDigest, r.MessageIDDigest, r.Size, r.InternalDate, r.Status,
-	).Scan(&out.MessageID)
-	if err != nil {
-		return out, fmt.Errorf("insert message: %w", err)
-	}
-	if _, err := tx.Exec(ctx, `UPDATE cases SET last_received = greatest(last_received, $2) WHERE id = $1`,
-		out.CaseID, r.InternalDate); err != nil {
-		return out, fmt.Errorf("update case: %w", err)
-	}
-	data := map[string]any{"message_id": out.MessageID, "parse_status": r.Status, "size": r.Size}
-	if err := addEvent(ctx, tx, out.CaseID, EventMessageReceived, "intake", data); err != nil {
-		return out, err
-	}
-	if r.Status == "oversize" {
-		if err := addEvent(ctx, tx, out.CaseID, EventMessageTooLarge, "intake", data); err != nil {
-			return out, err
-		}
-	}
-	return out, nil
+type caseRef struct {
+	id     int64
+	ref    string
+	closed bool
 }
 
-// caseFor threads a message: into the case of a stored message it replies
-// to, else into its sender's open case, else into a new case. A closed case
-// that gets a reply is reopened.
-func caseFor(ctx context.Context, tx pgx.Tx, r *intake.Record) (id int64, ref string, isNew bool, err error) {
-	var status string
-	if len(r.RefDigests) > 0 {
-		err = tx.QueryRow(ctx, `
-			SELECT c.id, c.ref, c.status FROM messages m JOIN cases c ON c.id = m.case_id
-			WHERE m.message_id_digest = ANY($1) ORDER BY m.id DESC LIMIT 1`, r.RefDigests).Scan(&id, &ref, &status)
-		if err == nil {
-			if status == "closed" {
-				err = reopen(ctx, tx, id)
+// known is what the database already holds that a batch may thread into.
+type known struct {
+	dups      map[string]intake.Outcome // by raw digest
+	byMessage map[string]caseRef        // by Message-ID digest
+	bySender  map[string]caseRef        // open cases by sender digest
+}
+
+func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (*known, error) {
+	var raws, ids, senders [][]byte
+	for _, r := range recs {
+		raws = append(raws, r.RawDigest)
+		ids = append(ids, r.RefDigests...)
+		if r.SenderDigest != nil {
+			senders = append(senders, r.SenderDigest)
+		}
+	}
+	k := &known{dups: map[string]intake.Outcome{}, byMessage: map[string]caseRef{}, bySender: map[string]caseRef{}}
+	b := &pgx.Batch{}
+	b.Queue(`SELECT m.raw_digest, m.id, c.id, c.ref FROM messages m JOIN cases c ON c.id = m.case_id
+		WHERE m.raw_digest = ANY($1)`, raws).Query(func(rows pgx.Rows) error {
+		var d []byte
+		var o intake.Outcome
+		_, err := pgx.ForEachRow(rows, []any{&d, &o.MessageID, &o.CaseID, &o.CaseRef}, func() error {
+			o.Duplicate = true
+			k.dups[string(d)] = o
+			return nil
+		})
+		return err
+	})
+	b.Queue(`SELECT DISTINCT ON (m.message_id_digest) m.message_id_digest, c.id, c.ref, c.status = 'closed'
+		FROM messages m JOIN cases c ON c.id = m.case_id
+		WHERE m.message_id_digest = ANY($1) ORDER BY m.message_id_digest, m.id DESC`, ids).Query(func(rows pgx.Rows) error {
+		var d []byte
+		var c caseRef
+		_, err := pgx.ForEachRow(rows, []any{&d, &c.id, &c.ref, &c.closed}, func() error {
+			k.byMessage[string(d)] = c
+			return nil
+		})
+		return err
+	})
+	b.Queue(`SELECT DISTINCT ON (sender_digest) sender_digest, id, ref FROM cases
+		WHERE status = 'open' AND sender_digest = ANY($1) ORDER BY sender_digest, id DESC`, senders).Query(func(rows pgx.Rows) error {
+		var d []byte
+		var c caseRef
+		_, err := pgx.ForEachRow(rows, []any{&d, &c.id, &c.ref}, func() error {
+			k.bySender[string(d)] = c
+			return nil
+		})
+		return err
+	})
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return nil, fmt.Errorf("look up threads: %w", err)
+	}
+	return k, nil
+}
+
+// threadPlan is what Save must write besides the messages: the new cases
+// (by the index of the record that opens each) and the closed cases a
+// reply reopens.
+type threadPlan struct {
+	opens  []int
+	reopen map[int64]bool
+}
+
+// thread decides each record's case: the case of a stored (or earlier in
+// the batch) message it replies to, else its sender's open case, else a new
+// case. A new case's id is filled in later; records that share one point at
+// the opening record through a negative CaseID (-1-index).
+func (k *known) thread(recs []intake.Record) ([]intake.Outcome, threadPlan) {
+	outs := make([]intake.Outcome, len(recs))
+	plan := threadPlan{reopen: map[int64]bool{}}
+	seen := map[string]int{} // raw digests earlier in this batch
+	for i, r := range recs {
+		if o, ok := k.dups[string(r.RawDigest)]; ok {
+			outs[i] = o
+			continue
+		}
+		if j, ok := seen[string(r.RawDigest)]; ok { // the same message twice in one batch
+			outs[i] = intake.Outcome{Duplicate: true, CaseID: outs[j].CaseID}
+			continue
+		}
+		seen[string(r.RawDigest)] = i
+		c, found := caseRef{}, false
+		for _, d := range r.RefDigests {
+			if c, found = k.byMessage[string(d)]; found {
+				break
 			}
-			return id, ref, false, err
 		}
-		if !errors.Is(err, pgx.ErrNoRows) {
-			return 0, "", false, fmt.Errorf("thread by references: %w", err)
+		if !found && r.SenderDigest != nil {
+			c, found = k.bySender[string(r.SenderDigest)]
+		}
+		if !found {
+			c = caseRef{id: int64(-1 - i)}
+			plan.opens = append(plan.opens, i)
+			outs[i].NewCase = true
+		}
+		if c.closed {
+			plan.reopen[c.id] = true
+			c.closed = false
+		}
+		outs[i].CaseID, outs[i].CaseRef = c.id, c.ref
+		// Later records of the batch thread into this one's case.
+		if r.MessageIDDigest != nil {
+			k.byMessage[string(r.MessageIDDigest)] = c
+		}
+		if r.SenderDigest != nil {
+			k.bySender[string(r.SenderDigest)] = c
 		}
 	}
-	if r.SenderDigest != nil {
-		err = tx.QueryRow(ctx, `
-			SELECT id, ref FROM cases WHERE sender_digest = $1 AND status = 'open'
-			ORDER BY id DESC LIMIT 1`, r.SenderDigest).Scan(&id, &ref)
-		if err == nil {
-			return id, ref, false, nil
-		}
-		if !errors.Is(err, pgx.ErrNoRows) {
-			return 0, "", false, fmt.Errorf("thread by sender: %w", err)
-		}
-	}
-	id, ref, err = openCase(ctx, tx, r)
-	return id, ref, true, err
+	return outs, plan
 }
 
-func openCase(ctx context.Context, tx pgx.Tx, r *intake.Record) (int64, string, error) {
-	var ref string
-	err := tx.QueryRow(ctx, `
-		WITH n AS (
-			INSERT INTO case_ref_counters (year, last) VALUES (extract(year FROM now())::int, 1)
-			ON CONFLICT (year) DO UPDATE SET last = case_ref_counters.last + 1
-			RETURNING year, last)
-		SELECT format('OKIT-%s-%s', year, lpad(last::text, greatest(6, length(last::text)), '0')) FROM n`).Scan(&ref)
-	if err != nil {
-		return 0, "", fmt.Errorf("number case: %w", err)
+// openCases numbers and inserts the new cases, then gives their ids to
+// every record threaded into them.
+func (p threadPlan) openCases(ctx context.Context, tx pgx.Tx, recs []intake.Record, outs []intake.Outcome) error {
+	if len(p.opens) == 0 {
+		return nil
 	}
-	var id int64
-	err = tx.QueryRow(ctx, `
-		INSERT INTO cases (ref, sender_digest, first_received, last_received)
-		VALUES ($1, $2, $3, $3) RETURNING id`, ref, r.SenderDigest, r.InternalDate).Scan(&id)
-	if err != nil {
-		return 0, "", fmt.Errorf("open case: %w", err)
+	ids := map[int64]caseRef{}
+	b := &pgx.Batch{}
+	for _, i := range p.opens {
+		placeholder := int64(-1 - i)
+		b.Queue(`
+			WITH n AS (
+				INSERT INTO case_ref_counters (year, last) VALUES (extract(year FROM now())::int, 1)
+				ON CONFLICT (year) DO UPDATE SET last = case_ref_counters.last + 1
+				RETURNING format('OKIT-%s-%s', year, lpad(last::text, greatest(6, length(last::text)), '0')) AS ref),
+			c AS (
+				INSERT INTO cases (ref, sender_digest, first_received, last_received)
+				SELECT ref, $1, $2, $2 FROM n RETURNING id, ref),
+			e AS (
+				INSERT INTO case_events (case_id, kind, actor) SELECT id, $3, 'intake' FROM c)
+			SELECT id, ref FROM c`, recs[i].SenderDigest, recs[i].InternalDate, EventCaseOpened,
+		).QueryRow(func(row pgx.Row) error {
+			var c caseRef
+			err := row.Scan(&c.id, &c.ref)
+			ids[placeholder] = c
+			return err
+		})
 	}
-	return id, ref, addEvent(ctx, tx, id, EventCaseOpened, "intake", nil)
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("open cases: %w", err)
+	}
+	for i := range outs {
+		if c, ok := ids[outs[i].CaseID]; ok {
+			outs[i].CaseID, outs[i].CaseRef = c.id, c.ref
+		}
+	}
+	return nil
 }
 
-func reopen(ctx context.Context, tx pgx.Tx, caseID int64) error {
-	if _, err := tx.Exec(ctx, `UPDATE cases SET status = 'open' WHERE id = $1`, caseID); err != nil {
-		return fmt.Errorf("reopen case: %w", err)
+// insertMessages writes the messages with their events, reopens cases that
+// got a reply, and advances the checkpoint.
+func insertMessages(ctx context.Context, tx pgx.Tx, mailbox string, cp intake.Checkpoint, recs []intake.Record, outs []intake.Outcome, reopen map[int64]bool) error {
+	b := &pgx.Batch{}
+	b.Queue(`
+		INSERT INTO mailboxes (name, uidvalidity, last_uid) VALUES ($1, $2, $3)
+		ON CONFLICT (name) DO UPDATE SET uidvalidity = $2, last_uid = greatest(mailboxes.last_uid, $3), updated_at = now()`,
+		mailbox, int64(cp.UIDValidity), int64(cp.LastUID))
+	for _, id := range slices.Sorted(maps.Keys(reopen)) {
+		b.Queue(`UPDATE cases SET status = 'open' WHERE id = $1`, id)
+		b.Queue(`INSERT INTO case_events (case_id, kind, actor, data) VALUES ($1, $2, 'intake', '{"reason":"reply"}')`, id, EventCaseReopened)
 	}
-	return addEvent(ctx, tx, caseID, EventCaseReopened, "intake", map[string]any{"reason": "reply"})
+	for i := range recs {
+		if outs[i].Duplicate {
+			continue
+		}
+		r, o := &recs[i], &outs[i]
+		b.Queue(`
+			WITH m AS (
+				INSERT INTO messages (case_id, direction, mailbox, uidvalidity, uid, raw_sealed, summary_sealed,
+					raw_digest, sender_digest, message_id_digest, size, internal_date, parse_status,
+					priority, categories, flags, language, rules, ruleset_version)
+				VALUES ($1, 'in', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+					$15, coalesce($16::text[], '{}'), coalesce($17::text[], '{}'), $18, coalesce($19::text[], '{}'), $20)
+				RETURNING id, case_id, size, parse_status),
+			u AS (
+				UPDATE cases SET last_received = greatest(last_received, $11) WHERE id = $1),
+			e AS (
+				INSERT INTO case_events (case_id, kind, actor, data)
+				SELECT m.case_id, k, 'intake', jsonb_build_object('message_id', m.id, 'parse_status', m.parse_status, 'size', m.size)
+				FROM m, unnest(CASE WHEN m.parse_status = 'oversize' THEN ARRAY[$13, $14] ELSE ARRAY[$13] END) AS k)
+			SELECT id FROM m`,
+			o.CaseID, mailbox, int64(cp.UIDValidity), int64(r.UID), r.RawSealed, r.SummarySealed,
+			r.RawDigest, r.SenderDigest, r.MessageIDDigest, r.Size, r.InternalDate, r.Status,
+			EventMessageReceived, EventMessageTooLarge,
+			int(r.Verdict.Priority), r.Verdict.Categories, r.Verdict.Flags, r.Verdict.Language, r.Verdict.Rules, r.Verdict.RuleSetVersion,
+		).QueryRow(func(row pgx.Row) error { return row.Scan(&o.MessageID) })
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("insert messages: %w", err)
+	}
+	return nil
+}
+
+// triageCases folds each stored message's verdict into its case, then
+// assigns the cases.
+func (s *Store) triageCases(ctx context.Context, tx pgx.Tx, recs []intake.Record, outs []intake.Outcome) error {
+	needs := map[int64]*caseNeed{}
+	var order []int64
+	b := &pgx.Batch{}
+	for i := range recs {
+		if outs[i].Duplicate {
+			continue
+		}
+		r, o := &recs[i], &outs[i]
+		b.Queue(`
+			WITH old AS (SELECT id, priority FROM cases WHERE id = $1 FOR UPDATE),
+			c AS (
+				UPDATE cases SET
+					priority = CASE WHEN priority_set_by IS NULL THEN least(cases.priority, $2) ELSE cases.priority END,
+					categories = ARRAY(SELECT DISTINCT x FROM unnest(categories || coalesce($3::text[], '{}')) AS x ORDER BY x),
+					flags = ARRAY(SELECT DISTINCT x FROM unnest(flags || coalesce($4::text[], '{}')) AS x ORDER BY x),
+					language = CASE WHEN $6 THEN $5 ELSE language END,
+					due_at = CASE WHEN first_response_at IS NULL THEN least(due_at, $7) ELSE due_at END
+				FROM old WHERE cases.id = old.id
+				RETURNING cases.id, old.priority AS was, cases.priority, cases.categories, cases.language,
+					coalesce(cases.assignee_id, 0) AS assignee),
+			e AS (
+				INSERT INTO case_events (case_id, kind, actor, data)
+				SELECT id, $8, 'intake', jsonb_build_object('from', CASE WHEN $6 THEN NULL ELSE was END, 'to', priority, 'message_id', $9::bigint, 'rules', coalesce($10::text[], '{}'))
+				FROM c WHERE was <> priority OR $6)
+			SELECT priority, categories, language, assignee FROM c`,
+			o.CaseID, int(r.Verdict.Priority), r.Verdict.Categories, r.Verdict.Flags, r.Verdict.Language, o.NewCase,
+			r.Due, EventPriorityChanged, o.MessageID, r.Verdict.Rules,
+		).QueryRow(func(row pgx.Row) error {
+			n := needs[o.CaseID]
+			if n == nil {
+				n = &caseNeed{id: o.CaseID}
+				needs[o.CaseID] = n
+				order = append(order, o.CaseID)
+			}
+			var cats []string
+			if err := row.Scan(&n.need.Priority, &cats, &n.need.Language, &n.need.Current); err != nil {
+				return err
+			}
+			n.need.Categories = n.need.Categories[:0]
+			for _, c := range cats {
+				n.need.Categories = append(n.need.Categories, triage.Category(c))
+			}
+			return nil
+		})
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("triage cases: %w", err)
+	}
+	list := make([]caseNeed, len(order))
+	for i, id := range order {
+		list[i] = *needs[id]
+	}
+	chosen, alerts, err := assign(ctx, tx, list, "intake", "message", s.now())
+	if err != nil {
+		return err
+	}
+	for i := range outs {
+		if !outs[i].Duplicate {
+			outs[i].AssigneeID = chosen[outs[i].CaseID]
+			outs[i].Unassigned = alerts[outs[i].CaseID]
+		}
+	}
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -17,10 +18,12 @@ var ErrNotFound = errors.New("not found")
 type Store struct {
 	pool *pgxpool.Pool
 	log  *slog.Logger
+	now  func() time.Time
 }
 
-// Open connects to the database at url and checks that it answers.
-func Open(ctx context.Context, url string, log *slog.Logger) (*Store, error) {
+// Open connects to the database at url and checks that it answers. now is
+// the clock of assignments and response clocks (time.Now outside tests).
+func Open(ctx context.Context, url string, log *slog.Logger, now func() time.Time) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		// pgx's message may quote the URL with its password; say only what is wrong.
@@ -34,7 +37,7 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("database %s:%d unreachable: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, err)
 	}
-	return &Store{pool: pool, log: log}, nil
+	return &Store{pool: pool, log: log, now: now}, nil
 }
 
 // Close closes every connection.

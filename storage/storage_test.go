@@ -12,6 +12,7 @@ import (
 	"github.com/ncsszi/okit/intake"
 	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/storage/storagetest"
+	"github.com/ncsszi/okit/triage"
 )
 
 var arrived = time.Date(2026, 11, 24, 3, 12, 0, 0, time.UTC)
@@ -21,6 +22,7 @@ func rec(uid uint32, raw, sender, msgID string, refs ...string) intake.Record {
 		UID: uid, InternalDate: arrived.Add(time.Duration(uid) * time.Minute), Size: 100,
 		RawSealed: []byte("sealed " + raw), SummarySealed: []byte("sealed summary"),
 		RawDigest: []byte("raw:" + raw), Status: "ok",
+		Verdict: triage.Verdict{Priority: triage.P4, Language: "hu"},
 	}
 	if sender != "" {
 		r.SenderDigest = []byte("addr:" + sender)
@@ -38,7 +40,7 @@ func TestMigrateTwiceAndCheckSchema(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	url := storagetest.URL(t)
-	st := storagetest.Open(t, url, false)
+	st := storagetest.Open(t, url, false, time.Now)
 	if err := st.CheckSchema(ctx); !errors.Is(err, storage.ErrSchemaOld) {
 		t.Fatalf("CheckSchema on an empty database = %v, want ErrSchemaOld", err)
 	}
@@ -152,7 +154,7 @@ func TestEventsAreAppendOnly(t *testing.T) {
 	for _, e := range evs {
 		kinds = append(kinds, e.Kind)
 	}
-	if diff := cmp.Diff([]string{storage.EventCaseOpened, storage.EventMessageReceived}, kinds); diff != "" {
+	if diff := cmp.Diff([]string{storage.EventCaseOpened, storage.EventMessageReceived, storage.EventPriorityChanged}, kinds); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)
 	}
 	for _, q := range []string{`UPDATE case_events SET kind = 'x'`, `DELETE FROM case_events`, `TRUNCATE case_events CASCADE`} {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ncsszi/okit/intake"
+	"github.com/ncsszi/okit/triage"
 )
 
 // env reads OKIT_* settings and collects every mistake, so that one start
@@ -123,6 +124,8 @@ func (e *env) imapConfig() intake.Config {
 		BatchSize:      e.positive("OKIT_IMAP_BATCH", 50),
 		MaxSize:        e.size("OKIT_MAX_MESSAGE_SIZE", 25<<20),
 		CommandTimeout: e.duration("OKIT_IMAP_TIMEOUT", 2*time.Minute),
+		Rules:          e.rules(),
+		Targets:        e.targets(),
 	}
 	if c.After != intake.AfterMove && c.After != intake.AfterDelete {
 		e.fail("OKIT_IMAP_AFTER=%q: give move (to OKIT_IMAP_MOVE_TO) or delete", c.After)
@@ -171,4 +174,31 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// rules loads OKIT_RULES_FILE, or the built-in rules.
+func (e *env) rules() *triage.Rules {
+	file := e.str("OKIT_RULES_FILE", "")
+	if file == "" {
+		return triage.Default()
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		e.fail("OKIT_RULES_FILE: %v", err)
+		return nil
+	}
+	r, err := triage.Load(b, file)
+	if err != nil {
+		e.fail("OKIT_RULES_FILE: %s", strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
+	return r
+}
+
+// targets reads the first-response targets OKIT_TARGET_P1 … P4.
+func (e *env) targets() triage.Targets {
+	t := triage.DefaultTargets
+	for i := range t {
+		t[i] = e.duration(fmt.Sprintf("OKIT_TARGET_P%d", i+1), t[i])
+	}
+	return t
 }

@@ -107,7 +107,7 @@ func TestSIGKILLDuringIntakeLosesAndDuplicatesNothing(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("final okit intake --once: %v\n%s", err, out)
 	}
-	st := storagetest.Open(t, envValue(env, "OKIT_DATABASE_URL"), false)
+	st := storagetest.Open(t, envValue(env, "OKIT_DATABASE_URL"), false, time.Now)
 	var stored, distinct, cases int
 	err = st.Pool().QueryRow(context.Background(),
 		`SELECT count(*), count(DISTINCT raw_digest), (SELECT count(*) FROM cases) FROM messages`).Scan(&stored, &distinct, &cases)

@@ -16,6 +16,7 @@ import (
 	"github.com/ncsszi/okit/intake"
 	"github.com/ncsszi/okit/seal"
 	"github.com/ncsszi/okit/storage"
+	"github.com/ncsszi/okit/triage"
 )
 
 const demoDatabase = "okit_demo"
@@ -62,7 +63,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	defer logFile.Close()
 	log := newLogger(logFile, "", a.getenv("OKIT_LOG_LEVEL"))
 
-	st, err := storage.Open(ctx, dbURL, log)
+	st, err := storage.Open(ctx, dbURL, log, time.Now)
 	if err != nil {
 		return err
 	}
@@ -80,6 +81,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 		Addr: mbox.Addr, Security: intake.SecurityNone, Username: mbox.Username, Password: mbox.Password,
 		Mailbox: "INBOX", After: intake.AfterMove, MoveTo: "okit-stored",
 		PollInterval: 30 * time.Second, BatchSize: 50, MaxSize: 25 << 20, CommandTimeout: time.Minute,
+		Rules: triage.Default(), Targets: triage.DefaultTargets,
 	}
 	in := intake.New(cfg, st, sealer, index, log, time.Now)
 

@@ -65,8 +65,16 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	watch := &clockWatch{store: st, log: a.log,
+		reassign: e.priorities("OKIT_BREACH_REASSIGN", "P1,P2"),
+		every:    e.duration("OKIT_CLOCK_INTERVAL", 30*time.Second)}
+	if err := e.err(); err != nil {
+		return err
+	}
+	go watch.run(ctx)
 	mux := http.NewServeMux()
 	mux.Handle("GET /healthz", in.Health())
+	mux.Handle("GET /metrics", metrics(in.Health(), watch))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

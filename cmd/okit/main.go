@@ -41,6 +41,11 @@ func commands() map[string]command {
 		"serve":         {"run intake and the health endpoint until stopped", runServe},
 		"cases list":    {"list cases (--json; --decrypt adds sender, subject and Message-IDs, audited)", runCasesList},
 		"demo":          {"run okit against an in-process mailbox filled with sample mail", runDemo},
+		"users add":     {"add an operator, supervisor or admin with languages, skills and a load limit", runUsersAdd},
+		"users list":    {"list users with their shift state and open load", runUsersList},
+		"users disable": {"disable a user and hand their open cases over", runUsersDisable},
+		"shift start":   {"put a user on shift and assign the cases waiting for someone", runShiftStart},
+		"shift end":     {"take a user off shift and hand over their cases awaiting a first answer", runShiftEnd},
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os/user"
+	"time"
 
 	"github.com/ncsszi/okit/seal"
 	"github.com/ncsszi/okit/storage"
@@ -17,7 +18,7 @@ func (a *app) openStore(ctx context.Context, current bool) (*storage.Store, erro
 	if err := e.err(); err != nil {
 		return nil, err
 	}
-	st, err := storage.Open(ctx, url, a.log)
+	st, err := storage.Open(ctx, url, a.log, time.Now)
 	if err != nil {
 		return nil, fmt.Errorf("OKIT_DATABASE_URL: %w", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -63,17 +64,18 @@ func URL(t testing.TB) string {
 	return u.String()
 }
 
-// New returns a Store on a fresh, migrated schema.
+// New returns a Store on a fresh, migrated schema, on the real clock.
 func New(t testing.TB) *storage.Store {
 	t.Helper()
-	return Open(t, URL(t), true)
+	return Open(t, URL(t), true, time.Now)
 }
 
-// Open connects a Store to url, migrating the schema if migrate is set.
-func Open(t testing.TB, url string, migrate bool) *storage.Store {
+// Open connects a Store with the clock now to url, migrating the schema if
+// migrate is set.
+func Open(t testing.TB, url string, migrate bool, now func() time.Time) *storage.Store {
 	t.Helper()
 	ctx := context.Background()
-	st, err := storage.Open(ctx, url, slog.New(slog.DiscardHandler))
+	st, err := storage.Open(ctx, url, slog.New(slog.DiscardHandler), now)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}

@@ -1,0 +1,115 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ncsszi/okit/triage"
+)
+
+// Event kinds of triage, assignment and clocks.
+const (
+	EventPriorityChanged = "priority_changed"
+	EventAssigned        = "assigned"
+	EventAlert           = "alert"
+	EventClockBreached   = "clock_breached"
+)
+
+// Alert kinds, on EventAlert.
+const (
+	AlertP1Unassigned = "p1_unassigned"
+	AlertBreach       = "breach"
+)
+
+// caseNeed is a case waiting for a decision on its operator.
+type caseNeed struct {
+	id   int64
+	need triage.Need
+}
+
+// onShift loads the operators on shift with their open load, locking
+// their rows so that concurrent assigners take turns.
+func onShift(ctx context.Context, tx pgx.Tx) ([]triage.Operator, error) {
+	rows, err := tx.Query(ctx, `
+		SELECT u.id, u.languages, u.skills, u.load_limit, u.last_assigned_at,
+			(SELECT count(*) FROM cases c WHERE c.assignee_id = u.id AND c.status = 'open')::int
+		FROM users u
+		WHERE u.on_shift AND NOT u.disabled AND u.role IN ('operator', 'supervisor')
+		ORDER BY u.id FOR UPDATE OF u`)
+	if err != nil {
+		return nil, fmt.Errorf("load operators on shift: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (triage.Operator, error) {
+		var o triage.Operator
+		var skills []string
+		var last *time.Time
+		err := r.Scan(&o.ID, &o.Languages, &skills, &o.Limit, &last, &o.Load)
+		if last != nil {
+			o.LastAssigned = *last
+		}
+		for _, s := range skills {
+			o.Skills = append(o.Skills, triage.Category(s))
+		}
+		return o, err
+	})
+}
+
+// assign decides and records the operator of each case. It returns, by
+// case id, the operator chosen (0 for none) and whether a P1 went without.
+func assign(ctx context.Context, tx pgx.Tx, needs []caseNeed, actor, why string, now time.Time) (map[int64]int64, map[int64]bool, error) {
+	chosen := map[int64]int64{}
+	alerts := map[int64]bool{}
+	if len(needs) == 0 {
+		return chosen, alerts, nil
+	}
+	ops, err := onShift(ctx, tx)
+	if err != nil {
+		return nil, nil, err
+	}
+	b := &pgx.Batch{}
+	for _, c := range needs {
+		id, reason := triage.Assign(c.need, ops)
+		chosen[c.id] = id
+		if id == c.need.Current && id != 0 {
+			continue // stays where it is
+		}
+		if id == 0 {
+			if c.need.Priority == triage.P1 {
+				alerts[c.id] = true
+				b.Queue(`INSERT INTO case_events (case_id, kind, actor, data) VALUES ($1, $2, $3, $4)`,
+					c.id, EventAlert, actor, map[string]any{"alert": AlertP1Unassigned, "reason": reason})
+			}
+			if c.need.Current == 0 {
+				continue
+			}
+			// The case's operator left; it waits for the next one on shift.
+		}
+		for i := range ops {
+			if ops[i].ID == id {
+				ops[i].Load++
+				ops[i].LastAssigned = now
+			}
+			if ops[i].ID == c.need.Current {
+				ops[i].Load--
+			}
+		}
+		var to any
+		if id != 0 {
+			to = id
+			b.Queue(`UPDATE users SET last_assigned_at = $2 WHERE id = $1`, id, now)
+		}
+		b.Queue(`UPDATE cases SET assignee_id = $2 WHERE id = $1`, c.id, to)
+		data := map[string]any{"to": to, "reason": reason, "why": why}
+		if c.need.Current != 0 {
+			data["from"] = c.need.Current
+		}
+		b.Queue(`INSERT INTO case_events (case_id, kind, actor, data) VALUES ($1, $2, $3, $4)`, c.id, EventAssigned, actor, data)
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return nil, nil, fmt.Errorf("assign cases: %w", err)
+	}
+	return chosen, alerts, nil
+}

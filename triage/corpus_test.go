@@ -1,0 +1,251 @@
+package triage
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+var showMisses = flag.Bool("misses", false, "explain every corpus message whose priority or flags are wrong")
+
+// labelled is one corpus message with its expected verdict.
+type labelled struct {
+	name     string
+	in       Input
+	priority Priority
+	cats     []Category
+	flags    []Flag
+	lang     string
+}
+
+// readCorpus reads every *.eml file in dir. The format is described in
+// testdata/corpus/README.md.
+func readCorpus(t *testing.T, dir string) []labelled {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.eml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no corpus in %s: %v", dir, err)
+	}
+	var out []labelled
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := mail.ReadMessage(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		body, err := io.ReadAll(m.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := labelled{name: filepath.Base(f), lang: m.Header.Get("X-Expect-Language")}
+		p := strings.TrimSpace(m.Header.Get("X-Expect-Priority"))
+		if len(p) != 2 || p[0] != 'P' || p[1] < '1' || p[1] > '4' {
+			t.Fatalf("%s: bad X-Expect-Priority %q", f, p)
+		}
+		l.priority = Priority(p[1] - '0')
+		for _, c := range splitList(m.Header.Get("X-Expect-Categories")) {
+			if categoryIndex(Category(c)) < 0 {
+				t.Fatalf("%s: unknown category %q", f, c)
+			}
+			l.cats = append(l.cats, Category(c))
+		}
+		for _, fl := range splitList(m.Header.Get("X-Expect-Flags")) {
+			l.flags = append(l.flags, Flag(fl))
+		}
+		if l.lang == "" || len(l.cats) == 0 {
+			t.Fatalf("%s: needs X-Expect-Language and X-Expect-Categories", f)
+		}
+		hdr := map[string][]string{}
+		for k, v := range m.Header {
+			if !strings.HasPrefix(k, "X-Expect-") {
+				hdr[k] = v
+			}
+		}
+		from := m.Header.Get("From")
+		if a, err := mail.ParseAddress(from); err == nil {
+			from = a.Address
+		}
+		l.in = Input{Subject: m.Header.Get("Subject"), Text: string(body), From: from, Header: hdr}
+		out = append(out, l)
+	}
+	return out
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// score holds the results of triaging a labelled corpus.
+type score struct {
+	n         int
+	confusion [5][5]int // [want][got]
+	flagMiss  map[Flag][]string
+	flagFalse map[Flag][]string
+	langWrong []string
+	catTP     map[Category]int
+	catFP     map[Category]int
+	catFN     map[Category]int
+	misses    []string
+}
+
+func evaluate(r *Rules, corpus []labelled) *score {
+	s := &score{flagMiss: map[Flag][]string{}, flagFalse: map[Flag][]string{},
+		catTP: map[Category]int{}, catFP: map[Category]int{}, catFN: map[Category]int{}}
+	for _, l := range corpus {
+		v := r.Triage(l.in)
+		s.n++
+		s.confusion[l.priority][v.Priority]++
+		wrong := v.Priority != l.priority
+		for _, f := range []Flag{FlagAutomated, FlagDoNotReply} {
+			want, got := slices.Contains(l.flags, f), v.Has(f)
+			if want && !got {
+				s.flagMiss[f] = append(s.flagMiss[f], l.name)
+				wrong = true
+			}
+			if got && !want {
+				s.flagFalse[f] = append(s.flagFalse[f], l.name)
+				wrong = true
+			}
+		}
+		if v.Language != l.lang {
+			s.langWrong = append(s.langWrong, fmt.Sprintf("%s (want %s, got %s)", l.name, l.lang, v.Language))
+		}
+		for _, c := range categoryOrder {
+			want, got := slices.Contains(l.cats, c), slices.Contains(v.Categories, c)
+			switch {
+			case want && got:
+				s.catTP[c]++
+			case got:
+				s.catFP[c]++
+			case want:
+				s.catFN[c]++
+			}
+		}
+		if wrong {
+			s.misses = append(s.misses, fmt.Sprintf("%s: want %s flags=%v, got %s", l.name, l.priority, l.flags, v))
+		}
+	}
+	return s
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 1
+	}
+	return float64(a) / float64(b)
+}
+
+func (s *score) recall(p Priority) float64 {
+	n := 0
+	for g := 1; g <= 4; g++ {
+		n += s.confusion[p][g]
+	}
+	return ratio(s.confusion[p][p], n)
+}
+
+func (s *score) precision(p Priority) float64 {
+	n := 0
+	for w := 1; w <= 4; w++ {
+		n += s.confusion[w][p]
+	}
+	return ratio(s.confusion[p][p], n)
+}
+
+// urgentRecall is the share of P1 and P2 messages triaged P1 or P2.
+func (s *score) urgentRecall() float64 {
+	hit, n := 0, 0
+	for w := 1; w <= 2; w++ {
+		for g := 1; g <= 4; g++ {
+			n += s.confusion[w][g]
+			if g <= 2 {
+				hit += s.confusion[w][g]
+			}
+		}
+	}
+	return ratio(hit, n)
+}
+
+func (s *score) report() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d messages\nwant\\got    P1   P2   P3   P4   recall\n", s.n)
+	for w := 1; w <= 4; w++ {
+		fmt.Fprintf(&b, "%-9s", Priority(w))
+		for g := 1; g <= 4; g++ {
+			fmt.Fprintf(&b, " %4d", s.confusion[w][g])
+		}
+		fmt.Fprintf(&b, "   %5.1f%%\n", 100*s.recall(Priority(w)))
+	}
+	fmt.Fprintf(&b, "precision")
+	for g := 1; g <= 4; g++ {
+		fmt.Fprintf(&b, " %3.0f%%", 100*s.precision(Priority(g)))
+	}
+	fmt.Fprintf(&b, "\nP1+P2 recall (triaged P1 or P2): %.1f%%\n", 100*s.urgentRecall())
+	for _, f := range []Flag{FlagAutomated, FlagDoNotReply} {
+		fmt.Fprintf(&b, "flag %-13s missed %v, false alarms %v\n", f, s.flagMiss[f], s.flagFalse[f])
+	}
+	fmt.Fprintf(&b, "language wrong: %d %v\ncategory        precision recall\n", len(s.langWrong), s.langWrong)
+	for _, c := range categoryOrder {
+		fmt.Fprintf(&b, "  %-16s %5.0f%% %5.0f%%\n", c, 100*ratio(s.catTP[c], s.catTP[c]+s.catFP[c]), 100*ratio(s.catTP[c], s.catTP[c]+s.catFN[c]))
+	}
+	for _, m := range s.misses {
+		fmt.Fprintf(&b, "wrong: %s\n", m)
+	}
+	return b.String()
+}
+
+// TestCorpus triages the labelled corpus and holds the rules to the bars
+// that matter: no missed life-threatening message, almost no missed urgent
+// one, few false alarms at P1, and no mistake in the flags that stop an
+// automatic reply.
+func TestCorpus(t *testing.T) {
+	r := Default()
+	corpus := readCorpus(t, "testdata/corpus")
+	for _, dir := range []string{"testdata/corpus/heldout", "testdata/corpus/heldout2", "testdata/corpus/heldout3"} {
+		part := readCorpus(t, dir)
+		t.Logf("%s (written apart from the rules, see its README):\n%s", dir, evaluate(r, part).report())
+		corpus = append(corpus, part...)
+	}
+	s := evaluate(r, corpus)
+	t.Log("whole corpus:\n" + s.report())
+	if *showMisses {
+		for _, l := range corpus {
+			v := r.Triage(l.in)
+			if v.Priority != l.priority || !slices.Equal(v.Flags, l.flags) {
+				t.Logf("---- %s (want %s)\n%s", l.name, l.priority, r.Explain(l.in))
+			}
+		}
+	}
+	if got := s.recall(P1); got < 1 {
+		t.Errorf("P1 recall %.1f%%, want 100%%", 100*got)
+	}
+	if got := s.urgentRecall(); got < 0.97 {
+		t.Errorf("P1+P2 recall %.1f%%, want at least 97%%", 100*got)
+	}
+	if got := s.precision(P1); got < 0.85 {
+		t.Errorf("P1 precision %.1f%%, want at least 85%%", 100*got)
+	}
+	for _, f := range []Flag{FlagAutomated, FlagDoNotReply} {
+		if len(s.flagMiss[f]) > 0 || len(s.flagFalse[f]) > 0 {
+			t.Errorf("flag %s: missed %v, false alarms %v", f, s.flagMiss[f], s.flagFalse[f])
+		}
+	}
+	if len(s.langWrong) > s.n/20 {
+		t.Errorf("language wrong for %d of %d messages", len(s.langWrong), s.n)
+	}
+}

@@ -1,0 +1,126 @@
+package triage
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Hit is one match of a rule, for a supervisor checking why a message got
+// its verdict. Unlike a Verdict it quotes the message: show it only to
+// someone allowed to read the message.
+type Hit struct {
+	Rule    string `json:"rule"`
+	Kind    string `json:"kind"`
+	Field   string `json:"field"` // "subject" or "body"
+	Start   int    `json:"start"` // byte offsets into the subject or body as given
+	End     int    `json:"end"`
+	Region  string `json:"region"` // "new", "quoted" or "forwarded"
+	Pattern string `json:"pattern"`
+	Text    string `json:"text"` // the matched words as written
+	Negated bool   `json:"negated,omitempty"`
+	Past    bool   `json:"past,omitempty"`
+	Urgent  bool   `json:"urgent,omitempty"`
+	// Priority is what a signal hit counted for after negation, past,
+	// urgency and quoting; 0 for hits that set no priority.
+	Priority Priority `json:"priority,omitempty"`
+	Ignored  bool     `json:"ignored,omitempty"` // the rule says to ignore it when negated or past
+}
+
+// Span is a part of the body that is not the writer's new text.
+type Span struct {
+	Start  int    `json:"start"`
+	End    int    `json:"end"`
+	Region string `json:"region"`
+}
+
+// Explanation is a verdict with its reasons.
+type Explanation struct {
+	Verdict Verdict  `json:"verdict"`
+	Header  []string `json:"header,omitempty"` // header rules that mark automated mail
+	Hits    []Hit    `json:"hits"`
+	Spans   []Span   `json:"spans,omitempty"`
+	Notes   []string `json:"notes,omitempty"` // decisions taken on the whole message
+}
+
+type explainer struct {
+	effects []effect
+	notes   []string
+}
+
+func (e *explainer) note(format string, args ...any) {
+	if e != nil {
+		e.notes = append(e.notes, fmt.Sprintf(format, args...))
+	}
+}
+
+// Explain triages a message and says why: every rule hit with where it is
+// and what it counted for, the parts of the body read as quoted or
+// signature, and the decisions taken on the whole message.
+func (r *Rules) Explain(in Input) Explanation {
+	var s scratch
+	r.run(in, &s)
+	ex := &explainer{effects: make([]effect, len(s.hits))}
+	v := r.decide(in, &s, ex)
+	out := Explanation{Verdict: v, Header: automatedByHeader(in), Notes: ex.notes}
+	for _, sp := range findRegions(in.Text, isForwardSubject(in.Subject)) {
+		out.Spans = append(out.Spans, Span{sp.start, sp.end, sp.region.String()})
+	}
+	for i, h := range s.hits {
+		ru := r.rules[h.rule]
+		if ru.kind == KindNegation {
+			continue
+		}
+		w, text, field := &s.body, in.Text, "body"
+		if h.field == fieldSubject {
+			w, text, field = &s.subj, in.Subject, "subject"
+		}
+		start, end := int(w.toks[h.t0].start), int(w.toks[h.t1].end)
+		pat := ""
+		if int(h.pat) < len(ru.phrases) {
+			pat = ru.phrases[h.pat].text
+		} else {
+			pat = "near: " + ru.nears[int(h.pat)-len(ru.phrases)].String()
+		}
+		out.Hits = append(out.Hits, Hit{
+			Rule: ru.id, Kind: ru.kind.String(), Field: field, Start: start, End: end,
+			Region: h.region.String(), Pattern: pat, Text: text[start:end],
+			Negated: h.negated, Past: h.past, Urgent: h.urgent,
+			Priority: ex.effects[i].priority, Ignored: ex.effects[i].ignored,
+		})
+	}
+	return out
+}
+
+// String renders the explanation for a terminal.
+func (e Explanation) String() string {
+	var b strings.Builder
+	v := e.Verdict
+	fmt.Fprintf(&b, "verdict: %s\n", v)
+	fmt.Fprintf(&b, "rules:   %s\n", strings.Join(v.Rules, ", "))
+	fmt.Fprintf(&b, "version: %s\n", v.RuleSetVersion)
+	if len(e.Header) > 0 {
+		fmt.Fprintf(&b, "header:  %s\n", strings.Join(e.Header, ", "))
+	}
+	for _, n := range e.Notes {
+		fmt.Fprintf(&b, "note:    %s\n", n)
+	}
+	for _, s := range e.Spans {
+		fmt.Fprintf(&b, "body %d-%d is %s\n", s.Start, s.End, s.Region)
+	}
+	for _, h := range e.Hits {
+		var tags []string
+		if h.Priority > 0 {
+			tags = append(tags, h.Priority.String())
+		}
+		for _, t := range []struct {
+			on   bool
+			name string
+		}{{h.Region != "new", h.Region}, {h.Negated, "negated"}, {h.Past, "past"}, {h.Urgent, "urgent"}, {h.Ignored, "ignored"}} {
+			if t.on {
+				tags = append(tags, t.name)
+			}
+		}
+		fmt.Fprintf(&b, "  %-28s %-9s %s %d-%d %q  (%s) %s\n", h.Rule, h.Kind, h.Field, h.Start, h.End, h.Text, h.Pattern, strings.Join(tags, " "))
+	}
+	return b.String()
+}

@@ -1,0 +1,241 @@
+package triage
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// token is one word of a text: where it stands in the text as given and
+// its folded form (lower case, accents removed) in a shared buffer.
+type token struct {
+	start, end int32  // byte offsets in the original text
+	f0, f1     int32  // folded bytes: words.buf[f0:f1]
+	sent       int32  // sentence number, counted from 0
+	m0, m1     int32  // elements that matched this word: matches[m0:m1]
+	region     Region // new text, quoted, forwarded
+}
+
+// words is a tokenised text. Its slices are reused between calls.
+type words struct {
+	toks []token
+	buf  []byte
+	// Letters that point to Hungarian, outside quoted text: ő ű (and the
+	// legacy õ û) are Hungarian only; á é í ó ú are shared with a few
+	// languages okit rarely sees.
+	huStrong, huWeak int
+}
+
+func (w *words) folded(i int) []byte { return w.buf[w.toks[i].f0:w.toks[i].f1] }
+
+// Fold returns s in the form rules are matched against: Unicode
+// compatibility decomposition, combining marks removed, lower case. Both
+// "Megölt", "megolt" and the legacy "megõlt" fold to "megolt". Word
+// boundaries and punctuation are kept as they are.
+func Fold(s string) string {
+	return string(appendFold(make([]byte, 0, len(s)), s))
+}
+
+// appendFold appends the folded form of s to out.
+func appendFold(out []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			out = append(out, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == '\u2019' || r == '\u02bc' {
+			out = append(out, '\'')
+		} else {
+			out = appendFoldedRune(out, s[i:], r)
+		}
+		i += n
+	}
+	return out
+}
+
+// appendFoldedRune appends the folded form of r, which starts s. The
+// decomposition is looked up in place, so nothing is allocated.
+func appendFoldedRune(dst []byte, s string, r rune) []byte {
+	if c, ok := foldLatin(r); ok {
+		return append(dst, c)
+	}
+	if unicode.Is(unicode.Mn, r) {
+		return dst
+	}
+	d := norm.NFKD.PropertiesString(s).Decomposition()
+	if d == nil {
+		return utf8.AppendRune(dst, unicode.ToLower(r))
+	}
+	for len(d) > 0 {
+		q, n := utf8.DecodeRune(d)
+		d = d[n:]
+		if unicode.Is(unicode.Mn, q) {
+			continue
+		}
+		if q < utf8.RuneSelf {
+			if 'A' <= q && q <= 'Z' {
+				q += 'a' - 'A'
+			}
+			dst = append(dst, byte(q))
+			continue
+		}
+		dst = utf8.AppendRune(dst, unicode.ToLower(q))
+	}
+	return dst
+}
+
+// asciiWord maps an ASCII byte to its folded form when it belongs to a
+// word (letters lowered, digits kept), or to '.' when it separates words.
+const asciiWord = "................................................0123456789.......abcdefghijklmnopqrstuvwxyz......abcdefghijklmnopqrstuvwxyz....."
+
+// tokenize splits s into words: runs of letters and digits, with combining
+// marks and an apostrophe between letters ("don't", "вб'є") kept inside.
+// Sentences end at . ! ? ; … and at a blank line. Offsets are bytes in s.
+// Words inside signature and unread spans are skipped; other words get
+// the region of the span they fall in.
+func tokenize(s string, spans []span, w *words) {
+	if n := 16 + len(s)/6; cap(w.toks) < n {
+		w.toks = make([]token, 0, n)
+	}
+	if cap(w.buf) < len(s) {
+		w.buf = make([]byte, 0, len(s))
+	}
+	toks, buf := w.toks[:0], w.buf[:0]
+	w.huStrong, w.huWeak = 0, 0
+	var (
+		sent      int32
+		newlines  int
+		breakNext bool
+		inTok     bool
+		cur       token
+		si        int
+		skip      bool
+	)
+	start := func(at int) {
+		if breakNext {
+			sent++
+			breakNext = false
+		}
+		newlines = 0
+		for si < len(spans) && spans[si].end <= at {
+			si++
+		}
+		region := RegionNew
+		if si < len(spans) && spans[si].start <= at {
+			region = spans[si].region
+		}
+		skip = region == RegionSignature || region == RegionUnread
+		inTok = true
+		cur = token{start: int32(at), f0: int32(len(buf)), sent: sent, region: region}
+	}
+	end := func(at int) {
+		inTok = false
+		if skip {
+			buf = buf[:cur.f0]
+			return
+		}
+		cur.end, cur.f1 = int32(at), int32(len(buf))
+		toks = append(toks, cur)
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if asciiWord[c] != '.' {
+				if !inTok {
+					start(i)
+				}
+				j := i + 1
+				for j < len(s) && s[j] < utf8.RuneSelf && asciiWord[s[j]] != '.' {
+					j++
+				}
+				n := len(buf)
+				buf = append(buf, s[i:j]...)
+				for k := n; k < len(buf); k++ {
+					if c := buf[k]; 'A' <= c && c <= 'Z' {
+						buf[k] = c + ('a' - 'A')
+					}
+				}
+				i = j
+				continue
+			}
+			if c == '\'' && inTok && i+1 < len(s) && isLetterAt(s, i+1) {
+				buf = append(buf, '\'')
+				i++
+				continue
+			}
+			if inTok {
+				end(i)
+			}
+			switch c {
+			case '.', '!', '?', ';':
+				breakNext = true
+			case '\n':
+				if newlines++; newlines >= 2 {
+					breakNext = true
+				}
+			case ' ', '\t', '\r':
+			default:
+				newlines = 0
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch fc, ok := foldLatin(r); {
+		case ok:
+			if !inTok {
+				start(i)
+			}
+			buf = append(buf, fc)
+			if cur.region == RegionNew {
+				switch r {
+				case 'ő', 'ű', 'Ő', 'Ű', 'õ', 'û':
+					w.huStrong++
+				case 'á', 'é', 'í', 'ó', 'ú', 'Á', 'É', 'Í', 'Ó', 'Ú':
+					w.huWeak++
+				}
+			}
+		case r == '\u2019' || r == '\u02bc':
+			if inTok && i+n < len(s) && isLetterAt(s, i+n) {
+				buf = append(buf, '\'')
+			} else if inTok {
+				end(i)
+			}
+		case unicode.Is(unicode.Mn, r):
+			// A combining mark belongs to the word before it (NFD input).
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if !inTok {
+				start(i)
+			}
+			buf = appendFoldedRune(buf, s[i:], r)
+		default:
+			if inTok {
+				end(i)
+			}
+			if r == '\u2026' { // …
+				breakNext = true
+			}
+		}
+		i += n
+	}
+	if inTok {
+		end(len(s))
+	}
+	w.toks, w.buf = toks, buf
+}
+
+func isLetterAt(s string, i int) bool {
+	c := s[i]
+	if c < utf8.RuneSelf {
+		return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsLetter(r)
+}

@@ -1,0 +1,83 @@
+package triage
+
+import "strings"
+
+// Language hints: frequent words that belong to one language only, folded.
+// Words shared by two of them ("a", "is", "de", "in", "mit", "ma", "am")
+// are left out on purpose.
+const (
+	langHU = iota
+	langEN
+	langDE
+	langRO
+	numLangs
+)
+
+func langWords() [numLangs][]string {
+	return [numLangs][]string{
+		langHU: strings.Fields(`az es hogy nem van egy meg mar csak ha mert mint ez azt ezt el ki fel
+			nekem engem vagyok vagy volt lesz nagyon hol hova hogyan tudom tudok kerem koszonom
+			szeretnek szeretnem kell sem majd mindig megint tegnap ota utan elott alatt nalam vele
+			neki aki ami amikor akkor igy ugy itt ott miatt szerint sziasztok szia tisztelt kedves
+			jo napot ferjem parom gyerekek gyerekem segitseg segitsetek segitseget vagyunk vannak
+			nincs kerdes kerdezni lehet tudnak tudnatok ilyen minden semmi valami azota mikor
+			ezert pedig vagyis illetve mert hanem sot tole nala velem rola errol arrol akar akart akarok
+			mondta mondja tudja haza otthon kellene voltam lett tudna egyik masik mindenki senki valaki
+			nekunk nekik tavaly holnap reggel ejjel dolgozom`),
+		langEN: strings.Fields(`the and i to my me he she you of it that this with for have has was are
+			not don't do can please help him her his we they would what from at or if your our
+			about out there been know want because hi hello dear thank thanks who how where when
+			just very scared husband boyfriend i'm it's can't won't didn't doesn't he's she's`),
+		langDE: strings.Fields(`ich und der die das nicht mein meine mich mir ist bin sie er ein eine zu
+			habe wir bitte auf fur von dem den ihr ihnen vielen dank nachricht mann kinder hilfe
+			kein keine schon noch auch aber oder wenn weil`),
+		langRO: strings.Fields(`si nu sa este sunt eu meu mea la pe cu ca dar vreau va rog multumesc sotul
+			copiii copilul foarte pentru fost ajutor buna ziua aseara spus daca unde cand mi
+			sotia nevoie acasa ajutati`),
+	}
+}
+
+// language guesses "hu", "en" or "other" from language hints and script.
+// Text too short to tell, in Latin script, is taken as Hungarian, the
+// language most writers use. A language must account for at least one
+// word in ten to be chosen: a stray "i" does not make Polish English.
+func language(counts [numLangs]int, latin, nonLatin, huStrong, huWeak, huSuffix int) string {
+	counts[langHU] += huStrong + huWeak/3 + huSuffix
+	if nonLatin > latin {
+		return "other"
+	}
+	if latin <= 3 {
+		if counts[langEN] > counts[langHU] {
+			return "en"
+		}
+		return "hu"
+	}
+	best, bestN := -1, 0
+	for l := 0; l < numLangs; l++ {
+		if counts[l] > bestN {
+			best, bestN = l, counts[l]
+		}
+	}
+	switch {
+	case best >= 0 && bestN*10 < latin:
+		return "other"
+	case best == langHU:
+		return "hu"
+	case best == langEN:
+		return "en"
+	}
+	return "other"
+}
+
+// huSuffix reports whether a folded word ends in a Hungarian case suffix
+// that English, German and Romanian words seldom end in: -ban/-ben (in),
+// -nak/-nek (to), -hoz/-hez (towards), -bol (out of). It lets accent-free
+// Hungarian with few function words ("a lakasbol", "a szomszednak") be
+// told from English.
+func huSuffix(end []byte) bool {
+	switch string(end) {
+	case "ban", "ben", "nak", "nek", "hoz", "hez", "bol":
+		return true
+	}
+	return false
+}

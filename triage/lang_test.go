@@ -1,0 +1,24 @@
+package triage
+
+import "testing"
+
+func TestLanguage(t *testing.T) {
+	t.Parallel()
+	r := Default()
+	for _, tc := range []struct{ text, want string }{
+		{"A férjem tegnap megint megvert, nem tudom hova menjek.", "hu"},
+		{"a ferjem tegnap megint megvert nem tudom hova menjek", "hu"},
+		{"segitseg", "hu"}, // too short to tell: the service's language
+		{"My husband hit me again and I don't know where to go.", "en"},
+		{"Mein Mann schlägt mich und ich weiß nicht, wohin.", "other"},
+		{"Soțul meu mă bate și nu am unde să merg.", "other"},
+		{"Мій чоловік б'є мене, я не знаю куди йти.", "other"},
+		{"Mój mąż mnie bije i nie wiem, gdzie mam iść z dziećmi teraz.", "other"},
+		// The quoted English reply does not make a Hungarian writer English.
+		{"Köszönöm, holnap hívom a számot.\n\n> Dear Kata, thank you for your message, we are here for you and your children.", "hu"},
+	} {
+		if got := r.Triage(Input{Text: tc.text}).Language; got != tc.want {
+			t.Errorf("language of %q = %s, want %s", tc.text, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,261 @@
+package triage
+
+const (
+	fieldSubject uint8 = iota
+	fieldBody
+)
+
+// Windows, in words, of the modifiers. They are fixed rather than set in
+// the rules file: they describe Hungarian and English sentences, not a
+// supervisor's choice.
+const (
+	negationWindow = 3  // "nem akarom megölni": a negation up to 3 words before
+	urgentWindow   = 10 // "ma este … megöl": a time word up to 10 words away, unless its rule says less
+	langSample     = 400
+)
+
+// hit is one match of one pattern of one rule.
+type hit struct {
+	rule    int32
+	field   uint8
+	t0, t1  int32 // first and last token
+	pat     int32 // phrase index, or len(phrases)+near index
+	region  Region
+	negated bool
+	past    bool
+	urgent  bool
+}
+
+// scratch is the per-call working space.
+type scratch struct {
+	subj, body   words
+	matches      [2][]int32
+	hits         []hit
+	lastA, lastB []int32
+	lang         [numLangs]int
+	latin, other int
+	huSuffix     int // words ending in a Hungarian case suffix (-ban, -nak, -hoz …)
+	negEnd       []bool
+	past, urgent []int32
+	recent       []int32
+	urgentRule   []int32 // rule of each urgent hit
+}
+
+// reset prepares a pooled scratch for the next message.
+func (s *scratch) reset() {
+	s.hits = s.hits[:0]
+	s.lang = [numLangs]int{}
+	s.latin, s.other, s.huSuffix = 0, 0, 0
+}
+
+func (s *scratch) words(field uint8) *words {
+	if field == fieldSubject {
+		return &s.subj
+	}
+	return &s.body
+}
+
+// matchField finds every rule hit in one tokenised field.
+func (r *Rules) matchField(s *scratch, field uint8) {
+	w := s.words(field)
+	m := s.matches[field][:0]
+	for i := range w.toks {
+		t := &w.toks[i]
+		t.m0 = int32(len(m))
+		var lang uint8
+		m, lang = r.trie.walk(w.buf[t.f0:t.f1], m)
+		t.m1 = int32(len(m))
+		if t.region == RegionQuoted || s.latin+s.other >= langSample {
+			continue
+		}
+		if w.buf[t.f0] < 0x80 {
+			s.latin++
+		} else {
+			s.other++
+		}
+		if t.f1-t.f0 >= 5 && huSuffix(w.buf[t.f1-3:t.f1]) {
+			s.huSuffix++
+		}
+		for l := 0; l < numLangs; l++ {
+			if lang&(1<<l) != 0 {
+				s.lang[l]++
+			}
+		}
+	}
+	s.matches[field] = m
+	if cap(s.lastA) < len(r.nears) {
+		s.lastA = make([]int32, len(r.nears))
+		s.lastB = make([]int32, len(r.nears))
+	}
+	for k := range r.nears {
+		s.lastA[k], s.lastB[k] = -1, -1
+	}
+	first := len(s.hits)
+	bit := uint8(inSubject)
+	if field == fieldBody {
+		bit = inBody
+	}
+	for i := range w.toks {
+		t := &w.toks[i]
+		for _, e := range m[t.m0:t.m1] {
+			for _, tr := range r.trig[e] {
+				ru := r.rules[tr.rule]
+				if ru.in&bit == 0 || r.excluded(w, m, tr.rule, int32(i)) {
+					continue
+				}
+				switch tr.kind {
+				case trigPhrase:
+					at := int32(i) - int32(tr.off)
+					if at < 0 || ru.start && at != 0 {
+						continue
+					}
+					if last, ok := r.phraseAt(w, m, tr.rule, &ru.phrases[tr.idx], at, int32(tr.off)); ok {
+						s.hits = append(s.hits, hit{rule: tr.rule, field: field, t0: at, t1: last, pat: tr.idx, region: t.region})
+					}
+				case trigFirst, trigSecond:
+					mine, other := s.lastA, s.lastB
+					if tr.kind == trigSecond {
+						mine, other = s.lastB, s.lastA
+					}
+					ref := r.nears[tr.idx]
+					nr := ru.nears[ref.idx]
+					if j := other[tr.idx]; j >= 0 && j < int32(i) && int32(i)-j <= int32(nr.within) && w.toks[j].region == t.region {
+						s.hits = append(s.hits, hit{rule: tr.rule, field: field, t0: j, t1: int32(i), pat: int32(len(ru.phrases)) + ref.idx, region: t.region})
+					}
+					mine[tr.idx] = int32(i)
+				}
+			}
+		}
+	}
+	if r.hasExclPhr && len(s.hits) > first {
+		s.hits = r.dropExcluded(w, m, s.hits, first)
+	}
+	r.modifiers(s, field, first)
+}
+
+// dropExcluded removes, from index first on, hits that start an exclude
+// phrase of their rule: "most már" is not "most".
+func (r *Rules) dropExcluded(w *words, m []int32, hits []hit, first int) []hit {
+	out := hits[:first]
+	for _, h := range hits[first:] {
+		drop := false
+		for k := range r.rules[h.rule].exclPhr {
+			ph := &r.rules[h.rule].exclPhr[k]
+			if slotMatches(w, m, ph.ids[0], h.t0) {
+				_, ok := r.phraseAt(w, m, -1, ph, h.t0, 0)
+				drop = drop || ok
+			}
+		}
+		if !drop {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// phraseAt checks a phrase that starts at token i and whose word number
+// known is already matched.
+func (r *Rules) phraseAt(w *words, m []int32, ri int32, ph *phrase, i, known int32) (int32, bool) {
+	if int(i)+len(ph.ids) > len(w.toks) {
+		return 0, false
+	}
+	for k := 0; k < len(ph.ids); k++ {
+		if int32(k) == known {
+			continue
+		}
+		j := i + int32(k)
+		if w.toks[j].region != w.toks[i].region || !slotMatches(w, m, ph.ids[k], j) || r.excluded(w, m, ri, j) {
+			return 0, false
+		}
+	}
+	return i + int32(len(ph.ids)) - 1, true
+}
+
+// slotMatches reports whether token j matched one of the elems ids.
+func slotMatches(w *words, m []int32, ids []int32, j int32) bool {
+	t := w.toks[j]
+	for _, e := range m[t.m0:t.m1] {
+		for _, x := range ids {
+			if e == x {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// excluded reports whether token j matches an exclude entry of rule ri.
+func (r *Rules) excluded(w *words, m []int32, ri, j int32) bool {
+	if ri < 0 {
+		return false
+	}
+	ex := r.excl[ri]
+	if len(ex) == 0 {
+		return false
+	}
+	t := w.toks[j]
+	for _, e := range m[t.m0:t.m1] {
+		for _, x := range ex {
+			if e == x {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// modifiers marks the hits of one field, from index first on, as negated,
+// in the past or urgent.
+func (r *Rules) modifiers(s *scratch, field uint8, first int) {
+	w := s.words(field)
+	hits := s.hits[first:]
+	if cap(s.negEnd) < len(w.toks) {
+		s.negEnd = make([]bool, len(w.toks))
+	}
+	negEnd := s.negEnd[:len(w.toks)]
+	clear(negEnd)
+	past, urgent, recent, urgentRule := s.past[:0], s.urgent[:0], s.recent[:0], s.urgentRule[:0]
+	for _, o := range hits {
+		switch r.rules[o.rule].kind {
+		case KindNegation:
+			negEnd[o.t1] = true
+		case KindPast:
+			past = append(past, o.t0)
+		case KindUrgent:
+			urgent = append(urgent, o.t0)
+			urgentRule = append(urgentRule, o.rule)
+		case KindRecent:
+			recent = append(recent, o.t0)
+		}
+	}
+	s.past, s.urgent, s.recent, s.urgentRule = past, urgent, recent, urgentRule
+	for i := range hits {
+		h := &hits[i]
+		if k := r.rules[h.rule].kind; k != KindSignal && k != KindSafety {
+			continue
+		}
+		t := w.toks[h.t0]
+		for j := h.t0 - 1; j >= 0 && j >= h.t0-negationWindow; j-- {
+			if negEnd[j] && w.toks[j].sent == t.sent && w.toks[j].region == t.region {
+				h.negated = true
+			}
+		}
+		pastHere, urgentSent := false, false
+		for _, p := range past {
+			pastHere = pastHere || w.toks[p].sent == t.sent && w.toks[p].region == t.region
+		}
+		for k, u := range urgent {
+			if w.toks[u].region != t.region {
+				continue
+			}
+			if d, reach := u-h.t0, r.rules[s.urgentRule[k]].within; d <= reach && d >= -reach {
+				h.urgent = true
+			}
+			urgentSent = urgentSent || w.toks[u].sent == t.sent
+		}
+		for _, u := range recent {
+			urgentSent = urgentSent || w.toks[u].sent == t.sent && w.toks[u].region == t.region
+		}
+		h.past = pastHere && !urgentSent
+	}
+}

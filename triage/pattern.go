@@ -1,0 +1,129 @@
+package triage
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+)
+
+// minPrefix is the shortest prefix a rule may use. Shorter prefixes hit
+// hundreds of unrelated Hungarian words ("ol*" 313 stems, "kes*" 126): write
+// the exact words instead.
+const minPrefix = 5
+
+// elem is one folded word of a pattern: an exact word, or a prefix that
+// matches every word starting with it.
+type elem struct {
+	word   string
+	prefix bool
+}
+
+func (e elem) String() string {
+	if e.prefix {
+		return e.word + "*"
+	}
+	return e.word
+}
+
+// phrase is a "match" pattern: one or more words that must follow each
+// other; each place may list alternatives ("ne valaszol*|irj*").
+type phrase struct {
+	text  string
+	slots [][]elem
+	ids   [][]int32 // elem ids of slots, set by compile
+}
+
+// near is a "near" pattern: a word from the first list and a word from the
+// second, in either order, at most within words apart.
+type near struct {
+	first, second []elem
+	within        int
+}
+
+func (n near) String() string {
+	return fmt.Sprintf("%s ~%d %s", elemList(n.first), n.within, elemList(n.second))
+}
+
+func elemList(es []elem) string {
+	s := make([]string, len(es))
+	for i, e := range es {
+		s[i] = e.String()
+	}
+	return strings.Join(s, "|")
+}
+
+// parsePhrase parses a match pattern such as "nem enged* ki" or
+// "ne valaszol*|irj*".
+// Commas and hyphens split words in a message, so they split them in a
+// phrase too: "félek, hogy megöl" and "m-a bătut" work as written.
+func parsePhrase(s string) (phrase, error) {
+	fields := strings.Fields(strings.NewReplacer(",", " ", "-", " ").Replace(s))
+	if len(fields) == 0 {
+		return phrase{}, fmt.Errorf("empty pattern")
+	}
+	p := phrase{text: strings.Join(fields, " ")}
+	for _, f := range fields {
+		var slot []elem
+		for _, alt := range strings.Split(f, "|") {
+			e, err := parseElem(alt, true)
+			if err != nil {
+				return phrase{}, fmt.Errorf("pattern %q: %w", s, err)
+			}
+			slot = append(slot, e)
+		}
+		p.slots = append(p.slots, slot)
+	}
+	return p, nil
+}
+
+// parseWord parses one word of a near list, an exclude list (prefixes of
+// any length allowed there) or an allow list (no prefixes).
+func parseWord(s string, prefixOK, checkLen bool) (elem, error) {
+	s = strings.TrimSpace(s)
+	if strings.ContainsAny(s, " \t|") {
+		return elem{}, fmt.Errorf("%q: write one word here, not a phrase or alternatives", s)
+	}
+	e, err := parseElem(s, checkLen)
+	if err != nil {
+		return elem{}, fmt.Errorf("%q: %w", s, err)
+	}
+	if e.prefix && !prefixOK {
+		return elem{}, fmt.Errorf("%q: write the whole word here, without *", s)
+	}
+	return e, nil
+}
+
+func parseElem(s string, checkLen bool) (elem, error) {
+	if s == "" {
+		return elem{}, fmt.Errorf("empty word")
+	}
+	var e elem
+	if strings.HasSuffix(s, "*") {
+		e.prefix = true
+		s = s[:len(s)-1]
+	}
+	if strings.Contains(s, "*") {
+		return elem{}, fmt.Errorf("* may only end a word")
+	}
+	if strings.ContainsAny(s, "-.,") {
+		return elem{}, fmt.Errorf("punctuation splits words in a message: write %q as separate words", s)
+	}
+	e.word = Fold(strings.ReplaceAll(s, "\u2019", "'"))
+	letters := 0
+	for _, r := range e.word {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			letters++
+		case r == '\'':
+		default:
+			return elem{}, fmt.Errorf("%q is not a letter or digit", r)
+		}
+	}
+	if letters == 0 {
+		return elem{}, fmt.Errorf("empty word")
+	}
+	if e.prefix && checkLen && letters < minPrefix {
+		return elem{}, fmt.Errorf("prefix %q is shorter than %d letters: it would hit many unrelated words; list the exact words instead (for example kes, kest, kessel)", e.word+"*", minPrefix)
+	}
+	return e, nil
+}
