@@ -21,18 +21,21 @@ import (
 // a single message up to MaxSize is fetched alone.
 const fetchBytes = 16 << 20
 
-// batch takes in the messages with the given UIDs: fetch, parse, seal,
-// commit together with the checkpoint, and only then mark them on the
-// server. A failure at any step before the commit leaves everything to the
-// next pass; a failure after it leaves only the marking, which the next
-// pass does.
-func (in *Intake) batch(ctx context.Context, s *session, cp Checkpoint, uids []imap.UID) (Stats, error) {
-	var st Stats
+// batch is a set of messages ready to be committed.
+type batch struct {
+	lastUID uint32     // the highest UID looked at: the new checkpoint
+	recs    []Record   // to store
+	toMark  []imap.UID // to move or delete once stored (not those left on the server)
+	err     error
+}
+
+// prepare fetches, parses and seals the messages with the given UIDs.
+func (in *Intake) prepare(s *session, uids []imap.UID) batch {
 	meta, err := s.c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{
-		UID: true, RFC822Size: true, InternalDate: true, Envelope: true,
+		UID: true, RFC822Size: true, InternalDate: true,
 	}).Collect()
 	if err != nil {
-		return st, fmt.Errorf("fetch metadata: %w", err)
+		return batch{err: fmt.Errorf("fetch metadata: %w", err)}
 	}
 	slices.SortFunc(meta, func(a, b *imapclient.FetchMessageBuffer) int { return int(a.UID) - int(b.UID) })
 
@@ -44,7 +47,11 @@ func (in *Intake) batch(ctx context.Context, s *session, cp Checkpoint, uids []i
 		for len(meta) > 0 {
 			m := meta[0]
 			if m.RFC822Size > in.cfg.MaxSize {
-				recs = append(recs, in.oversize(m))
+				rec, err := in.oversize(s, m)
+				if err != nil {
+					return batch{err: err}
+				}
+				recs = append(recs, rec)
 				meta = meta[1:]
 				continue
 			}
@@ -60,15 +67,24 @@ func (in *Intake) batch(ctx context.Context, s *session, cp Checkpoint, uids []i
 		}
 		grecs, err := in.fetchBodies(s, group)
 		if err != nil {
-			return st, err
+			return batch{err: err}
 		}
 		recs = append(recs, grecs...)
 		for _, m := range group {
 			toMark = append(toMark, m.UID)
 		}
 	}
+	return batch{lastUID: uint32(slices.Max(uids)), recs: recs, toMark: toMark}
+}
 
-	cp.LastUID = uint32(slices.Max(uids))
+// commit stores a batch together with the checkpoint, and only then marks
+// its messages on the server. A failure before the commit leaves
+// everything to the next pass; a failure after it leaves only the marking,
+// which the next pass does.
+func (in *Intake) commit(ctx context.Context, s *session, cp Checkpoint, b batch) (Stats, error) {
+	var st Stats
+	recs, toMark := b.recs, b.toMark
+	cp.LastUID = b.lastUID
 	outs, err := in.store.Save(ctx, in.cfg.Key(), cp, recs)
 	if err != nil {
 		return st, err
@@ -155,18 +171,16 @@ func (in *Intake) record(uid imap.UID, internalDate time.Time, raw []byte) (Reco
 	for _, p := range msg.Problems {
 		in.log.Warn("message parsed with a problem", slog.Uint64("uid", uint64(uid)), slog.String("problem", p))
 	}
-	rawSealed, err := in.sealer.Seal(raw)
+	sum := Summarize(msg)
+	sealed, err := in.sealer.SealTogether(raw, sum.Marshal())
 	if err != nil {
 		return Record{}, fmt.Errorf("seal uid %d: %w", uid, err)
 	}
-	rec, err := in.summarise(Summarize(msg))
-	if err != nil {
-		return Record{}, fmt.Errorf("seal summary of uid %d: %w", uid, err)
-	}
+	rec := in.threading(sum)
 	rec.UID = uint32(uid)
 	rec.InternalDate = internalDate
 	rec.Size = int64(len(raw))
-	rec.RawSealed = rawSealed
+	rec.RawSealed, rec.SummarySealed = sealed[0], sealed[1]
 	rec.RawDigest = in.digest.RawDigest(raw)
 	rec.RefDigests = in.refDigests(append(slices.Clone(msg.InReplyTo), msg.References...))
 	rec.Status = string(msg.Status)
@@ -174,24 +188,29 @@ func (in *Intake) record(uid imap.UID, internalDate time.Time, raw []byte) (Reco
 	return rec, nil
 }
 
-// oversize makes the record of a message left on the server, from what
-// the server told of it without the body.
-func (in *Intake) oversize(m *imapclient.FetchMessageBuffer) Record {
+// oversize makes the record of a message left on the server, from its
+// envelope: the server's summary of the header, fetched without the body.
+func (in *Intake) oversize(s *session, m *imapclient.FetchMessageBuffer) (Record, error) {
 	sum := Summary{Note: fmt.Sprintf("larger than the %d MiB limit (%d bytes): left on the mail server", in.cfg.MaxSize>>20, m.RFC822Size)}
+	env, err := s.c.Fetch(imap.UIDSetNum(m.UID), &imap.FetchOptions{UID: true, Envelope: true}).Collect()
+	if err != nil {
+		return Record{}, fmt.Errorf("fetch envelope of uid %d: %w", m.UID, err)
+	}
 	var refs []string
-	if e := m.Envelope; e != nil {
+	if len(env) == 1 && env[0].Envelope != nil {
+		e := env[0].Envelope
 		sum.MessageID, sum.Subject = e.MessageID, e.Subject
 		if len(e.From) > 0 {
 			sum.FromName, sum.FromAddr = e.From[0].Name, e.From[0].Addr()
 		}
 		refs = e.InReplyTo
 	}
-	rec, err := in.summarise(sum)
+	sealed, err := in.sealer.Seal(sum.Marshal())
 	if err != nil {
-		// Sealing a few hundred bytes fails only with a broken key, which
-		// every other message meets too; keep the record without summary.
-		in.log.Error("seal summary of oversize message", slog.Uint64("uid", uint64(m.UID)), slog.Any("err", err))
+		return Record{}, fmt.Errorf("seal summary of uid %d: %w", m.UID, err)
 	}
+	rec := in.threading(sum)
+	rec.SummarySealed = sealed
 	rec.UID = uint32(m.UID)
 	rec.InternalDate = m.InternalDate
 	rec.Size = m.RFC822Size
@@ -200,7 +219,7 @@ func (in *Intake) oversize(m *imapclient.FetchMessageBuffer) Record {
 	rec.RefDigests = in.refDigests(refs)
 	rec.Status = "oversize"
 	in.triage(&rec, triage.Input{Subject: sum.Subject, From: sum.FromAddr})
-	return rec
+	return rec, nil
 }
 
 // triage sets the record's verdict and response clock. What okit could not
@@ -216,8 +235,9 @@ func (in *Intake) triage(rec *Record, text triage.Input) {
 	rec.Due = in.cfg.Targets.Due(rec.Verdict.Priority, rec.InternalDate)
 }
 
-// summarise seals a summary and makes the digests that thread it.
-func (in *Intake) summarise(sum Summary) (Record, error) {
+// threading starts a record with the digests that find its sender's case
+// and let later replies find it.
+func (in *Intake) threading(sum Summary) Record {
 	var rec Record
 	if sum.FromAddr != "" {
 		rec.SenderDigest = in.digest.AddressDigest(sum.FromAddr)
@@ -225,9 +245,7 @@ func (in *Intake) summarise(sum Summary) (Record, error) {
 	if sum.MessageID != "" {
 		rec.MessageIDDigest = in.digest.MessageIDDigest(sum.MessageID)
 	}
-	sealed, err := in.sealer.Seal(sum.Marshal())
-	rec.SummarySealed = sealed
-	return rec, err
+	return rec
 }
 
 func (in *Intake) refDigests(ids []string) [][]byte {

@@ -3,8 +3,11 @@ package intake_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
+	"mime/quotedprintable"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -13,24 +16,65 @@ import (
 	"github.com/ncsszi/okit/intake"
 )
 
-// message20KiB is a realistic 20 KiB message: a long Hungarian text in
-// quoted-printable and a small attachment.
+// benchText is the writer's own words: about 1.3 KiB, a long help-seeking
+// mail.
+const benchText = `Jó napot kívánok!
+
+Nem tudom, jó helyre írok-e, de egy ismerősöm azt mondta, hogy önök tudnak segíteni.
+Harmincnégy éves vagyok, két gyerekem van, egy hét- és egy tízéves. A párommal tizenkét
+éve élünk együtt, az utóbbi két évben egyre rosszabb a helyzet. Ha iszik, kiabál velem,
+összetöri a dolgokat, és múlt héten először meg is ütött. A gyerekek látták. Azóta
+mindig félek, amikor hazajön a munkából, és figyelem, milyen hangulatban van.
+
+A pénzt ő kezeli, nekem nincs saját bankkártyám, és ha elmegyek otthonról, mindig
+tudni akarja, hol vagyok és kivel beszélek. Az anyukám vidéken él, hozzá nem tudunk
+elmenni, mert ott nincs hely, és a páromnak az lenne az első, ahol keresne minket.
+
+Azt szeretném megkérdezni, hogyan működik a krízisotthon, mennyi ideig lehet ott
+maradni, és kell-e fizetni érte. Azt is szeretném tudni, hogy ha elmegyek a
+gyerekekkel, akkor az iskolába tovább járhatnak-e, vagy át kell íratni őket.
+Félek, hogy ha feljelentem, csak rosszabb lesz, és elveszi tőlem a gyerekeket.
+
+Telefonálni nem nagyon tudok, mert mindig otthon van, amikor a gyerekek is itthon
+vannak. Napközben, amikor dolgozik, tudok írni. Kérem, válaszoljanak erre a címre,
+ezt a fiókot ő nem ismeri.
+
+Köszönöm szépen a segítséget.
+Üdvözlettel:
+Szabó Ilona`
+
+// message20KiB is a realistic 20 KiB message as a phone or webmail sends
+// it: the text above in quoted-printable, the same as HTML, and a photo of
+// about 12 KiB in base64.
 func message20KiB(i int) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "From: =?utf-8?q?Szab=C3=B3_Ilona?= <ilona.szabo%d@example.hu>\r\nTo: okit@ncsszi.hu\r\n"+
 		"Subject: =?utf-8?q?Seg=C3=ADts=C3=A9get_k=C3=A9rek?= %d\r\nMessage-ID: <bench-%d-%d@example.hu>\r\n"+
 		"Date: Tue, 24 Nov 2026 03:12:00 +0100\r\nMIME-Version: 1.0\r\n"+
 		"Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\n"+
+		"Content-Type: multipart/alternative; boundary=\"b2\"\r\n\r\n--b2\r\n"+
 		"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n", i, i, i, time.Now().UnixNano())
-	line := "A p=C3=A1rom tegnap este megint kiab=C3=A1lt velem, =C3=A9s azt mondta, hogy ha elmegyek, megb=\r\n=C3=A1nom. F=C3=A9lek hazamenni a gyerekekkel.\r\n"
-	for b.Len() < 16<<10 {
-		b.WriteString(line)
+	qp := quotedprintable.NewWriter(&b)
+	qp.Write([]byte(strings.ReplaceAll(benchText, "\n", "\r\n")))
+	qp.Close()
+	b.WriteString("\r\n--b2\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n")
+	qp = quotedprintable.NewWriter(&b)
+	qp.Write([]byte(`<html><head><style>p{font-family:Arial}</style></head><body><div dir="ltr">`))
+	for _, para := range strings.Split(benchText, "\n\n") {
+		qp.Write([]byte("<p>" + strings.ReplaceAll(para, "\n", "<br>\r\n") + "</p>\r\n"))
 	}
-	b.WriteString("\r\n--b1\r\nContent-Type: application/pdf; name=\"latlelet.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n")
-	for b.Len() < 20<<10-60 {
-		b.WriteString("JVBERi0xLjQKJcfsj6IKNSAwIG9iago8PC9MZW5ndGggNiAwIFIvRmlsdGVyIC9GbGF0ZURlY29kZT4+\r\n")
+	qp.Write([]byte("</div></body></html>"))
+	qp.Close()
+	b.WriteString("\r\n--b2--\r\n\r\n--b1\r\nContent-Type: image/jpeg; name=\"IMG_2041.jpg\"\r\n" +
+		"Content-Disposition: attachment; filename=\"IMG_2041.jpg\"\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+	photo := make([]byte, 57)
+	for b.Len() < 20<<10-80 {
+		for j := range photo {
+			photo[j] = byte(b.Len() * (j + 1))
+		}
+		b.WriteString(base64.StdEncoding.EncodeToString(photo) + "\r\n")
 	}
-	b.WriteString("\r\n--b1--\r\n")
+	b.WriteString("--b1--\r\n")
 	return b.Bytes()
 }
 
@@ -125,4 +169,13 @@ func BenchmarkArrivalToCommit(b *testing.B) {
 	slices.Sort(lat)
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+func TestBenchMessageIsRealistic(t *testing.T) {
+	t.Parallel()
+	raw := message20KiB(1)
+	m := intake.Parse(raw)
+	if len(raw) < 19<<10 || len(raw) > 21<<10 || m.Status != intake.ParseOK || len(m.Attachments) != 1 || !strings.Contains(m.Text, "krízisotthon") {
+		t.Errorf("benchmark message: %d bytes, status %s, %d attachments", len(raw), m.Status, len(m.Attachments))
+	}
 }

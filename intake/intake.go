@@ -15,6 +15,8 @@ import (
 // Sealer encrypts content to the organisation's public key.
 type Sealer interface {
 	Seal(plain []byte) ([]byte, error)
+	// SealTogether seals the parts of one message with one public-key step.
+	SealTogether(plains ...[]byte) ([][]byte, error)
 }
 
 // Digester makes keyed digests for lookups on sealed values.
@@ -224,17 +226,40 @@ func (in *Intake) drain(ctx context.Context, s *session) (Stats, error) {
 	st.Marked += len(unmarked)
 
 	slices.Sort(fresh)
-	for len(fresh) > 0 {
-		n := min(len(fresh), in.cfg.BatchSize)
-		bst, err := in.batch(ctx, s, cp, fresh[:n])
+	// Fetching, parsing and sealing the next batch overlaps with committing
+	// this one: the database and intake's CPU work side by side. The IMAP
+	// client takes commands from both goroutines; all of them name UIDs.
+	prepCtx, stopPrep := context.WithCancel(ctx)
+	defer stopPrep()
+	ready := make(chan batch, 1)
+	go func() {
+		defer close(ready)
+		for len(fresh) > 0 {
+			n := min(len(fresh), in.cfg.BatchSize)
+			b := in.prepare(s, fresh[:n])
+			select {
+			case ready <- b:
+			case <-prepCtx.Done():
+				return
+			}
+			if b.err != nil {
+				return
+			}
+			fresh = fresh[n:]
+		}
+	}()
+	for b := range ready {
+		if b.err != nil {
+			return st, b.err
+		}
+		bst, err := in.commit(ctx, s, cp, b)
 		st.add(bst)
 		if err != nil {
 			return st, err
 		}
-		cp.LastUID = uint32(fresh[n-1])
-		fresh = fresh[n:]
+		cp.LastUID = b.lastUID
 	}
-	return st, nil
+	return st, ctx.Err()
 }
 
 func (in *Intake) checkpoint(ctx context.Context, uidValidity uint32) (Checkpoint, error) {

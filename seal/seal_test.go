@@ -410,3 +410,25 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestSealTogetherOpensEachAlone(t *testing.T) {
+	t.Parallel()
+	ks, err := mainKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, summary := []byte("From: a\r\n\r\nsegitseg kell"), []byte(`{"subject":"segitseg"}`)
+	sealed, err := ks.sealer.SealTogether(raw, summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range [][]byte{raw, summary} {
+		got, err := ks.opener.Open(sealed[i])
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("part %d opens to %q, %v; want %q", i, got, err, want)
+		}
+		if bytes.Contains(sealed[i], want) {
+			t.Errorf("part %d holds its plaintext", i)
+		}
+	}
+}

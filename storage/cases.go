@@ -16,6 +16,12 @@ type Case struct {
 	Messages      int
 	FirstReceived time.Time
 	LastReceived  time.Time
+	Priority      int
+	Categories    []string
+	Flags         []string
+	Assignee      string     // username, empty if unassigned
+	Due           *time.Time // first response due; nil when answered before triage existed
+	Breached      bool
 }
 
 // MessageSummary is one message of a case with its sealed summary.
@@ -26,15 +32,21 @@ type MessageSummary struct {
 	Size          int64
 	ParseStatus   string
 	SummarySealed []byte
+	Priority      int // 0 for messages stored before triage
+	Flags         []string
+	Rules         []string
 }
 
-// ListCases returns cases newest first, at most limit of them.
+// ListCases returns at most limit cases in queue order: open before
+// closed, then by priority, then by due time.
 func (s *Store) ListCases(ctx context.Context, limit int) ([]Case, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT c.id, c.ref, c.status,
 			(SELECT count(*) FROM messages m WHERE m.case_id = c.id)::int,
-			c.first_received, c.last_received
-		FROM cases c ORDER BY c.last_received DESC, c.id DESC LIMIT $1`, limit)
+			c.first_received, c.last_received, c.priority, c.categories, c.flags,
+			coalesce(u.username, ''), c.due_at, c.breached_at IS NOT NULL
+		FROM cases c LEFT JOIN users u ON u.id = c.assignee_id
+		ORDER BY c.status = 'closed', c.priority, c.due_at, c.id LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
@@ -48,7 +60,7 @@ func (s *Store) ListCases(ctx context.Context, limit int) ([]Case, error) {
 // CaseMessages returns the messages of the given cases, oldest first.
 func (s *Store) CaseMessages(ctx context.Context, caseIDs []int64) ([]MessageSummary, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT id, case_id, internal_date, size, parse_status, summary_sealed
+		SELECT id, case_id, internal_date, size, parse_status, summary_sealed, coalesce(priority, 0), flags, rules
 		FROM messages WHERE case_id = ANY($1) ORDER BY internal_date, id`, caseIDs)
 	if err != nil {
 		return nil, fmt.Errorf("read case messages: %w", err)

@@ -49,3 +49,29 @@ func (s *Store) Events(ctx context.Context, caseID int64) ([]Event, error) {
 	}
 	return evs, nil
 }
+
+// events collects events to write in one statement.
+type events struct {
+	caseIDs []int64
+	kinds   []string
+	data    []map[string]any
+}
+
+func (e *events) add(caseID int64, kind string, data map[string]any) {
+	if data == nil {
+		data = map[string]any{}
+	}
+	e.caseIDs = append(e.caseIDs, caseID)
+	e.kinds = append(e.kinds, kind)
+	e.data = append(e.data, data)
+}
+
+// queue adds the insert of the collected events, in order, to b.
+func (e *events) queue(b *pgx.Batch, actor string) {
+	if len(e.caseIDs) == 0 {
+		return
+	}
+	b.Queue(`INSERT INTO case_events (case_id, kind, actor, data)
+		SELECT c, k, $4, d FROM unnest($1::bigint[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS t(c, k, d, n) ORDER BY n`,
+		e.caseIDs, e.kinds, e.data, actor)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -17,6 +18,12 @@ type caseOut struct {
 	Messages      int          `json:"message_count"`
 	FirstReceived time.Time    `json:"first_received"`
 	LastReceived  time.Time    `json:"last_received"`
+	Priority      int          `json:"priority"`
+	Categories    []string     `json:"categories"`
+	Flags         []string     `json:"flags"`
+	Assignee      string       `json:"assignee,omitempty"`
+	Due           *time.Time   `json:"due,omitempty"`
+	Breached      bool         `json:"breached"`
 	Received      []messageOut `json:"messages"`
 }
 
@@ -24,6 +31,8 @@ type messageOut struct {
 	Received    time.Time `json:"received"`
 	Size        int64     `json:"size"`
 	ParseStatus string    `json:"parse_status"`
+	Priority    int       `json:"priority"`
+	Flags       []string  `json:"flags"`
 	// Filled only with --decrypt.
 	SenderName string `json:"sender_name,omitempty"`
 	Sender     string `json:"sender,omitempty"`
@@ -76,7 +85,7 @@ func runCasesList(ctx context.Context, a *app, args []string) error {
 	}
 	byCase := map[int64][]messageOut{}
 	for _, m := range msgs {
-		out := messageOut{Received: m.InternalDate, Size: m.Size, ParseStatus: m.ParseStatus}
+		out := messageOut{Received: m.InternalDate, Size: m.Size, ParseStatus: m.ParseStatus, Priority: m.Priority, Flags: m.Flags}
 		if opener != nil {
 			plain, err := opener.Open(m.SummarySealed)
 			if err != nil {
@@ -92,7 +101,9 @@ func runCasesList(ctx context.Context, a *app, args []string) error {
 	}
 	outs := make([]caseOut, len(cases))
 	for i, c := range cases {
-		outs[i] = caseOut{c.Ref, c.Status, c.Messages, c.FirstReceived, c.LastReceived, byCase[c.ID]}
+		outs[i] = caseOut{Ref: c.Ref, Status: c.Status, Messages: c.Messages, FirstReceived: c.FirstReceived,
+			LastReceived: c.LastReceived, Priority: c.Priority, Categories: c.Categories, Flags: c.Flags,
+			Assignee: c.Assignee, Due: c.Due, Breached: c.Breached, Received: byCase[c.ID]}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(a.stdout)
@@ -100,14 +111,21 @@ func runCasesList(ctx context.Context, a *app, args []string) error {
 		return enc.Encode(outs)
 	}
 	tw := tabwriter.NewWriter(a.stdout, 2, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "CASE\tSTATUS\tMESSAGES\tFIRST RECEIVED\tLAST RECEIVED\tSUBJECT")
+	fmt.Fprintln(tw, "CASE\tPRIO\tSTATUS\tMSGS\tFLAGS\tASSIGNEE\tDUE\tLAST RECEIVED\tSUBJECT")
 	for _, c := range outs {
 		subject := ""
 		if len(c.Received) > 0 {
 			subject = c.Received[len(c.Received)-1].Subject
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", c.Ref, c.Status, c.Messages,
-			c.FirstReceived.Local().Format(time.DateTime), c.LastReceived.Local().Format(time.DateTime), subject)
+		due := "-"
+		if c.Due != nil {
+			due = c.Due.Local().Format(time.DateTime)
+			if c.Breached {
+				due += " BREACHED"
+			}
+		}
+		fmt.Fprintf(tw, "%s\tP%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", c.Ref, c.Priority, c.Status, c.Messages,
+			strings.Join(c.Flags, ","), c.Assignee, due, c.LastReceived.Local().Format(time.DateTime), subject)
 	}
 	return tw.Flush()
 }

@@ -121,7 +121,7 @@ func (e *env) imapConfig() intake.Config {
 		After:          intake.After(e.str("OKIT_IMAP_AFTER", "move")),
 		MoveTo:         e.str("OKIT_IMAP_MOVE_TO", "okit-stored"),
 		PollInterval:   e.duration("OKIT_IMAP_POLL_INTERVAL", 30*time.Second),
-		BatchSize:      e.positive("OKIT_IMAP_BATCH", 50),
+		BatchSize:      e.positive("OKIT_IMAP_BATCH", 100),
 		MaxSize:        e.size("OKIT_MAX_MESSAGE_SIZE", 25<<20),
 		CommandTimeout: e.duration("OKIT_IMAP_TIMEOUT", 2*time.Minute),
 		Rules:          e.rules(),

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -187,8 +188,9 @@ func showCases(ctx context.Context, a *app, st *storage.Store, opener *seal.Open
 			if from == "" {
 				from = s.FromAddr
 			}
-			fmt.Fprintf(a.stdout, "%s  %s  %-8s %-28.28s %s\n", m.InternalDate.Local().Format("15:04:05"),
-				refs[m.CaseID], m.ParseStatus, from, s.Subject)
+			flags := strings.Join(m.Flags, ",")
+			fmt.Fprintf(a.stdout, "%s  %s  P%d %-22s %-24.24s %s\n", m.InternalDate.Local().Format("15:04:05"),
+				refs[m.CaseID], m.Priority, flags, from, s.Subject)
 		}
 	}
 }

@@ -35,17 +35,19 @@ type app struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"migrate":       {"apply the database migrations this okit carries", runMigrate},
-		"keys generate": {"write a new OpenPGP key pair and index key (never overwrites)", runKeysGenerate},
-		"intake":        {"take mail from the hotline mailbox into the database (--once: one pass)", runIntake},
-		"serve":         {"run intake and the health endpoint until stopped", runServe},
-		"cases list":    {"list cases (--json; --decrypt adds sender, subject and Message-IDs, audited)", runCasesList},
-		"demo":          {"run okit against an in-process mailbox filled with sample mail", runDemo},
-		"users add":     {"add an operator, supervisor or admin with languages, skills and a load limit", runUsersAdd},
-		"users list":    {"list users with their shift state and open load", runUsersList},
-		"users disable": {"disable a user and hand their open cases over", runUsersDisable},
-		"shift start":   {"put a user on shift and assign the cases waiting for someone", runShiftStart},
-		"shift end":     {"take a user off shift and hand over their cases awaiting a first answer", runShiftEnd},
+		"migrate":        {"apply the database migrations this okit carries", runMigrate},
+		"keys generate":  {"write a new OpenPGP key pair and index key (never overwrites)", runKeysGenerate},
+		"intake":         {"take mail from the hotline mailbox into the database (--once: one pass)", runIntake},
+		"serve":          {"run intake and the health endpoint until stopped", runServe},
+		"cases list":     {"list cases (--json; --decrypt adds sender, subject and Message-IDs, audited)", runCasesList},
+		"demo":           {"run okit against an in-process mailbox filled with sample mail", runDemo},
+		"users add":      {"add an operator, supervisor or admin with languages, skills and a load limit", runUsersAdd},
+		"users list":     {"list users with their shift state and open load", runUsersList},
+		"users disable":  {"disable a user and hand their open cases over", runUsersDisable},
+		"shift start":    {"put a user on shift and assign the cases waiting for someone", runShiftStart},
+		"rules check":    {"check a triage rules file; every problem is given with its line", runRulesCheck},
+		"triage explain": {"triage a message read from stdin and say which rules fired, where and why", runTriageExplain},
+		"shift end":      {"take a user off shift and hand over their cases awaiting a first answer", runShiftEnd},
 	}
 }
 

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/ncsszi/okit/intake"
+	"github.com/ncsszi/okit/triage"
+)
+
+func runRulesCheck(ctx context.Context, a *app, args []string) error {
+	fs := a.flags("rules check", "FILE")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	file := fs.Arg(0)
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	r, err := triage.Load(b, file)
+	if err != nil {
+		return err // one line per problem, each with its line number
+	}
+	fmt.Fprintf(a.stdout, "%s: rule set %s is valid\n", file, r.Version())
+	return nil
+}
+
+func runTriageExplain(ctx context.Context, a *app, args []string) error {
+	fs := a.flags("triage explain", "[--json] < message.eml")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	e := &env{get: a.getenv}
+	rules := e.rules()
+	if err := e.err(); err != nil {
+		return err
+	}
+	raw, err := io.ReadAll(io.LimitReader(a.stdin, 64<<20))
+	if err != nil {
+		return fmt.Errorf("read message: %w", err)
+	}
+	m := intake.Parse(raw)
+	ex := rules.Explain(triage.Input{Subject: m.Subject, Text: m.Text, From: m.From.Addr, Header: m.Header})
+	if *asJSON {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(ex)
+	}
+	if m.Status != intake.ParseOK {
+		fmt.Fprintf(a.stdout, "parse:   %s (%v)\n", m.Status, m.Problems)
+	}
+	fmt.Fprint(a.stdout, ex.String())
+	return nil
+}
