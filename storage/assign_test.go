@@ -176,3 +176,37 @@ func TestAssignmentAndClocks(t *testing.T) {
 		t.Error("StartShift of an unknown user succeeded")
 	}
 }
+
+func TestOperatorPriorityStands(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clock := &stoppedClock{t: arrived}
+	st := storagetest.Open(t, storagetest.URL(t), true, clock.now)
+	outs, err := st.Save(ctx, "okit/INBOX", intake.Checkpoint{UIDValidity: 1, LastUID: 1}, []intake.Record{triaged(1, "w", triage.P1, "hu")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, ref := outs[0].CaseID, outs[0].CaseRef
+	if err := st.SetPriority(ctx, ref, triage.P3, triage.DefaultTargets, "cli:anna", []byte("sealed reason")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Save(ctx, "okit/INBOX", intake.Checkpoint{UIDValidity: 1, LastUID: 2}, []intake.Record{triaged(2, "w", triage.P1, "hu")}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := state(t, st, id), (caseState{Priority: 3, Due: arrived.Add(24 * time.Hour)}); got != want {
+		t.Errorf("case after the operator's P3 and a new P1 message = %+v, want %+v", got, want)
+	}
+	evs, _ := st.Events(ctx, id)
+	var set *storage.Event
+	for i := range evs {
+		if evs[i].Actor == "cli:anna" {
+			set = &evs[i]
+		}
+	}
+	if set == nil || set.Kind != storage.EventPriorityChanged || set.Data["to"] != float64(3) || set.Data["reason_sealed"] == nil {
+		t.Errorf("the operator's change is not in the history as it should be: %+v", set)
+	}
+	if err := st.SetPriority(ctx, "OKIT-1999-000001", triage.P1, triage.DefaultTargets, "cli:anna", nil); err == nil {
+		t.Error("SetPriority on an unknown case succeeded")
+	}
+}

@@ -2,10 +2,13 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/ncsszi/okit/triage"
 )
 
 // Case is a case as lists show it.
@@ -82,5 +85,33 @@ func (s *Store) RecordDecryption(ctx context.Context, caseIDs []int64, actor, pu
 			}
 		}
 		return nil
+	})
+}
+
+// SetPriority sets a case's priority by hand, with the operator's reason
+// sealed: from then on new messages no longer change it. The response
+// clock, if still running, is set for the new priority, counted from the
+// case's first message.
+func (s *Store) SetPriority(ctx context.Context, ref string, p triage.Priority, targets triage.Targets, actor string, reasonSealed []byte) error {
+	return s.InTx(ctx, func(tx pgx.Tx) error {
+		var id int64
+		var was triage.Priority
+		var first time.Time
+		err := tx.QueryRow(ctx, `SELECT id, priority, first_received FROM cases WHERE ref = $1 FOR UPDATE`, ref).Scan(&id, &was, &first)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("case %s: %w", ref, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("read case: %w", err)
+		}
+		_, err = tx.Exec(ctx, `
+			UPDATE cases SET priority = $2, priority_set_by = $3,
+				due_at = CASE WHEN first_response_at IS NULL THEN $4 ELSE due_at END
+			WHERE id = $1`, id, int(p), actor, targets.Due(p, first))
+		if err != nil {
+			return fmt.Errorf("set priority: %w", err)
+		}
+		return addEvent(ctx, tx, id, EventPriorityChanged, actor,
+			map[string]any{"from": int(was), "to": int(p), "reason_sealed": reasonSealed})
 	})
 }

@@ -299,7 +299,7 @@ func (s *Store) triageCases(ctx context.Context, tx pgx.Tx, recs []intake.Record
 					categories = ARRAY(SELECT DISTINCT x FROM unnest(categories || coalesce($3::text[], '{}')) AS x ORDER BY x),
 					flags = ARRAY(SELECT DISTINCT x FROM unnest(flags || coalesce($4::text[], '{}')) AS x ORDER BY x),
 					language = CASE WHEN $6 THEN $5 ELSE language END,
-					due_at = CASE WHEN first_response_at IS NULL THEN least(due_at, $7) ELSE due_at END,
+					due_at = CASE WHEN first_response_at IS NULL AND priority_set_by IS NULL THEN least(due_at, $7) ELSE due_at END,
 					last_received = greatest(last_received, $11)
 				FROM old WHERE cases.id = old.id
 				RETURNING cases.id, old.priority AS was, cases.priority, cases.categories, cases.language,

@@ -129,3 +129,54 @@ func runCasesList(ctx context.Context, a *app, args []string) error {
 	}
 	return tw.Flush()
 }
+
+func runCasesPriority(ctx context.Context, a *app, args []string) error {
+	fs := a.flags("cases priority", "REF P1|P2|P3|P4 --reason TEXT")
+	reason := fs.String("reason", "", "why (required; stored sealed in the case's history)")
+	if err := fs.Parse(reorder(args)); err != nil {
+		return errUsage
+	}
+	p, ok := parsePriority(fs.Arg(1))
+	if fs.NArg() != 2 || !ok || strings.TrimSpace(*reason) == "" {
+		fs.Usage()
+		return errUsage
+	}
+	e := &env{get: a.getenv}
+	sealer, _ := e.intakeKeys()
+	targets := e.targets()
+	if err := e.err(); err != nil {
+		return err
+	}
+	sealed, err := sealer.Seal([]byte(*reason))
+	if err != nil {
+		return err
+	}
+	st, err := a.openStore(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.SetPriority(ctx, fs.Arg(0), p, targets, actor(), sealed); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "%s is now %s; new messages will not change it\n", fs.Arg(0), p)
+	return nil
+}
+
+// reorder puts flags before positional arguments, so that
+// `okit cases priority OKIT-2026-000001 P1 --reason ...` parses.
+func reorder(args []string) []string {
+	var flags, rest []string
+	for i := 0; i < len(args); i++ {
+		if strings.HasPrefix(args[i], "-") {
+			flags = append(flags, args[i])
+			if !strings.Contains(args[i], "=") && i+1 < len(args) {
+				flags = append(flags, args[i+1])
+				i++
+			}
+			continue
+		}
+		rest = append(rest, args[i])
+	}
+	return append(flags, rest...)
+}

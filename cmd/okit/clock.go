@@ -50,15 +50,22 @@ func (w *clockWatch) run(ctx context.Context) {
 func (e *env) priorities(name, def string) []triage.Priority {
 	var ps []triage.Priority
 	for _, f := range list(e.str(name, def)) {
-		switch p := strings.ToUpper(f); p {
-		case "P1", "P2", "P3", "P4":
-			ps = append(ps, triage.Priority(p[1]-'0'))
-		case "NONE":
-		default:
+		if p, ok := parsePriority(f); ok {
+			ps = append(ps, p)
+		} else if !strings.EqualFold(f, "none") {
 			e.fail("%s: %q is not a priority; give a list such as P1,P2, or none", name, f)
 		}
 	}
 	return ps
+}
+
+// parsePriority reads P1 … P4.
+func parsePriority(s string) (triage.Priority, bool) {
+	switch p := strings.ToUpper(s); p {
+	case "P1", "P2", "P3", "P4":
+		return triage.Priority(p[1] - '0'), true
+	}
+	return 0, false
 }
 
 // metrics answers in Prometheus' text format.
