@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -173,33 +175,43 @@ func (p threadPlan) openCases(ctx context.Context, tx pgx.Tx, recs []intake.Reco
 	if len(p.opens) == 0 {
 		return nil
 	}
-	ids := map[int64]caseRef{}
-	b := &pgx.Batch{}
-	for _, i := range p.opens {
-		placeholder := int64(-1 - i)
-		b.Queue(`
-			WITH n AS (
-				INSERT INTO case_ref_counters (year, last) VALUES (extract(year FROM now())::int, 1)
-				ON CONFLICT (year) DO UPDATE SET last = case_ref_counters.last + 1
-				RETURNING format('OKIT-%s-%s', year, lpad(last::text, greatest(6, length(last::text)), '0')) AS ref),
-			c AS (
-				INSERT INTO cases (ref, sender_digest, first_received, last_received)
-				SELECT ref, $1, $2, $2 FROM n RETURNING id, ref),
-			e AS (
-				INSERT INTO case_events (case_id, kind, actor) SELECT id, $3, 'intake' FROM c)
-			SELECT id, ref FROM c`, recs[i].SenderDigest, recs[i].InternalDate, EventCaseOpened,
-		).QueryRow(func(row pgx.Row) error {
-			var c caseRef
-			err := row.Scan(&c.id, &c.ref)
-			ids[placeholder] = c
-			return err
-		})
+	senders := make([][]byte, len(p.opens))
+	firsts := make([]time.Time, len(p.opens))
+	for k, i := range p.opens {
+		senders[k], firsts[k] = recs[i].SenderDigest, recs[i].InternalDate
 	}
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+	// One statement numbers all the new cases of the batch (k-th new case,
+	// k-th number), inserts them and writes their case_opened events.
+	rows, err := tx.Query(ctx, `
+		WITH n AS (
+			INSERT INTO case_ref_counters (year, last) VALUES (extract(year FROM now())::int, $3)
+			ON CONFLICT (year) DO UPDATE SET last = case_ref_counters.last + $3
+			RETURNING year, last - $3 AS base),
+		c AS (
+			INSERT INTO cases (ref, sender_digest, first_received, last_received)
+			SELECT format('OKIT-%s-%s', n.year, lpad((n.base + v.k)::text, greatest(6, length((n.base + v.k)::text)), '0')),
+				v.sender, v.at, v.at
+			FROM n, unnest($1::bytea[], $2::timestamptz[]) WITH ORDINALITY AS v(sender, at, k)
+			RETURNING id, ref),
+		e AS (
+			INSERT INTO case_events (case_id, kind, actor) SELECT id, $4, 'intake' FROM c)
+		SELECT c.id, c.ref, (split_part(c.ref, '-', 3)::bigint - n.base)::int FROM c, n`,
+		senders, firsts, len(p.opens), EventCaseOpened)
+	if err != nil {
+		return fmt.Errorf("open cases: %w", err)
+	}
+	opened := map[int64]caseRef{} // by placeholder
+	var c caseRef
+	var k int
+	_, err = pgx.ForEachRow(rows, []any{&c.id, &c.ref, &k}, func() error {
+		opened[int64(-1-p.opens[k-1])] = c
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("open cases: %w", err)
 	}
 	for i := range outs {
-		if c, ok := ids[outs[i].CaseID]; ok {
+		if c, ok := opened[outs[i].CaseID]; ok {
 			outs[i].CaseID, outs[i].CaseRef = c.id, c.ref
 		}
 	}
@@ -280,61 +292,112 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-// triageCases folds each stored message's verdict into its case, then
-// assigns the cases.
+// caseVerdict is what a batch's messages tell of one case.
+type caseVerdict struct {
+	id          int64
+	isNew       bool
+	priority    triage.Priority // the most urgent message's
+	messageID   int64           // that message, for the event
+	rules       []string        // the rules that made it so
+	language    string          // the first message's, for a new case
+	cats, flags []string
+	due, last   time.Time
+}
+
+// triageCases folds the stored messages' verdicts into their cases, in one
+// statement for the batch, then assigns the cases.
 func (s *Store) triageCases(ctx context.Context, tx pgx.Tx, recs []intake.Record, outs []intake.Outcome) error {
-	needs := map[int64]*caseNeed{}
-	var order []int64
-	b := &pgx.Batch{}
+	byCase := map[int64]*caseVerdict{}
+	var order []*caseVerdict
 	for i := range recs {
 		if outs[i].Duplicate {
 			continue
 		}
 		r, o := &recs[i], &outs[i]
-		b.Queue(`
-			WITH old AS (SELECT id, priority FROM cases WHERE id = $1 FOR UPDATE),
-			c AS (
-				UPDATE cases SET
-					priority = CASE WHEN priority_set_by IS NULL THEN least(cases.priority, $2) ELSE cases.priority END,
-					categories = ARRAY(SELECT DISTINCT x FROM unnest(categories || coalesce($3::text[], '{}')) AS x ORDER BY x),
-					flags = ARRAY(SELECT DISTINCT x FROM unnest(flags || coalesce($4::text[], '{}')) AS x ORDER BY x),
-					language = CASE WHEN $6 THEN $5 ELSE language END,
-					due_at = CASE WHEN first_response_at IS NULL AND priority_set_by IS NULL THEN least(due_at, $7) ELSE due_at END,
-					last_received = greatest(last_received, $11)
-				FROM old WHERE cases.id = old.id
-				RETURNING cases.id, old.priority AS was, cases.priority, cases.categories, cases.language,
-					coalesce(cases.assignee_id, 0) AS assignee),
-			e AS (
-				INSERT INTO case_events (case_id, kind, actor, data)
-				SELECT id, $8, 'intake', jsonb_build_object('from', CASE WHEN $6 THEN NULL ELSE was END, 'to', priority, 'message_id', $9::bigint, 'rules', coalesce($10::text[], '{}'))
-				FROM c WHERE was <> priority OR $6)
-			SELECT priority, categories, language, assignee FROM c`,
-			o.CaseID, int(r.Verdict.Priority), r.Verdict.Categories, r.Verdict.Flags, r.Verdict.Language, o.NewCase,
-			r.Due, EventPriorityChanged, o.MessageID, r.Verdict.Rules, r.InternalDate,
-		).QueryRow(func(row pgx.Row) error {
-			n := needs[o.CaseID]
-			if n == nil {
-				n = &caseNeed{id: o.CaseID}
-				needs[o.CaseID] = n
-				order = append(order, o.CaseID)
-			}
-			var cats []string
-			if err := row.Scan(&n.need.Priority, &cats, &n.need.Language, &n.need.Current); err != nil {
-				return err
-			}
-			n.need.Categories = n.need.Categories[:0]
-			for _, c := range cats {
-				n.need.Categories = append(n.need.Categories, triage.Category(c))
-			}
-			return nil
-		})
+		v := byCase[o.CaseID]
+		if v == nil {
+			v = &caseVerdict{id: o.CaseID, isNew: o.NewCase, priority: r.Verdict.Priority, messageID: o.MessageID,
+				rules: r.Verdict.Rules, language: r.Verdict.Language, due: r.Due, last: r.InternalDate}
+			byCase[o.CaseID] = v
+			order = append(order, v)
+		}
+		if r.Verdict.Priority < v.priority {
+			v.priority, v.messageID, v.rules = r.Verdict.Priority, o.MessageID, r.Verdict.Rules
+		}
+		for _, c := range r.Verdict.Categories {
+			v.cats = append(v.cats, string(c))
+		}
+		for _, f := range r.Verdict.Flags {
+			v.flags = append(v.flags, string(f))
+		}
+		if r.Due.Before(v.due) {
+			v.due = r.Due
+		}
+		if r.InternalDate.After(v.last) {
+			v.last = r.InternalDate
+		}
 	}
+	var ids []int64
+	var pris []int
+	var cats, flags, langs []string
+	var news []bool
+	var dues, lasts []time.Time
+	for _, v := range order {
+		ids, pris, news = append(ids, v.id), append(pris, int(v.priority)), append(news, v.isNew)
+		cats, flags, langs = append(cats, strings.Join(v.cats, ",")), append(flags, strings.Join(v.flags, ",")), append(langs, v.language)
+		dues, lasts = append(dues, v.due), append(lasts, v.last)
+	}
+	rows, err := tx.Query(ctx, `
+		WITH v AS (
+			SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::bool[], $7::timestamptz[], $8::timestamptz[])
+				AS v(id, pri, cats, flags, lang, is_new, due, last)),
+		old AS (SELECT c.id, c.priority FROM cases c JOIN v ON v.id = c.id FOR UPDATE OF c)
+		UPDATE cases c SET
+			priority = CASE WHEN c.priority_set_by IS NULL THEN least(c.priority, v.pri) ELSE c.priority END,
+			categories = ARRAY(SELECT DISTINCT x FROM unnest(c.categories || string_to_array(v.cats, ',')) AS x WHERE x <> '' ORDER BY x),
+			flags = ARRAY(SELECT DISTINCT x FROM unnest(c.flags || string_to_array(v.flags, ',')) AS x WHERE x <> '' ORDER BY x),
+			language = CASE WHEN v.is_new THEN v.lang ELSE c.language END,
+			due_at = CASE WHEN c.first_response_at IS NULL AND c.priority_set_by IS NULL THEN least(c.due_at, v.due) ELSE c.due_at END,
+			last_received = greatest(c.last_received, v.last)
+		FROM v, old WHERE c.id = v.id AND old.id = v.id
+		RETURNING c.id, old.priority, c.priority, c.categories, c.language, coalesce(c.assignee_id, 0)`,
+		ids, pris, cats, flags, langs, news, dues, lasts)
+	if err != nil {
+		return fmt.Errorf("triage cases: %w", err)
+	}
+	needs := map[int64]caseNeed{}
+	var ev events
+	var id int64
+	var was triage.Priority
+	var n caseNeed
+	var caseCats []string
+	_, err = pgx.ForEachRow(rows, []any{&id, &was, &n.need.Priority, &caseCats, &n.need.Language, &n.need.Current}, func() error {
+		v := byCase[id]
+		if was != n.need.Priority || v.isNew {
+			data := map[string]any{"to": int(n.need.Priority), "message_id": v.messageID, "rules": nonNil(v.rules)}
+			if !v.isNew {
+				data["from"] = int(was)
+			}
+			ev.add(id, EventPriorityChanged, data)
+		}
+		n.id, n.need.Categories = id, nil
+		for _, c := range caseCats {
+			n.need.Categories = append(n.need.Categories, triage.Category(c))
+		}
+		needs[id] = n
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("triage cases: %w", err)
+	}
+	b := &pgx.Batch{}
+	ev.queue(b, "intake")
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("triage cases: %w", err)
 	}
 	list := make([]caseNeed, len(order))
-	for i, id := range order {
-		list[i] = *needs[id]
+	for i, v := range order {
+		list[i] = needs[v.id]
 	}
 	chosen, alerts, err := assign(ctx, tx, list, "intake", "message", s.now())
 	if err != nil {
