@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
+	"net"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -17,13 +19,12 @@ var ErrNotFound = errors.New("not found")
 // Store is okit's database.
 type Store struct {
 	pool *pgxpool.Pool
-	log  *slog.Logger
 	now  func() time.Time
 }
 
 // Open connects to the database at url and checks that it answers. now is
 // the clock of assignments and response clocks (time.Now outside tests).
-func Open(ctx context.Context, url string, log *slog.Logger, now func() time.Time) (*Store, error) {
+func Open(ctx context.Context, url string, now func() time.Time) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		// pgx's message may quote the URL with its password; say only what is wrong.
@@ -35,9 +36,9 @@ func Open(ctx context.Context, url string, log *slog.Logger, now func() time.Tim
 	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("database %s:%d unreachable: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, err)
+		return nil, fmt.Errorf("database %s:%d unreachable: %s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, reason(err))
 	}
-	return &Store{pool: pool, log: log, now: now}, nil
+	return &Store{pool: pool, now: now}, nil
 }
 
 // Close closes every connection.
@@ -50,4 +51,18 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 // otherwise.
 func (s *Store) InTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, s.pool, fn)
+}
+
+// reason says in one line why a connection failed: pgx tells each address
+// it tried on a line of its own.
+func reason(err error) string {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Message
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) {
+		return opErr.Err.Error()
+	}
+	return strings.Join(strings.Fields(err.Error()), " ")
 }

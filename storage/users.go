@@ -65,20 +65,12 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 func (s *Store) StartShift(ctx context.Context, username string) (int, error) {
 	var n int
 	err := s.InTx(ctx, func(tx pgx.Tx) error {
-		if err := setShift(ctx, tx, username, true, s); err != nil {
+		if err := s.setShift(ctx, tx, username, true); err != nil {
 			return err
 		}
-		needs, err := waiting(ctx, tx, `c.assignee_id IS NULL OR NOT EXISTS
+		var err error
+		n, err = s.assignWaiting(ctx, tx, "shift_started", `c.assignee_id IS NULL OR NOT EXISTS
 			(SELECT 1 FROM users u WHERE u.id = c.assignee_id AND u.on_shift AND NOT u.disabled)`)
-		if err != nil {
-			return err
-		}
-		chosen, _, err := assign(ctx, tx, needs, "cli", "shift_started", s.now())
-		for _, id := range chosen {
-			if id != 0 {
-				n++
-			}
-		}
 		return err
 	})
 	return n, err
@@ -100,7 +92,7 @@ func (s *Store) DisableUser(ctx context.Context, username string) (int, error) {
 func (s *Store) leave(ctx context.Context, username string, disable bool) (int, error) {
 	var n int
 	err := s.InTx(ctx, func(tx pgx.Tx) error {
-		if err := setShift(ctx, tx, username, false, s); err != nil {
+		if err := s.setShift(ctx, tx, username, false); err != nil {
 			return err
 		}
 		if disable {
@@ -108,23 +100,33 @@ func (s *Store) leave(ctx context.Context, username string, disable bool) (int, 
 				return fmt.Errorf("disable user: %w", err)
 			}
 		}
-		needs, err := waiting(ctx, tx, `c.first_response_at IS NULL AND c.assignee_id = (SELECT id FROM users WHERE username = $1)`, username)
-		if err != nil {
-			return err
-		}
-		chosen, _, err := assign(ctx, tx, needs, "cli", "shift_ended", s.now())
-		for _, id := range chosen {
-			if id != 0 {
-				n++
-			}
-		}
+		var err error
+		n, err = s.assignWaiting(ctx, tx, "shift_ended",
+			`c.first_response_at IS NULL AND c.assignee_id = (SELECT id FROM users WHERE username = $1)`, username)
 		return err
 	})
 	return n, err
 }
 
+// assignWaiting assigns the open cases matching where and counts those
+// that found an operator.
+func (s *Store) assignWaiting(ctx context.Context, tx pgx.Tx, why, where string, args ...any) (int, error) {
+	needs, err := waiting(ctx, tx, where, args...)
+	if err != nil {
+		return 0, err
+	}
+	chosen, _, err := assign(ctx, tx, needs, "cli", why, s.now())
+	n := 0
+	for _, id := range chosen {
+		if id != 0 {
+			n++
+		}
+	}
+	return n, err
+}
+
 // setShift starts or ends a user's shift.
-func setShift(ctx context.Context, tx pgx.Tx, username string, on bool, s *Store) error {
+func (s *Store) setShift(ctx context.Context, tx pgx.Tx, username string, on bool) error {
 	var id int64
 	var was, disabled bool
 	err := tx.QueryRow(ctx, `SELECT id, on_shift, disabled FROM users WHERE username = $1 FOR UPDATE`, username).Scan(&id, &was, &disabled)

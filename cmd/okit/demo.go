@@ -64,7 +64,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	defer logFile.Close()
 	log := newLogger(logFile, "", a.getenv("OKIT_LOG_LEVEL"))
 
-	st, err := storage.Open(ctx, dbURL, log, time.Now)
+	st, err := storage.Open(ctx, dbURL, time.Now)
 	if err != nil {
 		return err
 	}

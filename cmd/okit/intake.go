@@ -10,17 +10,25 @@ import (
 	"time"
 
 	"github.com/ncsszi/okit/intake"
+	"github.com/ncsszi/okit/storage"
 )
 
-// newIntake reads the mailbox settings and keys and builds an Intake on st.
-func (a *app) newIntake(st intake.Store) (*intake.Intake, error) {
-	e := &env{get: a.getenv}
+// openIntake reads the mailbox settings and keys, connects to the
+// database, and builds an Intake on it. Every mistake is reported at once.
+func (a *app) openIntake(ctx context.Context, e *env) (*intake.Intake, *storage.Store, error) {
 	cfg := e.imapConfig()
 	sealer, index := e.intakeKeys()
-	if err := e.err(); err != nil {
-		return nil, err
+	st, err := a.openStore(ctx, true)
+	if err != nil {
+		e.errs = append(e.errs, err)
 	}
-	return intake.New(cfg, st, sealer, index, a.log, time.Now), nil
+	if err := e.err(); err != nil {
+		if st != nil {
+			st.Close()
+		}
+		return nil, nil, err
+	}
+	return intake.New(cfg, st, sealer, index, a.log, time.Now), st, nil
 }
 
 func runIntake(ctx context.Context, a *app, args []string) error {
@@ -29,15 +37,11 @@ func runIntake(ctx context.Context, a *app, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	st, err := a.openStore(ctx, true)
+	in, st, err := a.openIntake(ctx, &env{get: a.getenv})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	in, err := a.newIntake(st)
-	if err != nil {
-		return err
-	}
 	if !*once {
 		return in.Run(ctx)
 	}
@@ -56,15 +60,11 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	}
 	e := &env{get: a.getenv}
 	addr := e.str("OKIT_HTTP_ADDR", "127.0.0.1:8080")
-	st, err := a.openStore(ctx, true)
+	in, st, err := a.openIntake(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	in, err := a.newIntake(st)
-	if err != nil {
-		return err
-	}
 	watch := &clockWatch{store: st, log: a.log,
 		reassign: e.priorities("OKIT_BREACH_REASSIGN", "P1,P2"),
 		every:    e.duration("OKIT_CLOCK_INTERVAL", 30*time.Second)}

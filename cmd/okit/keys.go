@@ -34,7 +34,12 @@ func runKeysGenerate(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "wrote\n  OKIT_PUBLIC_KEY_FILE=%s\n  OKIT_PRIVATE_KEY_FILE=%s\n  OKIT_INDEX_KEY_FILE=%s\n", paths.Public, paths.Private, paths.Index)
+	sealer, err := seal.LoadSealer(paths.Public)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "wrote\n  OKIT_PUBLIC_KEY_FILE=%s\n  OKIT_PRIVATE_KEY_FILE=%s\n  OKIT_INDEX_KEY_FILE=%s\nkey fingerprint %s\n",
+		paths.Public, paths.Private, paths.Index, sealer.Fingerprint())
 	fmt.Fprintln(a.stdout, "Intake needs only the public key and the index key; keep the private key and its passphrase off the intake host if you can, and back up all three: without them nothing stored can be read.")
 	return nil
 }

@@ -18,7 +18,7 @@ func (a *app) openStore(ctx context.Context, current bool) (*storage.Store, erro
 	if err := e.err(); err != nil {
 		return nil, err
 	}
-	st, err := storage.Open(ctx, url, a.log, time.Now)
+	st, err := storage.Open(ctx, url, time.Now)
 	if err != nil {
 		return nil, fmt.Errorf("OKIT_DATABASE_URL: %w", err)
 	}

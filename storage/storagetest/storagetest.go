@@ -10,7 +10,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"log/slog"
 	"net/url"
 	"os"
 	"testing"
@@ -75,7 +74,7 @@ func New(t testing.TB) *storage.Store {
 func Open(t testing.TB, url string, migrate bool, now func() time.Time) *storage.Store {
 	t.Helper()
 	ctx := context.Background()
-	st, err := storage.Open(ctx, url, slog.New(slog.DiscardHandler), now)
+	st, err := storage.Open(ctx, url, now)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
