@@ -42,11 +42,7 @@ type HealthReport struct {
 	Alerts int `json:"p1_unassigned_alerts"`
 }
 
-func (h *Health) pass(st Stats, err error) {
-	if err != nil {
-		h.fail(err)
-		return
-	}
+func (h *Health) pass(st Stats) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.lastPass = h.now()

@@ -79,8 +79,12 @@ func (in *Intake) Once(ctx context.Context) (Stats, error) {
 	}
 	defer s.close()
 	st, err := in.drain(ctx, s)
-	in.health.pass(st, err)
-	return st, err
+	if err != nil {
+		in.health.fail(err)
+		return st, err
+	}
+	in.health.pass(st)
+	return st, nil
 }
 
 // Run takes in mail until ctx ends: it waits for the mailbox lock, keeps a
@@ -135,10 +139,10 @@ func (in *Intake) session(ctx context.Context) error {
 	in.log.Info("intake connected", slog.Bool("idle", s.canIdle))
 	for {
 		st, err := in.drain(ctx, s)
-		in.health.pass(st, err)
 		if err != nil {
-			return err
+			return err // Run counts the failure
 		}
+		in.health.pass(st)
 		if st != (Stats{}) {
 			in.log.Info("intake pass", slog.Int("stored", st.Stored), slog.Int("duplicates", st.Duplicates),
 				slog.Int("left_on_server", st.TooLarge), slog.Int("marked", st.Marked))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -207,22 +208,30 @@ func TestRunReconnectsAfterServerDropsConnection(t *testing.T) {
 	}
 }
 
+// A message is stored within a second of its arrival: the server's IDLE
+// notice wakes intake at once. The median of five arrivals is held to one
+// second (the benchmark gives p99 in milliseconds); each one to five, so a
+// machine busy with other tests does not make this flaky.
 func TestIdleDeliversWithinASecond(t *testing.T) {
-	t.Parallel()
 	f := newFixture(t, demo.MailboxOptions{})
+	f.cfg.PollInterval = time.Hour // only IDLE can wake it
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	in := f.intake()
 	go in.Run(ctx)
 	waitFor(t, 5*time.Second, func() bool { return in.Health().Report().OK })
 	time.Sleep(100 * time.Millisecond) // let it settle into IDLE
-	for i := range 3 {
+	var took []time.Duration
+	for i := range 5 {
 		start := time.Now()
 		f.deliver(message(fmt.Sprintf("idle-%d@example.test", i), "a@example.test", "most", "segitseg"))
 		waitFor(t, 5*time.Second, func() bool { return f.storedMessages() == i+1 })
-		if d := time.Since(start); d > time.Second {
-			t.Errorf("message %d stored %v after arrival, want under 1s", i, d)
-		}
+		took = append(took, time.Since(start))
+	}
+	t.Logf("arrival to stored: %v", took)
+	slices.Sort(took)
+	if took[2] > time.Second {
+		t.Errorf("median arrival-to-stored %v, want under 1s", took[2])
 	}
 }
 
