@@ -45,7 +45,7 @@ func StartMailbox(username string, log *slog.Logger, opts MailboxOptions) (*Mail
 	mem.AddUser(m.user)
 	m.srv = imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
+			return idleSession{mem.NewSession().(imapserver.SessionMove)}, nil, nil
 		},
 		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapMove: {}, imap.CapUIDPlus: {}},
 		InsecureAuth: true, // loopback only
@@ -96,6 +96,26 @@ func (m *Mailbox) Recreate(raws [][]byte, t time.Time) error {
 		}
 	}
 	return nil
+}
+
+// idleSession answers IDLE by looking for news every 20 ms. imapmemserver's
+// own IDLE waits for the next change and so misses one that arrived just
+// before the client began to idle, which real servers report at once.
+type idleSession struct{ imapserver.SessionMove }
+
+func (s idleSession) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if err := s.Poll(w, true); err != nil {
+			return err
+		}
+		select {
+		case <-stop:
+			return nil
+		case <-tick.C:
+		}
+	}
 }
 
 type literal struct{ *bytes.Reader }
