@@ -1,0 +1,52 @@
+// Package replies makes the mail okit sends to writers: it renders the
+// reply templates, decides whether an automatic acknowledgement may go
+// out, composes the RFC 5322 message, and hands it to an SMTP server. This
+// part is pure but for Send: no database, no queue, no clock of its own.
+//
+// # Templates
+//
+// templates/NAME.LANG.tmpl are text/template files embedded in the
+// binary; a directory given to LoadTemplates (OKIT_TEMPLATES_DIR) replaces
+// files of the same name and may add languages or templates. Each file's
+// {{define "subject"}} block is the subject, the rest the body. Hungarian
+// is the fallback for a language a template lacks. The built-in ones:
+// ack (the automatic acknowledgement), crisis_home (a crisis home's phone
+// number, sent by an operator), information (what the service offers),
+// and reminder, which is not mail to a writer: it is the text that tells
+// an operator that a writer has not answered a crisis-home contact.
+//
+// Discretion is checked, not hoped for. A reply shows up on the writer's
+// screen, maybe a shared one: its subject and first lines (Opening) must
+// not name abuse, violence, a shelter or the service (Revealing). The
+// subject is "Re: " and the writer's own, or neutral when theirs is empty
+// or revealing; a revealing greeting name is dropped; the operator's own
+// words come after the opening. LoadTemplates renders every template with
+// deliberately revealing sample data and refuses one that leaks into its
+// subject or opening, so an edited override fails at start, not in a
+// writer's inbox. Compose refuses a revealing subject or From name too.
+// Crisis homes are secret: Data has a phone number and a name to ask for,
+// and no field a template could print an address from.
+//
+// # Composing and sending
+//
+// Compose writes a plain-text UTF-8 message in quoted-printable with RFC
+// 2047 headers, threaded to the writer's message (In-Reply-To,
+// References), with Auto-Submitted: auto-replied on automatic mail (RFC
+// 3834), and nothing that names the product (no X-Mailer) or tracks the
+// reader. MayAcknowledge is the rule for automatic acknowledgements: never
+// to automated mail, a writer who asked not to be mailed, ourselves,
+// null, daemon or noreply senders, and at most one per case in a window.
+// SMTPSender sends one message per connection (implicit TLS, STARTTLS, or
+// plain on loopback; AUTH PLAIN) and Temporary tells a failure worth
+// retrying from one that is final.
+//
+// # Not here yet
+//
+// The lead wires the rest: outgoing mail as a job in the same transaction
+// as its cause (payload ids only), the sealed copy of every composed
+// message on its case (compose once, store, then send the stored bytes,
+// so a retry resends the same Message-ID), the send state that keeps a
+// success from being repeated, bounces attached to their case, the
+// crisis-home directory, the reminder's timer, `okit reply`, and the
+// demo's mail sink.
+package replies
