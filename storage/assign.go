@@ -70,6 +70,7 @@ func assign(ctx context.Context, tx pgx.Tx, needs []caseNeed, actor, why string,
 		return nil, nil, err
 	}
 	b := &pgx.Batch{}
+	var ev events
 	for _, c := range needs {
 		id, reason := triage.Assign(c.need, ops)
 		chosen[c.id] = id
@@ -79,8 +80,7 @@ func assign(ctx context.Context, tx pgx.Tx, needs []caseNeed, actor, why string,
 		if id == 0 {
 			if c.need.Priority == triage.P1 {
 				alerts[c.id] = true
-				b.Queue(`INSERT INTO case_events (case_id, kind, actor, data) VALUES ($1, $2, $3, $4)`,
-					c.id, EventAlert, actor, map[string]any{"alert": AlertP1Unassigned, "reason": reason})
+				ev.add(c.id, EventAlert, map[string]any{"alert": AlertP1Unassigned, "reason": reason})
 			}
 			if c.need.Current == 0 {
 				continue
@@ -106,8 +106,9 @@ func assign(ctx context.Context, tx pgx.Tx, needs []caseNeed, actor, why string,
 		if c.need.Current != 0 {
 			data["from"] = c.need.Current
 		}
-		b.Queue(`INSERT INTO case_events (case_id, kind, actor, data) VALUES ($1, $2, $3, $4)`, c.id, EventAssigned, actor, data)
+		ev.add(c.id, EventAssigned, data)
 	}
+	ev.queue(b, actor)
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return nil, nil, fmt.Errorf("assign cases: %w", err)
 	}

@@ -78,14 +78,11 @@ func (s *Store) CaseMessages(ctx context.Context, caseIDs []int64) ([]MessageSum
 // RecordDecryption writes an audit event on each case whose sealed content
 // actor is about to read, before it is decrypted.
 func (s *Store) RecordDecryption(ctx context.Context, caseIDs []int64, actor, purpose string) error {
-	return s.InTx(ctx, func(tx pgx.Tx) error {
-		for _, id := range caseIDs {
-			if err := addEvent(ctx, tx, id, EventSummaryOpened, actor, map[string]any{"purpose": purpose}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	var ev events
+	for _, id := range caseIDs {
+		ev.add(id, EventSummaryOpened, map[string]any{"purpose": purpose})
+	}
+	return s.InTx(ctx, func(tx pgx.Tx) error { return ev.write(ctx, tx, actor) })
 }
 
 // SetPriority sets a case's priority by hand, with the operator's reason
@@ -111,7 +108,8 @@ func (s *Store) SetPriority(ctx context.Context, ref string, p triage.Priority, 
 		if err != nil {
 			return fmt.Errorf("set priority: %w", err)
 		}
-		return addEvent(ctx, tx, id, EventPriorityChanged, actor,
-			map[string]any{"from": int(was), "to": int(p), "reason_sealed": reasonSealed})
+		var ev events
+		ev.add(id, EventPriorityChanged, map[string]any{"from": int(was), "to": int(p), "reason_sealed": reasonSealed})
+		return ev.write(ctx, tx, actor)
 	})
 }

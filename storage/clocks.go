@@ -53,15 +53,13 @@ func (s *Store) EscalateBreaches(ctx context.Context, reassign func(triage.Prior
 		if err != nil {
 			return fmt.Errorf("find breaches: %w", err)
 		}
-		batch := &pgx.Batch{}
+		var ev events
 		for _, b := range bs {
-			data := map[string]any{"priority": int(b.Priority), "due_at": b.Due, "assignee": b.AssigneeID}
-			batch.Queue(`INSERT INTO case_events (case_id, kind, actor, data) VALUES ($1, $2, 'clock', $3)`, b.CaseID, EventClockBreached, data)
-			batch.Queue(`INSERT INTO case_events (case_id, kind, actor, data) VALUES ($1, $2, 'clock', $3)`, b.CaseID, EventAlert,
-				map[string]any{"alert": AlertBreach, "priority": int(b.Priority)})
+			ev.add(b.CaseID, EventClockBreached, map[string]any{"priority": int(b.Priority), "due_at": b.Due, "assignee": b.AssigneeID})
+			ev.add(b.CaseID, EventAlert, map[string]any{"alert": AlertBreach, "priority": int(b.Priority)})
 		}
-		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
-			return fmt.Errorf("record breaches: %w", err)
+		if err := ev.write(ctx, tx, "clock"); err != nil {
+			return err
 		}
 		chosen, _, err := assign(ctx, tx, needs, "clock", "breach", now)
 		for i := range bs {

@@ -25,18 +25,6 @@ type Event struct {
 	Data   map[string]any
 }
 
-func addEvent(ctx context.Context, tx pgx.Tx, caseID int64, kind, actor string, data map[string]any) error {
-	if data == nil {
-		data = map[string]any{}
-	}
-	_, err := tx.Exec(ctx, `INSERT INTO case_events (case_id, kind, actor, data) VALUES ($1, $2, $3, $4)`,
-		caseID, kind, actor, data)
-	if err != nil {
-		return fmt.Errorf("add %s event: %w", kind, err)
-	}
-	return nil
-}
-
 // Events returns a case's history, oldest first.
 func (s *Store) Events(ctx context.Context, caseID int64) ([]Event, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, case_id, kind, actor, data FROM case_events WHERE case_id = $1 ORDER BY id`, caseID)
@@ -64,6 +52,16 @@ func (e *events) add(caseID int64, kind string, data map[string]any) {
 	e.caseIDs = append(e.caseIDs, caseID)
 	e.kinds = append(e.kinds, kind)
 	e.data = append(e.data, data)
+}
+
+// write inserts the collected events in tx.
+func (e *events) write(ctx context.Context, tx pgx.Tx, actor string) error {
+	b := &pgx.Batch{}
+	e.queue(b, actor)
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("add events: %w", err)
+	}
+	return nil
 }
 
 // queue adds the insert of the collected events, in order, to b.

@@ -390,10 +390,8 @@ func (s *Store) triageCases(ctx context.Context, tx pgx.Tx, recs []intake.Record
 	if err != nil {
 		return fmt.Errorf("triage cases: %w", err)
 	}
-	b := &pgx.Batch{}
-	ev.queue(b, "intake")
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return fmt.Errorf("triage cases: %w", err)
+	if err := ev.write(ctx, tx, "intake"); err != nil {
+		return err
 	}
 	list := make([]caseNeed, len(order))
 	for i, v := range order {
