@@ -34,9 +34,10 @@ const (
 )
 
 // Assign picks the operator for a case from those on shift. It keeps the
-// case's operator if they are on shift; otherwise it prefers the operator
-// with most matching specialisms, then one who writes the case's language,
-// then the least loaded, then whoever has waited longest for a case. Only
+// case's operator if they are on shift; otherwise it prefers an operator
+// who reads the case's language (a specialist who cannot read the mail
+// cannot help), then the one with most matching specialisms, then the
+// least loaded, then whoever has waited longest for a case. Only
 // operators under their load limit are chosen, except for a P1, which goes
 // to the least loaded operator when everyone is full. It returns 0 and the
 // reason when nobody can take the case.
@@ -71,10 +72,10 @@ func Assign(n Need, onShift []Operator) (int64, string) {
 
 // better orders operators for the need, best first.
 func (n Need) better(a, b Operator) int {
-	if d := n.skill(b) - n.skill(a); d != 0 {
+	if d := n.speaks(b) - n.speaks(a); d != 0 {
 		return d
 	}
-	if d := n.speaks(b) - n.speaks(a); d != 0 {
+	if d := n.skill(b) - n.skill(a); d != 0 {
 		return d
 	}
 	if d := a.Load - b.Load; d != 0 {

@@ -21,8 +21,9 @@ func TestAssign(t *testing.T) {
 	}{
 		{"sticky to the case's operator on shift", Need{Priority: P3, Current: 2, Language: "hu"}, []Operator{anna, bela}, 2, ReasonSticky},
 		{"sticky even when full", Need{Priority: P3, Current: 4}, []Operator{anna, full}, 4, ReasonSticky},
-		{"specialism first", Need{Priority: P2, Categories: []Category{Trafficking}, Language: "hu"}, []Operator{anna, bela, csilla}, 3, ReasonMatch},
-		{"then language", Need{Priority: P2, Language: "en"}, []Operator{anna, bela}, 2, ReasonMatch},
+		{"specialism among those who read the language", Need{Priority: P2, Categories: []Category{Trafficking}, Language: "hu"}, []Operator{anna, bela, csilla}, 3, ReasonMatch},
+		{"language", Need{Priority: P2, Language: "en"}, []Operator{anna, bela}, 2, ReasonMatch},
+		{"language before specialism", Need{Priority: P2, Categories: []Category{Trafficking}, Language: "en"}, []Operator{bela, csilla}, 2, ReasonMatch},
 		{"then least loaded", Need{Priority: P3, Language: "hu"}, []Operator{bela, anna}, 1, ReasonMatch},
 		{"then in turn", Need{Priority: P3, Language: "hu"}, []Operator{{ID: 7, Languages: []string{"hu"}, LastAssigned: t0, Limit: 5}, {ID: 8, Languages: []string{"hu"}, LastAssigned: t0.Add(-time.Minute), Limit: 5}}, 8, ReasonMatch},
 		{"never assigned goes first in turn", Need{Priority: P3}, []Operator{{ID: 7, LastAssigned: t0, Limit: 1}, {ID: 8, Limit: 1}}, 8, ReasonMatch},

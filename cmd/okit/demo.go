@@ -72,6 +72,18 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	if _, err := st.Migrate(ctx); err != nil {
 		return err
 	}
+	// Two operators on shift, so that cases are assigned as they arrive.
+	for _, u := range []storage.User{
+		{Username: "anna", Role: "operator", Languages: []string{"hu", "en"}, LoadLimit: 10},
+		{Username: "bela", Role: "operator", Languages: []string{"hu"}, Skills: []string{"trafficking", "child_abuse"}, LoadLimit: 10},
+	} {
+		if _, err := st.AddUser(ctx, u); err != nil {
+			return err
+		}
+		if _, err := st.StartShift(ctx, u.Username); err != nil {
+			return err
+		}
+	}
 	mbox, err := demo.StartMailbox("okit@ncsszi.hu", log, demo.MailboxOptions{})
 	if err != nil {
 		return err
@@ -92,7 +104,8 @@ func runDemo(ctx context.Context, a *app, args []string) error {
   database  %s on %s (recreated for this run)
   keys      %s (fresh for this run)
   log       %s
-Cases appear below as mail is taken in, sealed and stored. Ctrl-C stops.
+  operators anna (hu, en) and bela (hu; trafficking, child_abuse), on shift
+Cases appear below as mail is taken in, sealed, triaged and assigned. Ctrl-C stops.
 
 `, mbox.Addr, *every, demoDatabase, u.Host, filepath.Dir(paths.Public), logPath)
 
@@ -152,10 +165,10 @@ func showCases(ctx context.Context, a *app, st *storage.Store, opener *seal.Open
 			log.Error("list cases", slog.Any("err", err))
 			continue
 		}
-		refs := map[int64]string{}
+		byID := map[int64]storage.Case{}
 		ids := make([]int64, 0, len(cases))
 		for _, c := range cases {
-			refs[c.ID] = c.Ref
+			byID[c.ID] = c
 			ids = append(ids, c.ID)
 		}
 		msgs, err := st.CaseMessages(ctx, ids)
@@ -188,9 +201,13 @@ func showCases(ctx context.Context, a *app, st *storage.Store, opener *seal.Open
 			if from == "" {
 				from = s.FromAddr
 			}
-			flags := strings.Join(m.Flags, ",")
-			fmt.Fprintf(a.stdout, "%s  %s  P%d %-22s %-24.24s %s\n", m.InternalDate.Local().Format("15:04:05"),
-				refs[m.CaseID], m.Priority, flags, from, s.Subject)
+			c := byID[m.CaseID]
+			assignee := c.Assignee
+			if assignee == "" {
+				assignee = "-"
+			}
+			fmt.Fprintf(a.stdout, "%s  %s  P%d %-13s %-5s %-22.22s %s\n", m.InternalDate.Local().Format("15:04:05"),
+				c.Ref, m.Priority, strings.Join(m.Flags, ","), assignee, from, s.Subject)
 		}
 	}
 }
