@@ -35,19 +35,24 @@ type app struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"migrate":        {"apply the database migrations this okit carries", runMigrate},
-		"keys generate":  {"write a new OpenPGP key pair and index key (never overwrites)", runKeysGenerate},
-		"intake":         {"take mail from the hotline mailbox into the database (--once: one pass)", runIntake},
-		"serve":          {"run intake and the health endpoint until stopped", runServe},
-		"cases list":     {"list cases (--json; --decrypt adds sender, subject and Message-IDs, audited)", runCasesList},
-		"demo":           {"run okit against an in-process mailbox filled with sample mail", runDemo},
-		"users add":      {"add an operator, supervisor or admin with languages, skills and a load limit", runUsersAdd},
-		"users list":     {"list users with their shift state and open load", runUsersList},
-		"users disable":  {"disable a user and hand their open cases over", runUsersDisable},
-		"shift start":    {"put a user on shift and assign the cases waiting for someone", runShiftStart},
-		"rules check":    {"check a triage rules file; every problem is given with its line", runRulesCheck},
-		"triage explain": {"triage a message read from stdin and say which rules fired, where and why", runTriageExplain},
-		"shift end":      {"take a user off shift and hand over their cases awaiting a first answer", runShiftEnd},
+		"migrate":             {"apply the database migrations this okit carries", runMigrate},
+		"keys generate":       {"write a new OpenPGP key pair and index key (never overwrites)", runKeysGenerate},
+		"intake":              {"take mail from the hotline mailbox into the database (--once: one pass)", runIntake},
+		"serve":               {"run intake and the health endpoint until stopped", runServe},
+		"cases list":          {"list cases (--json; --decrypt adds sender, subject and Message-IDs, audited)", runCasesList},
+		"demo":                {"run okit against an in-process mailbox filled with sample mail", runDemo},
+		"users add":           {"add an operator, supervisor or admin with languages, skills and a load limit", runUsersAdd},
+		"users list":          {"list users with their shift state and open load", runUsersList},
+		"users disable":       {"disable a user and hand their open cases over", runUsersDisable},
+		"shift start":         {"put a user on shift and assign the cases waiting for someone", runShiftStart},
+		"rules check":         {"check a triage rules file; every problem is given with its line", runRulesCheck},
+		"triage explain":      {"triage a message read from stdin and say which rules fired, where and why", runTriageExplain},
+		"shelters add":        {"add a crisis home: working name, region, intake phone, free places (address and notes sealed)", runSheltersAdd},
+		"shelters list":       {"list the crisis-home directory, homes with free places first", runSheltersList},
+		"shelters places":     {"record how many places a crisis home has free now", runSheltersPlaces},
+		"shelters activate":   {"put a crisis home back among the offers", runSheltersActive(true)},
+		"shelters deactivate": {"take a crisis home off the offers", runSheltersActive(false)},
+		"shift end":           {"take a user off shift and hand over their cases awaiting a first answer", runShiftEnd},
 	}
 }
 
@@ -127,7 +132,7 @@ func (a *app) usage(cmds map[string]command) {
 	sort.Strings(names)
 	fmt.Fprintln(a.stdout, "okit — secure email intake and triage for the OKIT crisis line\n\nusage: okit COMMAND [flags]   (okit COMMAND -h explains one)\n\ncommands:")
 	for _, n := range names {
-		fmt.Fprintf(a.stdout, "  %-14s %s\n", n, cmds[n].summary)
+		fmt.Fprintf(a.stdout, "  %-20s %s\n", n, cmds[n].summary)
 	}
 	fmt.Fprintln(a.stdout, "\nSettings come from OKIT_* environment variables; see the README.")
 }
