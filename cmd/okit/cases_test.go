@@ -89,6 +89,20 @@ func TestCasesListDecryptIsAudited(t *testing.T) {
 	if n := countOpened(); n != 3 {
 		t.Errorf("%d summary_decrypted events after listing 3 cases, want 3", n)
 	}
+	ref := cases[0].Ref
+	if _, errs, code := run(t, vars, "cases", "priority", ref, "P4", "--reason", "a colleague called her back: safe"); code != 0 {
+		t.Fatalf("cases priority: %d %s", code, errs)
+	}
+	out, _, _ = run(t, vars, "cases", "list", "--json")
+	json.Unmarshal([]byte(out), &cases)
+	for _, c := range cases {
+		if c.Ref == ref && c.Priority != 4 {
+			t.Errorf("%s has priority %d after the operator set P4", ref, c.Priority)
+		}
+	}
+	if _, _, code := run(t, vars, "cases", "priority", ref, "P9", "--reason", "x"); code != 2 {
+		t.Errorf("cases priority P9: exit %d, want 2 (usage)", code)
+	}
 	vars["OKIT_KEY_PASSPHRASE"] = "not the passphrase"
 	if _, errs, code := run(t, vars, "cases", "list", "--decrypt"); code == 0 || !strings.Contains(errs, "wrong passphrase") {
 		t.Errorf("wrong passphrase: code %d, %q", code, errs)

@@ -39,6 +39,7 @@ func commands() map[string]command {
 		"keys generate":       {"write a new OpenPGP key pair and index key (never overwrites)", runKeysGenerate},
 		"intake":              {"take mail from the hotline mailbox into the database (--once: one pass)", runIntake},
 		"serve":               {"run intake and the health endpoint until stopped", runServe},
+		"cases priority":      {"set a case's priority by hand, with a reason (sealed); its messages no longer change it", runCasesPriority},
 		"cases list":          {"list cases (--json; --decrypt adds sender, subject and Message-IDs, audited)", runCasesList},
 		"demo":                {"run okit against an in-process mailbox filled with sample mail", runDemo},
 		"users add":           {"add an operator, supervisor or admin with languages, skills and a load limit", runUsersAdd},
