@@ -233,6 +233,7 @@ func (in *Intake) triage(rec *Record, text triage.Input) {
 		rec.Verdict.Rules = append(rec.Verdict.Rules, "okit.unreadable")
 	}
 	rec.Due = in.cfg.Targets.Due(rec.Verdict.Priority, rec.InternalDate)
+	rec.Acknowledge = in.cfg.Acknowledge
 }
 
 // threading starts a record with the digests that find its sender's case

@@ -51,6 +51,10 @@ type Config struct {
 	// response clock.
 	Rules   *triage.Rules
 	Targets triage.Targets
+
+	// Acknowledge queues an automatic acknowledgement of each message
+	// (the reply worker decides whether it may go out).
+	Acknowledge bool
 }
 
 // Key returns the name the database knows the mailbox by.

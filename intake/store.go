@@ -29,6 +29,9 @@ type Record struct {
 	Status          string   // ok, partial, failed or oversize
 	Verdict         triage.Verdict
 	Due             time.Time // first response due, by the verdict's priority
+	// Acknowledge asks for an automatic acknowledgement; the store and the
+	// reply worker decide whether one goes out.
+	Acknowledge bool
 }
 
 // Outcome is what the store did with one Record.

@@ -43,7 +43,10 @@ func (s *Store) Save(ctx context.Context, mailbox string, cp intake.Checkpoint, 
 		if err := insertMessages(ctx, tx, mailbox, cp, recs, outs, plan.reopen); err != nil {
 			return err
 		}
-		return s.triageCases(ctx, tx, recs, outs)
+		if err := s.triageCases(ctx, tx, recs, outs); err != nil {
+			return err
+		}
+		return s.queueAcks(ctx, tx, recs, outs)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("save messages: %w", err)

@@ -6,11 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
@@ -99,6 +102,18 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 		if err != nil {
 			return applied, fmt.Errorf("migration %s: %w", m.name, err)
 		}
+	}
+	// The job queue's own tables, by river's migrator.
+	migrator, err := rivermigrate.New(riverpgxv5.New(s.pool), &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return applied, fmt.Errorf("job queue migrations: %w", err)
+	}
+	res, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	if err != nil {
+		return applied, fmt.Errorf("job queue migrations: %w", err)
+	}
+	for _, v := range res.Versions {
+		applied = append(applied, fmt.Sprintf("river %03d_%s", v.Version, v.Name))
 	}
 	return applied, nil
 }

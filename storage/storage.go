@@ -11,6 +11,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 )
 
 // ErrNotFound is returned when a looked-up row does not exist.
@@ -20,6 +22,7 @@ var ErrNotFound = errors.New("not found")
 type Store struct {
 	pool *pgxpool.Pool
 	now  func() time.Time
+	jobs *river.Client[pgx.Tx] // inserts jobs only; workers run in serve
 }
 
 // Open connects to the database at url and checks that it answers. now is
@@ -38,7 +41,12 @@ func Open(ctx context.Context, url string, now func() time.Time) (*Store, error)
 		pool.Close()
 		return nil, fmt.Errorf("database %s:%d unreachable: %s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, reason(err))
 	}
-	return &Store{pool: pool, now: now}, nil
+	jobs, err := river.NewClient(riverpgxv5.New(pool), &river.Config{})
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("job queue: %w", err)
+	}
+	return &Store{pool: pool, now: now, jobs: jobs}, nil
 }
 
 // Close closes every connection.

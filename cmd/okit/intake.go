@@ -17,6 +17,7 @@ import (
 // database, and builds an Intake on it. Every mistake is reported at once.
 func (a *app) openIntake(ctx context.Context, e *env) (*intake.Intake, *storage.Store, error) {
 	cfg := e.imapConfig()
+	cfg.Acknowledge = e.str("OKIT_SMTP_ADDR", "") != ""
 	sealer, index := e.intakeKeys()
 	st, err := a.openStore(ctx, true)
 	if err != nil {
@@ -72,6 +73,16 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	go watch.run(ctx)
+	if ack := e.ackWorker(st, a.log); ack != nil {
+		stop, err := startWorkers(ctx, st, ack, a.log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	if err := e.err(); err != nil {
+		return err
+	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /healthz", in.Health())
 	mux.Handle("GET /metrics", metrics(in.Health(), watch))

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net"
+	"net/mail"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"github.com/ncsszi/okit/demo"
+	"github.com/ncsszi/okit/storage/storagetest"
+)
+
+// okit serve acknowledges a writer once, threaded to their message, after
+// a temporary refusal; never automated mail, never a writer who asked not
+// to be answered, never twice in a case within the window; and the job
+// table holds ids only.
+func TestServeAcknowledges(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs okit")
+	}
+	t.Parallel()
+	bin := buildOkit(t)
+	mbox, err := demo.StartMailbox("okit@ncsszi.hu", slog.New(slog.DiscardHandler), demo.MailboxOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mbox.Close()
+	sink, err := demo.StartSink(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	sink.Refuse(&smtp.SMTPError{Code: 451, Message: "try again later"})
+	env := okitEnv(t, bin, mbox)
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	httpAddr := ln.Addr().String()
+	ln.Close()
+
+	msg := func(id, from, subject, body string, headers ...string) []byte {
+		h := "From: " + from + "\r\nTo: okit@ncsszi.hu\r\nSubject: " + subject + "\r\nMessage-ID: <" + id + ">\r\n"
+		for _, x := range headers {
+			h += x + "\r\n"
+		}
+		return []byte(h + "\r\n" + body + "\r\n")
+	}
+	for _, raw := range [][]byte{
+		msg("anna-1@example.test", "Anna <anna@example.test>", "kerdes", "Szeretnek tanacsot kerni, hogyan tovabb."),
+		msg("news-1@example.test", "Hirlevel <news@example.test>", "Havi hirlevel", "Programjaink.", "List-Id: <hirek.example.test>", "Precedence: bulk"),
+		msg("dnr-1@example.test", "Cili <cili@example.test>", "kerdes", "Kerem ne valaszoljanak, a ferjem olvassa a leveleimet."),
+		msg("bela-1@example.test", "Bela <bela@example.test>", "segitseg", "Segitseget kernek a szomszedomnak."),
+	} {
+		mbox.Deliver(raw, time.Now())
+	}
+	logFile, _ := os.Create(filepath.Join(t.TempDir(), "okit.log"))
+	defer logFile.Close()
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(env, "OKIT_HTTP_ADDR="+httpAddr, "OKIT_SMTP_ADDR="+sink.Addr, "OKIT_SMTP_TLS=none", "OKIT_FROM=okit@ncsszi.hu")
+	cmd.Stderr = logFile
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	logs := func() string { b, _ := os.ReadFile(logFile.Name()); return string(b) }
+
+	deadline := time.Now().Add(20 * time.Second)
+	for len(sink.Deliveries()) < 2 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	// Anna writes again: same case, inside the window.
+	mbox.Deliver(msg("anna-2@example.test", "Anna <anna@example.test>", "Re: kerdes", "Meg egy kerdes."), time.Now())
+	time.Sleep(3 * time.Second)
+
+	got := map[string]*mail.Message{}
+	for _, d := range sink.Deliveries() {
+		m, err := mail.ReadMessage(bytes.NewReader(d.Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[d.To[0]] != nil {
+			t.Errorf("%s got a second acknowledgement", d.To[0])
+		}
+		got[d.To[0]] = m
+	}
+	if len(got) != 2 || got["anna@example.test"] == nil || got["bela@example.test"] == nil {
+		t.Fatalf("acknowledged %v; want anna and bela only\nlog:\n%s", keys(got), logs())
+	}
+	a := got["anna@example.test"]
+	if a.Header.Get("In-Reply-To") != "<anna-1@example.test>" || a.Header.Get("Auto-Submitted") != "auto-replied" ||
+		!strings.HasPrefix(a.Header.Get("Subject"), "Re: kerdes") {
+		t.Errorf("anna's acknowledgement headers: %v", a.Header)
+	}
+
+	st := storagetest.Open(t, envValue(env, "OKIT_DATABASE_URL"), false, time.Now)
+	var args string
+	st.Pool().QueryRow(context.Background(), `SELECT coalesce(string_agg(args::text, ' '), '') FROM river_job`).Scan(&args)
+	if strings.Contains(args, "@") || strings.Contains(args, "kerdes") || !strings.Contains(args, "outgoing_id") {
+		t.Errorf("job payloads: %s", args)
+	}
+	var suppressed []string
+	rows, _ := st.Pool().Query(context.Background(), `SELECT reason FROM outgoing WHERE state = 'suppressed' ORDER BY reason`)
+	for rows.Next() {
+		var r string
+		rows.Scan(&r)
+		suppressed = append(suppressed, r)
+	}
+	if strings.Join(suppressed, ",") != "do_not_reply,window" {
+		t.Errorf("suppressed acknowledgements: %v, want do_not_reply and window", suppressed)
+	}
+	var out int
+	st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM messages WHERE direction = 'out'`).Scan(&out)
+	if out != 2 {
+		t.Errorf("%d sealed copies of outgoing mail, want 2", out)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	cmd.Wait()
+}
+
+func keys(m map[string]*mail.Message) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	return ks
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/mail"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/ncsszi/okit/replies"
+	"github.com/ncsszi/okit/seal"
+	"github.com/ncsszi/okit/storage"
+)
+
+// openerKeys lets the reply worker open what it answers and seal what it
+// sends with one unlocked key.
+type openerKeys struct{ *seal.Opener }
+
+func (k openerKeys) SealTogether(plains ...[]byte) ([][]byte, error) {
+	return k.Sealer().SealTogether(plains...)
+}
+
+// ackWorker reads the outgoing-mail settings and builds the worker that
+// sends acknowledgements; nil when OKIT_SMTP_ADDR is not set.
+func (e *env) ackWorker(st *storage.Store, log *slog.Logger) *replies.AckWorker {
+	addr := e.str("OKIT_SMTP_ADDR", "")
+	if addr == "" {
+		return nil
+	}
+	cfg := replies.SMTPConfig{Addr: addr, Security: replies.Security(e.str("OKIT_SMTP_TLS", "starttls")),
+		Username: e.str("OKIT_SMTP_USERNAME", "")}
+	if cfg.Username != "" {
+		cfg.Password = e.secret("OKIT_SMTP_PASSWORD", "the SMTP password")
+	}
+	if host, _, err := net.SplitHostPort(addr); err == nil && cfg.Security != replies.SecurityNone {
+		cfg.TLSConfig = e.tlsConfig("OKIT_SMTP_CA_FILE", host)
+	}
+	sender, err := replies.NewSMTPSender(cfg)
+	if err != nil {
+		e.fail("OKIT_SMTP_ADDR, OKIT_SMTP_TLS: %v", err)
+	}
+	from, err := mail.ParseAddress(e.required("OKIT_FROM", "the address replies come from, e.g. okit@ncsszi.hu"))
+	if err != nil && e.str("OKIT_FROM", "") != "" {
+		e.fail("OKIT_FROM: %v", err)
+	}
+	opener := e.opener()
+	_, index := e.intakeKeys()
+	templates, err := replies.LoadTemplates(e.str("OKIT_TEMPLATES_DIR", ""))
+	if err != nil {
+		e.fail("OKIT_TEMPLATES_DIR: %v", err)
+	}
+	window := e.duration("OKIT_ACK_WINDOW", replies.DefaultAckWindow)
+	if e.err() != nil {
+		return nil
+	}
+	return &replies.AckWorker{
+		Store: st, Keys: openerKeys{opener}, Digests: index, Templates: templates, Sender: sender,
+		From: *from, Own: []string{from.Address, e.str("OKIT_IMAP_USERNAME", "")}, Window: window,
+		Log: log, Now: time.Now,
+	}
+}
+
+// startWorkers runs the job workers until ctx ends; stop waits for
+// running jobs.
+func startWorkers(ctx context.Context, st *storage.Store, ack *replies.AckWorker, log *slog.Logger) (stop func(), err error) {
+	workers := river.NewWorkers()
+	river.AddWorker(workers, ack)
+	client, err := river.NewClient(riverpgxv5.New(st.Pool()), &river.Config{
+		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
+		Workers: workers,
+		Logger:  log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("job workers: %w", err)
+	}
+	if err := client.Start(ctx); err != nil {
+		return nil, fmt.Errorf("job workers: %w", err)
+	}
+	return func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		client.Stop(stopCtx)
+	}, nil
+}
