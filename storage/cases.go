@@ -31,6 +31,7 @@ type Case struct {
 type MessageSummary struct {
 	ID            int64
 	CaseID        int64
+	Direction     string // in: the writer's; out: ours
 	InternalDate  time.Time
 	Size          int64
 	ParseStatus   string
@@ -63,7 +64,7 @@ func (s *Store) ListCases(ctx context.Context, limit int) ([]Case, error) {
 // CaseMessages returns the messages of the given cases, oldest first.
 func (s *Store) CaseMessages(ctx context.Context, caseIDs []int64) ([]MessageSummary, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT id, case_id, internal_date, size, parse_status, summary_sealed, coalesce(priority, 0), flags, rules
+		SELECT id, case_id, direction, internal_date, size, parse_status, summary_sealed, coalesce(priority, 0), flags, rules
 		FROM messages WHERE case_id = ANY($1) ORDER BY internal_date, id`, caseIDs)
 	if err != nil {
 		return nil, fmt.Errorf("read case messages: %w", err)

@@ -28,6 +28,7 @@ type caseOut struct {
 }
 
 type messageOut struct {
+	Direction   string    `json:"direction"` // in: the writer's; out: ours
 	Received    time.Time `json:"received"`
 	Size        int64     `json:"size"`
 	ParseStatus string    `json:"parse_status"`
@@ -85,7 +86,7 @@ func runCasesList(ctx context.Context, a *app, args []string) error {
 	}
 	byCase := map[int64][]messageOut{}
 	for _, m := range msgs {
-		out := messageOut{Received: m.InternalDate, Size: m.Size, ParseStatus: m.ParseStatus, Priority: m.Priority, Flags: m.Flags}
+		out := messageOut{Direction: m.Direction, Received: m.InternalDate, Size: m.Size, ParseStatus: m.ParseStatus, Priority: m.Priority, Flags: m.Flags}
 		if opener != nil {
 			plain, err := opener.Open(m.SummarySealed)
 			if err != nil {

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"mime"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -15,6 +18,7 @@ import (
 
 	"github.com/ncsszi/okit/demo"
 	"github.com/ncsszi/okit/intake"
+	"github.com/ncsszi/okit/replies"
 	"github.com/ncsszi/okit/seal"
 	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/triage"
@@ -94,20 +98,44 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 		Addr: mbox.Addr, Security: intake.SecurityNone, Username: mbox.Username, Password: mbox.Password,
 		Mailbox: "INBOX", After: intake.AfterMove, MoveTo: "okit-stored",
 		PollInterval: 30 * time.Second, BatchSize: 50, MaxSize: 25 << 20, CommandTimeout: time.Minute,
-		Rules: triage.Default(), Targets: triage.DefaultTargets,
+		Rules: triage.Default(), Targets: triage.DefaultTargets, Acknowledge: true,
 	}
 	in := intake.New(cfg, st, sealer, index, log, time.Now)
+
+	// Replies go to a mail sink in process; each one shows in the terminal.
+	sink, err := demo.StartSink(func(d demo.Delivery) { showReply(a, d) })
+	if err != nil {
+		return err
+	}
+	defer sink.Close()
+	sender, err := replies.NewSMTPSender(replies.SMTPConfig{Addr: sink.Addr, Security: replies.SecurityNone})
+	if err != nil {
+		return err
+	}
+	templates, err := replies.LoadTemplates("")
+	if err != nil {
+		return err
+	}
+	from := mail.Address{Address: "okit@ncsszi.hu"}
+	ack := &replies.AckWorker{Store: st, Keys: openerKeys{opener}, Digests: index, Templates: templates, Sender: sender,
+		From: from, Own: []string{from.Address}, Window: replies.DefaultAckWindow, Log: log, Now: time.Now}
+	stopWorkers, err := startWorkers(ctx, st, ack, log)
+	if err != nil {
+		return err
+	}
+	defer stopWorkers()
 
 	u, _ := url.Parse(dbURL)
 	fmt.Fprintf(a.stdout, `okit demo
   mailbox   imap://%s (in process, okit@ncsszi.hu), a new sample message every %s
+  mail sink smtp://%s (in process): automatic acknowledgements arrive here
   database  %s on %s (recreated for this run)
   keys      %s (fresh for this run)
   log       %s
   operators anna (hu, en) and bela (hu; trafficking, child_abuse), on shift
 Cases appear below as mail is taken in, sealed, triaged and assigned. Ctrl-C stops.
 
-`, mbox.Addr, *every, demoDatabase, u.Host, filepath.Dir(paths.Public), logPath)
+`, mbox.Addr, *every, sink.Addr, demoDatabase, u.Host, filepath.Dir(paths.Public), logPath)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -179,7 +207,7 @@ func showCases(ctx context.Context, a *app, st *storage.Store, opener *seal.Open
 		var fresh []storage.MessageSummary
 		var freshCases []int64
 		for _, m := range msgs {
-			if !seen[m.ID] {
+			if !seen[m.ID] && m.Direction == "in" { // replies show as they reach the sink
 				fresh = append(fresh, m)
 				freshCases = append(freshCases, m.CaseID)
 			}
@@ -210,4 +238,15 @@ func showCases(ctx context.Context, a *app, st *storage.Store, opener *seal.Open
 				c.Ref, m.Priority, strings.Join(m.Flags, ","), assignee, from, s.Subject)
 		}
 	}
+}
+
+// showReply prints an acknowledgement as it reaches the mail sink.
+func showReply(a *app, d demo.Delivery) {
+	m, err := mail.ReadMessage(bytes.NewReader(d.Data))
+	if err != nil {
+		return
+	}
+	subject, _ := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+	fmt.Fprintf(a.stdout, "%s  -> reply to %-26s %s  (in reply to %s)\n", time.Now().Local().Format("15:04:05"),
+		strings.Join(d.To, ","), subject, m.Header.Get("In-Reply-To"))
 }
