@@ -76,7 +76,11 @@ func (s *Store) EscalateBreaches(ctx context.Context, reassign func(triage.Prior
 // RecordFirstResponse stops a case's clock at the first human answer. Later
 // answers change nothing.
 func (s *Store) RecordFirstResponse(ctx context.Context, caseID int64, actor string) error {
-	_, err := s.pool.Exec(ctx, `
+	return s.InTx(ctx, func(tx pgx.Tx) error { return s.firstResponse(ctx, tx, caseID, actor) })
+}
+
+func (s *Store) firstResponse(ctx context.Context, tx pgx.Tx, caseID int64, actor string) error {
+	_, err := tx.Exec(ctx, `
 		WITH c AS (UPDATE cases SET first_response_at = $2 WHERE id = $1 AND first_response_at IS NULL RETURNING id)
 		INSERT INTO case_events (case_id, kind, actor, data) SELECT id, 'first_response', $3, '{}' FROM c`,
 		caseID, s.now(), actor)

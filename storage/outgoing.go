@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -16,8 +17,9 @@ import (
 
 // Event kinds of outgoing mail.
 const (
+	EventReplyQueued   = "reply_queued"
 	EventAckSuppressed = "ack_suppressed"
-	EventAckSent       = "ack_sent"
+	EventReplySent     = "ack_sent"
 	EventSendFailed    = "send_failed"
 )
 
@@ -57,7 +59,7 @@ func (s *Store) queueAcks(ctx context.Context, tx pgx.Tx, recs []intake.Record, 
 	var state string
 	if _, err := pgx.ForEachRow(rows, []any{&id, &state}, func() error {
 		if state == "queued" {
-			jobs = append(jobs, river.InsertManyParams{Args: replies.AckArgs{OutgoingID: id}})
+			jobs = append(jobs, river.InsertManyParams{Args: replies.ReplyArgs{OutgoingID: id}})
 		}
 		return nil
 	}); err != nil {
@@ -76,16 +78,18 @@ func (s *Store) queueAcks(ctx context.Context, tx pgx.Tx, recs []intake.Record, 
 const lastAck = `(SELECT max(m2.internal_date) FROM outgoing o2 JOIN messages m2 ON m2.id = o2.copy_id
 	WHERE o2.case_id = o.case_id AND o2.kind = 'ack' AND o2.state IN ('composed', 'sent') AND o2.id <> o.id)`
 
-// AckFacts tells the reply worker about one queued acknowledgement.
-func (s *Store) AckFacts(ctx context.Context, outgoingID int64) (replies.AckFacts, error) {
-	var f replies.AckFacts
+// ReplyFacts tells the reply worker about one queued acknowledgement.
+func (s *Store) ReplyFacts(ctx context.Context, outgoingID int64) (replies.ReplyFacts, error) {
+	var f replies.ReplyFacts
 	var flags []string
 	var last *time.Time
 	err := s.pool.QueryRow(ctx, `
-		SELECT o.case_id, o.state, c.language, m.flags, m.summary_sealed, cp.raw_sealed, `+lastAck+`
+		SELECT o.case_id, o.kind, o.template, coalesce(o.signature, ''), o.text_sealed, coalesce(h.intake_phone, ''),
+			o.state, c.language, m.flags, m.summary_sealed, cp.raw_sealed, `+lastAck+`
 		FROM outgoing o JOIN cases c ON c.id = o.case_id JOIN messages m ON m.id = o.answers
-		LEFT JOIN messages cp ON cp.id = o.copy_id
-		WHERE o.id = $1`, outgoingID).Scan(&f.CaseID, &f.State, &f.Language, &flags, &f.SummarySealed, &f.CopySealed, &last)
+		LEFT JOIN messages cp ON cp.id = o.copy_id LEFT JOIN shelters h ON h.id = o.shelter_id
+		WHERE o.id = $1`, outgoingID).Scan(&f.CaseID, &f.Kind, &f.Template, &f.Operator, &f.TextSealed, &f.HomePhone,
+		&f.State, &f.Language, &flags, &f.SummarySealed, &f.CopySealed, &last)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return f, fmt.Errorf("outgoing %d: %w", outgoingID, ErrNotFound)
 	}
@@ -101,18 +105,18 @@ func (s *Store) AckFacts(ctx context.Context, outgoingID int64) (replies.AckFact
 	return f, nil
 }
 
-// SuppressAck records that no acknowledgement goes out, and why.
-func (s *Store) SuppressAck(ctx context.Context, outgoingID int64, reason string) error {
+// SuppressReply records that no acknowledgement goes out, and why.
+func (s *Store) SuppressReply(ctx context.Context, outgoingID int64, reason string) error {
 	return s.finishAck(ctx, outgoingID, "suppressed", reason, EventAckSuppressed)
 }
 
-// AckSent records that the mail server accepted the acknowledgement.
-func (s *Store) AckSent(ctx context.Context, outgoingID int64) error {
-	return s.finishAck(ctx, outgoingID, "sent", "", EventAckSent)
+// ReplySent records that the mail server accepted the acknowledgement.
+func (s *Store) ReplySent(ctx context.Context, outgoingID int64) error {
+	return s.finishAck(ctx, outgoingID, "sent", "", EventReplySent)
 }
 
-// AckFailed records that the mail server refused the acknowledgement for good.
-func (s *Store) AckFailed(ctx context.Context, outgoingID int64, reason string) error {
+// ReplyFailed records that the mail server refused the acknowledgement for good.
+func (s *Store) ReplyFailed(ctx context.Context, outgoingID int64, reason string) error {
 	return s.finishAck(ctx, outgoingID, "failed", reason, EventSendFailed)
 }
 
@@ -136,20 +140,21 @@ func (s *Store) finishAck(ctx context.Context, outgoingID int64, state, reason, 
 	})
 }
 
-// StoreAck stores a composed acknowledgement as a sealed message of the
+// StoreReply stores a composed acknowledgement as a sealed message of the
 // case, holding the case so that two messages of one case are never both
 // acknowledged within window. It returns false, and records why, when
 // another acknowledgement came first.
-func (s *Store) StoreAck(ctx context.Context, outgoingID int64, c replies.AckCopy, window time.Duration) (bool, error) {
+func (s *Store) StoreReply(ctx context.Context, outgoingID int64, c replies.ReplyCopy, window time.Duration) (bool, error) {
 	stored := false
 	err := s.InTx(ctx, func(tx pgx.Tx) error {
 		var caseID int64
+		var kind string
 		var last *time.Time
 		if _, err := tx.Exec(ctx, `SELECT 1 FROM cases WHERE id = (SELECT case_id FROM outgoing WHERE id = $1) FOR UPDATE`, outgoingID); err != nil {
 			return fmt.Errorf("store acknowledgement: %w", err)
 		}
-		err := tx.QueryRow(ctx, `SELECT o.case_id, `+lastAck+` FROM outgoing o WHERE o.id = $1 AND o.state = 'queued'`,
-			outgoingID).Scan(&caseID, &last)
+		err := tx.QueryRow(ctx, `SELECT o.case_id, o.kind, `+lastAck+` FROM outgoing o WHERE o.id = $1 AND o.state = 'queued'`,
+			outgoingID).Scan(&caseID, &kind, &last)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil // composed by an earlier run of the job
 		}
@@ -157,7 +162,7 @@ func (s *Store) StoreAck(ctx context.Context, outgoingID int64, c replies.AckCop
 			return fmt.Errorf("store acknowledgement: %w", err)
 		}
 		now := s.now()
-		if last != nil && now.Sub(*last) < window {
+		if kind == "ack" && last != nil && now.Sub(*last) < window {
 			var ev events
 			ev.add(caseID, EventAckSuppressed, map[string]any{"outgoing": outgoingID, "reason": "window"})
 			if _, err := tx.Exec(ctx, `UPDATE outgoing SET state = 'suppressed', reason = 'window' WHERE id = $1`, outgoingID); err != nil {
@@ -179,4 +184,77 @@ func (s *Store) StoreAck(ctx context.Context, outgoingID int64, c replies.AckCop
 		return nil
 	})
 	return stored, err
+}
+
+// ErrDoNotReply refuses an email answer to a writer who asked not to be
+// answered by email or said someone else reads their mail.
+var ErrDoNotReply = errors.New("the writer asked not to be answered by email, or said someone reads their mail: " +
+	"answer only over a channel you have confirmed is safe")
+
+// Reply is an operator's mail to a case's writer.
+type Reply struct {
+	CaseRef     string
+	Kind        string // answer or crisis_home
+	Template    string
+	TextSealed  []byte // the operator's own words, sealed; nil for none
+	Shelter     string // the crisis home's name, for crisis_home
+	Signature   string // the first name the operator signs with
+	Actor       string
+	SafeChannel bool // the operator confirmed that mail reaches only the writer
+}
+
+// QueueReply queues an operator's reply to the case's latest incoming
+// message, and records it as the case's first human response if it is
+// one. The reply worker sends it.
+func (s *Store) QueueReply(ctx context.Context, r Reply) (int64, error) {
+	var id int64
+	err := s.InTx(ctx, func(tx pgx.Tx) error {
+		var caseID, answers int64
+		var flags []string
+		err := tx.QueryRow(ctx, `SELECT id, flags FROM cases WHERE ref = $1 FOR UPDATE`, r.CaseRef).Scan(&caseID, &flags)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("case %s: %w", r.CaseRef, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("queue reply: %w", err)
+		}
+		if slices.Contains(flags, string(triage.FlagDoNotReply)) && !r.SafeChannel {
+			return ErrDoNotReply
+		}
+		err = tx.QueryRow(ctx, `SELECT id FROM messages WHERE case_id = $1 AND direction = 'in'
+			ORDER BY internal_date DESC, id DESC LIMIT 1`, caseID).Scan(&answers)
+		if err != nil {
+			return fmt.Errorf("queue reply: the case's last message: %w", err)
+		}
+		var shelter *int64
+		if r.Kind == "crisis_home" {
+			var hid int64
+			err := tx.QueryRow(ctx, `SELECT id FROM shelters WHERE name = $1 AND active`, r.Shelter).Scan(&hid)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return fmt.Errorf("crisis home %q: %w (or not active)", r.Shelter, ErrNotFound)
+			}
+			if err != nil {
+				return fmt.Errorf("queue reply: %w", err)
+			}
+			shelter = &hid
+		}
+		err = tx.QueryRow(ctx, `
+			INSERT INTO outgoing (case_id, answers, kind, automatic, template, text_sealed, shelter_id, actor, signature, state)
+			VALUES ($1, $2, $3, false, $4, $5, $6, $7, nullif($8, ''), 'queued') RETURNING id`,
+			caseID, answers, r.Kind, r.Template, r.TextSealed, shelter, r.Actor, r.Signature).Scan(&id)
+		if err != nil {
+			return fmt.Errorf("queue reply: %w", err)
+		}
+		if _, err := s.jobs.InsertTx(ctx, tx, replies.ReplyArgs{OutgoingID: id}, nil); err != nil {
+			return fmt.Errorf("queue reply job: %w", err)
+		}
+		var ev events
+		ev.add(caseID, EventReplyQueued, map[string]any{"outgoing": id, "kind": r.Kind, "template": r.Template,
+			"shelter_id": shelter, "safe_channel_confirmed": r.SafeChannel})
+		if err := ev.write(ctx, tx, r.Actor); err != nil {
+			return err
+		}
+		return s.firstResponse(ctx, tx, caseID, r.Actor)
+	})
+	return id, err
 }

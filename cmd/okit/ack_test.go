@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"log/slog"
+	"mime/quotedprintable"
 	"net"
 	"net/mail"
 	"os"
@@ -120,6 +123,71 @@ func TestServeAcknowledges(t *testing.T) {
 	st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM messages WHERE direction = 'out'`).Scan(&out)
 	if out != 2 {
 		t.Errorf("%d sealed copies of outgoing mail, want 2", out)
+	}
+
+	// Operators answer: in their own words, and with a crisis-home contact;
+	// the writer who said her husband reads her mail only with confirmation.
+	vars := map[string]string{}
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			vars[k] = v
+		}
+	}
+	listed, _, _ := run(t, vars, "cases", "list", "--json", "--decrypt")
+	var cases []caseOut
+	json.Unmarshal([]byte(listed), &cases)
+	ref := map[string]string{}
+	for _, c := range cases {
+		for _, m := range c.Received {
+			if m.Direction == "in" {
+				ref[m.Sender] = c.Ref
+			}
+		}
+	}
+	for _, step := range []struct {
+		stdin string
+		args  []string
+		code  int
+		err   string
+	}{
+		{"Kedves Anna, a tavoltartasrol irok Onnek.", []string{"reply", ref["anna@example.test"], "--sign", "Kata"}, 0, ""},
+		{"", []string{"shelters", "add", "Tisza", "--region", "Csongrad", "--phone", "+36 62 555 0101", "--places", "1"}, 0, ""},
+		{"", []string{"reply", ref["bela@example.test"], "--template", "crisis_home", "--shelter", "Tisza"}, 0, ""},
+		{"Kedves Cili!", []string{"reply", ref["cili@example.test"]}, 1, "confirmed is safe"},
+		{"", []string{"reply", ref["anna@example.test"]}, 1, "write the answer on stdin"},
+	} {
+		if _, errs, code := runIn(t, vars, step.stdin, step.args...); code != step.code || !strings.Contains(errs, step.err) {
+			t.Errorf("okit %v: exit %d, %q; want %d and %q", step.args, code, errs, step.code, step.err)
+		}
+	}
+	for deadline := time.Now().Add(15 * time.Second); len(sink.Deliveries()) < 4 && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+	}
+	ds := sink.Deliveries()
+	if len(ds) != 4 {
+		t.Fatalf("%d mails in the sink, want 2 acknowledgements and 2 answers\nlog:\n%s", len(ds), logs())
+	}
+	for _, d := range ds[2:] {
+		m, _ := mail.ReadMessage(bytes.NewReader(d.Data))
+		body, _ := io.ReadAll(quotedprintable.NewReader(m.Body))
+		switch d.To[0] {
+		case "anna@example.test":
+			if m.Header.Get("Auto-Submitted") != "" || m.Header.Get("In-Reply-To") != "<anna-2@example.test>" ||
+				!strings.Contains(string(body), "a tavoltartasrol irok") || !strings.Contains(string(body), "Kata") {
+				t.Errorf("anna's answer: %v\n%s", m.Header, body)
+			}
+		case "bela@example.test":
+			if !strings.Contains(string(body), "+36 62 555 0101") {
+				t.Errorf("bela's crisis-home contact lacks the phone:\n%s", body)
+			}
+		default:
+			t.Errorf("an answer went to %v", d.To)
+		}
+	}
+	var responded int
+	st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM cases WHERE first_response_at IS NOT NULL`).Scan(&responded)
+	if responded != 2 {
+		t.Errorf("%d cases have a first response, want 2 (acknowledgements do not count)", responded)
 	}
 	cmd.Process.Signal(syscall.SIGTERM)
 	cmd.Wait()

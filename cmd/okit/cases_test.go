@@ -19,8 +19,14 @@ import (
 // run runs okit in process with the given environment.
 func run(t *testing.T, vars map[string]string, args ...string) (string, string, int) {
 	t.Helper()
+	return runIn(t, vars, "", args...)
+}
+
+// runIn runs okit in process with stdin.
+func runIn(t *testing.T, vars map[string]string, stdin string, args ...string) (string, string, int) {
+	t.Helper()
 	var out, errb bytes.Buffer
-	a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(k string) string { return vars[k] }}
+	a := &app{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, getenv: func(k string) string { return vars[k] }}
 	code := a.main(context.Background(), args)
 	return out.String(), errb.String(), code
 }

@@ -117,7 +117,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	from := mail.Address{Address: "okit@ncsszi.hu"}
-	ack := &replies.AckWorker{Store: st, Keys: openerKeys{opener}, Digests: index, Templates: templates, Sender: sender,
+	ack := &replies.Worker{Store: st, Keys: openerKeys{opener}, Digests: index, Templates: templates, Sender: sender,
 		From: from, Own: []string{from.Address}, Window: replies.DefaultAckWindow, Log: log, Now: time.Now}
 	stopWorkers, err := startWorkers(ctx, st, ack, log)
 	if err != nil {

@@ -46,6 +46,7 @@ func commands() map[string]command {
 		"users list":          {"list users with their shift state and open load", runUsersList},
 		"users disable":       {"disable a user and hand their open cases over", runUsersDisable},
 		"shift start":         {"put a user on shift and assign the cases waiting for someone", runShiftStart},
+		"reply":               {"queue an answer (text on stdin) or a crisis-home contact to a case's writer; it counts as the first response", runReply},
 		"rules check":         {"check a triage rules file; every problem is given with its line", runRulesCheck},
 		"triage explain":      {"triage a message read from stdin and say which rules fired, where and why", runTriageExplain},
 		"shelters add":        {"add a crisis home: working name, region, intake phone, free places (address and notes sealed)", runSheltersAdd},

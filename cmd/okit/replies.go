@@ -26,7 +26,7 @@ func (k openerKeys) SealTogether(plains ...[]byte) ([][]byte, error) {
 
 // ackWorker reads the outgoing-mail settings and builds the worker that
 // sends acknowledgements; nil when OKIT_SMTP_ADDR is not set.
-func (e *env) ackWorker(st *storage.Store, log *slog.Logger) *replies.AckWorker {
+func (e *env) ackWorker(st *storage.Store, log *slog.Logger) *replies.Worker {
 	addr := e.str("OKIT_SMTP_ADDR", "")
 	if addr == "" {
 		return nil
@@ -57,7 +57,7 @@ func (e *env) ackWorker(st *storage.Store, log *slog.Logger) *replies.AckWorker 
 	if e.err() != nil {
 		return nil
 	}
-	return &replies.AckWorker{
+	return &replies.Worker{
 		Store: st, Keys: openerKeys{opener}, Digests: index, Templates: templates, Sender: sender,
 		From: *from, Own: []string{from.Address, e.str("OKIT_IMAP_USERNAME", "")}, Window: window,
 		Log: log, Now: time.Now,
@@ -66,7 +66,7 @@ func (e *env) ackWorker(st *storage.Store, log *slog.Logger) *replies.AckWorker 
 
 // startWorkers runs the job workers until ctx ends; stop waits for
 // running jobs.
-func startWorkers(ctx context.Context, st *storage.Store, ack *replies.AckWorker, log *slog.Logger) (stop func(), err error) {
+func startWorkers(ctx context.Context, st *storage.Store, ack *replies.Worker, log *slog.Logger) (stop func(), err error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, ack)
 	client, err := river.NewClient(riverpgxv5.New(st.Pool()), &river.Config{

@@ -14,18 +14,25 @@ import (
 	"github.com/ncsszi/okit/triage"
 )
 
-// AckArgs is the job that acknowledges one incoming message. Like every
-// job payload it carries an id only: no address, no text.
-type AckArgs struct {
+// ReplyArgs is the job that sends one reply: an automatic acknowledgement,
+// an operator's answer or a crisis-home contact. Like every job payload it
+// carries an id only: no address, no text.
+type ReplyArgs struct {
 	OutgoingID int64 `json:"outgoing_id"`
 }
 
 // Kind names the job for the queue.
-func (AckArgs) Kind() string { return "okit_ack" }
+func (ReplyArgs) Kind() string { return "okit_reply" }
 
-// AckFacts is what the worker learns of an acknowledgement to send.
-type AckFacts struct {
+// ReplyFacts is what the worker learns of a reply to send.
+type ReplyFacts struct {
 	CaseID        int64
+	Kind          string // ack, answer or crisis_home
+	Template      string
+	Operator      string // the first name an operator signs with; "" for an acknowledgement
+	TextSealed    []byte // an operator's own words, sealed; nil if none
+	HomePhone     string // a crisis home's intake phone, for crisis_home
+	HomeLabel     string // whom to ask for there
 	State         string // queued, composed, sent, failed or suppressed
 	Language      string // the case's
 	Flags         []triage.Flag
@@ -34,8 +41,8 @@ type AckFacts struct {
 	LastAck       time.Time // the case's latest other acknowledgement; zero if none
 }
 
-// AckCopy is a composed acknowledgement, sealed, as it is stored.
-type AckCopy struct {
+// ReplyCopy is a composed acknowledgement, sealed, as it is stored.
+type ReplyCopy struct {
 	Sealed          []byte
 	SummarySealed   []byte
 	RawDigest       []byte
@@ -43,19 +50,19 @@ type AckCopy struct {
 	Size            int64
 }
 
-// AckStore is what acknowledging needs of the database.
-type AckStore interface {
-	AckFacts(ctx context.Context, outgoingID int64) (AckFacts, error)
+// ReplyStore is what acknowledging needs of the database.
+type ReplyStore interface {
+	ReplyFacts(ctx context.Context, outgoingID int64) (ReplyFacts, error)
 	// RecordDecryption writes, before it happens, that actor opens sealed
 	// content of the case.
 	RecordDecryption(ctx context.Context, caseIDs []int64, actor, purpose string) error
-	// SuppressAck records that no acknowledgement goes out, and why.
-	SuppressAck(ctx context.Context, outgoingID int64, reason string) error
-	// StoreAck stores the composed copy, unless the case got another
+	// SuppressReply records that no acknowledgement goes out, and why.
+	SuppressReply(ctx context.Context, outgoingID int64, reason string) error
+	// StoreReply stores the composed copy, unless the case got another
 	// acknowledgement within window meanwhile (then it returns false).
-	StoreAck(ctx context.Context, outgoingID int64, c AckCopy, window time.Duration) (bool, error)
-	AckSent(ctx context.Context, outgoingID int64) error
-	AckFailed(ctx context.Context, outgoingID int64, reason string) error
+	StoreReply(ctx context.Context, outgoingID int64, c ReplyCopy, window time.Duration) (bool, error)
+	ReplySent(ctx context.Context, outgoingID int64) error
+	ReplyFailed(ctx context.Context, outgoingID int64, reason string) error
 }
 
 // Sealing is what acknowledging needs of the keys: it reads the writer's
@@ -71,10 +78,10 @@ type Digests interface {
 	MessageIDDigest(id string) []byte
 }
 
-// AckWorker sends automatic acknowledgements.
-type AckWorker struct {
-	river.WorkerDefaults[AckArgs]
-	Store     AckStore
+// Worker sends replies: acknowledgements, answers and crisis-home contacts.
+type Worker struct {
+	river.WorkerDefaults[ReplyArgs]
+	Store     ReplyStore
 	Keys      Sealing
 	Digests   Digests
 	Templates *Templates
@@ -86,22 +93,22 @@ type AckWorker struct {
 	Now       func() time.Time
 }
 
-// Work decides, composes, stores and sends one acknowledgement. It may run
-// more than once for a job (a retry after a temporary failure, or after a
+// Work decides, composes, stores and sends one reply. It may run more
+// than once for a job (a retry after a temporary failure, or after a
 // crash): what was composed is sent again byte for byte; what was sent or
 // suppressed is left alone. A crash after the SMTP server accepted the
-// mail and before AckSent is recorded sends it a second time: the one
+// mail and before ReplySent is recorded sends it a second time: the one
 // duplicate okit cannot rule out.
-func (w *AckWorker) Work(ctx context.Context, job *river.Job[AckArgs]) error {
+func (w *Worker) Work(ctx context.Context, job *river.Job[ReplyArgs]) error {
 	id := job.Args.OutgoingID
-	f, err := w.Store.AckFacts(ctx, id)
+	f, err := w.Store.ReplyFacts(ctx, id)
 	if err != nil {
 		return err
 	}
 	if f.State != "queued" && f.State != "composed" {
 		return nil
 	}
-	if err := w.Store.RecordDecryption(ctx, []int64{f.CaseID}, "replies", "acknowledgement"); err != nil {
+	if err := w.Store.RecordDecryption(ctx, []int64{f.CaseID}, "replies", f.Kind); err != nil {
 		return err
 	}
 	plain, err := w.Keys.Open(f.SummarySealed)
@@ -118,16 +125,22 @@ func (w *AckWorker) Work(ctx context.Context, job *river.Job[AckArgs]) error {
 			return fmt.Errorf("open stored acknowledgement: %w", err)
 		}
 	} else {
-		ok, reason := MayAcknowledge(AckInput{To: sum.FromAddr, Flags: f.Flags, Own: w.Own, LastAck: f.LastAck, Now: w.Now(), Window: w.Window})
-		if !ok {
-			w.Log.Info("acknowledgement not sent", slog.Int64("outgoing", id), slog.String("reason", reason))
-			return w.Store.SuppressAck(ctx, id, reason)
+		in := AckInput{To: sum.FromAddr, Own: w.Own, Now: w.Now(), Window: w.Window}
+		if f.Kind == "ack" {
+			// An operator's reply was their decision; the address checks
+			// below still keep it from a noreply or our own address.
+			in.Flags, in.LastAck = f.Flags, f.LastAck
 		}
-		var c AckCopy
+		ok, reason := MayAcknowledge(in)
+		if !ok {
+			w.Log.Info("reply not sent", slog.String("kind", f.Kind), slog.Int64("outgoing", id), slog.String("reason", reason))
+			return w.Store.SuppressReply(ctx, id, reason)
+		}
+		var c ReplyCopy
 		if raw, c, err = w.compose(f, sum); err != nil {
 			return err
 		}
-		stored, err := w.Store.StoreAck(ctx, id, c, w.Window)
+		stored, err := w.Store.StoreReply(ctx, id, c, w.Window)
 		if err != nil {
 			return err
 		}
@@ -139,41 +152,50 @@ func (w *AckWorker) Work(ctx context.Context, job *river.Job[AckArgs]) error {
 		if Temporary(err) {
 			return err // the queue retries with backoff
 		}
-		w.Log.Error("acknowledgement refused by the mail server", slog.Int64("outgoing", id), slog.Any("err", err))
-		if ferr := w.Store.AckFailed(ctx, id, "smtp_permanent"); ferr != nil {
+		w.Log.Error("reply refused by the mail server", slog.String("kind", f.Kind), slog.Int64("outgoing", id), slog.Any("err", err))
+		if ferr := w.Store.ReplyFailed(ctx, id, "smtp_permanent"); ferr != nil {
 			return ferr
 		}
 		return river.JobCancel(err)
 	}
-	return w.Store.AckSent(ctx, id)
+	return w.Store.ReplySent(ctx, id)
 }
 
-// compose renders, composes and seals the acknowledgement.
-func (w *AckWorker) compose(f AckFacts, sum intake.Summary) ([]byte, AckCopy, error) {
-	subject, body, err := w.Templates.Render(TemplateAck, f.Language, Data{Name: firstName(sum.FromName), Subject: sum.Subject})
+// compose renders, composes and seals the reply.
+func (w *Worker) compose(f ReplyFacts, sum intake.Summary) ([]byte, ReplyCopy, error) {
+	data := Data{Name: firstName(sum.FromName), Subject: sum.Subject, Operator: f.Operator,
+		HomePhone: f.HomePhone, HomeLabel: f.HomeLabel}
+	if f.TextSealed != nil {
+		text, err := w.Keys.Open(f.TextSealed)
+		if err != nil {
+			return nil, ReplyCopy{}, fmt.Errorf("open the operator's text: %w", err)
+		}
+		data.Text = string(text)
+	}
+	subject, body, err := w.Templates.Render(f.Template, f.Language, data)
 	if err != nil {
-		return nil, AckCopy{}, err
+		return nil, ReplyCopy{}, err
 	}
 	_, domain, _ := strings.Cut(w.From.Address, "@")
 	msgID, err := NewMessageID(domain)
 	if err != nil {
-		return nil, AckCopy{}, err
+		return nil, ReplyCopy{}, err
 	}
 	raw, err := Compose(Outgoing{
 		From: w.From, To: mail.Address{Name: sum.FromName, Address: sum.FromAddr},
-		Subject: subject, Body: body, Automatic: true, MessageID: msgID,
+		Subject: subject, Body: body, Automatic: f.Kind == "ack", MessageID: msgID,
 		Parent: Parent{MessageID: sum.MessageID},
 	})
 	if err != nil {
-		return nil, AckCopy{}, err
+		return nil, ReplyCopy{}, err
 	}
 	copySum := intake.Summarize(&intake.Message{MessageID: msgID, Subject: subject, Text: body,
 		From: intake.Address{Name: w.From.Name, Addr: w.From.Address}})
 	sealed, err := w.Keys.SealTogether(raw, copySum.Marshal())
 	if err != nil {
-		return nil, AckCopy{}, err
+		return nil, ReplyCopy{}, err
 	}
-	return raw, AckCopy{Sealed: sealed[0], SummarySealed: sealed[1], RawDigest: w.Digests.RawDigest(raw),
+	return raw, ReplyCopy{Sealed: sealed[0], SummarySealed: sealed[1], RawDigest: w.Digests.RawDigest(raw),
 		MessageIDDigest: w.Digests.MessageIDDigest(msgID), Size: int64(len(raw))}, nil
 }
 
