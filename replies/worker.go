@@ -207,3 +207,39 @@ func firstName(name string) string {
 	}
 	return ""
 }
+
+// ReminderArgs is the job that reminds an operator, some time after a
+// crisis-home contact, if the writer has not written since.
+type ReminderArgs struct {
+	OutgoingID int64 `json:"outgoing_id"`
+}
+
+// Kind names the job for the queue.
+func (ReminderArgs) Kind() string { return "okit_reminder" }
+
+// ReminderStore is what reminding needs of the database.
+type ReminderStore interface {
+	// Remind records a reminder on the case unless the writer wrote after
+	// the contact; it returns the case's reference and whether it did.
+	Remind(ctx context.Context, outgoingID int64) (caseRef string, reminded bool, err error)
+}
+
+// ReminderWorker reminds operators of crisis-home contacts left unanswered.
+type ReminderWorker struct {
+	river.WorkerDefaults[ReminderArgs]
+	Store ReminderStore
+	Log   *slog.Logger
+}
+
+// Work records the reminder (an event the console shows the case's
+// operator) and logs it.
+func (w *ReminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs]) error {
+	ref, reminded, err := w.Store.Remind(ctx, job.Args.OutgoingID)
+	if err != nil {
+		return err
+	}
+	if reminded {
+		w.Log.Warn("reminder: the writer has not answered since the crisis-home contact", slog.String("case", ref))
+	}
+	return nil
+}

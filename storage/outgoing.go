@@ -18,6 +18,7 @@ import (
 // Event kinds of outgoing mail.
 const (
 	EventReplyQueued   = "reply_queued"
+	EventReminder      = "reminder"
 	EventAckSuppressed = "ack_suppressed"
 	EventReplySent     = "ack_sent"
 	EventSendFailed    = "send_failed"
@@ -201,6 +202,9 @@ type Reply struct {
 	Signature   string // the first name the operator signs with
 	Actor       string
 	SafeChannel bool // the operator confirmed that mail reaches only the writer
+	// RemindAfter, for a crisis-home contact, is when the operator is
+	// reminded if the writer has not written since.
+	RemindAfter time.Duration
 }
 
 // QueueReply queues an operator's reply to the case's latest incoming
@@ -248,6 +252,12 @@ func (s *Store) QueueReply(ctx context.Context, r Reply) (int64, error) {
 		if _, err := s.jobs.InsertTx(ctx, tx, replies.ReplyArgs{OutgoingID: id}, nil); err != nil {
 			return fmt.Errorf("queue reply job: %w", err)
 		}
+		if r.Kind == "crisis_home" {
+			at := &river.InsertOpts{ScheduledAt: s.now().Add(r.RemindAfter)}
+			if _, err := s.jobs.InsertTx(ctx, tx, replies.ReminderArgs{OutgoingID: id}, at); err != nil {
+				return fmt.Errorf("queue reminder job: %w", err)
+			}
+		}
 		var ev events
 		ev.add(caseID, EventReplyQueued, map[string]any{"outgoing": id, "kind": r.Kind, "template": r.Template,
 			"shelter_id": shelter, "safe_channel_confirmed": r.SafeChannel})
@@ -257,4 +267,26 @@ func (s *Store) QueueReply(ctx context.Context, r Reply) (int64, error) {
 		return s.firstResponse(ctx, tx, caseID, r.Actor)
 	})
 	return id, err
+}
+
+// Remind records a reminder on the case of a crisis-home contact unless
+// the writer has written since it was queued.
+func (s *Store) Remind(ctx context.Context, outgoingID int64) (string, bool, error) {
+	var ref string
+	var caseID int64
+	var answered bool
+	err := s.pool.QueryRow(ctx, `
+		SELECT c.ref, c.id, EXISTS (SELECT 1 FROM messages m WHERE m.case_id = o.case_id AND m.direction = 'in'
+			AND m.internal_date > o.created_at)
+		FROM outgoing o JOIN cases c ON c.id = o.case_id WHERE o.id = $1`, outgoingID).Scan(&ref, &caseID, &answered)
+	if err != nil {
+		return "", false, fmt.Errorf("reminder: %w", err)
+	}
+	if answered {
+		return ref, false, nil
+	}
+	var ev events
+	ev.add(caseID, EventReminder, map[string]any{"outgoing": outgoingID, "about": "crisis_home"})
+	err = s.InTx(ctx, func(tx pgx.Tx) error { return ev.write(ctx, tx, "replies") })
+	return ref, err == nil, err
 }

@@ -133,6 +133,7 @@ func TestServeAcknowledges(t *testing.T) {
 			vars[k] = v
 		}
 	}
+	vars["OKIT_REMINDER_AFTER"] = "1s"
 	listed, _, _ := run(t, vars, "cases", "list", "--json", "--decrypt")
 	var cases []caseOut
 	json.Unmarshal([]byte(listed), &cases)
@@ -183,6 +184,15 @@ func TestServeAcknowledges(t *testing.T) {
 		default:
 			t.Errorf("an answer went to %v", d.To)
 		}
+	}
+	// Bela has not written since the crisis-home contact: his operator is reminded.
+	var reminders int
+	for deadline := time.Now().Add(20 * time.Second); reminders == 0 && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id
+			WHERE e.kind = 'reminder' AND c.ref = $1`, ref["bela@example.test"]).Scan(&reminders)
+	}
+	if reminders != 1 {
+		t.Errorf("%d reminders on bela's case, want 1", reminders)
 	}
 	var responded int
 	st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM cases WHERE first_response_at IS NOT NULL`).Scan(&responded)

@@ -69,6 +69,7 @@ func (e *env) ackWorker(st *storage.Store, log *slog.Logger) *replies.Worker {
 func startWorkers(ctx context.Context, st *storage.Store, ack *replies.Worker, log *slog.Logger) (stop func(), err error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, ack)
+	river.AddWorker(workers, &replies.ReminderWorker{Store: st, Log: log})
 	client, err := river.NewClient(riverpgxv5.New(st.Pool()), &river.Config{
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
 		Workers: workers,

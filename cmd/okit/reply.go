@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/ncsszi/okit/replies"
 	"github.com/ncsszi/okit/storage"
@@ -51,11 +52,12 @@ func runReply(ctx context.Context, a *app, args []string) error {
 	}
 	e := &env{get: a.getenv}
 	sealer, _ := e.intakeKeys()
+	remind := e.duration("OKIT_REMINDER_AFTER", 48*time.Hour)
 	if err := e.err(); err != nil {
 		return err
 	}
 	r := storage.Reply{CaseRef: fs.Arg(0), Kind: kind, Template: *template, Shelter: *shelter,
-		Signature: strings.TrimSpace(*sign), Actor: actor(), SafeChannel: *safe}
+		Signature: strings.TrimSpace(*sign), Actor: actor(), SafeChannel: *safe, RemindAfter: remind}
 	if t := strings.TrimSpace(string(text)); t != "" {
 		if r.TextSealed, err = sealer.Seal([]byte(t)); err != nil {
 			return err
