@@ -182,7 +182,11 @@ func (in *Intake) record(uid imap.UID, internalDate time.Time, raw []byte) (Reco
 	rec.Size = int64(len(raw))
 	rec.RawSealed, rec.SummarySealed = sealed[0], sealed[1]
 	rec.RawDigest = in.digest.RawDigest(raw)
-	rec.RefDigests = in.refDigests(append(slices.Clone(msg.InReplyTo), msg.References...))
+	// A bounce threads into the case of the message that bounced.
+	rec.RefDigests = in.refDigests(append(slices.Clone(msg.InReplyTo), append(msg.References, msg.Returned)...))
+	if msg.Returned != "" {
+		rec.Bounce = in.digest.MessageIDDigest(msg.Returned)
+	}
 	rec.Status = string(msg.Status)
 	in.triage(&rec, triage.Input{Subject: msg.Subject, Text: msg.Text, From: msg.From.Addr, Header: msg.Header})
 	return rec, nil

@@ -47,7 +47,11 @@ type Message struct {
 	Text        string
 	FromHTML    bool // Text was made from HTML
 	Attachments []Attachment
-	Status      ParseStatus
+	// Returned is, in a delivery report (a bounce), the Message-ID of
+	// the message that came back, read from the returned message or its
+	// headers; empty otherwise.
+	Returned string
+	Status   ParseStatus
 	// Problems says, in English for the log and the operator, what could
 	// not be decoded (an unknown charset, a broken part). Never contains
 	// message content.

@@ -75,6 +75,7 @@ type parser struct {
 	parts       int    // parts looked at, for maxParts
 	held        int    // bytes of text held, for maxHeldText
 	truncated   bool   // some text was cut at maxText
+	returned    string // the Message-ID a delivery report returns
 	cut         bool   // the input ended inside a part
 	rootBody    []byte // the top-level body, re-read as text when a multipart has no parts
 }
@@ -105,6 +106,7 @@ func (p *parser) parse(raw []byte) *Message {
 	segs := p.walk(h, br, part{})
 	m.Text, m.FromHTML = p.join(segs)
 	m.Attachments = p.attachments
+	m.Returned = p.returned
 
 	if p.dropped > 0 {
 		p.problems = append(p.problems, fmt.Sprintf("%d more problems not listed", p.dropped))

@@ -92,6 +92,9 @@ func (p *parser) walk(h mail.Header, body io.Reader, pt part) []segment {
 	switch {
 	case typ == "message/rfc822" || typ == "message/global":
 		return p.attachedMessage(att, r, cte, pt)
+	case typ == "text/rfc822-headers" && pt.inReport:
+		p.returnedHeader(bufio.NewReader(r), "returned headers in part "+name+": ")
+		return nil
 	case (typ == "text/plain" || typ == "text/html") && att.Filename == "" && (disp == "" || disp == "inline"):
 		return p.text(typ, params["charset"], r, name, cte)
 	}
@@ -228,7 +231,9 @@ func (p *parser) attachedMessage(att Attachment, r io.Reader, cte string, pt par
 	cr := &countReader{r: r}
 	var segs []segment
 	name := pt.name()
-	if !pt.inReport && pt.depth < maxDepth {
+	if pt.inReport {
+		p.returnedHeader(bufio.NewReader(cr), "returned message in part "+name+": ")
+	} else if pt.depth < maxDepth {
 		br := bufio.NewReader(cr)
 		where := "attached message in part " + name + ": "
 		if h, ok := p.readHeader(br, where); ok {
@@ -254,6 +259,16 @@ func (p *parser) attachedMessage(att Attachment, r io.Reader, cte string, pt par
 		p.attachments = append(p.attachments, att)
 	}
 	return segs
+}
+
+// returnedHeader reads the header of a message a delivery report returns,
+// for its Message-ID: the bounce threads to the message that bounced.
+func (p *parser) returnedHeader(br *bufio.Reader, where string) {
+	if h, ok := p.readHeader(br, where); ok && p.returned == "" {
+		if id, err := h.MessageID(); err == nil {
+			p.returned = id
+		}
+	}
 }
 
 func formatAddress(a Address) string {

@@ -32,6 +32,9 @@ type Record struct {
 	// Acknowledge asks for an automatic acknowledgement; the store and the
 	// reply worker decide whether one goes out.
 	Acknowledge bool
+	// Bounce is, for a delivery report, the Message-ID digest of the
+	// message that came back: if it is one of ours, it bounced.
+	Bounce []byte
 }
 
 // Outcome is what the store did with one Record.

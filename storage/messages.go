@@ -46,6 +46,9 @@ func (s *Store) Save(ctx context.Context, mailbox string, cp intake.Checkpoint, 
 		if err := s.triageCases(ctx, tx, recs, outs); err != nil {
 			return err
 		}
+		if err := markBounces(ctx, tx, recs, outs); err != nil {
+			return err
+		}
 		return s.queueAcks(ctx, tx, recs, outs)
 	})
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 const (
 	EventReplyQueued   = "reply_queued"
 	EventReminder      = "reminder"
+	EventReplyBounced  = "reply_bounced"
 	EventAckSuppressed = "ack_suppressed"
 	EventReplySent     = "ack_sent"
 	EventSendFailed    = "send_failed"
@@ -289,4 +290,38 @@ func (s *Store) Remind(ctx context.Context, outgoingID int64) (string, bool, err
 	ev.add(caseID, EventReminder, map[string]any{"outgoing": outgoingID, "about": "crisis_home"})
 	err = s.InTx(ctx, func(tx pgx.Tx) error { return ev.write(ctx, tx, "replies") })
 	return ref, err == nil, err
+}
+
+// markBounces marks our replies that came back, and flags their cases
+// reply_bounced for the operator: the address may be wrong, or no longer
+// the writer's.
+func markBounces(ctx context.Context, tx pgx.Tx, recs []intake.Record, outs []intake.Outcome) error {
+	var ev events
+	for i := range recs {
+		if outs[i].Duplicate || recs[i].Bounce == nil {
+			continue
+		}
+		rows, err := tx.Query(ctx, `
+			UPDATE outgoing o SET state = 'bounced' FROM messages m
+			WHERE m.id = o.copy_id AND m.direction = 'out' AND m.message_id_digest = $1
+			RETURNING o.id, o.case_id`, recs[i].Bounce)
+		if err != nil {
+			return fmt.Errorf("mark bounce: %w", err)
+		}
+		var id, caseID int64
+		var bounced []int64
+		if _, err := pgx.ForEachRow(rows, []any{&id, &caseID}, func() error {
+			ev.add(caseID, EventReplyBounced, map[string]any{"outgoing": id, "message_id": outs[i].MessageID})
+			bounced = append(bounced, caseID)
+			return nil
+		}); err != nil {
+			return fmt.Errorf("mark bounce: %w", err)
+		}
+		_, err = tx.Exec(ctx, `UPDATE cases SET flags = ARRAY(SELECT DISTINCT x FROM unnest(flags || '{reply_bounced}'::text[]) AS x ORDER BY x)
+			WHERE id = ANY($1)`, bounced)
+		if err != nil {
+			return fmt.Errorf("mark bounce: %w", err)
+		}
+	}
+	return ev.write(ctx, tx, "intake")
 }

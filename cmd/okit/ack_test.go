@@ -194,6 +194,30 @@ func TestServeAcknowledges(t *testing.T) {
 	if reminders != 1 {
 		t.Errorf("%d reminders on bela's case, want 1", reminders)
 	}
+	// Anna's acknowledgement bounces: the report threads into her case,
+	// which is flagged, and the acknowledgement is marked bounced.
+	ackID := got["anna@example.test"].Header.Get("Message-ID")
+	dsn := "From: Mail Delivery System <MAILER-DAEMON@mail.example.test>\r\nTo: okit@ncsszi.hu\r\n" +
+		"Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <dsn-1@mail.example.test>\r\nAuto-Submitted: auto-replied\r\n" +
+		"MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n" +
+		"--b\r\nContent-Type: text/plain\r\n\r\nThe mail could not be delivered.\r\n" +
+		"--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mail.example.test\r\n\r\nFinal-Recipient: rfc822; anna@example.test\r\nAction: failed\r\nStatus: 5.1.1\r\n" +
+		"--b\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: okit@ncsszi.hu\r\nTo: anna@example.test\r\nMessage-ID: " + ackID + "\r\nSubject: Re: kerdes\r\n" +
+		"--b--\r\n"
+	mbox.Deliver([]byte(dsn), time.Now())
+	var flagged bool
+	for deadline := time.Now().Add(10 * time.Second); !flagged && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		st.Pool().QueryRow(context.Background(), `SELECT 'reply_bounced' = ANY(flags) FROM cases WHERE ref = $1`, ref["anna@example.test"]).Scan(&flagged)
+	}
+	var bounced int
+	st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM outgoing WHERE state = 'bounced'`).Scan(&bounced)
+	if !flagged || bounced != 1 {
+		t.Errorf("after the bounce: case flagged %v, %d replies bounced; want true and 1", flagged, bounced)
+	}
+	if n := len(sink.Deliveries()); n != 4 {
+		t.Errorf("%d mails in the sink after the bounce, want still 4 (a bounce is never answered)", n)
+	}
+
 	var responded int
 	st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM cases WHERE first_response_at IS NOT NULL`).Scan(&responded)
 	if responded != 2 {

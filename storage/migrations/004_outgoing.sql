@@ -15,7 +15,7 @@ CREATE TABLE outgoing (
     shelter_id    bigint REFERENCES shelters (id),            -- for a crisis-home contact
     actor         text NOT NULL DEFAULT 'intake',             -- who caused it
     signature     text,                                       -- the first name an operator signs with
-    state         text NOT NULL CHECK (state IN ('queued', 'composed', 'sent', 'failed', 'suppressed')),
+    state         text NOT NULL CHECK (state IN ('queued', 'composed', 'sent', 'failed', 'suppressed', 'bounced')),
     reason        text,                                       -- a code: why suppressed or failed
     copy_id       bigint REFERENCES messages (id),            -- the sealed copy, once composed
     created_at    timestamptz NOT NULL DEFAULT now(),
