@@ -2,11 +2,24 @@ package replies
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/ncsszi/okit/triage"
 )
+
+// triageRules are the built-in triage rules, parsed on first use.
+var triageRules = sync.OnceValue(triage.Default)
+
+// signals reports whether triage finds any sign in s: any rule at all,
+// violence, a shelter, a partner, a child. The word list above catches
+// what a reply itself might say; a writer's own subject ("apu megütött",
+// "A fiam bánt") can say far more, so it is echoed only when triage finds
+// nothing in it.
+func signals(s string) bool {
+	return len(triageRules().Triage(triage.Input{Subject: s}).Rules) > 0
+}
 
 // revealingStems are words that, in a subject or the first lines of a
 // reply, would tell anyone glancing at the writer's screen (a lock-screen
@@ -89,7 +102,7 @@ func replySubject(subject, neutral string) string {
 		}
 		s = t
 	}
-	if s == "" || Revealing(s) != "" {
+	if s == "" || Revealing(s) != "" || signals(s) {
 		return neutral
 	}
 	if utf8.RuneCountInString(s) > maxSubject {

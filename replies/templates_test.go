@@ -372,3 +372,22 @@ func TestDataHasNoAddress(t *testing.T) {
 		}
 	}
 }
+
+// A writer's own subject is echoed only when it says nothing triage can
+// read: "Re: apu megütött" on a lock screen tells what the mail is about.
+func TestReplySubjectEchoesOnlyHarmlessSubjects(t *testing.T) {
+	t.Parallel()
+	for subject, want := range map[string]string{
+		"kerdes":                    "Re: kerdes",
+		"Re: Szeretnék érdeklődni":  "Re: Szeretnék érdeklődni",
+		"apu megutott":              "Válasz a levelére",
+		"A fiam bánt, mit tehetek?": "Válasz a levelére",
+		"Need help - my husband":    "Válasz a levelére",
+		"Kérdés a távoltartásról":   "Válasz a levelére",
+		"":                          "Válasz a levelére",
+	} {
+		if got := replySubject(subject, "Válasz a levelére"); got != want {
+			t.Errorf("replySubject(%q) = %q, want %q", subject, got, want)
+		}
+	}
+}

@@ -143,6 +143,7 @@ Cases appear below as mail is taken in, sealed, triaged and assigned. Ctrl-C sto
 	go func() { errc <- demo.Feed(ctx, mbox, 12, *every, time.Now) }()
 	go func() { errc <- in.Run(ctx) }()
 	go showCases(ctx, a, st, opener, log)
+	go operatorAnswers(ctx, st, sealer, log)
 	select {
 	case <-ctx.Done():
 		fmt.Fprintln(a.stdout, "\nstopped; the demo database stays until the next demo run")
@@ -247,6 +248,49 @@ func showReply(a *app, d demo.Delivery) {
 		return
 	}
 	subject, _ := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
-	fmt.Fprintf(a.stdout, "%s  -> reply to %-26s %s  (in reply to %s)\n", time.Now().Local().Format("15:04:05"),
-		strings.Join(d.To, ","), subject, m.Header.Get("In-Reply-To"))
+	kind := "acknowledgement"
+	if m.Header.Get("Auto-Submitted") == "" {
+		kind = "operator's answer"
+	}
+	fmt.Fprintf(a.stdout, "%s  -> %-17s to %-28s %s\n", time.Now().Local().Format("15:04:05"),
+		kind, strings.Join(d.To, ","), subject)
+}
+
+// operatorAnswers plays two operators at work a few seconds in: one
+// answers the second case in her own words, the other gives the third
+// case's writer a crisis home's phone.
+func operatorAnswers(ctx context.Context, st *storage.Store, sealer *seal.Sealer, log *slog.Logger) {
+	if !sleepCtx(ctx, 8*time.Second) {
+		return
+	}
+	text, err := sealer.Seal([]byte("Nagyon sajnálom, ami történt. Ha otthon nem vagy biztonságban, írd meg, hol tudunk segíteni, " +
+		"vagy hívj minket bármikor ingyen. Ha az iskolában van olyan felnőtt, akiben megbízol, neki is elmondhatod."))
+	if err != nil {
+		log.Error("demo answer", slog.Any("err", err))
+		return
+	}
+	if _, err := st.AddShelter(ctx, storage.Shelter{Name: "Tisza", Region: "Csongrád-Csanád", IntakePhone: "+36 62 555 0101",
+		FreePlaces: 2, UpdatedBy: "demo"}); err != nil {
+		log.Error("demo crisis home", slog.Any("err", err))
+	}
+	year := time.Now().Year()
+	for _, r := range []storage.Reply{
+		{CaseRef: fmt.Sprintf("OKIT-%d-000002", year), Kind: "answer", Template: replies.TemplateInformation, TextSealed: text,
+			Signature: "Anna", Actor: "demo:anna"},
+		{CaseRef: fmt.Sprintf("OKIT-%d-000003", year), Kind: "crisis_home", Template: replies.TemplateCrisisHome, Shelter: "Tisza",
+			Signature: "Béla", Actor: "demo:bela", RemindAfter: 48 * time.Hour},
+	} {
+		if _, err := st.QueueReply(ctx, r); err != nil {
+			log.Error("demo answer", slog.Any("err", err))
+		}
+	}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-time.After(d):
+		return true
+	}
 }
