@@ -128,7 +128,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	u, _ := url.Parse(dbURL)
 	fmt.Fprintf(a.stdout, `okit demo
   mailbox   imap://%s (in process, okit@ncsszi.hu), a new sample message every %s
-  mail sink smtp://%s (in process): automatic acknowledgements arrive here
+  mail sink smtp://%s (in process): replies arrive here
   database  %s on %s (recreated for this run)
   keys      %s (fresh for this run)
   log       %s
