@@ -218,6 +218,24 @@ func TestServeAcknowledges(t *testing.T) {
 		t.Errorf("%d mails in the sink after the bounce, want still 4 (a bounce is never answered)", n)
 	}
 
+	// A mail server that refuses for good (5xx): the reply is marked failed
+	// on its case, and not retried.
+	sink.Refuse(&smtp.SMTPError{Code: 550, Message: "mailbox unavailable"})
+	if _, errs, code := runIn(t, vars, "Meg egy valasz.", "reply", ref["bela@example.test"]); code != 0 {
+		t.Fatalf("okit reply: %s", errs)
+	}
+	var failed int
+	for deadline := time.Now().Add(10 * time.Second); failed == 0 && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM outgoing o JOIN case_events e ON e.case_id = o.case_id
+			AND e.kind = 'send_failed' WHERE o.state = 'failed' AND o.reason = 'smtp_permanent'`).Scan(&failed)
+	}
+	if failed != 1 {
+		t.Errorf("after a 550: %d failed replies with a send_failed event, want 1\nlog:\n%s", failed, logs())
+	}
+	if n := len(sink.Deliveries()); n != 4 {
+		t.Errorf("%d mails in the sink, want still 4", n)
+	}
+
 	var responded int
 	st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM cases WHERE first_response_at IS NOT NULL`).Scan(&responded)
 	if responded != 2 {
