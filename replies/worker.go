@@ -26,15 +26,18 @@ func (ReplyArgs) Kind() string { return "okit_reply" }
 
 // ReplyFacts is what the worker learns of a reply to send.
 type ReplyFacts struct {
-	CaseID        int64
-	Kind          string // ack, answer or crisis_home
-	Template      string
-	Operator      string // the first name an operator signs with; "" for an acknowledgement
-	TextSealed    []byte // an operator's own words, sealed; nil if none
-	HomePhone     string // a crisis home's intake phone, for crisis_home
-	HomeLabel     string // whom to ask for there
-	State         string // queued, composed, sent, failed or suppressed
-	Language      string // the case's
+	CaseID     int64
+	Kind       string // ack, answer or crisis_home
+	Template   string
+	Operator   string // the first name an operator signs with; "" for an acknowledgement
+	TextSealed []byte // an operator's own words, sealed; nil if none
+	HomePhone  string // a crisis home's intake phone, for crisis_home
+	HomeLabel  string // whom to ask for there
+	State      string // queued, composed, sent, failed or suppressed
+	Language   string // the case's
+	// Flags are the case's and the message's: a writer who once said
+	// someone reads their mail is not acknowledged on a later message
+	// that does not say it again.
 	Flags         []triage.Flag
 	SummarySealed []byte    // the writer's message's summary
 	CopySealed    []byte    // the composed acknowledgement, once composed

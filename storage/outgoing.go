@@ -87,7 +87,7 @@ func (s *Store) ReplyFacts(ctx context.Context, outgoingID int64) (replies.Reply
 	var last *time.Time
 	err := s.pool.QueryRow(ctx, `
 		SELECT o.case_id, o.kind, o.template, coalesce(o.signature, ''), o.text_sealed, coalesce(h.intake_phone, ''),
-			o.state, c.language, m.flags, m.summary_sealed, cp.raw_sealed, `+lastAck+`
+			o.state, c.language, c.flags || m.flags, m.summary_sealed, cp.raw_sealed, `+lastAck+`
 		FROM outgoing o JOIN cases c ON c.id = o.case_id JOIN messages m ON m.id = o.answers
 		LEFT JOIN messages cp ON cp.id = o.copy_id LEFT JOIN shelters h ON h.id = o.shelter_id
 		WHERE o.id = $1`, outgoingID).Scan(&f.CaseID, &f.Kind, &f.Template, &f.Operator, &f.TextSealed, &f.HomePhone,
