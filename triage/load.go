@@ -136,6 +136,18 @@ func Load(data []byte, name string) (*Rules, error) {
 	if len(l.problems) > 0 {
 		return nil, &LoadError{name, l.problems}
 	}
+	return compileChecked(name, version, specs)
+}
+
+// compileChecked compiles the rules, turning the matching tables' limits
+// (a rule set far larger than any real one) into a clear error instead of
+// a crash at start-up.
+func compileChecked(name, version string, specs []*rule) (r *Rules, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &LoadError{name, []Problem{{0, fmt.Sprint(v)}}}
+		}
+	}()
 	return compile(version, specs), nil
 }
 
