@@ -73,3 +73,21 @@ func TestSizeSuffixes(t *testing.T) {
 		}
 	}
 }
+
+func TestAcknowledgeSetting(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		ack, smtp string
+		want      bool
+		bad       bool
+	}{
+		{"", "", false, false}, {"", "mail.example.hu:587", true, false},
+		{"on", "", true, false}, {"off", "mail.example.hu:587", false, false}, {"yes", "", false, true},
+	} {
+		vars := map[string]string{"OKIT_ACKNOWLEDGE": tt.ack, "OKIT_SMTP_ADDR": tt.smtp}
+		e := &env{get: func(k string) string { return vars[k] }}
+		if got := e.acknowledge(); got != tt.want || (e.err() != nil) != tt.bad {
+			t.Errorf("OKIT_ACKNOWLEDGE=%q with OKIT_SMTP_ADDR=%q: %v, %v", tt.ack, tt.smtp, got, e.err())
+		}
+	}
+}

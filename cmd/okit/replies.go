@@ -24,6 +24,24 @@ func (k openerKeys) SealTogether(plains ...[]byte) ([][]byte, error) {
 	return k.Sealer().SealTogether(plains...)
 }
 
+// acknowledge reads OKIT_ACKNOWLEDGE: whether intake queues automatic
+// acknowledgements. Unset, it does exactly when this process also sends
+// mail (OKIT_SMTP_ADDR); an intake host without the private key sets it to
+// on and leaves the sending to an okit serve elsewhere.
+func (e *env) acknowledge() bool {
+	switch v := e.str("OKIT_ACKNOWLEDGE", ""); v {
+	case "":
+		return e.str("OKIT_SMTP_ADDR", "") != ""
+	case "on":
+		return true
+	case "off":
+		return false
+	default:
+		e.fail("OKIT_ACKNOWLEDGE=%q: give on or off", v)
+		return false
+	}
+}
+
 // ackWorker reads the outgoing-mail settings and builds the worker that
 // sends acknowledgements; nil when OKIT_SMTP_ADDR is not set.
 func (e *env) ackWorker(st *storage.Store, log *slog.Logger) *replies.Worker {
