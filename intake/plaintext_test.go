@@ -2,13 +2,11 @@ package intake_test
 
 import (
 	"bytes"
-	"context"
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/ncsszi/okit/demo"
+	"github.com/ncsszi/okit/storage/storagetest"
 )
 
 // After intake, no column of any table and no log line holds the plaintext
@@ -33,41 +31,14 @@ func TestNoPlaintextInDatabaseOrLogs(t *testing.T) {
 		t.Fatalf("pass %+v, want 3 stored", st)
 	}
 
-	ctx := context.Background()
-	rows, err := f.store.Pool().Query(ctx, `
-		SELECT table_name FROM information_schema.tables
-		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil || len(tables) < 4 {
-		t.Fatalf("tables %v, %v", tables, err)
-	}
-	var dump bytes.Buffer
-	for _, table := range tables {
-		rows, err := f.store.Pool().Query(ctx, "SELECT * FROM "+pgx.Identifier{table}.Sanitize())
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			// Raw values: bytea columns as their bytes, text as its text.
-			for _, v := range rows.RawValues() {
-				dump.Write(v)
-				dump.WriteByte('\n')
-			}
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if dump.Len() < 1000 {
-		t.Fatalf("database dump is %d bytes; the check would prove nothing", dump.Len())
+	dump := storagetest.Dump(t, f.store)
+	if len(dump) < 1000 {
+		t.Fatalf("database dump is %d bytes; the check would prove nothing", len(dump))
 	}
 	logs := f.logs.String()
 	for _, s := range secrets {
 		for _, v := range []string{s, strings.ToLower(s)} {
-			if bytes.Contains(dump.Bytes(), []byte(v)) {
+			if bytes.Contains(dump, []byte(v)) {
 				t.Errorf("the database holds %q in plaintext", v)
 			}
 			if strings.Contains(logs, v) {

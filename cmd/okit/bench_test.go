@@ -4,14 +4,11 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
-	"log/slog"
 	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/ncsszi/okit/demo"
 )
 
 // BenchmarkIntake25MiBPeakRSS measures the peak resident memory of an
@@ -20,10 +17,7 @@ import (
 func BenchmarkIntake25MiBPeakRSS(b *testing.B) {
 	bin := buildOkit(b)
 	for range b.N {
-		mbox, err := demo.StartMailbox("okit@ncsszi.hu", slog.New(slog.DiscardHandler), demo.MailboxOptions{})
-		if err != nil {
-			b.Fatal(err)
-		}
+		mbox := startMailbox(b)
 		env := okitEnv(b, bin, mbox)
 		if err := mbox.Deliver(bigMessage(25<<20-4096), time.Now()); err != nil {
 			b.Fatal(err)
@@ -36,7 +30,6 @@ func BenchmarkIntake25MiBPeakRSS(b *testing.B) {
 		}
 		rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss // KiB on Linux
 		b.ReportMetric(float64(rss)/1024, "peak-RSS-MiB")
-		mbox.Close()
 	}
 }
 

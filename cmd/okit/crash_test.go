@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,6 +27,43 @@ func buildOkit(t testing.TB) string {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin
+}
+
+// startMailbox starts an in-process IMAP server, stopped when the test ends.
+func startMailbox(t testing.TB) *demo.Mailbox {
+	t.Helper()
+	mbox, err := demo.StartMailbox("okit@ncsszi.hu", slog.New(slog.DiscardHandler), demo.MailboxOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { mbox.Close() })
+	return mbox
+}
+
+// startServe runs okit serve with env and extra settings on a free
+// loopback port, killed when the test ends. It returns the process, the
+// HTTP address and a reader of its log.
+func startServe(t *testing.T, bin string, env []string, extra ...string) (*exec.Cmd, string, func() string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	logFile, err := os.Create(filepath.Join(t.TempDir(), "okit.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { logFile.Close() })
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(append(env, "OKIT_HTTP_ADDR="+addr), extra...)
+	cmd.Stderr = logFile
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return cmd, addr, func() string { b, _ := os.ReadFile(logFile.Name()); return string(b) }
 }
 
 // okitEnv sets up a schema, keys and a mailbox for child okit processes.
@@ -63,11 +101,7 @@ func TestSIGKILLDuringIntakeLosesAndDuplicatesNothing(t *testing.T) {
 	}
 	t.Parallel()
 	bin := buildOkit(t)
-	mbox, err := demo.StartMailbox("okit@ncsszi.hu", slog.New(slog.DiscardHandler), demo.MailboxOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mbox.Close()
+	mbox := startMailbox(t)
 	env := okitEnv(t, bin, mbox)
 
 	const total = 300
@@ -109,7 +143,7 @@ func TestSIGKILLDuringIntakeLosesAndDuplicatesNothing(t *testing.T) {
 	}
 	st := storagetest.Open(t, envValue(env, "OKIT_DATABASE_URL"), false, time.Now)
 	var stored, distinct, cases int
-	err = st.Pool().QueryRow(context.Background(),
+	err := st.Pool().QueryRow(context.Background(),
 		`SELECT count(*), count(DISTINCT raw_digest), (SELECT count(*) FROM cases) FROM messages`).Scan(&stored, &distinct, &cases)
 	if err != nil {
 		t.Fatal(err)

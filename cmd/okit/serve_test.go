@@ -2,18 +2,11 @@ package main
 
 import (
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/ncsszi/okit/demo"
 )
 
 // okit serve takes in mail, answers /healthz and /metrics, counts a P1
@@ -24,32 +17,9 @@ func TestServeHealthAndMetrics(t *testing.T) {
 	}
 	t.Parallel()
 	bin := buildOkit(t)
-	mbox, err := demo.StartMailbox("okit@ncsszi.hu", slog.New(slog.DiscardHandler), demo.MailboxOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mbox.Close()
+	mbox := startMailbox(t)
 	env := okitEnv(t, bin, mbox)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(env, "OKIT_HTTP_ADDR="+addr)
-	logFile, err := os.Create(filepath.Join(t.TempDir(), "okit.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer logFile.Close()
-	cmd.Stderr = logFile
-	logs := func() string { b, _ := os.ReadFile(logFile.Name()); return string(b) }
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
+	cmd, addr, logs := startServe(t, bin, env)
 	get := func(path string) (int, string) {
 		resp, err := http.Get("http://" + addr + path)
 		if err != nil {
