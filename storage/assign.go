@@ -16,6 +16,7 @@ const (
 	EventAssigned        = "assigned"
 	EventAlert           = "alert"
 	EventClockBreached   = "clock_breached"
+	EventFirstResponse   = "first_response"
 )
 
 // Alert kinds, on EventAlert.
@@ -108,7 +109,7 @@ func assign(ctx context.Context, tx pgx.Tx, needs []caseNeed, actor, why string,
 		}
 		ev.add(c.id, EventAssigned, data)
 	}
-	ev.queue(b, actor)
+	ev.queue(ctx, b, actor)
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return nil, nil, fmt.Errorf("assign cases: %w", err)
 	}

@@ -203,8 +203,13 @@ func TestOperatorPriorityStands(t *testing.T) {
 			set = &evs[i]
 		}
 	}
-	if set == nil || set.Kind != storage.EventPriorityChanged || set.Data["to"] != float64(3) || set.Data["reason_sealed"] == nil {
-		t.Errorf("the operator's change is not in the history as it should be: %+v", set)
+	if set == nil || set.Kind != storage.EventPriorityChanged || set.Data["to"] != float64(3) || set.Data["note"] == nil {
+		t.Fatalf("the operator's change is not in the history as it should be: %+v", set)
+	}
+	notes, err := st.Notes(ctx, id)
+	if err != nil || len(notes) != 1 || string(notes[0].BodySealed) != "sealed reason" || notes[0].Kind != storage.NotePriorityReason ||
+		float64(notes[0].ID) != set.Data["note"] {
+		t.Errorf("the reason is not the note the event names: %+v, %v", notes, err)
 	}
 	if err := st.SetPriority(ctx, "OKIT-1999-000001", triage.P1, triage.DefaultTargets, "cli:anna", nil); err == nil {
 		t.Error("SetPriority on an unknown case succeeded")

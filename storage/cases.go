@@ -87,7 +87,7 @@ func (s *Store) RecordDecryption(ctx context.Context, caseIDs []int64, actor, pu
 }
 
 // SetPriority sets a case's priority by hand, with the operator's reason
-// sealed: from then on new messages no longer change it. The response
+// sealed (a note the event names): from then on new messages no longer change it. The response
 // clock, if still running, is set for the new priority, counted from the
 // case's first message.
 func (s *Store) SetPriority(ctx context.Context, ref string, p triage.Priority, targets triage.Targets, actor string, reasonSealed []byte) error {
@@ -109,8 +109,52 @@ func (s *Store) SetPriority(ctx context.Context, ref string, p triage.Priority, 
 		if err != nil {
 			return fmt.Errorf("set priority: %w", err)
 		}
+		note, err := addNote(ctx, tx, id, NotePriorityReason, reasonSealed, actor)
+		if err != nil {
+			return err
+		}
 		var ev events
-		ev.add(id, EventPriorityChanged, map[string]any{"from": int(was), "to": int(p), "reason_sealed": reasonSealed})
+		ev.add(id, EventPriorityChanged, map[string]any{"from": int(was), "to": int(p), "note": note})
+		return ev.write(ctx, tx, actor)
+	})
+}
+
+// ErrUnchanged is returned when a change asked for is already so: a case
+// closed twice, say.
+var ErrUnchanged = errors.New("nothing to change")
+
+// CloseCase closes an open case: it leaves the queue, and its clock no
+// longer runs. A writer's reply to it reopens it.
+func (s *Store) CloseCase(ctx context.Context, ref, actor string) error {
+	return s.setStatus(ctx, ref, "closed", actor)
+}
+
+// ReopenCase puts a closed case back in the queue.
+func (s *Store) ReopenCase(ctx context.Context, ref, actor string) error {
+	return s.setStatus(ctx, ref, "open", actor)
+}
+
+func (s *Store) setStatus(ctx context.Context, ref, status, actor string) error {
+	return s.InTx(ctx, func(tx pgx.Tx) error {
+		id, err := caseID(ctx, tx, ref, true)
+		if err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `
+			UPDATE cases SET status = $2, closed_at = CASE WHEN $2 = 'closed' THEN $3::timestamptz END
+			WHERE id = $1 AND status <> $2`, id, status, s.now())
+		if err != nil {
+			return fmt.Errorf("set case %s %s: %w", ref, status, err)
+		}
+		if tag.RowsAffected() == 0 {
+			return fmt.Errorf("case %s is already %s: %w", ref, status, ErrUnchanged)
+		}
+		kind, data := EventCaseClosed, map[string]any{}
+		if status == "open" {
+			kind, data = EventCaseReopened, map[string]any{"reason": "operator"}
+		}
+		var ev events
+		ev.add(id, kind, data)
 		return ev.write(ctx, tx, actor)
 	})
 }

@@ -82,8 +82,8 @@ func (s *Store) RecordFirstResponse(ctx context.Context, caseID int64, actor str
 func (s *Store) firstResponse(ctx context.Context, tx pgx.Tx, caseID int64, actor string) error {
 	_, err := tx.Exec(ctx, `
 		WITH c AS (UPDATE cases SET first_response_at = $2 WHERE id = $1 AND first_response_at IS NULL RETURNING id)
-		INSERT INTO case_events (case_id, kind, actor, data) SELECT id, 'first_response', $3, '{}' FROM c`,
-		caseID, s.now(), actor)
+		INSERT INTO case_events (case_id, kind, actor, data, remote_addr) SELECT id, $4, $3, '{}', $5 FROM c`,
+		caseID, s.now(), actor, EventFirstResponse, remoteAddr(ctx))
 	if err != nil {
 		return fmt.Errorf("record first response: %w", err)
 	}

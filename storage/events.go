@@ -3,31 +3,46 @@ package storage
 import (
 	"context"
 	"fmt"
+	"net/netip"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
 
-// Event kinds written by intake. Later parts of okit add their own.
+// Event kinds written by intake and the console. Other parts of okit add
+// their own next to the code that writes them.
 const (
 	EventCaseOpened      = "case_opened"
 	EventCaseReopened    = "case_reopened"
+	EventCaseClosed      = "case_closed"
 	EventMessageReceived = "message_received"
 	EventMessageTooLarge = "message_left_on_server"
-	EventSummaryOpened   = "summary_decrypted"
+	EventNoteAdded       = "note_added"
 )
 
-// Event is one entry of a case's history. Data holds ids and codes only.
+// Event kinds of reading: they change nothing, so the console is not told
+// of them (see the notify trigger), but they are the audit trail's record
+// of who read what.
+const (
+	EventSummaryOpened        = "summary_decrypted"
+	EventCaseViewed           = "case_viewed"
+	EventAttachmentDownloaded = "attachment_downloaded"
+)
+
+// Event is one entry of the event log. Data holds ids and codes only.
 type Event struct {
-	ID     int64
-	CaseID int64
-	Kind   string
-	Actor  string
-	Data   map[string]any
+	ID         int64
+	CaseID     int64 // 0 for an event about no case (a login)
+	At         time.Time
+	Kind       string
+	Actor      string
+	RemoteAddr string // the console user's address; "" for the command line and okit itself
+	Data       map[string]any
 }
 
 // Events returns a case's history, oldest first.
 func (s *Store) Events(ctx context.Context, caseID int64) ([]Event, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, case_id, kind, actor, data FROM case_events WHERE case_id = $1 ORDER BY id`, caseID)
+	rows, err := s.pool.Query(ctx, `SELECT `+eventColumns+` FROM case_events WHERE case_id = $1 ORDER BY id`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("read events: %w", err)
 	}
@@ -38,9 +53,27 @@ func (s *Store) Events(ctx context.Context, caseID int64) ([]Event, error) {
 	return evs, nil
 }
 
+const eventColumns = `id, coalesce(case_id, 0), at, kind, actor, coalesce(host(remote_addr), ''), data`
+
+type remoteAddrKey struct{}
+
+// WithRemoteAddr tells the events written under ctx where the request that
+// caused them came from: the console sets it for each request.
+func WithRemoteAddr(ctx context.Context, addr netip.Addr) context.Context {
+	return context.WithValue(ctx, remoteAddrKey{}, addr)
+}
+
+// remoteAddr is the address WithRemoteAddr put in ctx, or nil.
+func remoteAddr(ctx context.Context) any {
+	if a, ok := ctx.Value(remoteAddrKey{}).(netip.Addr); ok && a.IsValid() {
+		return a
+	}
+	return nil
+}
+
 // events collects events to write in one statement.
 type events struct {
-	caseIDs []int64
+	caseIDs []*int64
 	kinds   []string
 	data    []map[string]any
 }
@@ -49,7 +82,11 @@ func (e *events) add(caseID int64, kind string, data map[string]any) {
 	if data == nil {
 		data = map[string]any{}
 	}
-	e.caseIDs = append(e.caseIDs, caseID)
+	var id *int64
+	if caseID != 0 {
+		id = &caseID
+	}
+	e.caseIDs = append(e.caseIDs, id)
 	e.kinds = append(e.kinds, kind)
 	e.data = append(e.data, data)
 }
@@ -57,7 +94,7 @@ func (e *events) add(caseID int64, kind string, data map[string]any) {
 // write inserts the collected events in tx.
 func (e *events) write(ctx context.Context, tx pgx.Tx, actor string) error {
 	b := &pgx.Batch{}
-	e.queue(b, actor)
+	e.queue(ctx, b, actor)
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("add events: %w", err)
 	}
@@ -65,11 +102,11 @@ func (e *events) write(ctx context.Context, tx pgx.Tx, actor string) error {
 }
 
 // queue adds the insert of the collected events, in order, to b.
-func (e *events) queue(b *pgx.Batch, actor string) {
+func (e *events) queue(ctx context.Context, b *pgx.Batch, actor string) {
 	if len(e.caseIDs) == 0 {
 		return
 	}
-	b.Queue(`INSERT INTO case_events (case_id, kind, actor, data)
-		SELECT c, k, $4, d FROM unnest($1::bigint[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS t(c, k, d, n) ORDER BY n`,
-		e.caseIDs, e.kinds, e.data, actor)
+	b.Queue(`INSERT INTO case_events (case_id, kind, actor, data, remote_addr)
+		SELECT c, k, $4, d, $5 FROM unnest($1::bigint[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS t(c, k, d, n) ORDER BY n`,
+		e.caseIDs, e.kinds, e.data, actor, remoteAddr(ctx))
 }

@@ -281,9 +281,9 @@ func insertMessages(ctx context.Context, tx pgx.Tx, mailbox string, cp intake.Ch
 	}
 	b = &pgx.Batch{}
 	if len(reopen) > 0 {
-		b.Queue(`UPDATE cases SET status = 'open' WHERE id = ANY($1)`, slices.Collect(maps.Keys(reopen)))
+		b.Queue(`UPDATE cases SET status = 'open', closed_at = NULL WHERE id = ANY($1)`, slices.Collect(maps.Keys(reopen)))
 	}
-	ev.queue(b, "intake")
+	ev.queue(ctx, b, "intake")
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("insert messages: %w", err)
 	}
