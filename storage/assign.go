@@ -109,7 +109,7 @@ func assign(ctx context.Context, tx pgx.Tx, needs []caseNeed, actor, why string,
 		}
 		ev.add(c.id, EventAssigned, data)
 	}
-	ev.queue(ctx, b, actor)
+	ev.queue(ctx, b, actor, now)
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return nil, nil, fmt.Errorf("assign cases: %w", err)
 	}

@@ -109,7 +109,7 @@ func TestAssignmentAndClocks(t *testing.T) {
 	}
 
 	// Anna starts: she takes both waiting cases, the P1 first.
-	if n, err := st.StartShift(ctx, "anna"); err != nil || n != 2 {
+	if n, err := st.StartShift(ctx, "anna", "cli:test"); err != nil || n != 2 {
 		t.Fatalf("StartShift(anna) = %d, %v; want 2 assigned", n, err)
 	}
 	if a, b := state(t, st, p1).Assignee, state(t, st, p3).Assignee; a != "anna" || b != "anna" {
@@ -117,7 +117,7 @@ func TestAssignmentAndClocks(t *testing.T) {
 	}
 	// Bela starts. Anna is at her limit of 2: a new English trafficking
 	// case goes to bela by skill and language anyway.
-	if _, err := st.StartShift(ctx, "bela"); err != nil {
+	if _, err := st.StartShift(ctx, "bela", "cli:test"); err != nil {
 		t.Fatal(err)
 	}
 	outs = save(triaged(3, "w3", triage.P2, "en", triage.Trafficking))
@@ -166,13 +166,13 @@ func TestAssignmentAndClocks(t *testing.T) {
 
 	// Bela leaves: his unanswered cases go to anna (the P1 over her limit);
 	// anna's answered case stays hers.
-	if n, err := st.EndShift(ctx, "bela"); err != nil || n != 1 {
+	if n, err := st.EndShift(ctx, "bela", "cli:test"); err != nil || n != 1 {
 		t.Errorf("EndShift(bela) = %d, %v; want 1 handed over (the P1; the P2 waits, anna is full)", n, err)
 	}
 	if s := state(t, st, p1); s.Assignee != "anna" {
 		t.Errorf("after bela left, the P1 is with %q, want anna", s.Assignee)
 	}
-	if _, err := st.StartShift(ctx, "nobody"); err == nil {
+	if _, err := st.StartShift(ctx, "nobody", "cli:test"); err == nil {
 		t.Error("StartShift of an unknown user succeeded")
 	}
 }

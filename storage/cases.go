@@ -83,7 +83,7 @@ func (s *Store) RecordDecryption(ctx context.Context, caseIDs []int64, actor, pu
 	for _, id := range caseIDs {
 		ev.add(id, EventSummaryOpened, map[string]any{"purpose": purpose})
 	}
-	return s.InTx(ctx, func(tx pgx.Tx) error { return ev.write(ctx, tx, actor) })
+	return s.InTx(ctx, func(tx pgx.Tx) error { return ev.write(ctx, tx, actor, s.now()) })
 }
 
 // SetPriority sets a case's priority by hand, with the operator's reason
@@ -115,7 +115,7 @@ func (s *Store) SetPriority(ctx context.Context, ref string, p triage.Priority, 
 		}
 		var ev events
 		ev.add(id, EventPriorityChanged, map[string]any{"from": int(was), "to": int(p), "note": note})
-		return ev.write(ctx, tx, actor)
+		return ev.write(ctx, tx, actor, s.now())
 	})
 }
 
@@ -155,6 +155,6 @@ func (s *Store) setStatus(ctx context.Context, ref, status, actor string) error 
 		}
 		var ev events
 		ev.add(id, kind, data)
-		return ev.write(ctx, tx, actor)
+		return ev.write(ctx, tx, actor, s.now())
 	})
 }

@@ -58,7 +58,7 @@ func (s *Store) EscalateBreaches(ctx context.Context, reassign func(triage.Prior
 			ev.add(b.CaseID, EventClockBreached, map[string]any{"priority": int(b.Priority), "due_at": b.Due, "assignee": b.AssigneeID})
 			ev.add(b.CaseID, EventAlert, map[string]any{"alert": AlertBreach, "priority": int(b.Priority)})
 		}
-		if err := ev.write(ctx, tx, "clock"); err != nil {
+		if err := ev.write(ctx, tx, "clock", s.now()); err != nil {
 			return err
 		}
 		chosen, _, err := assign(ctx, tx, needs, "clock", "breach", now)
@@ -82,7 +82,7 @@ func (s *Store) RecordFirstResponse(ctx context.Context, caseID int64, actor str
 func (s *Store) firstResponse(ctx context.Context, tx pgx.Tx, caseID int64, actor string) error {
 	_, err := tx.Exec(ctx, `
 		WITH c AS (UPDATE cases SET first_response_at = $2 WHERE id = $1 AND first_response_at IS NULL RETURNING id)
-		INSERT INTO case_events (case_id, kind, actor, data, remote_addr) SELECT id, $4, $3, '{}', $5 FROM c`,
+		INSERT INTO case_events (case_id, kind, actor, data, remote_addr, at) SELECT id, $4, $3, '{}', $5, $2 FROM c`,
 		caseID, s.now(), actor, EventFirstResponse, remoteAddr(ctx))
 	if err != nil {
 		return fmt.Errorf("record first response: %w", err)

@@ -91,22 +91,43 @@ func (e *events) add(caseID int64, kind string, data map[string]any) {
 	e.data = append(e.data, data)
 }
 
-// write inserts the collected events in tx.
-func (e *events) write(ctx context.Context, tx pgx.Tx, actor string) error {
+// write inserts the collected events in tx, as of at.
+func (e *events) write(ctx context.Context, tx pgx.Tx, actor string, at time.Time) error {
 	b := &pgx.Batch{}
-	e.queue(ctx, b, actor)
+	e.queue(ctx, b, actor, at)
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("add events: %w", err)
 	}
 	return nil
 }
 
-// queue adds the insert of the collected events, in order, to b.
-func (e *events) queue(ctx context.Context, b *pgx.Batch, actor string) {
+// queue adds the insert of the collected events, in order, as of at, to b.
+func (e *events) queue(ctx context.Context, b *pgx.Batch, actor string, at time.Time) {
 	if len(e.caseIDs) == 0 {
 		return
 	}
-	b.Queue(`INSERT INTO case_events (case_id, kind, actor, data, remote_addr)
-		SELECT c, k, $4, d, $5 FROM unnest($1::bigint[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS t(c, k, d, n) ORDER BY n`,
-		e.caseIDs, e.kinds, e.data, actor, remoteAddr(ctx))
+	b.Queue(`INSERT INTO case_events (case_id, kind, actor, data, remote_addr, at)
+		SELECT c, k, $4, d, $5, $6 FROM unnest($1::bigint[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS t(c, k, d, n) ORDER BY n`,
+		e.caseIDs, e.kinds, e.data, actor, remoteAddr(ctx), at)
+}
+
+// Event kinds about no case: people signing in and out, users and exports.
+const (
+	EventLogin         = "login"
+	EventLoginFailed   = "login_failed"
+	EventLogout        = "logout"
+	EventUserAdded     = "user_added"
+	EventUserDisabled  = "user_disabled"
+	EventPasswordSet   = "password_set"
+	EventTOTPEnrolled  = "totp_enrolled"
+	EventTOTPReset     = "totp_reset"
+	EventExport        = "export"
+	EventShelterUpdate = "shelter_updated"
+)
+
+// Record writes one event about no case, such as a login.
+func (s *Store) Record(ctx context.Context, kind, actor string, data map[string]any) error {
+	var ev events
+	ev.add(0, kind, data)
+	return s.InTx(ctx, func(tx pgx.Tx) error { return ev.write(ctx, tx, actor, s.now()) })
 }

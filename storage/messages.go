@@ -37,16 +37,16 @@ func (s *Store) Save(ctx context.Context, mailbox string, cp intake.Checkpoint, 
 		}
 		var plan threadPlan
 		outs, plan = known.thread(recs)
-		if err := plan.openCases(ctx, tx, recs, outs); err != nil {
+		if err := plan.openCases(ctx, tx, recs, outs, s.now()); err != nil {
 			return err
 		}
-		if err := insertMessages(ctx, tx, mailbox, cp, recs, outs, plan.reopen); err != nil {
+		if err := s.insertMessages(ctx, tx, mailbox, cp, recs, outs, plan.reopen); err != nil {
 			return err
 		}
 		if err := s.triageCases(ctx, tx, recs, outs); err != nil {
 			return err
 		}
-		if err := markBounces(ctx, tx, recs, outs); err != nil {
+		if err := s.markBounces(ctx, tx, recs, outs); err != nil {
 			return err
 		}
 		return s.queueAcks(ctx, tx, recs, outs)
@@ -177,7 +177,7 @@ func (k *known) thread(recs []intake.Record) ([]intake.Outcome, threadPlan) {
 
 // openCases numbers and inserts the new cases, then gives their ids to
 // every record threaded into them.
-func (p threadPlan) openCases(ctx context.Context, tx pgx.Tx, recs []intake.Record, outs []intake.Outcome) error {
+func (p threadPlan) openCases(ctx context.Context, tx pgx.Tx, recs []intake.Record, outs []intake.Outcome, now time.Time) error {
 	if len(p.opens) == 0 {
 		return nil
 	}
@@ -200,9 +200,9 @@ func (p threadPlan) openCases(ctx context.Context, tx pgx.Tx, recs []intake.Reco
 			FROM n, unnest($1::bytea[], $2::timestamptz[]) WITH ORDINALITY AS v(sender, at, k)
 			RETURNING id, ref),
 		e AS (
-			INSERT INTO case_events (case_id, kind, actor) SELECT id, $4, 'intake' FROM c)
+			INSERT INTO case_events (case_id, kind, actor, at) SELECT id, $4, 'intake', $5 FROM c)
 		SELECT c.id, c.ref, (split_part(c.ref, '-', 3)::bigint - n.base)::int FROM c, n`,
-		senders, firsts, len(p.opens), EventCaseOpened)
+		senders, firsts, len(p.opens), EventCaseOpened, now)
 	if err != nil {
 		return fmt.Errorf("open cases: %w", err)
 	}
@@ -228,7 +228,7 @@ func (p threadPlan) openCases(ctx context.Context, tx pgx.Tx, recs []intake.Reco
 // got a reply, and advances the checkpoint. triageCases then updates the
 // cases. The messages go in by COPY: with sealed bodies of kilobytes it is
 // more than twice as fast as INSERT on the same server.
-func insertMessages(ctx context.Context, tx pgx.Tx, mailbox string, cp intake.Checkpoint, recs []intake.Record, outs []intake.Outcome, reopen map[int64]bool) error {
+func (s *Store) insertMessages(ctx context.Context, tx pgx.Tx, mailbox string, cp intake.Checkpoint, recs []intake.Record, outs []intake.Outcome, reopen map[int64]bool) error {
 	var fresh []int
 	for i := range recs {
 		if !outs[i].Duplicate {
@@ -283,7 +283,7 @@ func insertMessages(ctx context.Context, tx pgx.Tx, mailbox string, cp intake.Ch
 	if len(reopen) > 0 {
 		b.Queue(`UPDATE cases SET status = 'open', closed_at = NULL WHERE id = ANY($1)`, slices.Collect(maps.Keys(reopen)))
 	}
-	ev.queue(ctx, b, "intake")
+	ev.queue(ctx, b, "intake", s.now())
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("insert messages: %w", err)
 	}
@@ -396,7 +396,7 @@ func (s *Store) triageCases(ctx context.Context, tx pgx.Tx, recs []intake.Record
 	if err != nil {
 		return fmt.Errorf("triage cases: %w", err)
 	}
-	if err := ev.write(ctx, tx, "intake"); err != nil {
+	if err := ev.write(ctx, tx, "intake", s.now()); err != nil {
 		return err
 	}
 	list := make([]caseNeed, len(order))

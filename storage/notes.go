@@ -39,7 +39,7 @@ func (s *Store) AddNote(ctx context.Context, ref string, bodySealed []byte, acto
 		}
 		var ev events
 		ev.add(caseID, EventNoteAdded, map[string]any{"note": id})
-		return ev.write(ctx, tx, actor)
+		return ev.write(ctx, tx, actor, s.now())
 	})
 	return id, err
 }

@@ -72,7 +72,7 @@ func (s *Store) queueAcks(ctx context.Context, tx pgx.Tx, recs []intake.Record, 
 			return fmt.Errorf("queue acknowledgement jobs: %w", err)
 		}
 	}
-	return ev.write(ctx, tx, "intake")
+	return ev.write(ctx, tx, "intake", s.now())
 }
 
 // lastAck is the time of the case's latest other acknowledgement, over
@@ -138,7 +138,7 @@ func (s *Store) finishAck(ctx context.Context, outgoingID int64, state, reason, 
 			data["reason"] = reason
 		}
 		ev.add(caseID, kind, data)
-		return ev.write(ctx, tx, "replies")
+		return ev.write(ctx, tx, "replies", s.now())
 	})
 }
 
@@ -170,7 +170,7 @@ func (s *Store) StoreReply(ctx context.Context, outgoingID int64, c replies.Repl
 			if _, err := tx.Exec(ctx, `UPDATE outgoing SET state = 'suppressed', reason = 'window' WHERE id = $1`, outgoingID); err != nil {
 				return fmt.Errorf("store acknowledgement: %w", err)
 			}
-			return ev.write(ctx, tx, "replies")
+			return ev.write(ctx, tx, "replies", s.now())
 		}
 		_, err = tx.Exec(ctx, `
 			WITH m AS (
@@ -262,7 +262,7 @@ func (s *Store) QueueReply(ctx context.Context, r Reply) (int64, error) {
 		var ev events
 		ev.add(caseID, EventReplyQueued, map[string]any{"outgoing": id, "kind": r.Kind, "template": r.Template,
 			"shelter_id": shelter, "safe_channel_confirmed": r.SafeChannel})
-		if err := ev.write(ctx, tx, r.Actor); err != nil {
+		if err := ev.write(ctx, tx, r.Actor, s.now()); err != nil {
 			return err
 		}
 		return s.firstResponse(ctx, tx, caseID, r.Actor)
@@ -288,14 +288,14 @@ func (s *Store) Remind(ctx context.Context, outgoingID int64) (string, bool, err
 	}
 	var ev events
 	ev.add(caseID, EventReminder, map[string]any{"outgoing": outgoingID, "about": "crisis_home"})
-	err = s.InTx(ctx, func(tx pgx.Tx) error { return ev.write(ctx, tx, "replies") })
+	err = s.InTx(ctx, func(tx pgx.Tx) error { return ev.write(ctx, tx, "replies", s.now()) })
 	return ref, err == nil, err
 }
 
 // markBounces marks our replies that came back, and flags their cases
 // reply_bounced for the operator: the address may be wrong, or no longer
 // the writer's.
-func markBounces(ctx context.Context, tx pgx.Tx, recs []intake.Record, outs []intake.Outcome) error {
+func (s *Store) markBounces(ctx context.Context, tx pgx.Tx, recs []intake.Record, outs []intake.Outcome) error {
 	var ev events
 	for i := range recs {
 		if outs[i].Duplicate || recs[i].Bounce == nil {
@@ -323,5 +323,5 @@ func markBounces(ctx context.Context, tx pgx.Tx, recs []intake.Record, outs []in
 			return fmt.Errorf("mark bounce: %w", err)
 		}
 	}
-	return ev.write(ctx, tx, "intake")
+	return ev.write(ctx, tx, "intake", s.now())
 }

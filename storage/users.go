@@ -62,14 +62,14 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 // StartShift puts a user on shift and gives them, and the others on
 // shift, the cases that were waiting for someone. It returns how many
 // cases were assigned.
-func (s *Store) StartShift(ctx context.Context, username string) (int, error) {
+func (s *Store) StartShift(ctx context.Context, username, actor string) (int, error) {
 	var n int
 	err := s.InTx(ctx, func(tx pgx.Tx) error {
 		if err := s.setShift(ctx, tx, username, true); err != nil {
 			return err
 		}
 		var err error
-		n, err = s.assignWaiting(ctx, tx, "shift_started", `c.assignee_id IS NULL OR NOT EXISTS
+		n, err = s.assignWaiting(ctx, tx, actor, "shift_started", `c.assignee_id IS NULL OR NOT EXISTS
 			(SELECT 1 FROM users u WHERE u.id = c.assignee_id AND u.on_shift AND NOT u.disabled)`)
 		return err
 	})
@@ -79,17 +79,17 @@ func (s *Store) StartShift(ctx context.Context, username string) (int, error) {
 // EndShift takes a user off shift and hands their open cases that still
 // wait for a first response to colleagues on shift. It returns how many
 // were handed over.
-func (s *Store) EndShift(ctx context.Context, username string) (int, error) {
-	return s.leave(ctx, username, false)
+func (s *Store) EndShift(ctx context.Context, username, actor string) (int, error) {
+	return s.leave(ctx, username, actor, false)
 }
 
-// DisableUser ends a user's shift, hands over their cases as EndShift
-// does, and keeps them from being assigned again.
-func (s *Store) DisableUser(ctx context.Context, username string) (int, error) {
-	return s.leave(ctx, username, true)
+// DisableUser ends a user's shift and sessions, hands over their cases as
+// EndShift does, and keeps them from logging in or being assigned again.
+func (s *Store) DisableUser(ctx context.Context, username, actor string) (int, error) {
+	return s.leave(ctx, username, actor, true)
 }
 
-func (s *Store) leave(ctx context.Context, username string, disable bool) (int, error) {
+func (s *Store) leave(ctx context.Context, username, actor string, disable bool) (int, error) {
 	var n int
 	err := s.InTx(ctx, func(tx pgx.Tx) error {
 		if err := s.setShift(ctx, tx, username, false); err != nil {
@@ -99,9 +99,17 @@ func (s *Store) leave(ctx context.Context, username string, disable bool) (int, 
 			if _, err := tx.Exec(ctx, `UPDATE users SET disabled = true WHERE username = $1`, username); err != nil {
 				return fmt.Errorf("disable user: %w", err)
 			}
+			if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = $1)`, username); err != nil {
+				return fmt.Errorf("end sessions: %w", err)
+			}
+			var ev events
+			ev.add(0, EventUserDisabled, map[string]any{"user": username})
+			if err := ev.write(ctx, tx, actor, s.now()); err != nil {
+				return err
+			}
 		}
 		var err error
-		n, err = s.assignWaiting(ctx, tx, "shift_ended",
+		n, err = s.assignWaiting(ctx, tx, actor, "shift_ended",
 			`c.first_response_at IS NULL AND c.assignee_id = (SELECT id FROM users WHERE username = $1)`, username)
 		return err
 	})
@@ -110,12 +118,12 @@ func (s *Store) leave(ctx context.Context, username string, disable bool) (int, 
 
 // assignWaiting assigns the open cases matching where and counts those
 // that found an operator.
-func (s *Store) assignWaiting(ctx context.Context, tx pgx.Tx, why, where string, args ...any) (int, error) {
+func (s *Store) assignWaiting(ctx context.Context, tx pgx.Tx, actor, why, where string, args ...any) (int, error) {
 	needs, err := waiting(ctx, tx, where, args...)
 	if err != nil {
 		return 0, err
 	}
-	chosen, _, err := assign(ctx, tx, needs, "cli", why, s.now())
+	chosen, _, err := assign(ctx, tx, needs, actor, why, s.now())
 	n := 0
 	for _, id := range chosen {
 		if id != 0 {

@@ -84,7 +84,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 		if _, err := st.AddUser(ctx, u); err != nil {
 			return err
 		}
-		if _, err := st.StartShift(ctx, u.Username); err != nil {
+		if _, err := st.StartShift(ctx, u.Username, "demo"); err != nil {
 			return err
 		}
 	}

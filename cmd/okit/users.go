@@ -99,7 +99,7 @@ func runShiftEnd(ctx context.Context, a *app, args []string) error {
 }
 
 // userChange runs a change of one user named by the only argument.
-func userChange(ctx context.Context, a *app, cmd string, args []string, change func(*storage.Store, context.Context, string) (int, error), done string) error {
+func userChange(ctx context.Context, a *app, cmd string, args []string, change func(*storage.Store, context.Context, string, string) (int, error), done string) error {
 	name, rest := splitName(args)
 	if err := parse(a.flags(cmd, "NAME"), rest); err != nil {
 		return err
@@ -112,7 +112,7 @@ func userChange(ctx context.Context, a *app, cmd string, args []string, change f
 		return err
 	}
 	defer st.Close()
-	n, err := change(st, ctx, name)
+	n, err := change(st, ctx, name, actor())
 	if err != nil {
 		return err
 	}

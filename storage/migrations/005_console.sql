@@ -7,6 +7,7 @@
 ALTER TABLE users
     ADD COLUMN password_hash  text,        -- NULL: cannot log in yet
     ADD COLUMN totp_sealed    bytea,       -- NULL: no second factor enrolled
+    ADD COLUMN totp_last_step bigint,      -- the last time step a code was used for: no replay
     ADD COLUMN signature      text;        -- the first name their answers are signed with
 
 -- Sessions are kept here, not in the cookie: logging out or disabling a
@@ -17,7 +18,8 @@ CREATE TABLE sessions (
     user_id        bigint NOT NULL REFERENCES users (id),
     created_at     timestamptz NOT NULL,
     seen_at        timestamptz NOT NULL,
-    second_factor  boolean NOT NULL DEFAULT false,   -- the TOTP code was given
+    second_factor  boolean NOT NULL DEFAULT false,   -- the TOTP code was given, or none is needed
+    totp_pending   bytea,                            -- a TOTP secret being enrolled, sealed
     remote_addr    inet
 );
 CREATE INDEX sessions_user ON sessions (user_id);

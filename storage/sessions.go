@@ -1,0 +1,224 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Credentials are what logging in checks.
+type Credentials struct {
+	UserID       int64
+	Username     string
+	Role         string
+	PasswordHash string // "" when no password was ever set
+	TOTPSealed   []byte // nil when no second factor is enrolled
+	TOTPLastStep int64
+	Disabled     bool
+}
+
+// Credentials reads a user's credentials by name.
+func (s *Store) Credentials(ctx context.Context, username string) (Credentials, error) {
+	var c Credentials
+	err := s.pool.QueryRow(ctx, `
+		SELECT id, username, role, coalesce(password_hash, ''), totp_sealed, coalesce(totp_last_step, 0), disabled
+		FROM users WHERE username = $1`, username).Scan(&c.UserID, &c.Username, &c.Role, &c.PasswordHash, &c.TOTPSealed, &c.TOTPLastStep, &c.Disabled)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return c, fmt.Errorf("user %q: %w", username, ErrNotFound)
+	}
+	if err != nil {
+		return c, fmt.Errorf("read credentials: %w", err)
+	}
+	return c, nil
+}
+
+// SetPassword stores a user's new password hash and ends their sessions
+// but the one given (the user's own, when they change it themselves).
+func (s *Store) SetPassword(ctx context.Context, username, hash string, keep []byte, actor string) error {
+	return s.InTx(ctx, func(tx pgx.Tx) error {
+		var id int64
+		err := tx.QueryRow(ctx, `UPDATE users SET password_hash = $2 WHERE username = $1 RETURNING id`, username, hash).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("user %q: %w", username, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("set password: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_digest IS DISTINCT FROM $2`, id, keep); err != nil {
+			return fmt.Errorf("end sessions: %w", err)
+		}
+		var ev events
+		ev.add(0, EventPasswordSet, map[string]any{"user": username})
+		return ev.write(ctx, tx, actor, s.now())
+	})
+}
+
+// ResetTOTP removes a user's second factor, so that they enrol a new one
+// at their next login, and ends their sessions.
+func (s *Store) ResetTOTP(ctx context.Context, username, actor string) error {
+	return s.InTx(ctx, func(tx pgx.Tx) error {
+		var id int64
+		err := tx.QueryRow(ctx, `UPDATE users SET totp_sealed = NULL, totp_last_step = NULL WHERE username = $1 RETURNING id`, username).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("user %q: %w", username, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("reset second factor: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
+			return fmt.Errorf("end sessions: %w", err)
+		}
+		var ev events
+		ev.add(0, EventTOTPReset, map[string]any{"user": username})
+		return ev.write(ctx, tx, actor, s.now())
+	})
+}
+
+// UseTOTPStep records that a code of time step step was accepted for the
+// user. It returns false when that step or a later one was used already:
+// a code works once.
+func (s *Store) UseTOTPStep(ctx context.Context, userID, step int64) (bool, error) {
+	tag, err := s.pool.Exec(ctx, `UPDATE users SET totp_last_step = $2 WHERE id = $1 AND coalesce(totp_last_step, 0) < $2`, userID, step)
+	if err != nil {
+		return false, fmt.Errorf("record second factor: %w", err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// SetSignature sets the first name a user signs answers with.
+func (s *Store) SetSignature(ctx context.Context, userID int64, signature string) error {
+	if _, err := s.pool.Exec(ctx, `UPDATE users SET signature = nullif($2, '') WHERE id = $1`, userID, signature); err != nil {
+		return fmt.Errorf("set signature: %w", err)
+	}
+	return nil
+}
+
+// Session is a signed-in console user, as each request sees them.
+type Session struct {
+	UserID       int64
+	Username     string
+	Role         string
+	Languages    []string
+	Signature    string
+	OnShift      bool
+	SecondFactor bool   // the second step of logging in is done (or none was needed)
+	TOTPEnrolled bool   // the user has a second factor
+	TOTPPending  []byte // a secret being enrolled, sealed
+	CreatedAt    time.Time
+	SeenAt       time.Time
+}
+
+// CreateSession starts a session for the user, keyed by the digest of its
+// token, and forgets sessions idle for longer than idle.
+func (s *Store) CreateSession(ctx context.Context, digest []byte, userID int64, secondFactor bool, idle time.Duration) error {
+	now := s.now()
+	var addr *netip.Addr
+	if a, ok := remoteAddr(ctx).(netip.Addr); ok {
+		addr = &a
+	}
+	return s.InTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE seen_at < $1`, now.Add(-idle)); err != nil {
+			return fmt.Errorf("forget idle sessions: %w", err)
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO sessions (token_digest, user_id, created_at, seen_at, second_factor, remote_addr)
+			VALUES ($1, $2, $3, $3, $4, $5)`, digest, userID, now, secondFactor, addr)
+		if err != nil {
+			return fmt.Errorf("create session: %w", err)
+		}
+		return nil
+	})
+}
+
+// Session returns the session of a token's digest if its user is not
+// disabled, it was seen within idle and it began within maxAge; ErrNotFound
+// otherwise. With touch set, it counts as seen now: requests a person
+// made do, the console's own background requests do not.
+func (s *Store) Session(ctx context.Context, digest []byte, idle, maxAge time.Duration, touch bool) (Session, error) {
+	now := s.now()
+	var ss Session
+	err := s.pool.QueryRow(ctx, `
+		WITH t AS (UPDATE sessions SET seen_at = $2 WHERE $5 AND token_digest = $1 AND seen_at >= $3 AND created_at >= $4)
+		SELECT u.id, u.username, u.role, u.languages, coalesce(u.signature, ''), u.on_shift,
+			s.second_factor, u.totp_sealed IS NOT NULL, s.totp_pending, s.created_at, s.seen_at
+		FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.token_digest = $1 AND s.seen_at >= $3 AND s.created_at >= $4 AND NOT u.disabled`,
+		digest, now, now.Add(-idle), now.Add(-maxAge), touch).Scan(&ss.UserID, &ss.Username, &ss.Role, &ss.Languages,
+		&ss.Signature, &ss.OnShift, &ss.SecondFactor, &ss.TOTPEnrolled, &ss.TOTPPending, &ss.CreatedAt, &ss.SeenAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ss, ErrNotFound
+	}
+	if err != nil {
+		return ss, fmt.Errorf("read session: %w", err)
+	}
+	return ss, nil
+}
+
+// EndSession ends a session (logging out).
+func (s *Store) EndSession(ctx context.Context, digest []byte) error {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE token_digest = $1`, digest); err != nil {
+		return fmt.Errorf("end session: %w", err)
+	}
+	return nil
+}
+
+// PassSecondFactor marks a session's second step of logging in done.
+func (s *Store) PassSecondFactor(ctx context.Context, digest []byte) error {
+	if _, err := s.pool.Exec(ctx, `UPDATE sessions SET second_factor = true, totp_pending = NULL WHERE token_digest = $1`, digest); err != nil {
+		return fmt.Errorf("record second factor: %w", err)
+	}
+	return nil
+}
+
+// SetTOTPPending keeps a second-factor secret the session's user is
+// enrolling, sealed, until they confirm it with a code.
+func (s *Store) SetTOTPPending(ctx context.Context, digest, sealed []byte) error {
+	if _, err := s.pool.Exec(ctx, `UPDATE sessions SET totp_pending = $2 WHERE token_digest = $1`, digest, sealed); err != nil {
+		return fmt.Errorf("keep second-factor secret: %w", err)
+	}
+	return nil
+}
+
+// EnrolTOTP makes the session's pending secret its user's second factor,
+// with step as the step of the code that confirmed it, and marks the
+// session's second step done.
+func (s *Store) EnrolTOTP(ctx context.Context, digest []byte, step int64, actor string) error {
+	return s.InTx(ctx, func(tx pgx.Tx) error {
+		var user string
+		err := tx.QueryRow(ctx, `
+			UPDATE users u SET totp_sealed = s.totp_pending, totp_last_step = $2
+			FROM sessions s WHERE s.token_digest = $1 AND s.user_id = u.id AND s.totp_pending IS NOT NULL
+			RETURNING u.username`, digest, step).Scan(&user)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("no second factor being enrolled: %w", ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("enrol second factor: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE sessions SET second_factor = true, totp_pending = NULL WHERE token_digest = $1`, digest); err != nil {
+			return fmt.Errorf("enrol second factor: %w", err)
+		}
+		var ev events
+		ev.add(0, EventTOTPEnrolled, map[string]any{"user": user})
+		return ev.write(ctx, tx, actor, s.now())
+	})
+}
+
+// FailedLogins counts the failed logins since a time for a user and from
+// an address, for throttling.
+func (s *Store) FailedLogins(ctx context.Context, username string, addr netip.Addr, since time.Time) (byUser, byAddr int, err error) {
+	var a *netip.Addr
+	if addr.IsValid() {
+		a = &addr
+	}
+	err = s.pool.QueryRow(ctx, `
+		SELECT count(*) FILTER (WHERE data->>'user' = $1), count(*) FILTER (WHERE remote_addr = $2)
+		FROM case_events WHERE kind = $3 AND at >= $4`, username, a, EventLoginFailed, since).Scan(&byUser, &byAddr)
+	if err != nil {
+		return 0, 0, fmt.Errorf("count failed logins: %w", err)
+	}
+	return byUser, byAddr, nil
+}
