@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -114,4 +115,50 @@ func assign(ctx context.Context, tx pgx.Tx, needs []caseNeed, actor, why string,
 		return nil, nil, fmt.Errorf("assign cases: %w", err)
 	}
 	return chosen, alerts, nil
+}
+
+// AssignTo gives an open case to a user chosen by hand, on shift or not
+// (an operator may take a case for a colleague starting soon). The
+// assignment is an event like any other.
+func (s *Store) AssignTo(ctx context.Context, ref, username, actor string) error {
+	return s.InTx(ctx, func(tx pgx.Tx) error {
+		var id, from int64
+		var status string
+		err := tx.QueryRow(ctx, `SELECT id, coalesce(assignee_id, 0), status FROM cases WHERE ref = $1 FOR UPDATE`, ref).Scan(&id, &from, &status)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("case %s: %w", ref, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("assign %s: %w", ref, err)
+		}
+		if status != "open" {
+			return fmt.Errorf("case %s is closed: reopen it first", ref)
+		}
+		var to int64
+		err = tx.QueryRow(ctx, `SELECT id FROM users WHERE username = $1 AND NOT disabled AND role IN ('operator', 'supervisor')`,
+			username).Scan(&to)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("user %q (or disabled, or not an operator): %w", username, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("assign %s: %w", ref, err)
+		}
+		if to == from {
+			return fmt.Errorf("case %s is already %s's: %w", ref, username, ErrUnchanged)
+		}
+		now := s.now()
+		if _, err := tx.Exec(ctx, `UPDATE cases SET assignee_id = $2 WHERE id = $1`, id, to); err != nil {
+			return fmt.Errorf("assign %s: %w", ref, err)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE users SET last_assigned_at = $2 WHERE id = $1`, to, now); err != nil {
+			return fmt.Errorf("assign %s: %w", ref, err)
+		}
+		data := map[string]any{"to": to, "reason": "by_hand", "why": "operator"}
+		if from != 0 {
+			data["from"] = from
+		}
+		var ev events
+		ev.add(id, EventAssigned, data)
+		return ev.write(ctx, tx, actor, now)
+	})
 }
