@@ -55,7 +55,7 @@ var triageHeaders = []string{
 // (message/rfc822, not a bounced one in a delivery report) after a line
 // "---------- Attached message ----------" with its From, Date and Subject.
 func Parse(raw []byte) (m *Message) {
-	p := &parser{}
+	p := &parser{keep: -1}
 	defer func() {
 		// A bug in a decoder must cost one message its text, never the
 		// intake process: the raw bytes are stored regardless.
@@ -72,12 +72,36 @@ type parser struct {
 	problems    []string
 	dropped     int // problems not kept beyond maxProblems
 	attachments []Attachment
-	parts       int    // parts looked at, for maxParts
-	held        int    // bytes of text held, for maxHeldText
-	truncated   bool   // some text was cut at maxText
-	returned    string // the Message-ID a delivery report returns
-	cut         bool   // the input ended inside a part
-	rootBody    []byte // the top-level body, re-read as text when a multipart has no parts
+	parts       int           // parts looked at, for maxParts
+	held        int           // bytes of text held, for maxHeldText
+	truncated   bool          // some text was cut at maxText
+	returned    string        // the Message-ID a delivery report returns
+	cut         bool          // the input ended inside a part
+	rootBody    []byte        // the top-level body, re-read as text when a multipart has no parts
+	keep        int           // the attachment whose bytes AttachmentData wants; -1 for none
+	kept        *bytes.Buffer // its decoded bytes
+}
+
+// AttachmentData returns the nth attachment of a raw message (counted as
+// in Message.Attachments) with its decoded bytes, for an operator who
+// downloads it. ok is false when the message has no such attachment.
+func AttachmentData(raw []byte, n int) (att Attachment, data []byte, ok bool) {
+	if n < 0 {
+		return att, nil, false
+	}
+	p := &parser{keep: n}
+	m := func() (m *Message) {
+		defer func() {
+			if recover() != nil {
+				m = &Message{}
+			}
+		}()
+		return p.parse(raw)
+	}()
+	if n >= len(m.Attachments) || p.kept == nil {
+		return att, nil, false
+	}
+	return m.Attachments[n], p.kept.Bytes(), true
 }
 
 // segment is the text of one inline part.

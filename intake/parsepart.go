@@ -216,7 +216,7 @@ func readPlain(r io.Reader, budget int, rep *repair) (string, bool, error) {
 // attach lists a part as an attachment, counting its decoded bytes
 // without keeping them.
 func (p *parser) attach(att Attachment, r io.Reader, cte string, pt part) {
-	n, err := io.Copy(io.Discard, r)
+	n, err := io.Copy(p.keeper(pt), r)
 	att.Size = n
 	p.readProblem(err, pt.name(), cte)
 	if !pt.inner {
@@ -228,7 +228,7 @@ func (p *parser) attach(att Attachment, r io.Reader, cte string, pt part) {
 // it is the returned message of a delivery report, returns its text after
 // a separator line, so that a forwarded threat is read like the rest.
 func (p *parser) attachedMessage(att Attachment, r io.Reader, cte string, pt part) []segment {
-	cr := &countReader{r: r}
+	cr := &countReader{r: io.TeeReader(r, p.keeper(pt))}
 	var segs []segment
 	name := pt.name()
 	if pt.inReport {
@@ -259,6 +259,16 @@ func (p *parser) attachedMessage(att Attachment, r io.Reader, cte string, pt par
 		p.attachments = append(p.attachments, att)
 	}
 	return segs
+}
+
+// keeper is where the decoded bytes of an attachment go: to the caller of
+// AttachmentData for the one asked for, nowhere otherwise.
+func (p *parser) keeper(pt part) io.Writer {
+	if pt.inner || p.keep != len(p.attachments) {
+		return io.Discard
+	}
+	p.kept = &bytes.Buffer{}
+	return p.kept
 }
 
 // returnedHeader reads the header of a message a delivery report returns,
