@@ -79,11 +79,11 @@ func TestAssignmentAndClocks(t *testing.T) {
 		{Username: "bela", Role: "operator", Languages: []string{"hu", "en"}, Skills: []string{"trafficking"}, LoadLimit: 5},
 		{Username: "zoe", Role: "admin", Languages: []string{"hu"}, LoadLimit: 5}, // admins take no cases
 	} {
-		if _, err := st.AddUser(ctx, u); err != nil {
+		if _, err := st.AddUser(ctx, u, "test"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := st.AddUser(ctx, storage.User{Username: "anna", Role: "operator", LoadLimit: 1}); err == nil {
+	if _, err := st.AddUser(ctx, storage.User{Username: "anna", Role: "operator", LoadLimit: 1}, "test"); err == nil {
 		t.Error("a second anna was added")
 	}
 	save := func(recs ...intake.Record) []intake.Outcome {

@@ -127,7 +127,13 @@ const (
 
 // Record writes one event about no case, such as a login.
 func (s *Store) Record(ctx context.Context, kind, actor string, data map[string]any) error {
+	return s.RecordOn(ctx, 0, kind, actor, data)
+}
+
+// RecordOn writes one event about a case, such as a console user opening
+// it, before they see what it records them seeing.
+func (s *Store) RecordOn(ctx context.Context, caseID int64, kind, actor string, data map[string]any) error {
 	var ev events
-	ev.add(0, kind, data)
+	ev.add(caseID, kind, data)
 	return s.InTx(ctx, func(tx pgx.Tx) error { return ev.write(ctx, tx, actor, s.now()) })
 }

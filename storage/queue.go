@@ -39,8 +39,10 @@ type QueueItem struct {
 // priority, then the sooner due; closed cases latest first.
 func (s *Store) Queue(ctx context.Context, f QueueFilter) ([]QueueItem, error) {
 	where, order := `c.status = 'open'`, `c.priority, c.due_at NULLS LAST, c.id`
+	args := []any{f.Limit, f.Offset}
 	switch f.View {
 	case ViewMine:
+		args = append(args, f.UserID)
 		where += ` AND c.assignee_id = $3`
 	case ViewUnassigned:
 		where += ` AND c.assignee_id IS NULL`
@@ -51,7 +53,8 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) ([]QueueItem, error) {
 		where, order = `c.status = 'closed'`, `c.closed_at DESC, c.id DESC`
 	}
 	if f.Category != "" {
-		where += ` AND c.categories @> ARRAY[$4::text]`
+		args = append(args, f.Category)
+		where += fmt.Sprintf(` AND c.categories @> ARRAY[$%d::text]`, len(args))
 	}
 	rows, err := s.pool.Query(ctx, `
 		SELECT c.id, c.ref, c.status,
@@ -63,7 +66,7 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) ([]QueueItem, error) {
 		FROM cases c LEFT JOIN users u ON u.id = c.assignee_id
 		LEFT JOIN LATERAL (SELECT m.summary_sealed FROM messages m WHERE m.case_id = c.id AND m.direction = 'in'
 			ORDER BY m.internal_date DESC, m.id DESC LIMIT 1) last ON true
-		WHERE `+where+` ORDER BY `+order+` LIMIT $1 OFFSET $2`, f.Limit, f.Offset, f.UserID, f.Category)
+		WHERE `+where+` ORDER BY `+order+` LIMIT $1 OFFSET $2`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read queue: %w", err)
 	}

@@ -27,20 +27,25 @@ type User struct {
 	Open      int // open cases assigned now
 }
 
-// AddUser creates a user.
-func (s *Store) AddUser(ctx context.Context, u User) (int64, error) {
+// AddUser creates a user, recording who added them.
+func (s *Store) AddUser(ctx context.Context, u User, actor string) (int64, error) {
 	var id int64
-	err := s.pool.QueryRow(ctx, `
-		INSERT INTO users (username, role, languages, skills, load_limit) VALUES ($1, $2, coalesce($3::text[], '{hu}'), coalesce($4::text[], '{}'), $5) RETURNING id`,
-		u.Username, u.Role, u.Languages, u.Skills, u.LoadLimit).Scan(&id)
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
-		return 0, fmt.Errorf("user %q: %w", u.Username, ErrExists)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("add user: %w", err)
-	}
-	return id, nil
+	err := s.InTx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `
+			INSERT INTO users (username, role, languages, skills, load_limit) VALUES ($1, $2, coalesce($3::text[], '{hu}'), coalesce($4::text[], '{}'), $5) RETURNING id`,
+			u.Username, u.Role, u.Languages, u.Skills, u.LoadLimit).Scan(&id)
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+			return fmt.Errorf("user %q: %w", u.Username, ErrExists)
+		}
+		if err != nil {
+			return fmt.Errorf("add user: %w", err)
+		}
+		var ev events
+		ev.add(0, EventUserAdded, map[string]any{"user": u.Username, "role": u.Role})
+		return ev.write(ctx, tx, actor, s.now())
+	})
+	return id, err
 }
 
 // Users lists every user with their open load.

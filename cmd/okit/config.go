@@ -76,6 +76,19 @@ func (e *env) duration(name string, def time.Duration) time.Duration {
 	return d
 }
 
+func (e *env) boolean(name string, def bool) bool {
+	s := e.str(name, "")
+	if s == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		e.fail("%s=%q is not true or false", name, s)
+		return def
+	}
+	return b
+}
+
 func (e *env) positive(name string, def int) int {
 	s := e.str(name, "")
 	if s == "" {

@@ -22,6 +22,7 @@ import (
 	"github.com/ncsszi/okit/seal"
 	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/triage"
+	"github.com/ncsszi/okit/web"
 )
 
 const demoDatabase = "okit_demo"
@@ -29,6 +30,7 @@ const demoDatabase = "okit_demo"
 func runDemo(ctx context.Context, a *app, args []string) error {
 	fs := a.flags("demo", "[--every 5s]")
 	every := fs.Duration("every", 5*time.Second, "how often a new sample message arrives")
+	httpAddr := fs.String("http", "127.0.0.1:8080", "where the console listens (a loopback address)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -76,15 +78,27 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	if _, err := st.Migrate(ctx); err != nil {
 		return err
 	}
-	// Two operators on shift, so that cases are assigned as they arrive.
-	for _, u := range []storage.User{
-		{Username: "anna", Role: "operator", Languages: []string{"hu", "en"}, LoadLimit: 10},
-		{Username: "bela", Role: "operator", Languages: []string{"hu"}, Skills: []string{"trafficking", "child_abuse"}, LoadLimit: 10},
-	} {
-		if _, err := st.AddUser(ctx, u); err != nil {
+	// Two operators on shift, so that cases are assigned as they arrive, a
+	// supervisor and an administrator; each with a password, the last two
+	// with a second factor whose code the demo's login page shows.
+	for _, u := range demoUsers {
+		if _, err := st.AddUser(ctx, u.User, "demo"); err != nil {
 			return err
 		}
-		if _, err := st.StartShift(ctx, u.Username, "demo"); err != nil {
+		if err := st.SetPassword(ctx, u.Username, web.HashPassword(u.password), nil, "demo"); err != nil {
+			return err
+		}
+		if u.Role == "operator" {
+			if _, err := st.StartShift(ctx, u.Username, "demo"); err != nil {
+				return err
+			}
+			continue
+		}
+		secret, err := sealer.Seal([]byte(demoTOTPSecret))
+		if err != nil {
+			return err
+		}
+		if err := st.SetTOTP(ctx, u.Username, secret, "demo"); err != nil {
 			return err
 		}
 	}
@@ -125,6 +139,12 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	}
 	defer stopWorkers()
 
+	console, consoleURL, err := startDemoConsole(ctx, *httpAddr, st, opener, templates, log)
+	if err != nil {
+		return err
+	}
+	defer console.Close()
+
 	u, _ := url.Parse(dbURL)
 	fmt.Fprintf(a.stdout, `okit demo
   mailbox   imap://%s (in process, okit@ncsszi.hu), a new sample message every %s
@@ -133,9 +153,14 @@ func runDemo(ctx context.Context, a *app, args []string) error {
   keys      %s (fresh for this run)
   log       %s
   operators anna (hu, en) and bela (hu; trafficking, child_abuse), on shift
+  console   %s
+            operator   anna / %s   (or bela / %s)
+            supervisor vera / %s   (second factor: the login page shows the code)
+            admin      adam / %s
 Cases appear below as mail is taken in, sealed, triaged and assigned. Ctrl-C stops.
 
-`, mbox.Addr, *every, sink.Addr, demoDatabase, u.Host, filepath.Dir(paths.Public), logPath)
+`, mbox.Addr, *every, sink.Addr, demoDatabase, u.Host, filepath.Dir(paths.Public), logPath,
+		consoleURL, demoUsers[0].password, demoUsers[1].password, demoUsers[2].password, demoUsers[3].password)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -83,7 +83,17 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	if err := e.err(); err != nil {
 		return err
 	}
+	console := e.console(st, addr, a.log)
+	if err := e.err(); err != nil {
+		return err
+	}
 	mux := http.NewServeMux()
+	if console != nil {
+		go console.Run(ctx)
+		mux.Handle("/", console.Handler())
+	} else {
+		a.log.Info("no console: OKIT_PRIVATE_KEY_FILE is not set, so this okit serve only takes mail in")
+	}
 	mux.Handle("GET /healthz", in.Health())
 	mux.Handle("GET /metrics", metrics(in.Health(), watch))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}

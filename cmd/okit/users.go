@@ -1,14 +1,18 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/triage"
+	"github.com/ncsszi/okit/web"
 )
 
 var roles = []string{"operator", "supervisor", "admin"}
@@ -50,7 +54,7 @@ func runUsersAdd(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if _, err := st.AddUser(ctx, u); err != nil {
+	if _, err := st.AddUser(ctx, u, actor()); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "added %s (%s)\n", u.Username, u.Role)
@@ -144,4 +148,34 @@ func categoryNames() []string {
 		names = append(names, string(c))
 	}
 	return names
+}
+
+// runUsersPassword sets a user's console password, read from the first
+// line of stdin so that it is in no shell history, and ends their sessions.
+func runUsersPassword(ctx context.Context, a *app, args []string) error {
+	name, rest := splitName(args)
+	if err := parse(a.flags("users password", "NAME < password"), rest); err != nil {
+		return err
+	}
+	if name == "" || strings.HasPrefix(name, "-") {
+		return errors.New("give the user's name: okit users password NAME < password")
+	}
+	line, err := bufio.NewReader(io.LimitReader(a.stdin, 4096)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("read the password from stdin: %w", err)
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if err := web.CheckNewPassword(pw); err != nil {
+		return err
+	}
+	st, err := a.openStore(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.SetPassword(ctx, name, web.HashPassword(pw), nil, actor()); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "password set for %s; their console sessions were ended\n", name)
+	return nil
 }

@@ -1,0 +1,62 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// AuditFilter chooses events of the audit trail; empty fields match all.
+type AuditFilter struct {
+	CaseRef string
+	Actor   string // as recorded: "user:anna", "intake", ...
+	Kind    string
+	Before  int64 // only events older than this id, for the next page
+	Limit   int
+}
+
+// AuditEvent is an event with the reference of its case, if any.
+type AuditEvent struct {
+	Event
+	CaseRef string
+}
+
+// Audit returns events of the whole trail, newest first.
+func (s *Store) Audit(ctx context.Context, f AuditFilter) ([]AuditEvent, error) {
+	where, args := "true", []any{f.Limit}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where += " AND " + cond + "$" + strconv.Itoa(len(args))
+	}
+	if f.CaseRef != "" {
+		add("c.ref = ", f.CaseRef)
+	}
+	if f.Actor != "" {
+		add("e.actor = ", f.Actor)
+	}
+	if f.Kind != "" {
+		add("e.kind = ", f.Kind)
+	}
+	if f.Before > 0 {
+		add("e.id < ", f.Before)
+	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT e.id, coalesce(e.case_id, 0), e.at, e.kind, e.actor, coalesce(host(e.remote_addr), ''), e.data, coalesce(c.ref, '')
+		FROM case_events e LEFT JOIN cases c ON c.id = e.case_id
+		WHERE `+where+` ORDER BY e.id DESC LIMIT $1`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read audit trail: %w", err)
+	}
+	evs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (AuditEvent, error) {
+		var a AuditEvent
+		e := &a.Event
+		err := r.Scan(&e.ID, &e.CaseID, &e.At, &e.Kind, &e.Actor, &e.RemoteAddr, &e.Data, &a.CaseRef)
+		return a, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read audit trail: %w", err)
+	}
+	return evs, nil
+}

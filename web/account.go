@@ -1,0 +1,73 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ncsszi/okit/storage"
+)
+
+// accountPage lets a person change their password and the first name they
+// sign answers with, and enrol a new second factor.
+func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, c *call) {
+	s.render(w, r, http.StatusOK, "account", "", &page{catalog: s.lang(r), Title: "account.title", Nav: "account",
+		Session: c.session, Notice: r.URL.Query().Get("notice")})
+}
+
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, c *call) {
+	cr, err := s.store.Credentials(r.Context(), c.session.Username)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !checkPassword(cr.PasswordHash, r.PostFormValue("current")) {
+		redirect(w, r, "/account", "problem.password_wrong")
+		return
+	}
+	pw := r.PostFormValue("new")
+	if CheckNewPassword(pw) != nil {
+		redirect(w, r, "/account", "problem.password_short")
+		return
+	}
+	if pw != r.PostFormValue("again") {
+		redirect(w, r, "/account", "problem.password_mismatch")
+		return
+	}
+	if err := s.store.SetPassword(r.Context(), c.session.Username, HashPassword(pw), c.digest, c.actor); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/account", "account.password_set")
+}
+
+func (s *Server) changeSignature(w http.ResponseWriter, r *http.Request, c *call) {
+	sig := strings.TrimSpace(r.PostFormValue("signature"))
+	if utf8.RuneCountInString(sig) > 40 || strings.ContainsAny(sig, "\r\n<>@") {
+		redirect(w, r, "/account", "problem.signature")
+		return
+	}
+	if err := s.store.SetSignature(r.Context(), c.session.UserID, sig); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/account", "account.signature_set")
+}
+
+// toggleShift starts or ends the person's shift: starting hands them
+// waiting cases, ending hands their unanswered ones to colleagues.
+func (s *Server) toggleShift(w http.ResponseWriter, r *http.Request, c *call) {
+	var err error
+	notice := "shift.started"
+	if c.session.OnShift {
+		_, err = s.store.EndShift(r.Context(), c.session.Username, c.actor)
+		notice = "shift.ended"
+	} else {
+		_, err = s.store.StartShift(r.Context(), c.session.Username, c.actor)
+	}
+	if err != nil && err != storage.ErrUnchanged {
+		s.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/queue", notice)
+}

@@ -1,0 +1,143 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/ncsszi/okit/intake"
+	"github.com/ncsszi/okit/replies"
+	"github.com/ncsszi/okit/storage"
+	"github.com/ncsszi/okit/triage"
+)
+
+type caseData struct {
+	Case       storage.CaseDetail
+	Messages   []caseMessage
+	Outgoing   []storage.Outgoing
+	Events     []storage.Event
+	Notes      []caseNote
+	Operators  []storage.User
+	Shelters   []storage.Shelter
+	Rules      []string // the triage rules that fired on the writer's messages
+	DoNotReply bool
+	Priorities []triage.Priority
+	// Before and After are the answer template around the operator's words.
+	Before, After string
+}
+
+type caseMessage struct {
+	storage.StoredMessage
+	Summary intake.Summary
+	Parsed  *intake.Message // nil when the raw message is not stored
+}
+
+type caseNote struct {
+	storage.Note
+	Body string
+}
+
+// answerMarker stands for the operator's words when the answer template
+// is rendered for the form.
+const answerMarker = "\u2063OKIT-ANSWER\u2063"
+
+// casePage shows a case: the decryption of its messages and notes is
+// recorded before any is opened.
+func (s *Server) casePage(w http.ResponseWriter, r *http.Request, c *call) {
+	ctx := r.Context()
+	cd, err := s.store.CaseByRef(ctx, r.PathValue("ref"))
+	if errors.Is(err, storage.ErrNotFound) {
+		s.notFound(w, r, c)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.store.RecordOn(ctx, cd.ID, storage.EventCaseViewed, c.actor, nil); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := caseData{Case: cd, DoNotReply: slices.Contains(cd.Flags, string(triage.FlagDoNotReply)),
+		Priorities: []triage.Priority{triage.P1, triage.P2, triage.P3, triage.P4}}
+	msgs, err := s.store.Messages(ctx, cd.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, m := range msgs {
+		cm := caseMessage{StoredMessage: m}
+		s.openSummary(m.SummarySealed, &cm.Summary)
+		if m.RawSealed != nil {
+			raw, err := s.keys.Open(m.RawSealed)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			cm.Parsed = intake.Parse(raw)
+		}
+		for _, rule := range m.Rules {
+			if !slices.Contains(d.Rules, rule) {
+				d.Rules = append(d.Rules, rule)
+			}
+		}
+		d.Messages = append(d.Messages, cm)
+	}
+	notes, err := s.store.Notes(ctx, cd.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, n := range notes {
+		body, err := s.keys.Open(n.BodySealed)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Notes = append(d.Notes, caseNote{Note: n, Body: string(body)})
+	}
+	if d.Outgoing, err = s.store.OutgoingOf(ctx, cd.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.Events, err = s.store.Events(ctx, cd.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	users, err := s.store.Users(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, u := range users {
+		if !u.Disabled && u.Role != "admin" {
+			d.Operators = append(d.Operators, u)
+		}
+	}
+	if d.Shelters, err = s.store.Shelters(ctx); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Before, d.After = s.answerFrame(cd.Language, c.session.Signature, d.Messages)
+	s.render(w, r, http.StatusOK, "case", "", &page{catalog: s.lang(r), Title: "case.title", Nav: "queue", Session: c.session,
+		Notice: r.URL.Query().Get("notice"), Data: d})
+}
+
+// answerFrame renders the answer template around a marker and splits it,
+// so that the form shows the operator the mail their words go into.
+func (s *Server) answerFrame(lang, signature string, msgs []caseMessage) (before, after string) {
+	var subject string
+	for _, m := range msgs {
+		if m.Direction == "in" {
+			subject = m.Summary.Subject
+		}
+	}
+	_, body, err := s.mail.Render(replies.TemplateInformation, lang, replies.Data{Subject: subject, Operator: signature, Text: answerMarker})
+	if err != nil {
+		s.log.Error("console: render the answer template", "err", err)
+		return "", ""
+	}
+	before, after, _ = strings.Cut(body, answerMarker)
+	return strings.TrimRight(before, "\n"), strings.TrimLeft(after, "\n")
+}

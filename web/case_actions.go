@@ -1,0 +1,121 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ncsszi/okit/replies"
+	"github.com/ncsszi/okit/storage"
+	"github.com/ncsszi/okit/triage"
+)
+
+// maxText is the longest answer, note or reason the console takes.
+const maxText = 64 << 10
+
+// caseDone ends a case action: back to the case with a notice, or with a
+// problem the person can fix; a failure of okit gets the error page.
+func (s *Server) caseDone(w http.ResponseWriter, r *http.Request, err error, notice string) {
+	path := "/cases/" + r.PathValue("ref")
+	switch {
+	case err == nil:
+		redirect(w, r, path, notice)
+	case errors.Is(err, storage.ErrNotFound):
+		redirect(w, r, path, "problem.not_found")
+	case errors.Is(err, storage.ErrUnchanged):
+		redirect(w, r, path, "problem.unchanged")
+	case errors.Is(err, storage.ErrDoNotReply):
+		redirect(w, r, path, "problem.do_not_reply")
+	default:
+		s.fail(w, r, err)
+	}
+}
+
+// formText reads a text field, refusing one that is too long or not text.
+func formText(r *http.Request, name string) (string, bool) {
+	t := strings.TrimSpace(strings.ReplaceAll(r.PostFormValue(name), "\r\n", "\n"))
+	return t, len(t) <= maxText && utf8.ValidString(t)
+}
+
+func (s *Server) assign(w http.ResponseWriter, r *http.Request, c *call) {
+	to := r.PostFormValue("to")
+	if to == "" {
+		to = c.session.Username
+	}
+	s.caseDone(w, r, s.store.AssignTo(r.Context(), r.PathValue("ref"), to, c.actor), "case.assigned")
+}
+
+func (s *Server) setPriority(w http.ResponseWriter, r *http.Request, c *call) {
+	p, err := strconv.Atoi(r.PostFormValue("priority"))
+	reason, ok := formText(r, "reason")
+	if err != nil || p < int(triage.P1) || p > int(triage.P4) || !ok || reason == "" {
+		s.caseDone(w, r, nil, "problem.priority_reason")
+		return
+	}
+	sealed, err := s.keys.Sealer().Seal([]byte(reason))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	err = s.store.SetPriority(r.Context(), r.PathValue("ref"), triage.Priority(p), s.cfg.Targets, c.actor, sealed)
+	s.caseDone(w, r, err, "case.priority_set")
+}
+
+func (s *Server) addNote(w http.ResponseWriter, r *http.Request, c *call) {
+	body, ok := formText(r, "body")
+	if !ok || body == "" {
+		s.caseDone(w, r, nil, "problem.empty")
+		return
+	}
+	sealed, err := s.keys.Sealer().Seal([]byte(body))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	_, err = s.store.AddNote(r.Context(), r.PathValue("ref"), sealed, c.actor)
+	s.caseDone(w, r, err, "case.note_added")
+}
+
+// answer queues the operator's words in the information template; the
+// reply worker composes and sends it exactly as for `okit reply`.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, c *call) {
+	text, ok := formText(r, "text")
+	if !ok || text == "" {
+		s.caseDone(w, r, nil, "problem.empty")
+		return
+	}
+	sealed, err := s.keys.Sealer().Seal([]byte(text))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.reply(w, r, c, storage.Reply{Kind: "answer", Template: replies.TemplateInformation, TextSealed: sealed}, "case.answer_queued")
+}
+
+// crisisHome queues a crisis home's intake phone to the writer.
+func (s *Server) crisisHome(w http.ResponseWriter, r *http.Request, c *call) {
+	name := r.PostFormValue("shelter")
+	if name == "" {
+		s.caseDone(w, r, nil, "problem.no_shelter")
+		return
+	}
+	s.reply(w, r, c, storage.Reply{Kind: "crisis_home", Template: replies.TemplateCrisisHome, Shelter: name}, "case.crisis_home_queued")
+}
+
+func (s *Server) reply(w http.ResponseWriter, r *http.Request, c *call, rp storage.Reply, notice string) {
+	rp.CaseRef, rp.Signature, rp.Actor = r.PathValue("ref"), c.session.Signature, c.actor
+	rp.SafeChannel = r.PostFormValue("safe_channel") == "yes"
+	rp.RemindAfter = s.cfg.RemindAfter
+	_, err := s.store.QueueReply(r.Context(), rp)
+	s.caseDone(w, r, err, notice)
+}
+
+func (s *Server) closeCase(w http.ResponseWriter, r *http.Request, c *call) {
+	s.caseDone(w, r, s.store.CloseCase(r.Context(), r.PathValue("ref"), c.actor), "case.closed")
+}
+
+func (s *Server) reopenCase(w http.ResponseWriter, r *http.Request, c *call) {
+	s.caseDone(w, r, s.store.ReopenCase(r.Context(), r.PathValue("ref"), c.actor), "case.reopened")
+}

@@ -1,0 +1,120 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+
+	"github.com/ncsszi/okit/intake"
+	"github.com/ncsszi/okit/storage"
+	"github.com/ncsszi/okit/triage"
+)
+
+// queueLimit is how many cases one queue page shows: more open cases than
+// this is an emergency of its own, and the most urgent come first.
+const queueLimit = 100
+
+var queueViews = []string{storage.ViewOpen, storage.ViewMine, storage.ViewUnassigned, storage.ViewFlagged, storage.ViewClosed}
+
+type queueData struct {
+	View       string
+	Category   string
+	Views      []string
+	Categories []triage.Category
+	Rows       []queueRow
+	Query      string // the filter, for the live refresh of the rows
+}
+
+type queueRow struct {
+	storage.QueueItem
+	Summary  intake.Summary
+	Unread   bool // no summary could be opened
+	Overdue  bool
+	Urgent   bool // P1
+	Reminded bool
+}
+
+// home sends each role to its first page.
+func (s *Server) home(w http.ResponseWriter, r *http.Request, c *call) {
+	if c.session.Role == "admin" {
+		http.Redirect(w, r, "/users", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/queue", http.StatusSeeOther)
+}
+
+func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, c *call) {
+	d, err := s.queue(r, c)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "queue", "", &page{catalog: s.lang(r), Title: "queue.title", Nav: "queue",
+		Session: c.session, Notice: r.URL.Query().Get("notice"), Data: d})
+}
+
+// queueRows is the rows of the queue alone, which the page fetches again
+// when the live stream says cases changed.
+func (s *Server) queueRows(w http.ResponseWriter, r *http.Request, c *call) {
+	d, err := s.queue(r, c)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "queue", "rows", &page{catalog: s.lang(r), Session: c.session, Data: d})
+}
+
+// queue reads a page of the queue and opens the summaries it shows,
+// recording first, in one event, whose summaries were opened.
+func (s *Server) queue(r *http.Request, c *call) (queueData, error) {
+	q := r.URL.Query()
+	d := queueData{View: q.Get("view"), Category: q.Get("category"), Views: queueViews, Categories: triage.Categories(),
+		Query: r.URL.RawQuery}
+	if !slices.Contains(queueViews, d.View) {
+		d.View = storage.ViewOpen
+	}
+	if !slices.Contains(d.Categories, triage.Category(d.Category)) {
+		d.Category = ""
+	}
+	items, err := s.store.Queue(r.Context(), storage.QueueFilter{View: d.View, UserID: c.session.UserID, Category: d.Category, Limit: queueLimit})
+	if err != nil {
+		return d, err
+	}
+	var ids []int64
+	for _, it := range items {
+		if it.SummarySealed != nil {
+			ids = append(ids, it.ID)
+		}
+	}
+	if len(ids) > 0 {
+		err := s.store.Record(r.Context(), storage.EventSummaryOpened, c.actor, map[string]any{"purpose": "queue", "cases": ids})
+		if err != nil {
+			return d, err
+		}
+	}
+	now := s.now()
+	for _, it := range items {
+		row := queueRow{QueueItem: it, Urgent: it.Priority == int(triage.P1), Reminded: it.Reminder,
+			Overdue: it.Status == "open" && (it.Breached || it.Due != nil && it.Due.Before(now))}
+		row.Unread = !s.openSummary(it.SummarySealed, &row.Summary)
+		d.Rows = append(d.Rows, row)
+	}
+	return d, nil
+}
+
+// openSummary decrypts a sealed summary; false if there is none or it
+// cannot be opened (logged, without content).
+func (s *Server) openSummary(sealed []byte, sum *intake.Summary) bool {
+	if sealed == nil {
+		return false
+	}
+	b, err := s.keys.Open(sealed)
+	if err == nil {
+		err = json.Unmarshal(b, sum)
+	}
+	if err != nil {
+		s.log.Error("console: open a summary", "err", err)
+		return false
+	}
+	return true
+}

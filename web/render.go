@@ -1,0 +1,155 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/ncsszi/okit/storage"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// pageFiles are the pages and the partials each is parsed with, besides
+// the layout. A partial named like a page can also be rendered alone (the
+// queue's rows, refreshed live).
+var pageFiles = map[string][]string{
+	"login":    {"login.html"},
+	"totp":     {"totp.html"},
+	"enrol":    {"enrol.html"},
+	"queue":    {"queue.html", "queue_rows.html"},
+	"case":     {"case.html", "case_actions.html"},
+	"shelters": {"shelters.html"},
+	"users":    {"users.html"},
+	"account":  {"account.html"},
+	"audit":    {"audit.html"},
+	"error":    {"error.html"},
+}
+
+// views are the parsed pages.
+type views map[string]*template.Template
+
+func parseViews(loc *time.Location) (views, error) {
+	funcs := template.FuncMap{
+		"clock": func(t time.Time) string { return t.In(loc).Format("2006-01-02 15:04") },
+		"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"deref": func(t *time.Time) time.Time {
+			if t == nil {
+				return time.Time{}
+			}
+			return *t
+		},
+		"left": left,
+		"json": func(v any) string {
+			if v == nil {
+				return ""
+			}
+			b, _ := json.Marshal(v)
+			return string(b)
+		},
+		"categoryKey": categoryKey,
+		"flagKey":     flagKey,
+		"eventKey":    eventKey,
+	}
+	v := views{}
+	for name, files := range pageFiles {
+		paths := []string{"templates/layout.html"}
+		for _, f := range files {
+			paths = append(paths, "templates/"+f)
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, paths...)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		v[name] = t
+	}
+	return v, nil
+}
+
+// page is what every template is rendered with.
+type page struct {
+	*catalog
+	Title   string // a catalog key
+	Nav     string // the menu entry to mark
+	Session *storage.Session
+	Notice  string // a catalog key: what just happened
+	Problem string // a translated sentence: what went wrong
+	Demo    bool
+	Now     time.Time
+	Path    string // the page's own address, to come back to after a form
+	Data    any
+}
+
+// Is reports whether the page's user has one of the roles.
+func (p *page) Is(roles ...string) bool {
+	if p.Session == nil {
+		return false
+	}
+	for _, r := range roles {
+		if p.Session.Role == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Lang is the page's language.
+func (p *page) Lang() string { return p.catalog.lang }
+
+// Bad reports whether the notice says something went wrong.
+func (p *page) Bad() bool { return strings.HasPrefix(p.Notice, "problem.") }
+
+// Label translates a stored code by its catalog key.
+func (p *page) Label(key, code string) string { return p.catalog.label(key, code) }
+
+// render writes a page (whole, or one named partial of it) with status.
+// It renders into a buffer first, so that a template error becomes a
+// clean 500 instead of half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, block string, p *page) {
+	t, ok := s.views[name]
+	if !ok {
+		s.fail(w, r, fmt.Errorf("no page %q", name))
+		return
+	}
+	if block == "" {
+		block = "layout.html"
+	}
+	p.Demo, p.Now, p.Path = s.cfg.Demo, s.now(), r.URL.RequestURI()
+	if !p.catalog.hasKey(p.Notice) {
+		p.Notice = "" // a notice comes from the address: only the catalog's are shown
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, block, p); err != nil {
+		s.log.Error("render page", slog.String("page", name), slog.Any("err", err))
+		http.Error(w, "500", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// left says how long until t, or since, in whole minutes, hours or days:
+// "12 min", "3 h 5 min", "2 d 4 h". The clock on the page counts on.
+func left(t time.Time, now time.Time) string {
+	d := t.Sub(now)
+	if d < 0 {
+		d = -d
+	}
+	m := int(d.Minutes())
+	switch {
+	case m < 60:
+		return fmt.Sprintf("%d min", m)
+	case m < 24*60:
+		return fmt.Sprintf("%d h %d min", m/60, m%60)
+	default:
+		return fmt.Sprintf("%d d %d h", m/(24*60), m%(24*60)/60)
+	}
+}

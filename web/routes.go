@@ -1,0 +1,77 @@
+package web
+
+import (
+	"net/http"
+)
+
+// Access levels. Every route names one; the table test walks every route
+// with every role.
+const (
+	public     = "public"     // no session needed: the login page, static files
+	firstStep  = "first-step" // a session whose second factor is still to come
+	signedIn   = "signed-in"  // any role
+	caseWork   = "case-work"  // operators and supervisors: reading and answering cases
+	supervisor = "supervisor" // supervisors: crisis-home places, figures, the audit trail
+	admin      = "admin"      // admins: accounts
+)
+
+// allowed says which roles each access level lets in.
+var allowed = map[string][]string{
+	signedIn:   {"operator", "supervisor", "admin"},
+	caseWork:   {"operator", "supervisor"},
+	supervisor: {"supervisor"},
+	admin:      {"admin"},
+}
+
+// route is one entry of the console's table.
+type route struct {
+	pattern string
+	access  string
+	// background marks requests the page makes by itself (live updates):
+	// they do not count as the person being active, so an open console
+	// still times out.
+	background bool
+	handle     func(s *Server, w http.ResponseWriter, r *http.Request, c *call)
+}
+
+// routes is every page and action of the console.
+var routes = []route{
+	{pattern: "GET /static/", access: public, handle: (*Server).static},
+	{pattern: "GET /login", access: public, handle: (*Server).loginPage},
+	{pattern: "POST /login", access: public, handle: (*Server).login},
+	{pattern: "POST /lang", access: public, handle: (*Server).setLanguage},
+	{pattern: "GET /totp", access: firstStep, handle: (*Server).totpPage},
+	{pattern: "POST /totp", access: firstStep, handle: (*Server).totp},
+	{pattern: "GET /enrol", access: firstStep, handle: (*Server).enrolPage},
+	{pattern: "POST /enrol", access: firstStep, handle: (*Server).enrol},
+	{pattern: "POST /logout", access: firstStep, handle: (*Server).logout},
+
+	{pattern: "GET /{$}", access: signedIn, handle: (*Server).home},
+	{pattern: "GET /account", access: signedIn, handle: (*Server).accountPage},
+	{pattern: "POST /account/password", access: signedIn, handle: (*Server).changePassword},
+	{pattern: "POST /account/signature", access: signedIn, handle: (*Server).changeSignature},
+	{pattern: "GET /shelters", access: signedIn, handle: (*Server).sheltersPage},
+
+	{pattern: "GET /queue", access: caseWork, handle: (*Server).queuePage},
+	{pattern: "GET /queue/rows", access: caseWork, background: true, handle: (*Server).queueRows},
+	{pattern: "GET /live", access: caseWork, background: true, handle: (*Server).liveEvents},
+	{pattern: "POST /shift", access: caseWork, handle: (*Server).toggleShift},
+	{pattern: "GET /cases/{ref}", access: caseWork, handle: (*Server).casePage},
+	{pattern: "GET /cases/{ref}/messages/{id}/attachments/{n}", access: caseWork, handle: (*Server).attachment},
+	{pattern: "POST /cases/{ref}/assign", access: caseWork, handle: (*Server).assign},
+	{pattern: "POST /cases/{ref}/priority", access: caseWork, handle: (*Server).setPriority},
+	{pattern: "POST /cases/{ref}/answer", access: caseWork, handle: (*Server).answer},
+	{pattern: "POST /cases/{ref}/crisis-home", access: caseWork, handle: (*Server).crisisHome},
+	{pattern: "POST /cases/{ref}/notes", access: caseWork, handle: (*Server).addNote},
+	{pattern: "POST /cases/{ref}/close", access: caseWork, handle: (*Server).closeCase},
+	{pattern: "POST /cases/{ref}/reopen", access: caseWork, handle: (*Server).reopenCase},
+
+	{pattern: "POST /shelters/places", access: supervisor, handle: (*Server).setPlaces},
+	{pattern: "GET /audit", access: supervisor, handle: (*Server).auditPage},
+
+	{pattern: "GET /users", access: admin, handle: (*Server).usersPage},
+	{pattern: "POST /users", access: admin, handle: (*Server).addUser},
+	{pattern: "POST /users/{name}/password", access: admin, handle: (*Server).resetPassword},
+	{pattern: "POST /users/{name}/totp", access: admin, handle: (*Server).resetTOTP},
+	{pattern: "POST /users/{name}/disable", access: admin, handle: (*Server).disableUser},
+}

@@ -1,0 +1,148 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/ncsszi/okit/storage"
+)
+
+type totpData struct {
+	Next     string
+	DemoCode string // the current code, shown only by okit demo
+}
+
+func (s *Server) totpPage(w http.ResponseWriter, r *http.Request, c *call) {
+	if !c.session.TOTPEnrolled {
+		http.Redirect(w, r, "/enrol", http.StatusSeeOther)
+		return
+	}
+	d := totpData{Next: localPath(r.URL.Query().Get("next"))}
+	if s.cfg.Demo {
+		d.DemoCode = s.demoCode(r, c)
+	}
+	s.render(w, r, http.StatusOK, "totp", "", &page{catalog: s.lang(r), Title: "totp.title", Session: c.session, Data: d})
+}
+
+// demoCode is the session user's current code, for okit demo's login page.
+func (s *Server) demoCode(r *http.Request, c *call) string {
+	cr, err := s.store.Credentials(r.Context(), c.session.Username)
+	if err != nil || cr.TOTPSealed == nil {
+		return ""
+	}
+	secret, err := s.keys.Open(cr.TOTPSealed)
+	if err != nil {
+		return ""
+	}
+	code, _ := totpCode(string(secret), s.now())
+	return code
+}
+
+func (s *Server) totp(w http.ResponseWriter, r *http.Request, c *call) {
+	ctx := r.Context()
+	next := localPath(r.PostFormValue("next"))
+	cr, err := s.store.Credentials(ctx, c.session.Username)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	byUser, _, err := s.store.FailedLogins(ctx, cr.Username, remoteAddr(r), s.now().Add(-throttleWindow))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ok := false
+	if byUser < throttlePerUser && cr.TOTPSealed != nil {
+		secret, err := s.keys.Open(cr.TOTPSealed)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if step, match := totpStep(string(secret), strings.TrimSpace(r.PostFormValue("code")), s.now()); match {
+			if ok, err = s.store.UseTOTPStep(ctx, cr.UserID, step); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+	}
+	if !ok {
+		if err := s.store.Record(ctx, storage.EventLoginFailed, "console", map[string]any{"user": cr.Username, "step": "second_factor"}); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		problem := "totp.failed"
+		if byUser >= throttlePerUser {
+			problem = "login.throttled"
+		}
+		s.render(w, r, http.StatusUnauthorized, "totp", "", &page{catalog: s.lang(r), Title: "totp.title", Session: c.session,
+			Problem: s.lang(r).T(problem), Data: totpData{Next: next}})
+		return
+	}
+	if err := s.store.PassSecondFactor(ctx, c.digest); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+type enrolData struct {
+	Secret string
+	URI    string
+	QR     string
+}
+
+// enrolPage shows a new second-factor secret to put in an authenticator
+// app. The secret waits, sealed, in the session until a code confirms it.
+func (s *Server) enrolPage(w http.ResponseWriter, r *http.Request, c *call) {
+	if c.session.TOTPEnrolled && !c.session.SecondFactor {
+		http.Redirect(w, r, "/totp", http.StatusSeeOther)
+		return
+	}
+	secret, uri, qr, err := newTOTP(c.session.Username)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sealed, err := s.keys.Sealer().Seal([]byte(secret))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.store.SetTOTPPending(r.Context(), c.digest, sealed); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "enrol", "", &page{catalog: s.lang(r), Title: "enrol.title", Session: c.session,
+		Data: enrolData{Secret: secret, URI: uri, QR: qr}})
+}
+
+func (s *Server) enrol(w http.ResponseWriter, r *http.Request, c *call) {
+	if c.session.TOTPEnrolled && !c.session.SecondFactor {
+		http.Redirect(w, r, "/totp", http.StatusSeeOther)
+		return
+	}
+	var secret []byte
+	var err error
+	if c.session.TOTPPending != nil {
+		if secret, err = s.keys.Open(c.session.TOTPPending); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	step, ok := totpStep(string(secret), strings.TrimSpace(r.PostFormValue("code")), s.now())
+	if secret == nil || !ok {
+		redirect(w, r, "/enrol", "problem.enrol_code")
+		return
+	}
+	err = s.store.EnrolTOTP(r.Context(), c.digest, step, c.actor)
+	if errors.Is(err, storage.ErrNotFound) {
+		redirect(w, r, "/enrol", "problem.enrol_code")
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/", "enrol.done")
+}

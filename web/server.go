@@ -1,0 +1,128 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/ncsszi/okit/replies"
+	"github.com/ncsszi/okit/seal"
+	"github.com/ncsszi/okit/storage"
+	"github.com/ncsszi/okit/triage"
+)
+
+// Config holds the console's settings.
+type Config struct {
+	// PublicURL is where people reach the console. With https, cookies
+	// are Secure and browsers are told to keep to https; http is for a
+	// console on a loopback address only.
+	PublicURL *url.URL
+	// IdleTimeout ends a session nobody used for that long (default 30
+	// minutes); MaxSessionAge ends any session after that long (12 hours).
+	IdleTimeout   time.Duration
+	MaxSessionAge time.Duration
+	// OperatorTOTP requires a second factor of operators too; supervisors
+	// and admins always need one.
+	OperatorTOTP bool
+	// Targets are the first-response targets, for a priority set by hand.
+	Targets triage.Targets
+	// RemindAfter is when a crisis-home contact's operator is reminded.
+	RemindAfter time.Duration
+	// Location is the time zone pages show times in (Europe/Budapest).
+	Location *time.Location
+	// Demo shows hints that only a demo may show (the current second-factor
+	// code on the login page).
+	Demo bool
+}
+
+// Deps are the console's collaborators.
+type Deps struct {
+	Store     *storage.Store
+	Keys      *seal.Opener // opens sealed content; its Sealer seals notes and answers
+	Templates *replies.Templates
+	Log       *slog.Logger
+	Now       func() time.Time
+}
+
+// Server is the console.
+type Server struct {
+	cfg      Config
+	store    *storage.Store
+	keys     *seal.Opener
+	mail     *replies.Templates
+	log      *slog.Logger
+	now      func() time.Time
+	views    views
+	catalogs map[string]*catalog
+	live     *hub
+}
+
+// New builds the console.
+func New(cfg Config, d Deps) (*Server, error) {
+	if cfg.PublicURL == nil || (cfg.PublicURL.Scheme != "https" && cfg.PublicURL.Scheme != "http") {
+		return nil, errors.New("the console's public URL must be an http or https URL")
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = 30 * time.Minute
+	}
+	if cfg.MaxSessionAge <= 0 {
+		cfg.MaxSessionAge = 12 * time.Hour
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	cats, err := loadCatalogs()
+	if err != nil {
+		return nil, err
+	}
+	v, err := parseViews(cfg.Location)
+	if err != nil {
+		return nil, err
+	}
+	return &Server{cfg: cfg, store: d.Store, keys: d.Keys, mail: d.Templates, log: d.Log, now: d.Now,
+		views: v, catalogs: cats, live: newHub()}, nil
+}
+
+// Run feeds live updates to open consoles until ctx ends, listening again
+// after a lost database connection.
+func (s *Server) Run(ctx context.Context) {
+	for wait := time.Second; ctx.Err() == nil; wait = min(2*wait, time.Minute) {
+		err := s.store.Listen(ctx, func() { wait = time.Second; s.live.publish(nil) }, s.live.publish)
+		if ctx.Err() != nil {
+			return
+		}
+		s.log.Warn("live updates: listening again", slog.Duration("in", wait), slog.Any("err", err))
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+		}
+	}
+}
+
+// fail answers a request that could not be served because of okit, not
+// the person: the detail goes to the log, the person gets a short page.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("console request failed", slog.String("method", r.Method), slog.String("route", r.Pattern), slog.Any("err", err))
+	s.render(w, r, http.StatusInternalServerError, "error", "", &page{catalog: s.lang(r), Title: "error.title",
+		Problem: s.lang(r).T("error.internal")})
+}
+
+// lang is the catalog of the request's language.
+func (s *Server) lang(r *http.Request) *catalog { return s.catalogs[language(r)] }
+
+// notFound answers for a page or case that does not exist.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request, c *call) {
+	s.render(w, r, http.StatusNotFound, "error", "", &page{catalog: s.lang(r), Title: "error.title",
+		Session: c.sessionOrNil(), Problem: s.lang(r).T("error.not_found")})
+}
+
+// redirect sends the browser on after a form, with a notice for the next page.
+func redirect(w http.ResponseWriter, r *http.Request, path, notice string) {
+	if notice != "" {
+		path += "?" + url.Values{"notice": {notice}}.Encode()
+	}
+	http.Redirect(w, r, path, http.StatusSeeOther)
+}

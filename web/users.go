@@ -1,0 +1,90 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/ncsszi/okit/storage"
+	"github.com/ncsszi/okit/triage"
+)
+
+var roleNames = []string{"operator", "supervisor", "admin"}
+
+type usersData struct {
+	Users      []storage.User
+	Roles      []string
+	Categories []triage.Category
+}
+
+// usersPage is the admin's list of accounts.
+func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, c *call) {
+	us, err := s.store.Users(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "users", "", &page{catalog: s.lang(r), Title: "users.title", Nav: "users", Session: c.session,
+		Notice: r.URL.Query().Get("notice"), Data: usersData{Users: us, Roles: roleNames, Categories: triage.Categories()}})
+}
+
+// addUser adds an account with a first password the admin hands over.
+func (s *Server) addUser(w http.ResponseWriter, r *http.Request, c *call) {
+	load, _ := strconv.Atoi(r.PostFormValue("load"))
+	u := storage.User{Username: strings.TrimSpace(r.PostFormValue("username")), Role: r.PostFormValue("role"),
+		Languages: r.PostForm["languages"], Skills: r.PostForm["skills"], LoadLimit: load}
+	pw := r.PostFormValue("password")
+	validName := u.Username != "" && len(u.Username) <= 64 && !strings.ContainsAny(u.Username, " :/\t\n")
+	if !validName || !slices.Contains(roleNames, u.Role) || len(u.Languages) == 0 || u.LoadLimit < 1 {
+		redirect(w, r, "/users", "problem.user_fields")
+		return
+	}
+	if CheckNewPassword(pw) != nil {
+		redirect(w, r, "/users", "problem.password_short")
+		return
+	}
+	_, err := s.store.AddUser(r.Context(), u, c.actor)
+	if errors.Is(err, storage.ErrExists) {
+		redirect(w, r, "/users", "problem.user_exists")
+		return
+	}
+	if err == nil {
+		err = s.store.SetPassword(r.Context(), u.Username, HashPassword(pw), nil, c.actor)
+	}
+	s.usersDone(w, r, err, "users.added")
+}
+
+func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request, c *call) {
+	pw := r.PostFormValue("password")
+	if CheckNewPassword(pw) != nil {
+		redirect(w, r, "/users", "problem.password_short")
+		return
+	}
+	s.usersDone(w, r, s.store.SetPassword(r.Context(), r.PathValue("name"), HashPassword(pw), nil, c.actor), "users.password_set")
+}
+
+func (s *Server) resetTOTP(w http.ResponseWriter, r *http.Request, c *call) {
+	s.usersDone(w, r, s.store.ResetTOTP(r.Context(), r.PathValue("name"), c.actor), "users.totp_reset")
+}
+
+func (s *Server) disableUser(w http.ResponseWriter, r *http.Request, c *call) {
+	if r.PathValue("name") == c.session.Username {
+		redirect(w, r, "/users", "problem.disable_self")
+		return
+	}
+	_, err := s.store.DisableUser(r.Context(), r.PathValue("name"), c.actor)
+	s.usersDone(w, r, err, "users.disabled")
+}
+
+func (s *Server) usersDone(w http.ResponseWriter, r *http.Request, err error, notice string) {
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		redirect(w, r, "/users", "problem.not_found")
+	case err != nil:
+		s.fail(w, r, err)
+	default:
+		redirect(w, r, "/users", notice)
+	}
+}
