@@ -1,0 +1,192 @@
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ncsszi/okit/replies"
+	"github.com/ncsszi/okit/seal"
+	"github.com/ncsszi/okit/storage"
+	"github.com/ncsszi/okit/storage/storagetest"
+	"github.com/ncsszi/okit/triage"
+)
+
+// console is a console on a fresh schema with fresh keys, served by an
+// httptest server.
+type console struct {
+	st   *storage.Store
+	keys *seal.Opener
+	srv  *Server
+	ts   *httptest.Server
+}
+
+func newConsole(t testing.TB) *console {
+	t.Helper()
+	pass := []byte("console test passphrase")
+	paths, err := seal.GenerateKeys(filepath.Join(t.TempDir(), "keys"), seal.Curve25519, "test", "okit@ncsszi.hu", pass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := seal.LoadOpener(paths.Private, pass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	templates, err := replies.LoadTemplates("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &console{st: storagetest.New(t), keys: keys}
+	c.ts = httptest.NewUnstartedServer(nil)
+	u, _ := url.Parse("http://" + c.ts.Listener.Addr().String())
+	c.srv, err = New(Config{PublicURL: u, Targets: triage.DefaultTargets, RemindAfter: time.Hour, Location: time.UTC},
+		Deps{Store: c.st, Keys: keys, Templates: templates, Log: slog.New(slog.DiscardHandler), Now: time.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.ts.Config.Handler = c.srv.Handler()
+	c.ts.Start()
+	t.Cleanup(c.ts.Close)
+	return c
+}
+
+// addUser adds a user with a password.
+func (c *console) addUser(t testing.TB, name, role, password string) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := c.st.AddUser(ctx, storage.User{Username: name, Role: role, Languages: []string{"hu"}, LoadLimit: 10}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.st.SetPassword(ctx, name, HashPassword(password), nil, "test"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// session starts a session for a user as if they had logged in, with the
+// second factor done or not, and returns its cookie.
+func (c *console) session(t testing.TB, name string, secondFactor bool) *http.Cookie {
+	t.Helper()
+	cr, err := c.st.Credentials(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, digest := newToken()
+	if err := c.st.CreateSession(context.Background(), digest, cr.UserID, secondFactor, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	return &http.Cookie{Name: c.srv.cookieName(), Value: token}
+}
+
+// Every route, asked by every kind of person: nobody, someone half logged
+// in, an operator, a supervisor and an admin. Each gets in exactly when
+// the route's access level says so, and nothing fails.
+func TestEveryRouteChecksItsRole(t *testing.T) {
+	t.Parallel()
+	c := newConsole(t)
+	for _, u := range []struct{ name, role string }{{"op", "operator"}, {"sup", "supervisor"}, {"adm", "admin"}, {"half", "operator"}} {
+		c.addUser(t, u.name, u.role, "a long enough password")
+	}
+	client := &http.Client{
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Timeout:       10 * time.Second,
+	}
+	who := []string{"nobody", "half", "op", "sup", "adm"}
+	role := map[string]string{"op": "operator", "sup": "supervisor", "adm": "admin", "half": "operator"}
+	for _, rt := range routes {
+		method, pattern, _ := strings.Cut(rt.pattern, " ")
+		path := strings.NewReplacer("{ref}", "OKIT-2026-000001", "{id}", "1", "{n}", "0", "{name}", "nobody", "{$}", "").Replace(pattern)
+		if strings.HasSuffix(path, "/static/") {
+			path += "app.css"
+		}
+		for _, w := range who {
+			t.Run(rt.pattern+" as "+w, func(t *testing.T) {
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				req, _ := http.NewRequestWithContext(ctx, method, c.ts.URL+path, strings.NewReader(""))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				if w != "nobody" {
+					req.AddCookie(c.session(t, w, w != "half"))
+				}
+				resp, err := client.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				loc := resp.Header.Get("Location")
+				if resp.StatusCode >= 500 {
+					t.Fatalf("status %d", resp.StatusCode)
+				}
+				toLogin := resp.StatusCode == http.StatusSeeOther && strings.HasPrefix(loc, "/login") && !strings.Contains(loc, "logged_out") ||
+					rt.background && resp.StatusCode == http.StatusUnauthorized
+				toSecondStep := resp.StatusCode == http.StatusSeeOther && (loc == "/enrol" || loc == "/totp") && rt.access != firstStep
+				forbidden := resp.StatusCode == http.StatusForbidden
+				in := !toLogin && !toSecondStep && !forbidden
+				var want bool
+				switch {
+				case rt.access == public:
+					want = true
+				case w == "nobody":
+					want = false
+				case rt.access == firstStep:
+					want = true
+				case w == "half":
+					want = false
+					if !toSecondStep && !(rt.background && resp.StatusCode == http.StatusUnauthorized) {
+						t.Errorf("someone without their second factor was not sent to it: %d %s", resp.StatusCode, loc)
+					}
+				default:
+					for _, r := range allowed[rt.access] {
+						want = want || r == role[w]
+					}
+				}
+				if in != want {
+					t.Errorf("got in: %v, want %v (status %d, location %q)", in, want, resp.StatusCode, loc)
+				}
+				if rt.pattern == "GET /live" && in {
+					if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
+						t.Errorf("live stream content type %q", ct)
+					}
+				}
+			})
+		}
+	}
+}
+
+// Both languages have every string.
+func TestCatalogsAreComplete(t *testing.T) {
+	t.Parallel()
+	cats, err := loadCatalogs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range languages[1:] {
+		for k := range cats[languages[0]].strings {
+			if !cats[lang].hasKey(k) {
+				t.Errorf("%s lacks %q", lang, k)
+			}
+		}
+		for k := range cats[lang].strings {
+			if !cats[languages[0]].hasKey(k) {
+				t.Errorf("%s has %q, which %s lacks", lang, k, languages[0])
+			}
+		}
+	}
+}
+
+func TestLocalPath(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"/cases/OKIT-2026-000001": "/cases/OKIT-2026-000001", "/queue?view=mine": "/queue?view=mine", "": "/",
+		"https://evil.example/": "/", "//evil.example/x": "/", "/\\evil.example": "/", "javascript:alert(1)": "/",
+	} {
+		if got := localPath(in); got != want {
+			t.Errorf("localPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
