@@ -18,12 +18,15 @@ type Link struct {
 
 // Break is the first link that does not hold.
 type Break struct {
-	Seq     int64  // the link's sequence number (0 when the break is the end of the chain)
+	Seq     int64  // the link's sequence number; 0 for an event outside the chain
 	EventID int64  // the event it holds, 0 if none
 	Reason  string // what differs, in a sentence
 }
 
 func (b *Break) Error() string {
+	if b.Seq == 0 {
+		return b.Reason
+	}
 	if b.EventID == 0 {
 		return fmt.Sprintf("chain broken at seq %d: %s", b.Seq, b.Reason)
 	}
