@@ -3,7 +3,7 @@
 -- event's canonical encoding). Package audit holds the same encoding in Go
 -- and verifies the chain (`okit audit verify`).
 --
--- The link is made by a deferred constraint trigger, at commit, under a
+-- The links are made by a deferred constraint trigger, at commit, under a
 -- transaction-level advisory lock: concurrent writers (intake, workers,
 -- the console) chain one after another in the order they commit, and each
 -- sees the previous one's link because the lock is released only after
@@ -35,11 +35,23 @@ CREATE FUNCTION okit_event_encoding(e case_events) RETURNS bytea LANGUAGE sql ST
         || CASE WHEN e.remote_addr IS NULL THEN '\x00'::bytea ELSE '\x01'::bytea || okit_event_text(e.remote_addr::text) END
 $$;
 
--- okit_chain_event links one event after the current head.
-CREATE FUNCTION okit_chain_event(e case_events) RETURNS void LANGUAGE plpgsql AS $$
+-- Events wait in event_chain_queue from their insert to their commit; a
+-- transaction that wrote events has a row in event_chain_tx, whose
+-- deferred trigger chains them all at once as it commits, in id order.
+-- Both tables are empty between transactions. (One link per event, made
+-- by a deferred trigger per event row, would double the cost of intake.)
+CREATE TABLE event_chain_queue (event_id bigint PRIMARY KEY);
+CREATE TABLE event_chain_tx (xid xid8 PRIMARY KEY);
+
+-- okit_chain_queued links the queued events after the current head.
+CREATE FUNCTION okit_chain_queued() RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-    head_seq  bigint := 0;
-    head_hash bytea := decode(repeat('00', 32), 'hex');
+    head_seq  bigint;
+    head_hash bytea;
+    e         case_events;
+    ids       bigint[] := '{}';
+    seqs      bigint[] := '{}';
+    hashes    bytea[] := '{}';
 BEGIN
     PERFORM pg_advisory_xact_lock(hashtext('okit:event_chain'));
     SELECT seq, hash INTO head_seq, head_hash FROM event_chain ORDER BY seq DESC LIMIT 1;
@@ -47,32 +59,43 @@ BEGIN
         head_seq := 0;
         head_hash := decode(repeat('00', 32), 'hex');
     END IF;
-    INSERT INTO event_chain (event_id, seq, hash)
-    VALUES (e.id, head_seq + 1, sha256(head_hash || int8send(head_seq + 1) || okit_event_encoding(e)));
+    FOR e IN SELECT c.* FROM case_events c JOIN event_chain_queue q ON q.event_id = c.id ORDER BY c.id LOOP
+        head_seq := head_seq + 1;
+        head_hash := sha256(head_hash || int8send(head_seq) || okit_event_encoding(e));
+        ids := ids || e.id;
+        seqs := seqs || head_seq;
+        hashes := hashes || head_hash;
+    END LOOP;
+    INSERT INTO event_chain (event_id, seq, hash) SELECT * FROM unnest(ids, seqs, hashes);
+    DELETE FROM event_chain_queue WHERE event_id = ANY (ids);
 END;
 $$;
 
-CREATE FUNCTION case_events_chain() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION case_events_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM okit_chain_event(NEW);
+    INSERT INTO event_chain_queue (event_id) SELECT id FROM new_events;
+    INSERT INTO event_chain_tx (xid) VALUES (pg_current_xact_id()) ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END;
+$$;
+
+CREATE FUNCTION event_chain_tx_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM okit_chain_queued();
+    DELETE FROM event_chain_tx WHERE xid = NEW.xid;
     RETURN NULL;
 END;
 $$;
 
 -- The events written before this migration are chained in id order.
 LOCK TABLE case_events IN EXCLUSIVE MODE;
-DO $$
-DECLARE
-    e case_events;
-BEGIN
-    FOR e IN SELECT * FROM case_events ORDER BY id LOOP
-        PERFORM okit_chain_event(e);
-    END LOOP;
-END;
-$$;
+INSERT INTO event_chain_queue (event_id) SELECT id FROM case_events;
+SELECT okit_chain_queued();
 
-CREATE CONSTRAINT TRIGGER case_events_chain AFTER INSERT ON case_events
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION case_events_chain();
+CREATE TRIGGER case_events_enqueue AFTER INSERT ON case_events
+    REFERENCING NEW TABLE AS new_events FOR EACH STATEMENT EXECUTE FUNCTION case_events_enqueue();
+CREATE CONSTRAINT TRIGGER event_chain_tx_commit AFTER INSERT ON event_chain_tx
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION event_chain_tx_commit();
 
 -- The chain is append-only too, by the same refusal as the log itself,
 -- which now names the table it guards.
