@@ -30,6 +30,11 @@ func history(t *testing.T, st *storage.Store) audit.Head {
 	if err := st.Record(storage.WithRemoteAddr(ctx, netip.MustParseAddr("192.0.2.7")), storage.EventLogin, "user:1", map[string]any{"n": 1}); err != nil {
 		t.Fatal(err)
 	}
+	// Texts and addresses that Go and PostgreSQL must encode alike.
+	odd := map[string]any{"név": "Ő\tű\"\\", "n": 1.5e300, "list": []any{nil, true, -0.0}}
+	if err := st.Record(storage.WithRemoteAddr(ctx, netip.MustParseAddr("2001:db8::1")), storage.EventExport, "user:ő", odd); err != nil {
+		t.Fatal(err)
+	}
 	b, head := verify(t, st, nil)
 	if b != nil {
 		t.Fatalf("untouched chain: %v", b)
