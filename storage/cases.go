@@ -35,8 +35,8 @@ type MessageSummary struct {
 	InternalDate  time.Time
 	Size          int64
 	ParseStatus   string
-	SummarySealed []byte
-	Priority      int // 0 for messages stored before triage
+	SummarySealed []byte // nil once the case is purged
+	Priority      int    // 0 for messages stored before triage
 	Flags         []string
 	Rules         []string
 }

@@ -87,7 +87,7 @@ func runCasesList(ctx context.Context, a *app, args []string) error {
 	byCase := map[int64][]messageOut{}
 	for _, m := range msgs {
 		out := messageOut{Direction: m.Direction, Received: m.InternalDate, Size: m.Size, ParseStatus: m.ParseStatus, Priority: m.Priority, Flags: m.Flags}
-		if opener != nil {
+		if opener != nil && m.SummarySealed != nil { // nil: the case was purged
 			plain, err := opener.Open(m.SummarySealed)
 			if err != nil {
 				return fmt.Errorf("open summary of message %d: %w", m.ID, err)

@@ -61,6 +61,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	}
 	e := &env{get: a.getenv}
 	addr := e.str("OKIT_HTTP_ADDR", "127.0.0.1:8080")
+	keep := e.retention()
 	in, st, err := a.openIntake(ctx, e)
 	if err != nil {
 		return err
@@ -69,10 +70,12 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	watch := &clockWatch{store: st, log: a.log,
 		reassign: e.priorities("OKIT_BREACH_REASSIGN", "P1,P2"),
 		every:    e.duration("OKIT_CLOCK_INTERVAL", 30*time.Second)}
+	purge := &purger{store: st, retention: keep, every: 24 * time.Hour, log: a.log}
 	if err := e.err(); err != nil {
 		return err
 	}
 	go watch.run(ctx)
+	go purge.run(ctx)
 	if ack := e.ackWorker(st, a.log); ack != nil {
 		stop, err := startWorkers(ctx, st, ack, a.log)
 		if err != nil {

@@ -55,6 +55,8 @@ func commands() map[string]command {
 		"shelters places":     {"record how many places a crisis home has free now", runSheltersPlaces},
 		"shelters activate":   {"put a crisis home back among the offers", runSheltersActive(true)},
 		"shelters deactivate": {"take a crisis home off the offers", runSheltersActive(false)},
+		"audit verify":        {"check the event log's hash chain; print the head, or the first broken link (exit 1)", runAuditVerify},
+		"purge":               {"remove the sealed content of cases closed longer than OKIT_RETENTION ago (--dry-run: count only)", runPurge},
 		"shift end":           {"take a user off shift and hand over their cases awaiting a first answer", runShiftEnd},
 	}
 }
