@@ -93,25 +93,36 @@ type enrolData struct {
 }
 
 // enrolPage shows a new second-factor secret to put in an authenticator
-// app. The secret waits, sealed, in the session until a code confirms it.
+// app. The secret waits, sealed, in the session until a code confirms it;
+// the page shows the same one again until then, so that a reload does not
+// undo a scan.
 func (s *Server) enrolPage(w http.ResponseWriter, r *http.Request, c *call) {
 	if c.session.TOTPEnrolled && !c.session.SecondFactor {
 		http.Redirect(w, r, "/totp", http.StatusSeeOther)
 		return
 	}
-	secret, uri, qr, err := newTOTP(c.session.Username)
+	var pending []byte
+	if c.session.TOTPPending != nil {
+		var err error
+		if pending, err = s.keys.Open(c.session.TOTPPending); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	secret, uri, qr, err := newTOTP(c.session.Username, string(pending))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	sealed, err := s.keys.Sealer().Seal([]byte(secret))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.store.SetTOTPPending(r.Context(), c.digest, sealed); err != nil {
-		s.fail(w, r, err)
-		return
+	if pending == nil {
+		sealed, err := s.keys.Sealer().Seal([]byte(secret))
+		if err == nil {
+			err = s.store.SetTOTPPending(r.Context(), c.digest, sealed)
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	s.render(w, r, http.StatusOK, "enrol", "", &page{catalog: s.lang(r), Title: "enrol.title", Session: c.session,
 		Data: enrolData{Secret: secret, URI: uri, QR: qr}})

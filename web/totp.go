@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"crypto/subtle"
+	"encoding/base32"
 	"encoding/base64"
 	"image/png"
 	"time"
@@ -35,10 +36,17 @@ func totpStep(secret, code string, now time.Time) (int64, bool) {
 	return 0, false
 }
 
-// newTOTP makes a secret for a user to enrol, with the otpauth address an
+// newTOTP makes a secret for a user to enrol (or shows again the one
+// being enrolled, pending, given in base32), with the otpauth address an
 // authenticator app reads and its QR code as a data: URL.
-func newTOTP(username string) (secret, uri, qr string, err error) {
-	key, err := totp.Generate(totp.GenerateOpts{Issuer: "OKIT", AccountName: username})
+func newTOTP(username, pending string) (secret, uri, qr string, err error) {
+	opts := totp.GenerateOpts{Issuer: "OKIT", AccountName: username}
+	if pending != "" {
+		if opts.Secret, err = base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(pending); err != nil {
+			return "", "", "", err
+		}
+	}
+	key, err := totp.Generate(opts)
 	if err != nil {
 		return "", "", "", err
 	}

@@ -1,0 +1,293 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"mime/quotedprintable"
+	"net"
+	"net/http"
+	"net/mail"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/jackc/pgx/v5"
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
+
+	"github.com/ncsszi/okit/demo"
+	"github.com/ncsszi/okit/storage/storagetest"
+)
+
+// newBrowser starts a headless Chromium for the test (`make test`
+// installs Debian's chromium when it is missing).
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatal("chromium is not installed: run `make test`, which installs it (deploy/testdeps.sh)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.WindowSize(1280, 900), chromedp.UserDataDir(t.TempDir()))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	ctx, cancel = context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+func must(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	start := time.Now()
+	defer func() { t.Logf("%s: %v", what, time.Since(start).Round(time.Millisecond)) }()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		loc, _ := chromedp.Run(ctx, chromedp.Location())
+		body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
+		t.Fatalf("%s: %v\nat %s:\n%.2000s", what, err, loc, body)
+	}
+}
+
+func get[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// An operator and a supervisor at work in the console of a real okit
+// serve, in a real Chromium: logging in with and without a second factor,
+// the queue's order and live arrivals, a case opened (and recorded), an
+// answer and a crisis-home contact reaching the mail sink, scripts in mail
+// staying text, a cross-origin form refused, an expired session sent to
+// login, and an operator kept out of supervisors' pages.
+func TestConsoleInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs okit and Chromium")
+	}
+	t.Parallel()
+	bin := buildOkit(t)
+	mbox := startMailbox(t)
+	sink, err := demo.StartSink(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	env := okitEnv(t, bin, mbox)
+	vars := map[string]string{}
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			vars[k] = v
+		}
+	}
+	for _, c := range []struct {
+		stdin string
+		args  []string
+	}{
+		{"", []string{"users", "add", "anna", "--role", "operator", "--languages", "hu,en"}},
+		{"anna jelszava 2026\n", []string{"users", "password", "anna"}},
+		{"", []string{"users", "add", "vera", "--role", "supervisor"}},
+		{"vera jelszava 2026\n", []string{"users", "password", "vera"}},
+		{"", []string{"shift", "start", "anna"}},
+		{"", []string{"shelters", "add", "Tisza", "--region", "Csongrád", "--phone", "+36 62 555 0101", "--places", "2"}},
+	} {
+		if out, errs, code := runIn(t, vars, c.stdin, c.args...); code != 0 {
+			t.Fatalf("okit %v: %d\n%s%s", c.args, code, out, errs)
+		}
+	}
+	msg := func(id, from, subject, body string) []byte {
+		return []byte("From: " + from + "\r\nTo: okit@ncsszi.hu\r\nSubject: " + subject + "\r\nMessage-ID: <" + id +
+			">\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + body + "\r\n")
+	}
+	mbox.Deliver(msg("info-1@example.test", "Kata <kata@example.test>", "Kérdés a válásról",
+		"Szeretnék tájékoztatást kérni arról, hogyan lehet elválni, ha a férjem nem akar."), time.Now())
+	mbox.Deliver(msg("danger-1@example.test", "Edit <edit@example.test>", "Segítség, ma éjjel",
+		"A férjem azt mondta, ma este megöl. Kést fogott rám. Most a szomszédnál vagyok a gyerekekkel."), time.Now())
+	mbox.Deliver(msg("xss-1@example.test", "<script>document.title='pwned'</script> <x@example.test>",
+		"<img src=x onerror=\"document.title='pwned'\">", "Szia <script>document.title='pwned'</script> segitseg kellene"), time.Now())
+	_, addr, logs := startServe(t, bin, env, "OKIT_SMTP_ADDR="+sink.Addr, "OKIT_SMTP_TLS=none", "OKIT_FROM=okit@ncsszi.hu",
+		"OKIT_ACKNOWLEDGE=off")
+	base := "http://" + addr
+	st := storagetest.Open(t, vars["OKIT_DATABASE_URL"], false, time.Now)
+	db := context.Background()
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); !ok(); time.Sleep(100 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("waited 30s for %s\nlog:\n%s", what, logs())
+			}
+		}
+	}
+	count := func(q string, args ...any) int {
+		var n int
+		if err := st.Pool().QueryRow(db, q, args...).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	waitFor("3 cases", func() bool { return count(`SELECT count(*) FROM cases`) == 3 })
+	shots := os.Getenv("OKIT_SCREENSHOTS") // a folder: the README's screenshots are made here
+	shoot := func(ctx context.Context, name string) {
+		if shots == "" {
+			return
+		}
+		b := get(t, ctx, chromedp.FullScreenshot(90))
+		os.WriteFile(filepath.Join(shots, name+".jpg"), b, 0o644)
+	}
+
+	ctx := newBrowser(t)
+	must(t, ctx, "log in as anna", chromedp.Navigate(base+"/queue"), chromedp.WaitVisible(chromedp.CSS("#username")))
+	shoot(ctx, "login-hu")
+	must(t, ctx, "log in as anna",
+		chromedp.SendKeys(chromedp.CSS("#username"), "anna"), chromedp.SendKeys(chromedp.CSS("#password"), "anna jelszava 2026"),
+		chromedp.Submit(chromedp.CSS("#password")), chromedp.WaitVisible(chromedp.CSS("#queue")))
+	prios := get(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#rows tr[data-case] .prio")].map(e => e.textContent)`))
+	if len(prios) != 3 || prios[0] != "P1" {
+		t.Fatalf("queue priorities %v, want 3 rows with the P1 first", prios)
+	}
+	if title := get(t, ctx, chromedp.Title()); title == "pwned" {
+		t.Fatal("a script in a mail ran in the queue")
+	}
+	if subj := get(t, ctx, chromedp.Text(chromedp.CSS("#rows"))); !strings.Contains(subj, "<img src=x") {
+		t.Errorf("the queue does not show a mail's markup as text:\n%s", subj)
+	}
+	shoot(ctx, "queue-hu")
+
+	// A new mail appears without a reload, marked.
+	get(t, ctx, chromedp.Evaluate[int](`window.okitTestMark = 1`))
+	mbox.Deliver(msg("new-1@example.test", "Lili <lili@example.test>", "Újabb levél", "Kérdésem lenne a gyerekelhelyezésről."), time.Now())
+	get(t, ctx, chromedp.Poll[bool](`document.querySelectorAll("#rows tr[data-case]").length == 4 &&
+		document.querySelector("#rows tr.fresh") !== null && window.okitTestMark === 1`, chromedp.WithPollingTimeout(20*time.Second)))
+
+	// Opening a case is recorded before anything is shown.
+	var ref string
+	st.Pool().QueryRow(db, `SELECT ref FROM cases WHERE priority = 1`).Scan(&ref)
+	must(t, ctx, "open the P1 case", chromedp.Click(chromedp.CSS(`a[href="/cases/`+ref+`"]`)), chromedp.WaitVisible(chromedp.CSS("pre.body")))
+	if body := get(t, ctx, chromedp.Text(chromedp.CSS("pre.body"))); !strings.Contains(body, "Kést fogott rám") {
+		t.Errorf("case page body: %q", body)
+	}
+	if n := count(`SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.ref = $1 AND e.kind = 'case_viewed' AND e.actor = 'user:anna'`, ref); n != 1 {
+		t.Errorf("%d case_viewed events for anna, want 1", n)
+	}
+	shoot(ctx, "case-hu")
+
+	// An answer in her own words, and a crisis home's phone, reach the writer.
+	words := "Kérem, maradjon a szomszédnál, és hívja a 112-t, ha a férje odamegy."
+	must(t, ctx, "answer", chromedp.SendKeys(chromedp.CSS("#text"), words), chromedp.Submit(chromedp.CSS("#text")),
+		chromedp.WaitVisible(chromedp.CSS("p.notice")))
+	must(t, ctx, "send a crisis home", chromedp.SetValue(chromedp.CSS("#shelter"), "Tisza"), chromedp.Submit(chromedp.CSS("#shelter")),
+		chromedp.WaitVisible(chromedp.CSS("p.notice")))
+	waitFor("two mails to edit", func() bool { return len(sink.Deliveries()) >= 2 })
+	var bodies []string
+	for _, d := range sink.Deliveries() {
+		m, err := mail.ReadMessage(bytes.NewReader(d.Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(quotedprintable.NewReader(m.Body))
+		if d.To[0] != "edit@example.test" {
+			t.Errorf("mail to %v", d.To)
+		}
+		bodies = append(bodies, string(b))
+	}
+	all := strings.Join(bodies, "\n")
+	if !strings.Contains(all, words) || !strings.Contains(all, "+36 62 555 0101") {
+		t.Errorf("the writer's mail lacks the answer or the crisis home's phone:\n%s", all)
+	}
+
+	// The script-bearing case renders as text.
+	rows, _ := st.Pool().Query(db, `SELECT ref FROM cases`)
+	refs, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range refs {
+		must(t, ctx, "open "+r, chromedp.Navigate(base+"/cases/"+r), chromedp.WaitVisible(chromedp.CSS("h1")))
+		if title := get(t, ctx, chromedp.Title()); title == "pwned" {
+			t.Fatalf("a script in a mail ran on the page of %s", r)
+		}
+	}
+
+	// An operator is kept out of supervisors' pages.
+	must(t, ctx, "audit as operator", chromedp.Navigate(base+"/audit"), chromedp.WaitVisible(chromedp.CSS("p.notice.bad")))
+
+	// A form on another site cannot act in the console.
+	evil := httpOn(t, "localhost", fmt.Sprintf(`<form id="f" method="post" action="%s/cases/%s/close"></form>
+		<script>document.getElementById("f").submit()</script>`, base, ref))
+	must(t, ctx, "cross-origin post", chromedp.Navigate(evil), chromedp.WaitVisible(chromedp.CSS("p.notice.bad")))
+	if n := count(`SELECT count(*) FROM cases WHERE ref = $1 AND status = 'open'`, ref); n != 1 {
+		t.Error("a cross-origin POST closed the case")
+	}
+
+	// A session idle past its time sends the person to login.
+	st.Pool().Exec(db, `UPDATE sessions SET seen_at = seen_at - interval '2 hours'`)
+	must(t, ctx, "expired session", chromedp.Navigate(base+"/queue"), chromedp.WaitVisible(chromedp.CSS("#username")))
+	if loc := get(t, ctx, chromedp.Location()); !strings.Contains(loc, "/login") {
+		t.Errorf("an expired session went to %s", loc)
+	}
+
+	// The supervisor enrols a second factor, then logs in with it.
+	sup := newBrowser(t)
+	must(t, sup, "log in as vera", chromedp.Navigate(base+"/login"),
+		chromedp.SendKeys(chromedp.CSS("#username"), "vera"), chromedp.SendKeys(chromedp.CSS("#password"), "vera jelszava 2026"),
+		chromedp.Submit(chromedp.CSS("#password")), chromedp.WaitVisible(chromedp.CSS("#totp-secret")))
+	secret := get(t, sup, chromedp.Text(chromedp.CSS("#totp-secret")))
+	code := func(at time.Time) string {
+		c, err := totp.GenerateCodeCustom(secret, at, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	must(t, sup, "enrol", chromedp.SendKeys(chromedp.CSS("#code"), code(time.Now())), chromedp.Submit(chromedp.CSS("#code")),
+		chromedp.WaitVisible(chromedp.CSS("#queue")))
+	must(t, sup, "log out and in again", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS("#username")),
+		chromedp.SendKeys(chromedp.CSS("#username"), "vera"), chromedp.SendKeys(chromedp.CSS("#password"), "vera jelszava 2026"),
+		chromedp.Submit(chromedp.CSS("#password")), chromedp.WaitVisible(chromedp.CSS("#code")))
+	// The code just used at enrolment is refused; the next one works.
+	must(t, sup, "reused code", chromedp.SendKeys(chromedp.CSS("#code"), code(time.Now())), chromedp.Submit(chromedp.CSS("#code")),
+		chromedp.WaitVisible(chromedp.CSS("p.notice.bad")))
+	must(t, sup, "second factor", chromedp.SendKeys(chromedp.CSS("#code"), code(time.Now().Add(30*time.Second))),
+		chromedp.Submit(chromedp.CSS("#code")), chromedp.WaitVisible(chromedp.CSS("#queue")))
+	must(t, sup, "audit trail", chromedp.Navigate(base+"/audit?case="+ref), chromedp.WaitVisible(chromedp.CSS("table.audit")))
+	if trail := get(t, sup, chromedp.Text(chromedp.CSS("table.audit"))); !strings.Contains(trail, "user:anna") {
+		t.Errorf("the audit trail of %s does not name anna:\n%s", ref, trail)
+	}
+	if shots != "" {
+		must(t, sup, "english", chromedp.Navigate(base+"/queue"), chromedp.Click(chromedp.CSS(`button[name="lang"]`)),
+			chromedp.WaitVisible(chromedp.CSS("#queue")))
+		shoot(sup, "queue-en")
+		must(t, sup, "case in english", chromedp.Navigate(base+"/cases/"+ref), chromedp.WaitVisible(chromedp.CSS("pre.body")))
+		shoot(sup, "case-en")
+	}
+}
+
+// httpOn serves one HTML page on a loopback port under host (another
+// site than the console's 127.0.0.1) and returns its address.
+func httpOn(t *testing.T, host, html string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, html)
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	return "http://" + host + ":" + port + "/"
+}
