@@ -2,7 +2,9 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -10,6 +12,7 @@ import (
 	"github.com/ncsszi/okit/replies"
 	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/triage"
+	"golang.org/x/sync/errgroup"
 )
 
 type caseData struct {
@@ -66,23 +69,16 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, c *call) {
 		s.fail(w, r, err)
 		return
 	}
+	if d.Messages, err = s.openMessages(msgs); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	for _, m := range msgs {
-		cm := caseMessage{StoredMessage: m}
-		s.openSummary(m.SummarySealed, &cm.Summary)
-		if m.RawSealed != nil {
-			raw, err := s.keys.Open(m.RawSealed)
-			if err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			cm.Parsed = intake.Parse(raw)
-		}
 		for _, rule := range m.Rules {
 			if !slices.Contains(d.Rules, rule) {
 				d.Rules = append(d.Rules, rule)
 			}
 		}
-		d.Messages = append(d.Messages, cm)
 	}
 	notes, err := s.store.Notes(ctx, cd.ID)
 	if err != nil {
@@ -122,6 +118,30 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, c *call) {
 	d.Before, d.After = s.answerFrame(cd.Language, c.session.Signature, d.Messages)
 	s.render(w, r, http.StatusOK, "case", "", &page{catalog: s.lang(r), Title: "case.title", Nav: "queue", Session: c.session,
 		Notice: r.URL.Query().Get("notice"), Data: d})
+}
+
+// openMessages decrypts and parses a case's messages, on every core: a
+// long case is most of the page's time.
+func (s *Server) openMessages(msgs []storage.StoredMessage) ([]caseMessage, error) {
+	out := make([]caseMessage, len(msgs))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, m := range msgs {
+		g.Go(func() error {
+			out[i] = caseMessage{StoredMessage: m}
+			s.openSummary(m.SummarySealed, &out[i].Summary)
+			if m.RawSealed == nil {
+				return nil
+			}
+			raw, err := s.keys.Open(m.RawSealed)
+			if err != nil {
+				return fmt.Errorf("open message %d: %w", m.ID, err)
+			}
+			out[i].Parsed = intake.Parse(raw)
+			return nil
+		})
+	}
+	return out, g.Wait()
 }
 
 // answerFrame renders the answer template around a marker and splits it,

@@ -143,8 +143,8 @@ func TestConsoleInBrowser(t *testing.T) {
 		if shots == "" {
 			return
 		}
-		b := get(t, ctx, chromedp.FullScreenshot(90))
-		os.WriteFile(filepath.Join(shots, name+".jpg"), b, 0o644)
+		b := get(t, ctx, chromedp.FullScreenshot(100))
+		os.WriteFile(filepath.Join(shots, name+".png"), b, 0o644)
 	}
 
 	ctx := newBrowser(t)
