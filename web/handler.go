@@ -76,6 +76,9 @@ func (s *Server) secure() bool { return s.cfg.PublicURL.Scheme == "https" }
 func (s *Server) guard(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r = r.WithContext(storage.WithRemoteAddr(r.Context(), remoteAddr(r)))
+		// No form of the console is near this; a larger body is refused
+		// before it is read.
+		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 		c := &call{}
 		if rt.access == public {
 			if ss, digest, err := s.session(r, false); err == nil {
