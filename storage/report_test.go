@@ -8,89 +8,19 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ncsszi/okit/report"
-	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/storage/storagetest"
 	"github.com/ncsszi/okit/triage"
 )
-
-// cet is Budapest's time in November, without needing tzdata.
-var cet = time.FixedZone("CET", 3600)
-
-// local is a day of November 2026 at hh:mm in Budapest.
-func local(day, hh, mm int) time.Time { return time.Date(2026, 11, day, hh, mm, 0, 0, cet) }
-
-// reportHistory is a week, Monday 2 to Monday 9 November 2026 (Budapest),
-// with cases whose figures are worked out by hand in TestFigures.
-func reportHistory() []storagetest.HistoryCase {
-	const (
-		m, ack, ans, asg, cls, reo = storagetest.StepMessage, storagetest.StepAck, storagetest.StepAnswer,
-			storagetest.StepAssign, storagetest.StepClose, storagetest.StepReopen
-		anna, bela = "cli:anna", "cli:bela"
-	)
-	at := func(t time.Time, d time.Duration, do, actor string) storagetest.Step {
-		return storagetest.Step{At: t.Add(d), Do: do, Actor: actor}
-	}
-	min, hour := time.Minute, time.Hour
-	cs := []storagetest.HistoryCase{
-		// 0-3: P1, acknowledged after 1-4 minutes; answered after 5, 10 and 30 minutes (2 within 15), or never.
-		{Priority: triage.P1, Categories: []triage.Category{triage.PartnerViolence}, Steps: []storagetest.Step{at(local(2, 9, 0), 0, m, ""),
-			at(local(2, 9, 0), min, ack, ""), at(local(2, 9, 0), 5*min, ans, anna), at(local(2, 9, 0), hour, ans, anna),
-			at(local(2, 9, 0), 2*hour, cls, anna)}},
-		{Priority: triage.P1, Categories: []triage.Category{triage.PartnerViolence, triage.ChildAbuse}, Steps: []storagetest.Step{at(local(2, 10, 0), 0, m, ""),
-			at(local(2, 10, 0), 2*min, ack, ""), at(local(2, 10, 0), 10*min, ans, bela), at(local(2, 10, 0), 2*hour, cls, bela)}},
-		{Priority: triage.P1, Categories: []triage.Category{triage.Trafficking}, Steps: []storagetest.Step{at(local(2, 22, 30), 0, m, ""),
-			at(local(2, 22, 30), 3*min, ack, ""), at(local(2, 22, 30), 30*min, ans, anna), at(local(2, 22, 30), 2*hour, cls, anna)}},
-		{Priority: triage.P1, Categories: []triage.Category{triage.SuicideRisk}, Steps: []storagetest.Step{at(local(3, 8, 0), 0, m, ""),
-			at(local(3, 8, 0), 4*min, ack, ""), at(local(3, 8, 0), 30*min, asg, "bela")}},
-	}
-	// 4-13: P2 on Wednesday 08:00 … 17:00, answered after 20, 40, … 200 minutes (6 within 2 hours), closed a day later.
-	for i := range 10 {
-		who := anna
-		if i%2 == 1 {
-			who = bela
-		}
-		t := local(4, 8+i, 0)
-		c := storagetest.HistoryCase{Priority: triage.P2, Categories: []triage.Category{triage.FamilyViolence}, Steps: []storagetest.Step{at(t, 0, m, "")}}
-		if i == 0 {
-			c.Steps = append(c.Steps, at(t, 10*min, m, ""))
-		}
-		c.Steps = append(c.Steps, at(t, time.Duration(20*(i+1))*min, ans, who), at(t, 24*hour, cls, who))
-		cs = append(cs, c)
-	}
-	cs = append(cs,
-		// 14: before the period: in no figure.
-		storagetest.HistoryCase{Priority: triage.P2, Categories: []triage.Category{triage.LegalInfo}, Steps: []storagetest.Step{at(local(1, 12, 0), 0, m, ""),
-			at(local(1, 12, 0), 30*min, ans, anna), at(local(1, 12, 0), hour, cls, anna)}},
-		// 15: P3 answered late (25 hours), closed after 26 hours, reopened and closed an hour later.
-		storagetest.HistoryCase{Priority: triage.P3, Categories: []triage.Category{triage.LegalInfo}, Steps: []storagetest.Step{at(local(5, 9, 0), 0, m, ""),
-			at(local(5, 9, 0), 25*hour, ans, bela), at(local(5, 9, 0), 26*hour, cls, bela),
-			at(local(5, 9, 0), 30*hour, reo, bela), at(local(5, 9, 0), 31*hour, cls, bela)}},
-		// 16: P4 closed unanswered before it was due (no breach); the writer's reply after the period reopens it.
-		storagetest.HistoryCase{Priority: triage.P4, Categories: []triage.Category{triage.Information}, Steps: []storagetest.Step{at(local(5, 0, 30), 0, m, ""),
-			at(local(5, 0, 30), hour, cls, anna), at(local(9, 2, 0), 0, m, "")}},
-		// 17: P2 due at 23:00, answered only after the period: a breach with no answer, open at the end.
-		storagetest.HistoryCase{Priority: triage.P2, Categories: []triage.Category{triage.ShelterRequest}, Steps: []storagetest.Step{at(local(8, 21, 0), 0, m, ""),
-			at(local(8, 21, 0), min, asg, "anna"), at(local(8, 21, 0), 4*hour, ans, anna)}},
-		// 18: P3 arriving half an hour before the end, with a second message.
-		storagetest.HistoryCase{Priority: triage.P3, Categories: []triage.Category{triage.Information}, Steps: []storagetest.Step{at(local(8, 23, 30), 0, m, ""),
-			at(local(8, 23, 45), 0, m, "")}},
-	)
-	return cs
-}
 
 func TestFigures(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	clock := &storagetest.Clock{}
 	st := storagetest.Open(t, storagetest.URL(t), true, clock.Now)
-	for _, name := range []string{"anna", "bela"} {
-		if _, err := st.AddUser(ctx, storage.User{Username: name, Role: "operator", LoadLimit: 10}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	refs := storagetest.History(t, st, clock, triage.DefaultTargets, reportHistory())
+	refs := storagetest.WriteWeek(t, st, clock)
 
-	from, to := local(2, 0, 0), local(9, 0, 0)
+	from, to := storagetest.WeekFrom, storagetest.WeekTo
+	local := storagetest.Local
 	got, err := st.Figures(ctx, from, to, triage.DefaultTargets)
 	if err != nil {
 		t.Fatal(err)
