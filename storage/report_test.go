@@ -74,3 +74,40 @@ func TestFigures(t *testing.T) {
 		t.Errorf("Figures (-want +got):\n%s", diff)
 	}
 }
+
+// The backlog is the one at the period's end, whatever happened since: a
+// case closed later was open then, a reopened case waits since its
+// reopening.
+func TestFiguresBacklogAtEnd(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clock := &storagetest.Clock{}
+	st := storagetest.Open(t, storagetest.URL(t), true, clock.Now)
+	storagetest.WriteWeek(t, st, clock)
+	for _, tc := range []struct {
+		name string
+		to   time.Time
+		want []int // cases by bucket: <1h, 1-4h, 4-24h, 1-3d, >3d
+	}{
+		{"before the P2 cases closed", storagetest.Local(5, 1, 0), []int{1, 0, 10, 1, 0}},
+		{"just after a reopening", storagetest.Local(6, 15, 30), []int{1, 0, 0, 0, 1}},
+		{"the week's end", storagetest.WeekTo, []int{1, 1, 0, 0, 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := st.Figures(ctx, storagetest.WeekFrom, tc.to, triage.DefaultTargets)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []int
+			for _, b := range f.Backlog {
+				got = append(got, b.Cases)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("backlog at %s (-want +got):\n%s", tc.to, diff)
+			}
+		})
+	}
+	if _, err := st.Figures(ctx, storagetest.WeekTo, storagetest.WeekFrom, triage.DefaultTargets); err == nil {
+		t.Error("Figures of a period that ends before it starts: no error")
+	}
+}
