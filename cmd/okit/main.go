@@ -55,6 +55,7 @@ func commands() map[string]command {
 		"shelters activate":   {"put a crisis home back among the offers", runSheltersActive(true)},
 		"shelters deactivate": {"take a crisis home off the offers", runSheltersActive(false)},
 		"shift end":           {"take a user off shift and hand over their cases awaiting a first answer", runShiftEnd},
+		"report":              {"print the supervisors' figures of a period (--from, --to; --format text, csv or json); recorded as an export", runReport},
 	}
 }
 
