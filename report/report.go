@@ -26,7 +26,7 @@ const Zone = "Europe/Budapest"
 // Figures are the figures of the period [From, To).
 //
 // A figure that measures a duration counts in the period its end falls in:
-// an acknowledgement by when it was sent, a first answer by when it was
+// a case's first acknowledgement by when it was sent, a first answer by when it was
 // given, a close by when it was closed. A closed case keeps its figures; a
 // reopened case adds to them (each close is counted).
 type Figures struct {
@@ -52,8 +52,8 @@ type Stat struct {
 type Priority struct {
 	Priority triage.Priority
 	Target   time.Duration // the first-answer target
-	// Ack runs from a message's INTERNALDATE to the sending of its
-	// automatic acknowledgement.
+	// Ack runs from the case's INTERNALDATE (its first message) to the
+	// sending of its first automatic acknowledgement.
 	Ack Stat
 	// FirstAnswer runs from the case's INTERNALDATE (its first message) to
 	// the first human answer.

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +33,10 @@ func (s *Store) Figures(ctx context.Context, from, to time.Time, targets triage.
 	b := &pgx.Batch{}
 	q.queue(b, from, to, targets)
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		// A year's durations are sorted in memory, not on disk.
+		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '64MB'`); err != nil {
+			return err
+		}
 		return tx.SendBatch(ctx, b).Close()
 	})
 	if err != nil {
@@ -41,34 +46,35 @@ func (s *Store) Figures(ctx context.Context, from, to time.Time, targets triage.
 	return f, nil
 }
 
-// micros is the SQL for the microseconds from b to a, exact.
-func micros(a, b string) string {
-	return `((extract(epoch FROM ` + a + `) - extract(epoch FROM ` + b + `)) * 1000000)::bigint`
-}
-
 // durationSamples lists, for the period [$1, $2), every measured duration
-// (us) with what it measures and of which group: acknowledgements, first
-// answers and closes by priority, first answers by who gave them. within
-// says whether a first answer met its priority's target ($3, microseconds,
-// by priority).
-var durationSamples = `
-	SELECT 'ack' AS measure, c.priority::text AS key, ` + micros("e.at", "m.internal_date") + ` AS us, false AS within
-	FROM case_events e
-	JOIN outgoing o ON o.id = (e.data->>'outgoing')::bigint AND o.kind = 'ack'
-	JOIN messages m ON m.id = o.answers
-	JOIN cases c ON c.id = e.case_id
-	WHERE e.kind = 'ack_sent' AND e.at >= $1 AND e.at < $2
+// in seconds (secs, from microseconds: exact as a float8) with what it
+// measures, the case's priority and who it was (for first answers):
+//   - ack: from the case's INTERNALDATE to its first automatic
+//     acknowledgement sent (outgoing.sent_at, written with the ack_sent
+//     event), counted when that was sent;
+//   - answer: from the case's INTERNALDATE to the first_response event;
+//   - close: to each case_closed event from the case's INTERNALDATE or its
+//     last case_reopened event before.
+const durationSamples = `
+	SELECT 'ack' AS measure, c.priority, '' AS actor, date_part('epoch', a.sent - c.first_received) AS secs
+	FROM (SELECT case_id, min(sent_at) AS sent FROM outgoing WHERE kind = 'ack' AND sent_at IS NOT NULL GROUP BY case_id) AS a
+	JOIN cases c ON c.id = a.case_id
+	WHERE a.sent >= $1 AND a.sent < $2
 	UNION ALL
-	SELECT k.measure, CASE k.measure WHEN 'answer' THEN c.priority::text ELSE e.actor END,
-		` + micros("e.at", "c.first_received") + `,
-		k.measure = 'answer' AND ` + micros("e.at", "c.first_received") + ` <= ($3::bigint[])[c.priority]
-	FROM case_events e JOIN cases c ON c.id = e.case_id, (VALUES ('answer'), ('operator')) AS k(measure)
+	SELECT 'answer', c.priority, e.actor, date_part('epoch', e.at - c.first_received)
+	FROM case_events e JOIN cases c ON c.id = e.case_id
 	WHERE e.kind = 'first_response' AND e.at >= $1 AND e.at < $2
 	UNION ALL
-	SELECT 'close', c.priority::text, ` + micros("e.at", `greatest(c.first_received, (SELECT max(r.at) FROM case_events r
-		WHERE r.case_id = e.case_id AND r.kind = 'case_reopened' AND r.id < e.id))`) + `, false
+	SELECT 'close', c.priority, '', date_part('epoch', e.at - greatest(c.first_received, r.at))
 	FROM case_events e JOIN cases c ON c.id = e.case_id
+	LEFT JOIN LATERAL (SELECT max(r.at) AS at FROM case_events r
+		WHERE r.case_id = e.case_id AND r.id < e.id AND r.kind = 'case_reopened') AS r ON true
 	WHERE e.kind = 'case_closed' AND e.at >= $1 AND e.at < $2`
+
+// seconds makes a duration of seconds that came from microseconds.
+func seconds(secs float64) time.Duration {
+	return time.Duration(math.Round(secs*1e6)) * time.Microsecond
+}
 
 // figureQuery queues the statements of Figures and fills f from their rows.
 type figureQuery struct {
@@ -80,27 +86,29 @@ type figureQuery struct {
 }
 
 func (q *figureQuery) queue(b *pgx.Batch, from, to time.Time, targets triage.Targets) {
-	var limits []int64
+	var limits []float64
 	for _, t := range targets {
-		limits = append(limits, t.Microseconds())
+		limits = append(limits, t.Seconds())
 	}
+	// percentile_disc(p) is the value at rank ⌈p·n⌉, nearest-rank; it
+	// computes p·n in float8, which gives the exact rank for every n up
+	// to two million at least (checked for 0.5 and 0.9).
 	b.Queue(`
-		WITH s AS (`+durationSamples+`),
-		r AS (
-			SELECT measure, key, us, within, row_number() OVER (PARTITION BY measure, key ORDER BY us) AS rn,
-				count(*) OVER (PARTITION BY measure, key) AS n
-			FROM s)
-		SELECT measure, key, n::int, max(us) FILTER (WHERE rn = (n + 1) / 2), max(us) FILTER (WHERE rn = (9 * n + 9) / 10),
-			(count(*) FILTER (WHERE within))::int
-		FROM r GROUP BY measure, key, n`, from, to, limits).Query(q.stats)
+		WITH s AS (`+durationSamples+`)
+		SELECT measure, priority::text, count(*)::int, percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY secs),
+			(count(*) FILTER (WHERE secs <= ($3::float8[])[priority]))::int
+		FROM s GROUP BY measure, priority
+		UNION ALL
+		SELECT 'operator', actor, count(*)::int, percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY secs), 0
+		FROM s WHERE measure = 'answer' GROUP BY actor`, from, to, limits).Query(q.stats)
 	q.queueBacklog(b, to)
 	b.Queue(`
 		SELECT c.ref, c.priority, c.due_at, CASE WHEN c.first_response_at < $2 THEN c.first_response_at END
 		FROM cases c
 		WHERE c.due_at >= $1 AND c.due_at < $2 AND (c.first_response_at IS NULL OR c.first_response_at > c.due_at)
-			AND NOT coalesce((SELECT e.kind = 'case_closed' FROM case_events e
+			AND (c.first_response_at IS NOT NULL OR NOT coalesce((SELECT e.kind = 'case_closed' FROM case_events e
 				WHERE e.case_id = c.id AND e.kind IN ('case_closed', 'case_reopened') AND e.at <= c.due_at
-				ORDER BY e.id DESC LIMIT 1), false)
+				ORDER BY e.id DESC LIMIT 1), false))
 		ORDER BY c.due_at, c.ref`, from, to).Query(q.breaches)
 	q.queueWorkload(b, from, to)
 	q.queueVolume(b, from, to)
@@ -109,10 +117,13 @@ func (q *figureQuery) queue(b *pgx.Batch, from, to time.Time, targets triage.Tar
 func (q *figureQuery) stats(rows pgx.Rows) error {
 	var measure, key string
 	var n int
-	var median, p90 *int64
+	var pct []float64
 	var within int
-	_, err := pgx.ForEachRow(rows, []any{&measure, &key, &n, &median, &p90, &within}, func() error {
-		st := report.Stat{Count: n, Median: time.Duration(*median) * time.Microsecond, P90: time.Duration(*p90) * time.Microsecond}
+	_, err := pgx.ForEachRow(rows, []any{&measure, &key, &n, &pct, &within}, func() error {
+		if len(pct) != 2 {
+			return fmt.Errorf("figures: %d percentiles of %s %s", len(pct), measure, key)
+		}
+		st := report.Stat{Count: n, Median: seconds(pct[0]), P90: seconds(pct[1])}
 		if measure == "operator" {
 			q.firstResponse[key] = st
 			return nil

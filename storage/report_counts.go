@@ -18,12 +18,12 @@ import (
 // closed after to can be. It waits since its first message, or since its
 // last reopening.
 func (q *figureQuery) queueBacklog(b *pgx.Batch, to time.Time) {
-	var bounds []int64 // the lower bounds of every bucket but the first
+	var bounds []float64 // the lower bounds of every bucket but the first, in seconds
 	for _, k := range q.f.Backlog[1:] {
-		bounds = append(bounds, k.Min.Microseconds())
+		bounds = append(bounds, k.Min.Seconds())
 	}
 	b.Queue(`
-		SELECT width_bucket(`+micros("$1::timestamptz", "greatest(c.first_received, s.at)")+`, $2::bigint[]), count(*)::int
+		SELECT width_bucket(date_part('epoch', $1::timestamptz - greatest(c.first_received, s.at)), $2::float8[]), count(*)::int
 		FROM cases c
 		LEFT JOIN LATERAL (SELECT e.kind, e.at FROM case_events e
 			WHERE e.case_id = c.id AND e.kind IN ('case_closed', 'case_reopened') AND e.at < $1
@@ -43,7 +43,8 @@ func (q *figureQuery) queueBacklog(b *pgx.Batch, to time.Time) {
 }
 
 // queueWorkload reads each operator's open load (now), the answers each
-// actor queued in [from, to), and the users' names.
+// actor queued in [from, to) (reply_queued events: answers and crisis-home
+// contacts, never acknowledgements), and the users' names.
 func (q *figureQuery) queueWorkload(b *pgx.Batch, from, to time.Time) {
 	b.Queue(`SELECT id, username FROM users`).Query(func(rows pgx.Rows) error {
 		var id int64
@@ -68,7 +69,7 @@ func (q *figureQuery) queueWorkload(b *pgx.Batch, from, to time.Time) {
 	})
 	b.Queue(`
 		SELECT actor, count(*)::int FROM case_events
-		WHERE kind = 'reply_queued' AND at >= $1 AND at < $2 AND data->>'kind' IN ('answer', 'crisis_home')
+		WHERE kind = 'reply_queued' AND at >= $1 AND at < $2
 		GROUP BY actor`, from, to).Query(func(rows pgx.Rows) error {
 		var actor string
 		var n int
@@ -127,10 +128,15 @@ func (q *figureQuery) queueVolume(b *pgx.Batch, from, to time.Time) {
 		})
 		return err
 	})
+	// Messages are counted by UTC hour, then each hour is named in local
+	// time: Budapest's offsets are whole hours, and converting a year's
+	// hours costs little where converting each message would not.
 	b.Queue(`
-		SELECT to_char(internal_date AT TIME ZONE $3, 'YYYY-MM-DD'), extract(hour FROM internal_date AT TIME ZONE $3)::int, count(*)::int
-		FROM messages WHERE direction = 'in' AND internal_date >= $1 AND internal_date < $2
-		GROUP BY 1, 2`, from, to, report.Zone).Query(func(rows pgx.Rows) error {
+		SELECT to_char(h AT TIME ZONE $3, 'YYYY-MM-DD'), extract(hour FROM h AT TIME ZONE $3)::int, n
+		FROM (
+			SELECT date_bin('1 hour', internal_date, timestamptz '2000-01-01 00:00Z') AS h, count(*)::int AS n
+			FROM messages WHERE direction = 'in' AND internal_date >= $1 AND internal_date < $2
+			GROUP BY 1) AS hours`, from, to, report.Zone).Query(func(rows pgx.Rows) error {
 		for h := range 24 {
 			q.f.Hours = append(q.f.Hours, report.Hour{Hour: h})
 		}
