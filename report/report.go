@@ -33,7 +33,7 @@ type Figures struct {
 	From, To   time.Time
 	Priorities []Priority // P1 … P4, always four
 	Backlog    []Bucket   // open cases at To by how long they have waited
-	Breaches   []Breach   // due in the period, by due time
+	Breaches   []Breach   // due in the period, by due time (then by case)
 	Operators  []Operator // by name
 	Days       []Day      // every local day of the period
 	Hours      []Hour     // 0 … 23, local time

@@ -2,10 +2,14 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -17,10 +21,15 @@ import (
 // Figures computes the supervisors' figures of the period [from, to) from
 // the event log and the cases (see package report for what each figure
 // means). It reads ids, times, priorities and categories only: no sealed
-// content. It reads in one snapshot, in a few statements sent as one batch,
-// so the figures agree with each other. Medians and percentiles are
-// nearest-rank, computed exactly in SQL (row_number against ⌈p·n⌉ in
-// integers).
+// content.
+//
+// Its statements see one snapshot, so the figures agree with each other:
+// the first transaction exports it and the others, on other connections
+// of the pool, import it and run side by side. Medians and percentiles are
+// nearest-rank: percentile_disc(p) takes the value at rank ⌈p·n⌉ and
+// computes p·n in float8, which gives the exact rank for every n up to two
+// million at least (checked for 0.5 and 0.9). Durations are summed up as
+// float8 seconds taken from microseconds, which is exact.
 func (s *Store) Figures(ctx context.Context, from, to time.Time, targets triage.Targets) (report.Figures, error) {
 	f := report.Figures{From: from, To: to, Backlog: report.Buckets()}
 	if !from.Before(to) {
@@ -29,131 +38,146 @@ func (s *Store) Figures(ctx context.Context, from, to time.Time, targets triage.
 	for i, t := range targets {
 		f.Priorities = append(f.Priorities, report.Priority{Priority: triage.Priority(i + 1), Target: t})
 	}
-	q := figureQuery{f: &f, answers: map[string]int{}, firstResponse: map[string]report.Stat{}, open: map[string]int{}, users: map[string]string{}}
-	b := &pgx.Batch{}
-	q.queue(b, from, to, targets)
-	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		// A year's durations are sorted in memory, not on disk.
-		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '64MB'`); err != nil {
+	q := newFigureQuery(&f)
+	parts := q.statements(from, to, targets)
+	// One connection holds the snapshot; the others run the statements.
+	lanes := min(3, int(s.pool.Config().MaxConns)-1)
+	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+	err := pgx.BeginTxFunc(ctx, s.pool, opts, func(tx pgx.Tx) error {
+		if lanes < 1 {
+			return runFigures(ctx, tx, parts)
+		}
+		var snapshot string
+		if err := tx.QueryRow(ctx, `SELECT pg_export_snapshot()`).Scan(&snapshot); err != nil {
 			return err
 		}
-		return tx.SendBatch(ctx, b).Close()
+		if !snapshotID.MatchString(snapshot) {
+			return fmt.Errorf("unexpected snapshot id %q", snapshot)
+		}
+		errs := make([]error, lanes)
+		var wg sync.WaitGroup
+		for l := range lanes {
+			wg.Go(func() {
+				errs[l] = pgx.BeginTxFunc(ctx, s.pool, opts, func(tx pgx.Tx) error {
+					// The id is the server's, checked above; SET takes no parameters.
+					if _, err := tx.Exec(ctx, `SET TRANSACTION SNAPSHOT '`+snapshot+`'`); err != nil {
+						return err
+					}
+					var mine []figureStatement
+					for i := l; i < len(parts); i += lanes {
+						mine = append(mine, parts[i])
+					}
+					return runFigures(ctx, tx, mine)
+				})
+			})
+		}
+		wg.Wait()
+		return errors.Join(errs...)
 	})
 	if err != nil {
 		return f, fmt.Errorf("figures %s to %s: %w", from.Format(time.RFC3339), to.Format(time.RFC3339), err)
 	}
-	q.operators()
+	q.assemble()
 	return f, nil
 }
 
-// durationSamples lists, for the period [$1, $2), every measured duration
-// in seconds (secs, from microseconds: exact as a float8) with what it
-// measures, the case's priority and who it was (for first answers):
-//   - ack: from the case's INTERNALDATE to its first automatic
-//     acknowledgement sent (outgoing.sent_at, written with the ack_sent
-//     event), counted when that was sent;
-//   - answer: from the case's INTERNALDATE to the first_response event;
-//   - close: to each case_closed event from the case's INTERNALDATE or its
-//     last case_reopened event before.
-const durationSamples = `
-	SELECT 'ack' AS measure, c.priority, '' AS actor, date_part('epoch', a.sent - c.first_received) AS secs
-	FROM (SELECT case_id, min(sent_at) AS sent FROM outgoing WHERE kind = 'ack' AND sent_at IS NOT NULL GROUP BY case_id) AS a
-	JOIN cases c ON c.id = a.case_id
-	WHERE a.sent >= $1 AND a.sent < $2
-	UNION ALL
-	SELECT 'answer', c.priority, e.actor, date_part('epoch', e.at - c.first_received)
-	FROM case_events e JOIN cases c ON c.id = e.case_id
-	WHERE e.kind = 'first_response' AND e.at >= $1 AND e.at < $2
-	UNION ALL
-	SELECT 'close', c.priority, '', date_part('epoch', e.at - greatest(c.first_received, r.at))
-	FROM case_events e JOIN cases c ON c.id = e.case_id
-	LEFT JOIN LATERAL (SELECT max(r.at) AS at FROM case_events r
-		WHERE r.case_id = e.case_id AND r.id < e.id AND r.kind = 'case_reopened') AS r ON true
-	WHERE e.kind = 'case_closed' AND e.at >= $1 AND e.at < $2`
+// snapshotID is what pg_export_snapshot returns, such as 00000003-0000001B-1.
+var snapshotID = regexp.MustCompile(`^[0-9A-F]+(-[0-9A-F]+)+$`)
 
-// seconds makes a duration of seconds that came from microseconds.
-func seconds(secs float64) time.Duration {
-	return time.Duration(math.Round(secs*1e6)) * time.Microsecond
+// figureStatement is one statement of Figures and what reads its rows.
+type figureStatement struct {
+	sql  string
+	args []any
+	read func(pgx.Rows) error
 }
 
-// figureQuery queues the statements of Figures and fills f from their rows.
-type figureQuery struct {
-	f             *report.Figures
-	answers       map[string]int         // by actor
-	firstResponse map[string]report.Stat // by actor
-	open          map[string]int         // by username
-	users         map[string]string      // username by "user:<id>" and by "<anything>:<username>"
-}
-
-func (q *figureQuery) queue(b *pgx.Batch, from, to time.Time, targets triage.Targets) {
-	var limits []float64
-	for _, t := range targets {
-		limits = append(limits, t.Seconds())
+// runFigures runs statements in tx, in one round trip.
+func runFigures(ctx context.Context, tx pgx.Tx, sts []figureStatement) error {
+	// A year's durations are sorted in memory, not on disk.
+	if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '64MB'`); err != nil {
+		return err
 	}
-	// percentile_disc(p) is the value at rank ⌈p·n⌉, nearest-rank; it
-	// computes p·n in float8, which gives the exact rank for every n up
-	// to two million at least (checked for 0.5 and 0.9).
-	b.Queue(`
-		WITH s AS (`+durationSamples+`)
-		SELECT measure, priority::text, count(*)::int, percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY secs),
-			(count(*) FILTER (WHERE secs <= ($3::float8[])[priority]))::int
-		FROM s GROUP BY measure, priority
-		UNION ALL
-		SELECT 'operator', actor, count(*)::int, percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY secs), 0
-		FROM s WHERE measure = 'answer' GROUP BY actor`, from, to, limits).Query(q.stats)
-	q.queueBacklog(b, to)
-	b.Queue(`
-		SELECT c.ref, c.priority, c.due_at, CASE WHEN c.first_response_at < $2 THEN c.first_response_at END
-		FROM cases c
-		WHERE c.due_at >= $1 AND c.due_at < $2 AND (c.first_response_at IS NULL OR c.first_response_at > c.due_at)
-			AND (c.first_response_at IS NOT NULL OR NOT coalesce((SELECT e.kind = 'case_closed' FROM case_events e
-				WHERE e.case_id = c.id AND e.kind IN ('case_closed', 'case_reopened') AND e.at <= c.due_at
-				ORDER BY e.id DESC LIMIT 1), false))
-		ORDER BY c.due_at, c.ref`, from, to).Query(q.breaches)
-	q.queueWorkload(b, from, to)
-	q.queueVolume(b, from, to)
+	b := &pgx.Batch{}
+	for _, st := range sts {
+		b.Queue(st.sql, st.args...).Query(st.read)
+	}
+	return tx.SendBatch(ctx, b).Close()
 }
 
-func (q *figureQuery) stats(rows pgx.Rows) error {
-	var measure, key string
-	var n int
-	var pct []float64
-	var within int
-	_, err := pgx.ForEachRow(rows, []any{&measure, &key, &n, &pct, &within}, func() error {
-		if len(pct) != 2 {
-			return fmt.Errorf("figures: %d percentiles of %s %s", len(pct), measure, key)
-		}
-		st := report.Stat{Count: n, Median: seconds(pct[0]), P90: seconds(pct[1])}
-		if measure == "operator" {
-			q.firstResponse[key] = st
-			return nil
-		}
-		p, err := strconv.Atoi(key)
-		if err != nil || p < 1 || p > len(q.f.Priorities) {
-			return fmt.Errorf("figures: a case of priority %q", key)
-		}
-		pr := &q.f.Priorities[p-1]
-		switch measure {
-		case "ack":
-			pr.Ack = st
-		case "answer":
-			pr.FirstAnswer, pr.WithinTarget = st, within
-		case "close":
-			pr.Close = st
-		}
-		return nil
-	})
-	return err
+// figureQuery gathers the rows of Figures' statements, each statement into
+// fields of its own (they run side by side), and assembles f from them.
+type figureQuery struct {
+	f                     *report.Figures
+	ack, answer, close    map[int]prioStat
+	firstResponse         map[string]report.Stat // by actor
+	answers               map[string]int         // by actor
+	open                  map[string]int         // by username
+	users                 map[string]string      // username by "user:<id>" and by ":<username>"
+	backlog               map[int]int            // by bucket
+	dayMessages, dayCases map[string]int
+	hours                 [24]int
+	days                  []string
 }
 
-func (q *figureQuery) breaches(rows pgx.Rows) error {
-	var br report.Breach
-	_, err := pgx.ForEachRow(rows, []any{&br.Ref, &br.Priority, &br.Due, &br.Answered}, func() error {
-		q.f.Breaches = append(q.f.Breaches, br)
-		br.Answered = nil
-		return nil
-	})
-	return err
+// prioStat is a Stat of one priority, with how many met the target.
+type prioStat struct {
+	report.Stat
+	within int
+}
+
+func newFigureQuery(f *report.Figures) *figureQuery {
+	return &figureQuery{f: f, ack: map[int]prioStat{}, answer: map[int]prioStat{}, close: map[int]prioStat{},
+		firstResponse: map[string]report.Stat{}, answers: map[string]int{}, open: map[string]int{},
+		users: map[string]string{}, backlog: map[int]int{}, dayMessages: map[string]int{}, dayCases: map[string]int{}}
+}
+
+// assemble fills f from what the statements read.
+func (q *figureQuery) assemble() {
+	for i := range q.f.Priorities {
+		p := &q.f.Priorities[i]
+		k := int(p.Priority)
+		p.Ack, p.Close = q.ack[k].Stat, q.close[k].Stat
+		p.FirstAnswer, p.WithinTarget = q.answer[k].Stat, q.answer[k].within
+	}
+	for i := range q.f.Backlog {
+		q.f.Backlog[i].Cases = q.backlog[i]
+	}
+	for _, d := range q.days {
+		q.f.Days = append(q.f.Days, report.Day{Date: d, Cases: q.dayCases[d], Messages: q.dayMessages[d]})
+	}
+	for h, n := range q.hours {
+		q.f.Hours = append(q.f.Hours, report.Hour{Hour: h, Messages: n})
+	}
+	q.operators()
+}
+
+// operators merges load, answers and first responses by person, by name.
+func (q *figureQuery) operators() {
+	byName := map[string]*report.Operator{}
+	get := func(name string) *report.Operator {
+		o := byName[name]
+		if o == nil {
+			o = &report.Operator{Name: name}
+			byName[name] = o
+		}
+		return o
+	}
+	for name, n := range q.open {
+		get(name).Open = n
+	}
+	for actor, n := range q.answers {
+		get(q.operatorName(actor)).Answers += n
+	}
+	for actor, st := range q.firstResponse {
+		o := get(q.operatorName(actor))
+		if st.Count > o.FirstResponse.Count { // two actors of one person: keep the larger sample
+			o.FirstResponse = st
+		}
+	}
+	for _, o := range byName {
+		q.f.Operators = append(q.f.Operators, *o)
+	}
+	slices.SortFunc(q.f.Operators, func(a, b report.Operator) int { return strings.Compare(a.Name, b.Name) })
 }
 
 // operatorName is the name an actor is shown under: the user's name when
@@ -168,4 +192,37 @@ func (q *figureQuery) operatorName(actor string) string {
 		}
 	}
 	return actor
+}
+
+// readStats reads rows of (group, count, [median, p90] in seconds, within
+// target) into set, by priority, or, for a nil set, into firstResponse by
+// actor.
+func (q *figureQuery) readStats(set map[int]prioStat) func(pgx.Rows) error {
+	return func(rows pgx.Rows) error {
+		var key string
+		var n, within int
+		var pct []float64
+		_, err := pgx.ForEachRow(rows, []any{&key, &n, &pct, &within}, func() error {
+			if len(pct) != 2 {
+				return fmt.Errorf("figures: %d percentiles of %s", len(pct), key)
+			}
+			st := report.Stat{Count: n, Median: seconds(pct[0]), P90: seconds(pct[1])}
+			if set == nil {
+				q.firstResponse[key] = st
+				return nil
+			}
+			p, err := strconv.Atoi(key)
+			if err != nil || p < 1 || p > len(q.f.Priorities) {
+				return fmt.Errorf("figures: a case of priority %q", key)
+			}
+			set[p] = prioStat{st, within}
+			return nil
+		})
+		return err
+	}
+}
+
+// seconds makes a duration of float8 seconds that came from microseconds.
+func seconds(secs float64) time.Duration {
+	return time.Duration(math.Round(secs*1e6)) * time.Microsecond
 }
