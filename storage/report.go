@@ -94,7 +94,7 @@ type figureStatement struct {
 // runFigures runs statements in tx, in one round trip.
 func runFigures(ctx context.Context, tx pgx.Tx, sts []figureStatement) error {
 	// A year's durations are sorted in memory, not on disk.
-	if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '64MB'`); err != nil {
+	if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '64MB'; SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
 		return err
 	}
 	b := &pgx.Batch{}

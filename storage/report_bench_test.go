@@ -58,8 +58,6 @@ SELECT case_id, at, kind, actor, data::jsonb FROM (
 		FROM cases WHERE id % 50 = 1
 	UNION ALL SELECT id, closed_at, 'case_closed', 'user:' || (1 + id % 20), '{}' FROM cases WHERE closed_at IS NOT NULL
 ) AS e ORDER BY at, kind;
-
-ANALYZE;
 `
 
 // BenchmarkFigures measures the figures of a whole year of 200,000 cases
@@ -70,6 +68,11 @@ func BenchmarkFigures(b *testing.B) {
 	ctx := context.Background()
 	start := time.Now()
 	if _, err := st.Pool().Exec(ctx, yearOfCases); err != nil {
+		b.Fatal(err)
+	}
+	// As autovacuum would have by then: statistics, and the visibility map
+	// that lets the figures read indexes alone.
+	if _, err := st.Pool().Exec(ctx, `VACUUM ANALYZE cases, messages, outgoing, case_events, users`); err != nil {
 		b.Fatal(err)
 	}
 	b.Logf("a year of cases written in %s", time.Since(start).Round(time.Second))

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/ncsszi/okit/report"
 	"github.com/ncsszi/okit/triage"
@@ -135,10 +136,17 @@ func (q *figureQuery) readCounts(put func(string, int)) func(pgx.Rows) error {
 }
 
 func (q *figureQuery) readBreaches(rows pgx.Rows) error {
-	var br report.Breach
-	_, err := pgx.ForEachRow(rows, []any{&br.Ref, &br.Priority, &br.Due, &br.Answered}, func() error {
+	var ref string
+	var p int16 // scanned as itself: a year may have tens of thousands
+	var due time.Time
+	var answered pgtype.Timestamptz
+	_, err := pgx.ForEachRow(rows, []any{&ref, &p, &due, &answered}, func() error {
+		br := report.Breach{Ref: ref, Priority: triage.Priority(p), Due: due}
+		if answered.Valid {
+			at := answered.Time // answered is scanned into again
+			br.Answered = &at
+		}
 		q.f.Breaches = append(q.f.Breaches, br)
-		br.Answered = nil
 		return nil
 	})
 	return err
