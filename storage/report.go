@@ -25,7 +25,8 @@ import (
 //
 // Its statements see one snapshot, so the figures agree with each other:
 // the first transaction exports it and the others, on other connections
-// of the pool, import it and run side by side. Medians and percentiles are
+// of the pool, import it and run side by side (one call at a time; a call
+// meanwhile runs its statements one after the other, on one connection). Medians and percentiles are
 // nearest-rank: percentile_disc(p) takes the value at rank ⌈p·n⌉ and
 // computes p·n in float8, which gives the exact rank for every n up to two
 // million at least (checked for 0.5 and 0.9). Durations are summed up as
@@ -41,7 +42,14 @@ func (s *Store) Figures(ctx context.Context, from, to time.Time, targets triage.
 	q := newFigureQuery(&f)
 	parts := q.statements(from, to, targets)
 	// One connection holds the snapshot; the others run the statements.
+	// Only one call at a time does so: calls that each held a connection
+	// while waiting for more could take the whole pool and wait forever.
 	lanes := min(3, int(s.pool.Config().MaxConns)-1)
+	if lanes > 0 && s.figures.TryLock() {
+		defer s.figures.Unlock()
+	} else {
+		lanes = 0
+	}
 	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
 	err := pgx.BeginTxFunc(ctx, s.pool, opts, func(tx pgx.Tx) error {
 		if lanes < 1 {

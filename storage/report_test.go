@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -109,5 +110,37 @@ func TestFiguresBacklogAtEnd(t *testing.T) {
 	}
 	if _, err := st.Figures(ctx, storagetest.WeekTo, storagetest.WeekFrom, triage.DefaultTargets); err == nil {
 		t.Error("Figures of a period that ends before it starts: no error")
+	}
+}
+
+// Calls at the same time each get the same figures, and none waits
+// forever for connections another holds.
+func TestFiguresSideBySide(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clock := &storagetest.Clock{}
+	st := storagetest.Open(t, storagetest.URL(t), true, clock.Now)
+	storagetest.WriteWeek(t, st, clock)
+	want, err := st.Figures(ctx, storagetest.WeekFrom, storagetest.WeekTo, triage.DefaultTargets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const calls = 8
+	got := make([]report.Figures, calls)
+	errs := make([]error, calls)
+	var wg sync.WaitGroup
+	for i := range calls {
+		wg.Go(func() {
+			got[i], errs[i] = st.Figures(ctx, storagetest.WeekFrom, storagetest.WeekTo, triage.DefaultTargets)
+		})
+	}
+	wg.Wait()
+	for i := range calls {
+		if errs[i] != nil {
+			t.Fatalf("call %d: %v", i, errs[i])
+		}
+		if diff := cmp.Diff(want, got[i]); diff != "" {
+			t.Errorf("call %d (-alone +side by side):\n%s", i, diff)
+		}
 	}
 }
