@@ -101,8 +101,10 @@ type figureStatement struct {
 
 // runFigures runs statements in tx, in one round trip.
 func runFigures(ctx context.Context, tx pgx.Tx, sts []figureStatement) error {
-	// A year's durations are sorted in memory, not on disk.
-	if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '64MB'; SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
+	// A year's durations are sorted in memory, not on disk; the statements
+	// already run side by side, and each is quicker than compiling it
+	// (JIT spent 0.25 s compiling the breaches' statement, which then ran in 0.05 s).
+	if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '64MB'; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off`); err != nil {
 		return err
 	}
 	b := &pgx.Batch{}

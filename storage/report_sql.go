@@ -66,11 +66,14 @@ func (q *figureQuery) statements(from, to time.Time, targets triage.Targets) []f
 		GROUP BY priority`, []any{from, to}, q.readStats(q.ack)},
 		// Breaches: due in the period, answered after the due time or not
 		// by the end; a case closed unanswered before it was due is none.
-		// By due time, then by case.
+		// By due time, then by case. (A case open now and never reopened
+		// was never closed: only the others are looked up in the log.)
 		{`SELECT c.ref, c.priority, c.due_at, CASE WHEN c.first_response_at < $2 THEN c.first_response_at END
 		FROM cases c
 		WHERE c.due_at >= $1 AND c.due_at < $2 AND (c.first_response_at IS NULL OR c.first_response_at > c.due_at)
-			AND (c.first_response_at IS NOT NULL OR NOT coalesce((SELECT e.kind = 'case_closed' FROM case_events e
+			AND (c.first_response_at IS NOT NULL
+				OR (c.status = 'open' AND c.id NOT IN (SELECT case_id FROM case_events WHERE kind = 'case_reopened'))
+				OR NOT coalesce((SELECT e.kind = 'case_closed' FROM case_events e
 				WHERE e.case_id = c.id AND e.kind IN ('case_closed', 'case_reopened') AND e.at <= c.due_at
 				ORDER BY e.id DESC LIMIT 1), false))
 		ORDER BY c.due_at, c.id`, []any{from, to}, q.readBreaches},
