@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -23,6 +24,9 @@ type Store struct {
 	pool *pgxpool.Pool
 	now  func() time.Time
 	jobs *river.Client[pgx.Tx] // inserts jobs only; workers run in serve
+	// figures is held by the one Figures call that runs its statements on
+	// several connections; others meanwhile run theirs on one (report.go).
+	figures sync.Mutex
 }
 
 // Open connects to the database at url and checks that it answers. now is

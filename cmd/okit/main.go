@@ -58,6 +58,7 @@ func commands() map[string]command {
 		"audit verify":        {"check the event log's hash chain; print the head, or the first broken link (exit 1)", runAuditVerify},
 		"purge":               {"remove the sealed content of cases closed longer than OKIT_RETENTION ago (--dry-run: count only)", runPurge},
 		"shift end":           {"take a user off shift and hand over their cases awaiting a first answer", runShiftEnd},
+		"report":              {"print the supervisors' figures of a period (--from, --to; --format text, csv or json); recorded as an export", runReport},
 	}
 }
 
