@@ -24,7 +24,7 @@ func WriteText(w io.Writer, f Figures) error {
 		if p.FirstAnswer.Count > 0 {
 			share = fmt.Sprintf("%d (%.1f%%)", p.WithinTarget, 100*p.Share())
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Priority, human(p.Target), statText(p.Ack),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Priority, Human(p.Target), statText(p.Ack),
 			statText(p.FirstAnswer), share, statText(p.Close))
 	}
 
@@ -78,11 +78,12 @@ func statText(s Stat) string {
 	if s.Count == 0 {
 		return "0\t-\t-"
 	}
-	return fmt.Sprintf("%d\t%s\t%s", s.Count, human(s.Median), human(s.P90))
+	return fmt.Sprintf("%d\t%s\t%s", s.Count, Human(s.Median), Human(s.P90))
 }
 
-// human writes a duration short and rounded down: 45s, 12m30s, 3h05m, 2d04h.
-func human(d time.Duration) string {
+// Human writes a duration short and rounded down: 45s, 12m30s, 3h05m,
+// 2d04h. The console shows durations the same way.
+func Human(d time.Duration) string {
 	var b strings.Builder
 	if d < 0 {
 		b.WriteByte('-')

@@ -29,6 +29,12 @@ type console struct {
 
 func newConsole(t testing.TB) *console {
 	t.Helper()
+	return newConsoleOn(t, storagetest.New(t), time.Now)
+}
+
+// newConsoleOn is a console on the store st, whose clock is now.
+func newConsoleOn(t testing.TB, st *storage.Store, now func() time.Time) *console {
+	t.Helper()
 	pass := []byte("console test passphrase")
 	paths, err := seal.GenerateKeys(filepath.Join(t.TempDir(), "keys"), seal.Curve25519, "test", "okit@ncsszi.hu", pass)
 	if err != nil {
@@ -42,11 +48,11 @@ func newConsole(t testing.TB) *console {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &console{st: storagetest.New(t), keys: keys}
+	c := &console{st: st, keys: keys}
 	c.ts = httptest.NewUnstartedServer(nil)
 	u, _ := url.Parse("http://" + c.ts.Listener.Addr().String())
 	c.srv, err = New(Config{PublicURL: u, Targets: triage.DefaultTargets, RemindAfter: time.Hour, Location: time.UTC},
-		Deps{Store: c.st, Keys: keys, Templates: templates, Log: slog.New(slog.DiscardHandler), Now: time.Now})
+		Deps{Store: c.st, Keys: keys, Templates: templates, Log: slog.New(slog.NewTextHandler(t.Output(), nil)), Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

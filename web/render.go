@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ncsszi/okit/report"
 	"github.com/ncsszi/okit/storage"
 )
 
@@ -21,16 +22,17 @@ var templateFiles embed.FS
 // the layout. A partial named like a page can also be rendered alone (the
 // queue's rows, refreshed live).
 var pageFiles = map[string][]string{
-	"login":    {"login.html"},
-	"totp":     {"totp.html"},
-	"enrol":    {"enrol.html"},
-	"queue":    {"queue.html", "queue_rows.html"},
-	"case":     {"case.html", "case_actions.html"},
-	"shelters": {"shelters.html"},
-	"users":    {"users.html"},
-	"account":  {"account.html"},
-	"audit":    {"audit.html"},
-	"error":    {"error.html"},
+	"login":     {"login.html"},
+	"totp":      {"totp.html"},
+	"enrol":     {"enrol.html"},
+	"queue":     {"queue.html", "queue_rows.html"},
+	"case":      {"case.html", "case_actions.html"},
+	"shelters":  {"shelters.html"},
+	"users":     {"users.html"},
+	"account":   {"account.html"},
+	"audit":     {"audit.html"},
+	"dashboard": {"dashboard.html"},
+	"error":     {"error.html"},
 }
 
 // views are the parsed pages.
@@ -46,7 +48,10 @@ func parseViews(loc *time.Location) (views, error) {
 			}
 			return *t
 		},
-		"left": left,
+		"left":      left,
+		"human":     report.Human,
+		"percent":   func(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) },
+		"percentOf": func(x float64) float64 { return 100 * x },
 		"json": func(v any) string {
 			if v == nil {
 				return ""

@@ -68,6 +68,8 @@ var routes = []route{
 
 	{pattern: "POST /shelters/places", access: supervisor, handle: (*Server).setPlaces},
 	{pattern: "GET /audit", access: supervisor, handle: (*Server).auditPage},
+	{pattern: "GET /dashboard", access: supervisor, handle: (*Server).dashboardPage},
+	{pattern: "GET /dashboard.csv", access: supervisor, handle: (*Server).dashboardCSV},
 
 	{pattern: "GET /users", access: admin, handle: (*Server).usersPage},
 	{pattern: "POST /users", access: admin, handle: (*Server).addUser},

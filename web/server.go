@@ -3,12 +3,14 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"time"
 
 	"github.com/ncsszi/okit/replies"
+	"github.com/ncsszi/okit/report"
 	"github.com/ncsszi/okit/seal"
 	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/triage"
@@ -58,6 +60,7 @@ type Server struct {
 	views    views
 	catalogs map[string]*catalog
 	live     *hub
+	zone     *time.Location // the figures' time zone, report.Zone
 }
 
 // New builds the console.
@@ -82,8 +85,12 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	zone, err := time.LoadLocation(report.Zone)
+	if err != nil {
+		return nil, fmt.Errorf("time zone of the figures: %w", err)
+	}
 	return &Server{cfg: cfg, store: d.Store, keys: d.Keys, mail: d.Templates, log: d.Log, now: d.Now,
-		views: v, catalogs: cats, live: newHub()}, nil
+		views: v, catalogs: cats, live: newHub(), zone: zone}, nil
 }
 
 // Run feeds live updates to open consoles until ctx ends, listening again

@@ -265,6 +265,14 @@ func TestConsoleInBrowser(t *testing.T) {
 	if trail := get(t, sup, chromedp.Text(chromedp.CSS("table.audit"))); !strings.Contains(trail, "user:anna") {
 		t.Errorf("the audit trail of %s does not name anna:\n%s", ref, trail)
 	}
+	must(t, sup, "dashboard", chromedp.Navigate(base+"/dashboard"), chromedp.WaitVisible(chromedp.CSS("svg.chart")))
+	if p1 := get(t, sup, chromedp.Text(chromedp.CSS(`tr[data-priority="P1"]`))); !strings.Contains(p1, "1/1") {
+		t.Errorf("the dashboard's P1 row does not show the one answer within target: %q", p1)
+	}
+	if ops := get(t, sup, chromedp.Text(chromedp.CSS(`tr[data-operator="anna"] td.sent`))); ops != "2" {
+		t.Errorf("the dashboard shows %q answers by anna, want 2", ops)
+	}
+	shoot(sup, "dashboard-hu")
 	if shots != "" {
 		must(t, sup, "english", chromedp.Navigate(base+"/queue"), chromedp.Click(chromedp.CSS(`button[name="lang"]`)),
 			chromedp.WaitVisible(chromedp.CSS("#queue")))

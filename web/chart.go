@@ -1,0 +1,44 @@
+package web
+
+import "strconv"
+
+// chart is a bar chart drawn on the server as SVG: no script, no library,
+// nothing fetched, and the table under it says the same in numbers.
+type chart struct {
+	Width, Height float64
+	Base          float64 // the y of the axis
+	Bars          []bar
+}
+
+type bar struct {
+	X, Y, W, H float64
+	Label      string // under the bar
+	Value      string // above it, and its tooltip
+}
+
+// Chart geometry, in SVG user units (the SVG scales to its box).
+const (
+	chartWidth   = 720
+	chartHeight  = 200
+	chartPadTop  = 18
+	chartPadFoot = 22
+)
+
+// barChart lays out one bar per value, scaled to the largest.
+func barChart(labels []string, values []int) chart {
+	c := chart{Width: chartWidth, Height: chartHeight, Base: chartHeight - chartPadFoot}
+	if len(values) == 0 {
+		return c
+	}
+	top := 1
+	for _, v := range values {
+		top = max(top, v)
+	}
+	slot := chartWidth / float64(len(values))
+	for i, v := range values {
+		h := (c.Base - chartPadTop) * float64(v) / float64(top)
+		c.Bars = append(c.Bars, bar{X: float64(i)*slot + slot*0.15, Y: c.Base - h, W: slot * 0.7, H: h,
+			Label: labels[i], Value: strconv.Itoa(v)})
+	}
+	return c
+}
