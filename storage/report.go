@@ -33,10 +33,15 @@ import (
 // Durations are summed up as float8 seconds taken from microseconds, which
 // is exact.
 func (s *Store) Figures(ctx context.Context, from, to time.Time, targets triage.Targets) (report.Figures, error) {
-	f := report.Figures{From: from, To: to, Backlog: report.Buckets()}
 	if !from.Before(to) {
-		return f, fmt.Errorf("figures: the period's end %s is not after its start %s", to.Format(time.RFC3339), from.Format(time.RFC3339))
+		return report.Figures{}, fmt.Errorf("figures: the period's end %s is not after its start %s", to.Format(time.RFC3339), from.Format(time.RFC3339))
 	}
+	// A period that runs on past now is measured up to now: a clock that
+	// has not run out is no breach, and the backlog is today's.
+	if now := s.now(); to.After(now) && now.After(from) {
+		to = now
+	}
+	f := report.Figures{From: from, To: to, Backlog: report.Buckets()}
 	for i, t := range targets {
 		f.Priorities = append(f.Priorities, report.Priority{Priority: triage.Priority(i + 1), Target: t})
 	}

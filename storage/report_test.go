@@ -144,3 +144,23 @@ func TestFiguresSideBySide(t *testing.T) {
 		}
 	}
 }
+
+// A period that ends after now is measured up to now: a case whose clock
+// still runs is no breach, and it waits in the backlog since its arrival.
+func TestFiguresOfAPeriodRunningOn(t *testing.T) {
+	t.Parallel()
+	clock := &storagetest.Clock{}
+	st := storagetest.Open(t, storagetest.URL(t), true, clock.Now)
+	arrived := storagetest.Local(10, 9, 0)
+	storagetest.History(t, st, clock, triage.DefaultTargets, []storagetest.HistoryCase{
+		{Priority: triage.P2, Steps: []storagetest.Step{{At: arrived, Do: storagetest.StepMessage}}},
+	})
+	clock.Set(arrived.Add(30 * time.Minute))
+	f, err := st.Figures(context.Background(), storagetest.Local(10, 0, 0), storagetest.Local(11, 0, 0), triage.DefaultTargets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Breaches) != 0 || f.Backlog[0].Cases != 1 || !f.To.Equal(clock.Now()) {
+		t.Errorf("breaches %v, backlog %v, to %v; want none, one case under an hour, to now", f.Breaches, f.Backlog, f.To)
+	}
+}

@@ -12,14 +12,15 @@ type chart struct {
 
 type bar struct {
 	X, Y, W, H float64
-	Label      string // under the bar
-	Value      string // above it, and its tooltip
+	Mid        float64 // the bar's middle, where its texts are centred
+	Label      string  // under the bar
+	Value      string  // above it, and its tooltip
 }
 
 // Chart geometry, in SVG user units (the SVG scales to its box).
 const (
-	chartWidth   = 720
-	chartHeight  = 200
+	chartWidth   = 1000
+	chartHeight  = 180
 	chartPadTop  = 18
 	chartPadFoot = 22
 )
@@ -37,7 +38,8 @@ func barChart(labels []string, values []int) chart {
 	slot := chartWidth / float64(len(values))
 	for i, v := range values {
 		h := (c.Base - chartPadTop) * float64(v) / float64(top)
-		c.Bars = append(c.Bars, bar{X: float64(i)*slot + slot*0.15, Y: c.Base - h, W: slot * 0.7, H: h,
+		x := float64(i)*slot + slot*0.15
+		c.Bars = append(c.Bars, bar{X: x, Y: c.Base - h, W: slot * 0.7, H: h, Mid: x + slot*0.35,
 			Label: labels[i], Value: strconv.Itoa(v)})
 	}
 	return c
