@@ -4,7 +4,7 @@
 
 GO ?= go
 
-.PHONY: demo test build bench fuzz vet
+.PHONY: demo test build bench fuzz vet screenshots
 
 build:
 	$(GO) build -o bin/okit ./cmd/okit
@@ -26,3 +26,8 @@ bench:
 
 fuzz:
 	$(GO) test ./intake -run '^$$' -fuzz FuzzParse -fuzztime 2m
+
+# The README's screenshots: okit demo in headless Chromium.
+screenshots:
+	deploy/testdeps.sh
+	OKIT_SCREENSHOTS=$(CURDIR)/docs/screenshots OKIT_TEST_DATABASE_URL="$$(deploy/localpg.sh)" $(GO) test -count=1 ./cmd/okit -run TestDemoScreenshots

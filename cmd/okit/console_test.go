@@ -9,9 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/mail"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -138,18 +136,8 @@ func TestConsoleInBrowser(t *testing.T) {
 		return n
 	}
 	waitFor("3 cases", func() bool { return count(`SELECT count(*) FROM cases`) == 3 })
-	shots := os.Getenv("OKIT_SCREENSHOTS") // a folder: the README's screenshots are made here
-	shoot := func(ctx context.Context, name string) {
-		if shots == "" {
-			return
-		}
-		b := get(t, ctx, chromedp.FullScreenshot(100))
-		os.WriteFile(filepath.Join(shots, name+".png"), b, 0o644)
-	}
-
 	ctx := newBrowser(t)
 	must(t, ctx, "log in as anna", chromedp.Navigate(base+"/queue"), chromedp.WaitVisible(chromedp.CSS("#username")))
-	shoot(ctx, "login-hu")
 	must(t, ctx, "log in as anna",
 		chromedp.SendKeys(chromedp.CSS("#username"), "anna"), chromedp.SendKeys(chromedp.CSS("#password"), "anna jelszava 2026"),
 		chromedp.Submit(chromedp.CSS("#password")), chromedp.WaitVisible(chromedp.CSS("#queue")))
@@ -163,7 +151,6 @@ func TestConsoleInBrowser(t *testing.T) {
 	if subj := get(t, ctx, chromedp.Text(chromedp.CSS("#rows"))); !strings.Contains(subj, "<img src=x") {
 		t.Errorf("the queue does not show a mail's markup as text:\n%s", subj)
 	}
-	shoot(ctx, "queue-hu")
 
 	// A new mail appears without a reload, marked.
 	get(t, ctx, chromedp.Evaluate[int](`window.okitTestMark = 1`))
@@ -181,7 +168,6 @@ func TestConsoleInBrowser(t *testing.T) {
 	if n := count(`SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.ref = $1 AND e.kind = 'case_viewed' AND e.actor = 'user:anna'`, ref); n != 1 {
 		t.Errorf("%d case_viewed events for anna, want 1", n)
 	}
-	shoot(ctx, "case-hu")
 
 	// An answer in her own words, and a crisis home's phone, reach the writer.
 	words := "Kérem, maradjon a szomszédnál, és hívja a 112-t, ha a férje odamegy."
@@ -271,14 +257,6 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	if ops := get(t, sup, chromedp.Text(chromedp.CSS(`tr[data-operator="anna"] td.sent`))); ops != "2" {
 		t.Errorf("the dashboard shows %q answers by anna, want 2", ops)
-	}
-	shoot(sup, "dashboard-hu")
-	if shots != "" {
-		must(t, sup, "english", chromedp.Navigate(base+"/queue"), chromedp.Click(chromedp.CSS(`button[name="lang"]`)),
-			chromedp.WaitVisible(chromedp.CSS("#queue")))
-		shoot(sup, "queue-en")
-		must(t, sup, "case in english", chromedp.Navigate(base+"/cases/"+ref), chromedp.WaitVisible(chromedp.CSS("pre.body")))
-		shoot(sup, "case-en")
 	}
 }
 
