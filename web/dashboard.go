@@ -10,10 +10,14 @@ import (
 	"github.com/ncsszi/okit/storage"
 )
 
+// breachesShown is how many breaches the page lists; the CSV has them all.
+const breachesShown = 200
+
 type dashboardData struct {
 	From, Last string // the period's first and last day, as the form shows them
 	To         string // the day after the last, as okit report takes it
 	Figures    report.Figures
+	Breaches   []report.Breach // the first breachesShown, by due time
 	Backlog    chart
 	Days       chart
 	Hours      chart
@@ -57,7 +61,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, c *call) 
 		return
 	}
 	d := dashboardData{From: from.Format(time.DateOnly), Last: to.AddDate(0, 0, -1).Format(time.DateOnly),
-		To: to.Format(time.DateOnly), Figures: f}
+		To: to.Format(time.DateOnly), Figures: f, Breaches: f.Breaches[:min(len(f.Breaches), breachesShown)]}
 	var labels []string
 	var values []int
 	for _, b := range f.Backlog {
