@@ -71,3 +71,9 @@ func (s *Server) toggleShift(w http.ResponseWriter, r *http.Request, c *call) {
 	}
 	redirect(w, r, "/queue", notice)
 }
+
+// alive keeps the session of someone who is typing: the page calls it
+// while they write, so that a long answer is not lost to the idle timeout.
+func (s *Server) alive(w http.ResponseWriter, r *http.Request, c *call) {
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"slices"
 
 	"github.com/ncsszi/okit/intake"
@@ -68,14 +69,14 @@ func (s *Server) queueRows(w http.ResponseWriter, r *http.Request, c *call) {
 // recording first, in one event, whose summaries were opened.
 func (s *Server) queue(r *http.Request, c *call) (queueData, error) {
 	q := r.URL.Query()
-	d := queueData{View: q.Get("view"), Category: q.Get("category"), Views: queueViews, Categories: triage.Categories(),
-		Query: r.URL.RawQuery}
+	d := queueData{View: q.Get("view"), Category: q.Get("category"), Views: queueViews, Categories: triage.Categories()}
 	if !slices.Contains(queueViews, d.View) {
 		d.View = storage.ViewOpen
 	}
 	if !slices.Contains(d.Categories, triage.Category(d.Category)) {
 		d.Category = ""
 	}
+	d.Query = url.Values{"view": {d.View}, "category": {d.Category}}.Encode()
 	items, err := s.store.Queue(r.Context(), storage.QueueFilter{View: d.View, UserID: c.session.UserID, Category: d.Category, Limit: queueLimit})
 	if err != nil {
 		return d, err

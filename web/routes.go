@@ -51,6 +51,7 @@ var routes = []route{
 	{pattern: "POST /account/password", access: signedIn, handle: (*Server).changePassword},
 	{pattern: "POST /account/signature", access: signedIn, handle: (*Server).changeSignature},
 	{pattern: "GET /shelters", access: signedIn, handle: (*Server).sheltersPage},
+	{pattern: "POST /alive", access: signedIn, handle: (*Server).alive},
 
 	{pattern: "GET /queue", access: caseWork, handle: (*Server).queuePage},
 	{pattern: "GET /queue/rows", access: caseWork, background: true, handle: (*Server).queueRows},

@@ -27,6 +27,15 @@
   tick();
   setInterval(tick, 15000);
 
+  // Someone writing an answer or a note is active even before they send
+  // it: keep their session, at most once a minute.
+  var lastAlive = Date.now();
+  document.addEventListener("input", function () {
+    if (Date.now() - lastAlive < 60000) return;
+    lastAlive = Date.now();
+    fetch("/alive", { method: "POST", credentials: "same-origin" }).catch(function () {});
+  });
+
   var table = document.getElementById("queue");
   if (!table || !window.EventSource) return;
   var live = document.getElementById("live");
