@@ -90,6 +90,7 @@ type CaseDetail struct {
 	PrioritySetBy string
 	FirstResponse *time.Time
 	ClosedAt      *time.Time
+	PurgedAt      *time.Time // its sealed content was removed by the retention purge
 	AssigneeID    int64
 }
 
@@ -101,10 +102,10 @@ func (s *Store) CaseByRef(ctx context.Context, ref string) (CaseDetail, error) {
 		SELECT c.id, c.ref, c.status, (SELECT count(*) FROM messages m WHERE m.case_id = c.id)::int,
 			c.first_received, c.last_received, c.priority, c.categories, c.flags,
 			coalesce(u.username, ''), c.due_at, c.breached_at IS NOT NULL,
-			c.language, coalesce(c.priority_set_by, ''), c.first_response_at, c.closed_at, coalesce(c.assignee_id, 0)
+			c.language, coalesce(c.priority_set_by, ''), c.first_response_at, c.closed_at, c.purged_at, coalesce(c.assignee_id, 0)
 		FROM cases c LEFT JOIN users u ON u.id = c.assignee_id WHERE c.ref = $1`, ref).Scan(
 		&c.ID, &c.Ref, &c.Status, &c.Messages, &c.FirstReceived, &c.LastReceived, &c.Priority, &c.Categories, &c.Flags,
-		&c.Assignee, &c.Due, &c.Breached, &d.Language, &d.PrioritySetBy, &d.FirstResponse, &d.ClosedAt, &d.AssigneeID)
+		&c.Assignee, &c.Due, &c.Breached, &d.Language, &d.PrioritySetBy, &d.FirstResponse, &d.ClosedAt, &d.PurgedAt, &d.AssigneeID)
 	if err == pgx.ErrNoRows {
 		return d, fmt.Errorf("case %s: %w", ref, ErrNotFound)
 	}
