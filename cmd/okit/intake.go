@@ -99,7 +99,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	}
 	mux.Handle("GET /healthz", in.Health())
 	mux.Handle("GET /metrics", metrics(in.Health(), watch))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("OKIT_HTTP_ADDR: %w", err)
