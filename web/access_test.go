@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -194,5 +196,35 @@ func TestLocalPath(t *testing.T) {
 		if got := localPath(in); got != want {
 			t.Errorf("localPath(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// Every kind of event the store writes has a name in the catalogs.
+func TestEveryEventKindHasAName(t *testing.T) {
+	t.Parallel()
+	cats, err := loadCatalogs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := filepath.Glob("../storage/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kind := regexp.MustCompile(`\bEvent[A-Za-z]+ += "([a-z_]+)"`)
+	n := 0
+	for _, f := range src {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range kind.FindAllStringSubmatch(string(b), -1) {
+			n++
+			if !cats[languages[0]].hasKey(eventKey(m[1])) {
+				t.Errorf("event kind %q (%s) has no name", m[1], filepath.Base(f))
+			}
+		}
+	}
+	if n < 20 {
+		t.Fatalf("found only %d event kinds in storage: the pattern is stale", n)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -103,6 +104,19 @@ func (p *page) Is(roles ...string) bool {
 		}
 	}
 	return false
+}
+
+// EventKinds are the kinds of event the catalog names, for the audit
+// page's filter.
+func (p *page) EventKinds() []string {
+	var kinds []string
+	for k := range p.catalog.strings {
+		if kind, ok := strings.CutPrefix(k, "event."); ok {
+			kinds = append(kinds, kind)
+		}
+	}
+	slices.Sort(kinds)
+	return kinds
 }
 
 // Lang is the page's language.
