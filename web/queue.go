@@ -31,7 +31,6 @@ type queueRow struct {
 	Summary  intake.Summary
 	Unread   bool // no summary could be opened
 	Overdue  bool
-	Urgent   bool // P1
 	Reminded bool
 }
 
@@ -95,7 +94,7 @@ func (s *Server) queue(r *http.Request, c *call) (queueData, error) {
 	}
 	now := s.now()
 	for _, it := range items {
-		row := queueRow{QueueItem: it, Urgent: it.Priority == int(triage.P1), Reminded: it.Reminder,
+		row := queueRow{QueueItem: it, Reminded: it.Reminder,
 			Overdue: it.Status == "open" && (it.Breached || it.Due != nil && it.Due.Before(now))}
 		row.Unread = !s.openSummary(it.SummarySealed, &row.Summary)
 		d.Rows = append(d.Rows, row)

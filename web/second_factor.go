@@ -88,7 +88,6 @@ func (s *Server) totp(w http.ResponseWriter, r *http.Request, c *call) {
 
 type enrolData struct {
 	Secret string
-	URI    string
 	QR     string
 }
 
@@ -109,7 +108,7 @@ func (s *Server) enrolPage(w http.ResponseWriter, r *http.Request, c *call) {
 			return
 		}
 	}
-	secret, uri, qr, err := newTOTP(c.session.Username, string(pending))
+	secret, qr, err := newTOTP(c.session.Username, string(pending))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -125,7 +124,7 @@ func (s *Server) enrolPage(w http.ResponseWriter, r *http.Request, c *call) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "enrol", "", &page{catalog: s.lang(r), Title: "enrol.title", Session: c.session,
-		Data: enrolData{Secret: secret, URI: uri, QR: qr}})
+		Data: enrolData{Secret: secret, QR: qr}})
 }
 
 func (s *Server) enrol(w http.ResponseWriter, r *http.Request, c *call) {

@@ -37,28 +37,28 @@ func totpStep(secret, code string, now time.Time) (int64, bool) {
 }
 
 // newTOTP makes a secret for a user to enrol (or shows again the one
-// being enrolled, pending, given in base32), with the otpauth address an
-// authenticator app reads and its QR code as a data: URL.
-func newTOTP(username, pending string) (secret, uri, qr string, err error) {
+// being enrolled, pending, given in base32), with the QR code of its
+// otpauth address, which authenticator apps read, as a data: URL.
+func newTOTP(username, pending string) (secret, qr string, err error) {
 	opts := totp.GenerateOpts{Issuer: "OKIT", AccountName: username}
 	if pending != "" {
 		if opts.Secret, err = base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(pending); err != nil {
-			return "", "", "", err
+			return "", "", err
 		}
 	}
 	key, err := totp.Generate(opts)
 	if err != nil {
-		return "", "", "", err
+		return "", "", err
 	}
 	img, err := key.Image(220, 220)
 	if err != nil {
-		return "", "", "", err
+		return "", "", err
 	}
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, img); err != nil {
-		return "", "", "", err
+		return "", "", err
 	}
-	return key.Secret(), key.URL(), "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes()), nil
+	return key.Secret(), "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes()), nil
 }
 
 // totpCode is the code of a secret at t.

@@ -14,11 +14,11 @@ import (
 // its time step, by which a code is refused a second time.
 func TestTOTPStep(t *testing.T) {
 	t.Parallel()
-	secret, uri, qr, err := newTOTP("vera", "")
-	if err != nil || uri == "" || qr == "" {
+	secret, qr, err := newTOTP("vera", "")
+	if err != nil || qr == "" {
 		t.Fatal(err)
 	}
-	if again, _, _, _ := newTOTP("vera", secret); again != secret {
+	if again, _, _ := newTOTP("vera", secret); again != secret {
 		t.Errorf("a pending secret shown again as %q, want %q", again, secret)
 	}
 	now := time.Unix(1_800_000_015, 0)
