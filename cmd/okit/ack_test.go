@@ -14,7 +14,6 @@ import (
 
 	"github.com/emersion/go-smtp"
 
-	"github.com/ncsszi/okit/demo"
 	"github.com/ncsszi/okit/storage/storagetest"
 )
 
@@ -29,11 +28,7 @@ func TestServeAcknowledges(t *testing.T) {
 	t.Parallel()
 	bin := buildOkit(t)
 	mbox := startMailbox(t)
-	sink, err := demo.StartSink(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sink.Close()
+	sink := startSink(t)
 	sink.Refuse(&smtp.SMTPError{Code: 451, Message: "try again later"})
 	env := okitEnv(t, bin, mbox)
 
@@ -108,12 +103,7 @@ func TestServeAcknowledges(t *testing.T) {
 
 	// Operators answer: in their own words, and with a crisis-home contact;
 	// the writer who said her husband reads her mail only with confirmation.
-	vars := map[string]string{}
-	for _, kv := range env {
-		if k, v, ok := strings.Cut(kv, "="); ok {
-			vars[k] = v
-		}
-	}
+	vars := envMap(env)
 	vars["OKIT_REMINDER_AFTER"] = "1s"
 	listed, _, _ := run(t, vars, "cases", "list", "--json", "--decrypt")
 	var cases []caseOut

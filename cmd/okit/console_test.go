@@ -19,7 +19,6 @@ import (
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 
-	"github.com/ncsszi/okit/demo"
 	"github.com/ncsszi/okit/storage/storagetest"
 )
 
@@ -78,18 +77,9 @@ func TestConsoleInBrowser(t *testing.T) {
 	t.Parallel()
 	bin := buildOkit(t)
 	mbox := startMailbox(t)
-	sink, err := demo.StartSink(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sink.Close()
+	sink := startSink(t)
 	env := okitEnv(t, bin, mbox)
-	vars := map[string]string{}
-	for _, kv := range env {
-		if k, v, ok := strings.Cut(kv, "="); ok {
-			vars[k] = v
-		}
-	}
+	vars := envMap(env)
 	for _, c := range []struct {
 		stdin string
 		args  []string

@@ -66,6 +66,29 @@ func startServe(t *testing.T, bin string, env []string, extra ...string) (*exec.
 	return cmd, addr, func() string { b, _ := os.ReadFile(logFile.Name()); return string(b) }
 }
 
+// startSink starts an in-process SMTP server that records what it is
+// given, stopped when the test ends.
+func startSink(t testing.TB) *demo.Sink {
+	t.Helper()
+	sink, err := demo.StartSink(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sink.Close() })
+	return sink
+}
+
+// envMap makes an environment list a map, for running okit in process.
+func envMap(env []string) map[string]string {
+	vars := map[string]string{}
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			vars[k] = v
+		}
+	}
+	return vars
+}
+
 // okitEnv sets up a schema, keys and a mailbox for child okit processes.
 func okitEnv(t testing.TB, bin string, mbox *demo.Mailbox) []string {
 	t.Helper()
