@@ -75,7 +75,7 @@ func (s *Server) secure() bool { return s.cfg.PublicURL.Scheme == "https" }
 // guard checks a route's access level before its handler runs.
 func (s *Server) guard(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r = r.WithContext(storage.WithRemoteAddr(r.Context(), remoteAddr(r)))
+		r = r.WithContext(storage.WithRemoteAddr(r.Context(), s.remoteAddr(r)))
 		// No form of the console is near this; a larger body is refused
 		// before it is read.
 		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
@@ -189,15 +189,36 @@ func secondStep(ss *storage.Session) string {
 	return "/enrol"
 }
 
-// remoteAddr is the requester's address, recorded with what they do. The
-// console is reached directly or through a proxy on the same host; a
-// proxy's forwarding headers are not trusted.
-func remoteAddr(r *http.Request) netip.Addr {
+// remoteAddr is the requester's address, recorded with what they do and
+// counted by the login throttle. A request from a trusted proxy (the TLS
+// proxy in front of the console) is from the last address its
+// X-Forwarded-For names that is not itself a trusted proxy; other
+// requests' forwarding headers are ignored, since anyone can write them.
+func (s *Server) remoteAddr(r *http.Request) netip.Addr {
 	ap, err := netip.ParseAddrPort(r.RemoteAddr)
 	if err != nil {
 		return netip.Addr{}
 	}
-	return ap.Addr().Unmap()
+	addr := ap.Addr().Unmap()
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0 && s.trusted(addr); i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		addr = a.Unmap()
+	}
+	return addr
+}
+
+// trusted reports whether addr is one of the configured proxies.
+func (s *Server) trusted(addr netip.Addr) bool {
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
 }
 
 // localPath keeps a "next" address to this console, never elsewhere.

@@ -40,7 +40,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, c *call) {
 		s.render(w, r, status, "login", "", &page{catalog: s.lang(r), Title: "login.title", Problem: s.lang(r).T(problem),
 			Data: loginData{Username: username, Next: next}})
 	}
-	byUser, byAddr, err := s.store.FailedLogins(ctx, username, remoteAddr(r), s.now().Add(-throttleWindow))
+	byUser, byAddr, err := s.store.FailedLogins(ctx, username, s.remoteAddr(r), s.now().Add(-throttleWindow))
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -47,7 +47,7 @@ func (s *Server) totp(w http.ResponseWriter, r *http.Request, c *call) {
 		s.fail(w, r, err)
 		return
 	}
-	byUser, _, err := s.store.FailedLogins(ctx, cr.Username, remoteAddr(r), s.now().Add(-throttleWindow))
+	byUser, _, err := s.store.FailedLogins(ctx, cr.Username, s.remoteAddr(r), s.now().Add(-throttleWindow))
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"time"
 
@@ -35,6 +36,9 @@ type Config struct {
 	RemindAfter time.Duration
 	// Location is the time zone pages show times in (Europe/Budapest).
 	Location *time.Location
+	// TrustedProxies are the addresses of proxies in front of the console
+	// whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
 	// Demo shows hints that only a demo may show (the current second-factor
 	// code on the login page).
 	Demo bool

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -87,6 +88,28 @@ func (e *env) boolean(name string, def bool) bool {
 		return def
 	}
 	return b
+}
+
+// prefixes reads a comma-separated list of addresses or CIDR prefixes.
+func (e *env) prefixes(name string) []netip.Prefix {
+	var ps []netip.Prefix
+	for _, f := range strings.Split(e.str(name, ""), ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			a, aerr := netip.ParseAddr(f)
+			if aerr != nil {
+				e.fail("%s: %q is not an address or prefix such as 127.0.0.1 or 10.0.0.0/8", name, f)
+				continue
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		ps = append(ps, p)
+	}
+	return ps
 }
 
 func (e *env) positive(name string, def int) int {

@@ -46,7 +46,8 @@ func (e *env) console(st *storage.Store, addr string, log *slog.Logger) *web.Ser
 	}
 	cfg := web.Config{PublicURL: u, IdleTimeout: e.duration("OKIT_SESSION_IDLE", 30*time.Minute),
 		MaxSessionAge: e.duration("OKIT_SESSION_MAX", 12*time.Hour), OperatorTOTP: e.boolean("OKIT_TOTP_OPERATORS", false),
-		Targets: e.targets(), RemindAfter: e.duration("OKIT_REMINDER_AFTER", 48*time.Hour), Location: loc}
+		Targets: e.targets(), RemindAfter: e.duration("OKIT_REMINDER_AFTER", 48*time.Hour), Location: loc,
+		TrustedProxies: e.prefixes("OKIT_TRUSTED_PROXIES")}
 	if e.err() != nil {
 		return nil
 	}
