@@ -10,7 +10,7 @@ import (
 
 // AuditFilter chooses events of the audit trail; empty fields match all.
 type AuditFilter struct {
-	CaseRef string
+	CaseRef string // the case's events, and the queue pages that showed its summary
 	Actor   string // as recorded: "user:anna", "intake", ...
 	Kind    string
 	Before  int64 // only events older than this id, for the next page
@@ -31,7 +31,11 @@ func (s *Store) Audit(ctx context.Context, f AuditFilter) ([]AuditEvent, error) 
 		where += " AND " + cond + "$" + strconv.Itoa(len(args))
 	}
 	if f.CaseRef != "" {
-		add("c.ref = ", f.CaseRef)
+		// The case's own events, and the queue pages that showed its summary.
+		args = append(args, f.CaseRef)
+		n := strconv.Itoa(len(args))
+		where += ` AND (c.ref = $` + n + ` OR (e.case_id IS NULL AND e.kind = 'summary_decrypted' AND e.data -> 'cases' @>
+			(SELECT to_jsonb(x.id) FROM cases x WHERE x.ref = $` + n + `)))`
 	}
 	if f.Actor != "" {
 		add("e.actor = ", f.Actor)
