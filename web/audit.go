@@ -14,7 +14,7 @@ type auditData struct {
 	Filter storage.AuditFilter
 	User   string
 	Events []storage.AuditEvent
-	Next   string // the query of the next (older) page; "" at the end
+	Next   string // the address of the next (older) page; "" at the end
 }
 
 // auditPage shows the audit trail, newest first, filtered by case, user
@@ -38,7 +38,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, c *call) {
 	d.Events = evs
 	if len(evs) == auditPageSize {
 		q.Set("before", strconv.FormatInt(evs[len(evs)-1].ID, 10))
-		d.Next = q.Encode()
+		d.Next = "/audit?" + q.Encode()
 	}
 	s.render(w, r, http.StatusOK, "audit", "", &page{catalog: s.lang(r), Title: "audit.title", Nav: "audit", Session: c.session, Data: d})
 }

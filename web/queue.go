@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 
 	"github.com/ncsszi/okit/intake"
 	"github.com/ncsszi/okit/storage"
@@ -23,7 +24,9 @@ type queueData struct {
 	Views      []string
 	Categories []triage.Category
 	Rows       []queueRow
-	Query      string // the filter, for the live refresh of the rows
+	Page       int    // 0 for the first
+	Query      string // the filter and page, for the live refresh of the rows
+	Next, Prev string // the addresses of the next and previous pages; "" for none
 }
 
 type queueRow struct {
@@ -75,10 +78,22 @@ func (s *Server) queue(r *http.Request, c *call) (queueData, error) {
 	if !slices.Contains(d.Categories, triage.Category(d.Category)) {
 		d.Category = ""
 	}
-	d.Query = url.Values{"view": {d.View}, "category": {d.Category}}.Encode()
-	items, err := s.store.Queue(r.Context(), storage.QueueFilter{View: d.View, UserID: c.session.UserID, Category: d.Category, Limit: queueLimit})
+	d.Page, _ = strconv.Atoi(q.Get("page"))
+	d.Page = max(0, min(d.Page, 10000))
+	query := func(page int) string {
+		return url.Values{"view": {d.View}, "category": {d.Category}, "page": {strconv.Itoa(page)}}.Encode()
+	}
+	d.Query = query(d.Page)
+	items, err := s.store.Queue(r.Context(), storage.QueueFilter{View: d.View, UserID: c.session.UserID, Category: d.Category,
+		Limit: queueLimit, Offset: d.Page * queueLimit})
 	if err != nil {
 		return d, err
+	}
+	if len(items) == queueLimit {
+		d.Next = "/queue?" + query(d.Page+1)
+	}
+	if d.Page > 0 {
+		d.Prev = "/queue?" + query(d.Page-1)
 	}
 	var ids []int64
 	for _, it := range items {
