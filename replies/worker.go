@@ -166,8 +166,8 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[ReplyArgs]) error {
 
 // compose renders, composes and seals the reply.
 func (w *Worker) compose(f ReplyFacts, sum intake.Summary) ([]byte, ReplyCopy, error) {
-	data := Data{Name: firstName(sum.FromName), Subject: sum.Subject, Operator: f.Operator,
-		HomePhone: f.HomePhone, HomeLabel: f.HomeLabel}
+	data := DataFor(sum, f.Operator)
+	data.HomePhone, data.HomeLabel = f.HomePhone, f.HomeLabel
 	if f.TextSealed != nil {
 		text, err := w.Keys.Open(f.TextSealed)
 		if err != nil {
@@ -200,6 +200,13 @@ func (w *Worker) compose(f ReplyFacts, sum intake.Summary) ([]byte, ReplyCopy, e
 	}
 	return raw, ReplyCopy{Sealed: sealed[0], SummarySealed: sealed[1], RawDigest: w.Digests.RawDigest(raw),
 		MessageIDDigest: w.Digests.MessageIDDigest(msgID), Size: int64(len(raw))}, nil
+}
+
+// DataFor is what a reply to the message of summary sum, signed by
+// operator, is rendered with: the console's preview uses it too, so that
+// it shows the mail that will be sent.
+func DataFor(sum intake.Summary, operator string) Data {
+	return Data{Name: firstName(sum.FromName), Subject: sum.Subject, Operator: operator}
 }
 
 // firstName greets by the first word of a display name ("Kovács Anna" is

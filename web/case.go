@@ -147,13 +147,15 @@ func (s *Server) openMessages(msgs []storage.StoredMessage) ([]caseMessage, erro
 // answerFrame renders the answer template around a marker and splits it,
 // so that the form shows the operator the mail their words go into.
 func (s *Server) answerFrame(lang, signature string, msgs []caseMessage) (before, after string) {
-	var subject string
+	var last intake.Summary // the writer's latest message, which the answer answers
 	for _, m := range msgs {
 		if m.Direction == "in" {
-			subject = m.Summary.Subject
+			last = m.Summary
 		}
 	}
-	_, body, err := s.mail.Render(replies.TemplateInformation, lang, replies.Data{Subject: subject, Operator: signature, Text: answerMarker})
+	data := replies.DataFor(last, signature)
+	data.Text = answerMarker
+	_, body, err := s.mail.Render(replies.TemplateInformation, lang, data)
 	if err != nil {
 		s.log.Error("console: render the answer template", "err", err)
 		return "", ""

@@ -161,6 +161,7 @@ func TestConsoleInBrowser(t *testing.T) {
 
 	// An answer in her own words, and a crisis home's phone, reach the writer.
 	words := "Kérem, maradjon a szomszédnál, és hívja a 112-t, ha a férje odamegy."
+	frame := get(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#answer pre.frame")].map(e => e.textContent)`))
 	must(t, ctx, "answer", chromedp.SendKeys(chromedp.CSS("#text"), words), chromedp.Submit(chromedp.CSS("#text")),
 		chromedp.WaitVisible(chromedp.CSS("p.notice")))
 	must(t, ctx, "send a crisis home", chromedp.SetValue(chromedp.CSS("#shelter"), "Tisza"), chromedp.Submit(chromedp.CSS("#shelter")),
@@ -181,6 +182,11 @@ func TestConsoleInBrowser(t *testing.T) {
 	all := strings.Join(bodies, "\n")
 	if !strings.Contains(all, words) || !strings.Contains(all, "+36 62 555 0101") {
 		t.Errorf("the writer's mail lacks the answer or the crisis home's phone:\n%s", all)
+	}
+	// The form showed the mail as it was sent: the template around the words.
+	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	if len(frame) != 2 || !strings.Contains(flat(all), flat(frame[0])+" "+flat(words)+" "+flat(frame[1])) {
+		t.Errorf("the answer sent is not the one the form showed:\nform: %q\nsent:\n%s", frame, all)
 	}
 
 	// The script-bearing case renders as text.
