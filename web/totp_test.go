@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -8,6 +9,8 @@ import (
 	"regexp"
 	"testing"
 	"time"
+
+	"github.com/ncsszi/okit/storage/storagetest"
 )
 
 // A code works in its own 30 seconds and the ones either side, and gives
@@ -64,6 +67,9 @@ func TestEnrolThenLogIn(t *testing.T) {
 	code, _ := totpCode(m[1], time.Now())
 	if resp, _ = post("/enrol", url.Values{"code": {code}}); resp.Request.URL.Path != "/queue" {
 		t.Fatalf("after enrolling: %s", resp.Request.URL)
+	}
+	if bytes.Contains(storagetest.Dump(t, c.st), []byte(m[1])) {
+		t.Error("the second-factor secret is in the database in the clear")
 	}
 	post("/logout", nil)
 	if resp, _ = post("/login", url.Values{"username": {"vera"}, "password": {"vera jelszava 2026"}}); resp.Request.URL.Path != "/totp" {
