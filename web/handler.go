@@ -22,13 +22,6 @@ type call struct {
 	actor   string           // "user:<name>", as the event log names people
 }
 
-func (c *call) sessionOrNil() *storage.Session {
-	if c == nil {
-		return nil
-	}
-	return c.session
-}
-
 // Handler is the console: every route of the table, behind the session
 // and role check the route names, cross-origin protection for every
 // state-changing request, and the security headers of every answer.
@@ -81,9 +74,6 @@ func (s *Server) guard(rt route) http.Handler {
 		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 		c := &call{}
 		if rt.access == public {
-			if ss, digest, err := s.session(r, false); err == nil {
-				c.session, c.digest, c.actor = &ss, digest, "user:"+ss.Username
-			}
 			rt.handle(s, w, r, c)
 			return
 		}

@@ -24,8 +24,8 @@ type loginData struct {
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request, c *call) {
-	if c.session != nil && c.session.SecondFactor {
-		http.Redirect(w, r, "/", http.StatusSeeOther)
+	if ss, _, err := s.session(r, false); err == nil && ss.SecondFactor {
+		http.Redirect(w, r, "/", http.StatusSeeOther) // logged in already
 		return
 	}
 	s.render(w, r, http.StatusOK, "login", "", &page{catalog: s.lang(r), Title: "login.title",

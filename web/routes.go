@@ -7,7 +7,7 @@ import (
 // Access levels. Every route names one; the table test walks every route
 // with every role.
 const (
-	public     = "public"     // no session needed: the login page, static files
+	public     = "public"     // no session looked up: the login page, static files
 	firstStep  = "first-step" // a session whose second factor is still to come
 	signedIn   = "signed-in"  // any role
 	caseWork   = "case-work"  // operators and supervisors: reading and answering cases

@@ -127,7 +127,7 @@ func (s *Server) lang(r *http.Request) *catalog { return s.catalogs[language(r)]
 // notFound answers for a page or case that does not exist.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request, c *call) {
 	s.render(w, r, http.StatusNotFound, "error", "", &page{catalog: s.lang(r), Title: "error.title",
-		Session: c.sessionOrNil(), Problem: s.lang(r).T("error.not_found")})
+		Session: c.session, Problem: s.lang(r).T("error.not_found")})
 }
 
 // redirect sends the browser on after a form, with a notice for the next page.
