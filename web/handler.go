@@ -15,9 +15,9 @@ import (
 )
 
 // call is what a handler knows about the request beyond the request
-// itself: who asks, in which language.
+// itself: who asks.
 type call struct {
-	session *storage.Session // nil on public routes without a session
+	session *storage.Session // nil on public routes
 	digest  []byte           // the digest of the session's token
 	actor   string           // "user:<name>", as the event log names people
 }
