@@ -117,6 +117,7 @@ const (
 	EventLoginFailed   = "login_failed"
 	EventLogout        = "logout"
 	EventUserAdded     = "user_added"
+	EventUserChanged   = "user_changed"
 	EventUserDisabled  = "user_disabled"
 	EventPasswordSet   = "password_set"
 	EventTOTPEnrolled  = "totp_enrolled"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -27,6 +28,9 @@ type User struct {
 	Open      int // open cases assigned now
 }
 
+// HasSkill reports whether the user specialises in a category.
+func (u User) HasSkill(category string) bool { return slices.Contains(u.Skills, category) }
+
 // AddUser creates a user, recording who added them.
 func (s *Store) AddUser(ctx context.Context, u User, actor string) (int64, error) {
 	var id int64
@@ -46,6 +50,37 @@ func (s *Store) AddUser(ctx context.Context, u User, actor string) (int64, error
 		return ev.write(ctx, tx, actor, s.now())
 	})
 	return id, err
+}
+
+// UpdateUser changes a user's role, languages, skills and load limit,
+// recording who changed what to what. A change of role ends their
+// sessions: what they may see changes with it.
+func (s *Store) UpdateUser(ctx context.Context, u User, actor string) error {
+	return s.InTx(ctx, func(tx pgx.Tx) error {
+		var id int64
+		var oldRole string
+		err := tx.QueryRow(ctx, `SELECT id, role FROM users WHERE username = $1 FOR UPDATE`, u.Username).Scan(&id, &oldRole)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("user %q: %w", u.Username, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("change user: %w", err)
+		}
+		_, err = tx.Exec(ctx, `UPDATE users SET role = $2, languages = $3, skills = coalesce($4::text[], '{}'), load_limit = $5 WHERE id = $1`,
+			id, u.Role, u.Languages, u.Skills, u.LoadLimit)
+		if err != nil {
+			return fmt.Errorf("change user: %w", err)
+		}
+		if oldRole != u.Role {
+			if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
+				return fmt.Errorf("end sessions: %w", err)
+			}
+		}
+		var ev events
+		ev.add(0, EventUserChanged, map[string]any{"user": u.Username, "role": u.Role, "languages": u.Languages,
+			"skills": u.Skills, "load_limit": u.LoadLimit})
+		return ev.write(ctx, tx, actor, s.now())
+	})
 }
 
 // Users lists every user with their open load.

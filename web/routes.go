@@ -74,6 +74,7 @@ var routes = []route{
 
 	{pattern: "GET /users", access: admin, handle: (*Server).usersPage},
 	{pattern: "POST /users", access: admin, handle: (*Server).addUser},
+	{pattern: "POST /users/{name}", access: admin, handle: (*Server).changeUser},
 	{pattern: "POST /users/{name}/password", access: admin, handle: (*Server).resetPassword},
 	{pattern: "POST /users/{name}/totp", access: admin, handle: (*Server).resetTOTP},
 	{pattern: "POST /users/{name}/disable", access: admin, handle: (*Server).disableUser},

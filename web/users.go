@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,6 +13,9 @@ import (
 )
 
 var roleNames = []string{"operator", "supervisor", "admin"}
+
+// languageCode is a language a user answers in: an ISO 639 code.
+var languageCode = regexp.MustCompile(`^[a-z]{2,3}$`)
 
 type usersData struct {
 	Users      []storage.User
@@ -30,14 +34,32 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, c *call) {
 		Notice: r.URL.Query().Get("notice"), Data: usersData{Users: us, Roles: roleNames, Categories: triage.Categories()}})
 }
 
+// userForm reads a user's fields from a form; ok is false when one is
+// missing or not allowed.
+func userForm(r *http.Request, name string) (u storage.User, ok bool) {
+	load, _ := strconv.Atoi(r.PostFormValue("load"))
+	u = storage.User{Username: strings.TrimSpace(name), Role: r.PostFormValue("role"),
+		Languages: strings.FieldsFunc(strings.ToLower(r.PostFormValue("languages")), func(r rune) bool { return r == ',' || r == ' ' }),
+		Skills:    r.PostForm["skills"], LoadLimit: load}
+	for _, l := range u.Languages {
+		if !languageCode.MatchString(l) {
+			return u, false
+		}
+	}
+	for _, sk := range u.Skills {
+		if !slices.Contains(triage.Categories(), triage.Category(sk)) {
+			return u, false
+		}
+	}
+	validName := u.Username != "" && len(u.Username) <= 64 && !strings.ContainsAny(u.Username, " :/\t\n")
+	return u, validName && slices.Contains(roleNames, u.Role) && len(u.Languages) > 0 && u.LoadLimit >= 1 && u.LoadLimit <= 100
+}
+
 // addUser adds an account with a first password the admin hands over.
 func (s *Server) addUser(w http.ResponseWriter, r *http.Request, c *call) {
-	load, _ := strconv.Atoi(r.PostFormValue("load"))
-	u := storage.User{Username: strings.TrimSpace(r.PostFormValue("username")), Role: r.PostFormValue("role"),
-		Languages: r.PostForm["languages"], Skills: r.PostForm["skills"], LoadLimit: load}
+	u, ok := userForm(r, r.PostFormValue("username"))
 	pw := r.PostFormValue("password")
-	validName := u.Username != "" && len(u.Username) <= 64 && !strings.ContainsAny(u.Username, " :/\t\n")
-	if !validName || !slices.Contains(roleNames, u.Role) || len(u.Languages) == 0 || u.LoadLimit < 1 {
+	if !ok {
 		redirect(w, r, "/users", "problem.user_fields")
 		return
 	}
@@ -54,6 +76,20 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request, c *call) {
 		err = s.store.SetPassword(r.Context(), u.Username, HashPassword(pw), nil, c.actor)
 	}
 	s.usersDone(w, r, err, "users.added")
+}
+
+// changeUser changes a user's role, languages, specialities and load.
+func (s *Server) changeUser(w http.ResponseWriter, r *http.Request, c *call) {
+	u, ok := userForm(r, r.PathValue("name"))
+	if !ok {
+		redirect(w, r, "/users", "problem.user_fields")
+		return
+	}
+	if u.Username == c.session.Username && u.Role != "admin" {
+		redirect(w, r, "/users", "problem.demote_self")
+		return
+	}
+	s.usersDone(w, r, s.store.UpdateUser(r.Context(), u, c.actor), "users.changed")
 }
 
 func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request, c *call) {
