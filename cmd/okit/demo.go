@@ -102,6 +102,17 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 	}
+	// Three crisis homes, one of them full, by working name only.
+	for _, h := range []storage.Shelter{
+		{Name: "Tisza", Region: "Csongrád-Csanád", IntakePhone: "+36 62 555 0101", FreePlaces: 2},
+		{Name: "Duna", Region: "Pest", IntakePhone: "+36 1 555 0102", FreePlaces: 0},
+		{Name: "Mecsek", Region: "Baranya", IntakePhone: "+36 72 555 0103", FreePlaces: 1},
+	} {
+		h.UpdatedBy = "demo"
+		if _, err := st.AddShelter(ctx, h); err != nil {
+			return err
+		}
+	}
 	mbox, err := demo.StartMailbox("okit@ncsszi.hu", log, demo.MailboxOptions{})
 	if err != nil {
 		return err
@@ -293,10 +304,6 @@ func operatorAnswers(ctx context.Context, st *storage.Store, sealer *seal.Sealer
 	if err != nil {
 		log.Error("demo answer", slog.Any("err", err))
 		return
-	}
-	if _, err := st.AddShelter(ctx, storage.Shelter{Name: "Tisza", Region: "Csongrád-Csanád", IntakePhone: "+36 62 555 0101",
-		FreePlaces: 2, UpdatedBy: "demo"}); err != nil {
-		log.Error("demo crisis home", slog.Any("err", err))
 	}
 	year := time.Now().Year()
 	for _, r := range []storage.Reply{
