@@ -103,8 +103,12 @@ func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (*known, error
 		})
 		return err
 	})
-	b.Queue(`SELECT DISTINCT ON (sender_digest) sender_digest, id, ref FROM cases
-		WHERE status = 'open' AND sender_digest = ANY($1) ORDER BY sender_digest, id DESC`, senders).Query(func(rows pgx.Rows) error {
+	// One probe of cases_open_sender per sender: "sender_digest = ANY($1)"
+	// let the planner, misled by a young table's statistics, filter every
+	// open case against the whole array, a cost that grew with the queue.
+	b.Queue(`SELECT s.d, c.id, c.ref FROM (SELECT DISTINCT d FROM unnest($1::bytea[]) AS u(d)) s
+		CROSS JOIN LATERAL (SELECT id, ref FROM cases WHERE status = 'open' AND sender_digest = s.d ORDER BY id DESC LIMIT 1) c`,
+		senders).Query(func(rows pgx.Rows) error {
 		var d []byte
 		var c caseRef
 		_, err := pgx.ForEachRow(rows, []any{&d, &c.id, &c.ref}, func() error {
