@@ -78,13 +78,13 @@ func (in *Intake) prepare(s *session, uids []imap.UID) batch {
 	return batch{lastUID: uint32(slices.Max(uids)), recs: recs, toMark: toMark}
 }
 
-// commit stores a batch together with the checkpoint, and only then marks
-// its messages on the server. A failure before the commit leaves
+// commit stores a batch together with the checkpoint; drain marks its
+// messages on the server only then. A failure before the commit leaves
 // everything to the next pass; a failure after it leaves only the marking,
 // which the next pass does.
-func (in *Intake) commit(ctx context.Context, s *session, cp Checkpoint, b batch) (Stats, error) {
+func (in *Intake) commit(ctx context.Context, cp Checkpoint, b batch) (Stats, error) {
 	var st Stats
-	recs, toMark := b.recs, b.toMark
+	recs := b.recs
 	cp.LastUID = b.lastUID
 	outs, err := in.store.Save(ctx, in.cfg.Key(), cp, recs)
 	if err != nil {
@@ -114,10 +114,6 @@ func (in *Intake) commit(ctx context.Context, s *session, cp Checkpoint, b batch
 			in.log.Error("ALERT: P1 case and nobody on shift to take it", slog.String("case", o.CaseRef))
 		}
 	}
-	if err := in.mark(s, toMark); err != nil {
-		return st, err
-	}
-	st.Marked += len(toMark)
 	return st, nil
 }
 
