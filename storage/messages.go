@@ -104,22 +104,27 @@ func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (*known, error
 		})
 		return err
 	})
-	// One probe of cases_open_sender per sender: "sender_digest = ANY($1)"
-	// let the planner, misled by a young table's statistics, filter every
-	// open case against the whole array, a cost that grew with the queue.
-	b.Queue(`SELECT s.d, c.id, c.ref FROM (SELECT DISTINCT d FROM unnest($1::bytea[]) AS u(d)) s
-		CROSS JOIN LATERAL (SELECT id, ref FROM cases WHERE status = 'open' AND sender_digest = s.d ORDER BY id DESC LIMIT 1) c`,
-		senders).Query(func(rows pgx.Rows) error {
-		var d []byte
-		var c caseRef
-		_, err := pgx.ForEachRow(rows, []any{&d, &c.id, &c.ref}, func() error {
-			k.bySender[string(d)] = c
-			return nil
-		})
-		return err
-	})
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return nil, fmt.Errorf("look up threads: %w", err)
+	}
+	// The senders' open cases: one probe of cases_open_sender per sender.
+	// Planned afresh each time (QueryExecModeExec): a plan cached while the
+	// table was young filtered every open case against every sender, a
+	// cost that grew with the queue.
+	rows, err := tx.Query(ctx, `SELECT s.d, c.id, c.ref FROM (SELECT DISTINCT d FROM unnest($1::bytea[]) AS u(d)) s
+		CROSS JOIN LATERAL (SELECT id, ref FROM cases WHERE status = 'open' AND sender_digest = s.d ORDER BY id DESC LIMIT 1) c`,
+		pgx.QueryExecModeExec, senders)
+	if err != nil {
+		return nil, fmt.Errorf("look up senders' cases: %w", err)
+	}
+	var d []byte
+	var c caseRef
+	_, err = pgx.ForEachRow(rows, []any{&d, &c.id, &c.ref}, func() error {
+		k.bySender[string(d)] = c
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("look up senders' cases: %w", err)
 	}
 	return k, nil
 }
