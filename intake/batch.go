@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"runtime"
 	"slices"
@@ -77,13 +78,13 @@ func (in *Intake) prepare(s *session, uids []imap.UID) batch {
 	return batch{lastUID: uint32(slices.Max(uids)), recs: recs, toMark: toMark}
 }
 
-// commit stores a batch together with the checkpoint, and only then marks
-// its messages on the server. A failure before the commit leaves
+// commit stores a batch together with the checkpoint; drain marks its
+// messages on the server only then. A failure before the commit leaves
 // everything to the next pass; a failure after it leaves only the marking,
 // which the next pass does.
-func (in *Intake) commit(ctx context.Context, s *session, cp Checkpoint, b batch) (Stats, error) {
+func (in *Intake) commit(ctx context.Context, cp Checkpoint, b batch) (Stats, error) {
 	var st Stats
-	recs, toMark := b.recs, b.toMark
+	recs := b.recs
 	cp.LastUID = b.lastUID
 	outs, err := in.store.Save(ctx, in.cfg.Key(), cp, recs)
 	if err != nil {
@@ -113,10 +114,6 @@ func (in *Intake) commit(ctx context.Context, s *session, cp Checkpoint, b batch
 			in.log.Error("ALERT: P1 case and nobody on shift to take it", slog.String("case", o.CaseRef))
 		}
 	}
-	if err := in.mark(s, toMark); err != nil {
-		return st, err
-	}
-	st.Marked += len(toMark)
 	return st, nil
 }
 
@@ -125,16 +122,9 @@ func (in *Intake) fetchBodies(s *session, group []*imapclient.FetchMessageBuffer
 	for i, m := range group {
 		uids[i] = m.UID
 	}
-	section := &imap.FetchItemBodySection{Peek: true}
-	bodies, err := s.c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{
-		UID: true, BodySection: []*imap.FetchItemBodySection{section},
-	}).Collect()
+	byUID, err := in.fetchRaw(s, uids)
 	if err != nil {
-		return nil, fmt.Errorf("fetch bodies: %w", err)
-	}
-	byUID := make(map[imap.UID][]byte, len(bodies))
-	for _, b := range bodies {
-		byUID[b.UID] = b.FindBodySection(section)
+		return nil, err
 	}
 	// Parsing and sealing take most of intake's CPU; spread them over the cores.
 	recs := make([]Record, len(group))
@@ -163,6 +153,58 @@ func (in *Intake) fetchBodies(s *session, group []*imapclient.FetchMessageBuffer
 		return nil, err
 	}
 	return recs, nil
+}
+
+// fetchRaw fetches the raw bytes of the messages with the given UIDs. It
+// reads each literal into a buffer of the size the server announces,
+// where Collect's io.ReadAll grew one through doublings: two and a half
+// times the message in garbage, a tenth of intake's allocation.
+func (in *Intake) fetchRaw(s *session, uids []imap.UID) (map[imap.UID][]byte, error) {
+	cmd := s.c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{
+		UID: true, BodySection: []*imap.FetchItemBodySection{{Peek: true}},
+	})
+	byUID := make(map[imap.UID][]byte, len(uids))
+	var err error
+	for msg := cmd.Next(); msg != nil && err == nil; msg = cmd.Next() {
+		var uid imap.UID
+		var raw []byte
+		for item := msg.Next(); item != nil; item = msg.Next() {
+			switch item := item.(type) {
+			case imapclient.FetchItemDataUID:
+				uid = item.UID
+			case imapclient.FetchItemDataBodySection:
+				raw, err = readLiteral(item.Literal, in.cfg.MaxSize)
+			}
+		}
+		if uid != 0 {
+			byUID[uid] = raw
+		}
+	}
+	// Close drains what is left, once: a second Close would wait forever.
+	if cerr := cmd.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("fetch bodies: %w", err)
+	}
+	return byUID, nil
+}
+
+// readLiteral reads a literal whole. The size it announces is trusted for
+// the allocation only up to max: a server that lies gets io.ReadAll.
+func readLiteral(lit imap.LiteralReader, max int64) ([]byte, error) {
+	if lit == nil {
+		return []byte{}, nil
+	}
+	n := lit.Size()
+	if n < 0 || n > max {
+		return io.ReadAll(lit)
+	}
+	b := make([]byte, n)
+	if _, err := io.ReadFull(lit, b); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 // record parses and seals one raw message.

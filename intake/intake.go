@@ -252,16 +252,41 @@ func (in *Intake) drain(ctx context.Context, s *session) (Stats, error) {
 			fresh = fresh[n:]
 		}
 	}()
+	// Moving a committed batch's messages overlaps with committing the
+	// next: the marking only ever follows its own batch's commit, and one
+	// not done is done by the next pass.
+	var marking chan error
+	var marked int
+	finishMark := func() error {
+		if marking == nil {
+			return nil
+		}
+		err := <-marking
+		marking = nil
+		if err == nil {
+			st.Marked += marked
+		}
+		return err
+	}
+	defer finishMark()
 	for b := range ready {
 		if b.err != nil {
 			return st, b.err
 		}
-		bst, err := in.commit(ctx, s, cp, b)
+		bst, err := in.commit(ctx, cp, b)
 		st.add(bst)
 		if err != nil {
 			return st, err
 		}
 		cp.LastUID = b.lastUID
+		if err := finishMark(); err != nil {
+			return st, err
+		}
+		marking, marked = make(chan error, 1), len(b.toMark)
+		go func(uids []imap.UID) { marking <- in.mark(s, uids) }(b.toMark)
+	}
+	if err := finishMark(); err != nil {
+		return st, err
 	}
 	return st, ctx.Err()
 }

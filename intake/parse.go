@@ -80,6 +80,7 @@ type parser struct {
 	rootBody    []byte        // the top-level body, re-read as text when a multipart has no parts
 	keep        int           // the attachment whose bytes AttachmentData wants; -1 for none
 	kept        *bytes.Buffer // its decoded bytes
+	skipText    bool          // inside an alternative that will not be kept: text parts are not read
 }
 
 // AttachmentData returns the nth attachment of a raw message (counted as

@@ -132,7 +132,16 @@ func (p *parser) multipart(typ, boundary string, body io.Reader, pt part) []segm
 			break
 		}
 		h := mail.Header{Header: message.Header{Header: tp.Header}}
-		kids = append(kids, p.walk(h, tp, pt.child(n, typ)))
+		kid := p.walk(h, tp, pt.child(n, typ))
+		kids = append(kids, kid)
+		if typ == "multipart/alternative" && !p.skipText && hasPlain(kid) {
+			// The alternatives after the first with plain text are not
+			// kept, so their text is not read (turning the HTML twin of
+			// the text into text was a fifth of intake's parsing); they
+			// are still walked for the attachments they list.
+			p.skipText = true
+			defer func() { p.skipText = false }()
+		}
 	}
 	if typ != "multipart/alternative" {
 		var all []segment
@@ -142,10 +151,8 @@ func (p *parser) multipart(typ, boundary string, body io.Reader, pt part) []segm
 		return all
 	}
 	for _, k := range kids {
-		for _, s := range k {
-			if !s.html && strings.TrimSpace(s.text) != "" {
-				return k
-			}
+		if hasPlain(k) {
+			return k
 		}
 	}
 	for i := len(kids) - 1; i >= 0; i-- {
@@ -158,8 +165,21 @@ func (p *parser) multipart(typ, boundary string, body io.Reader, pt part) []segm
 	return nil
 }
 
+// hasPlain reports whether segs has plain text, not made from HTML.
+func hasPlain(segs []segment) bool {
+	for _, s := range segs {
+		if !s.html && strings.TrimSpace(s.text) != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // text reads an inline text/plain or text/html part.
 func (p *parser) text(typ, cs string, r io.Reader, name, cte string) []segment {
+	if p.skipText {
+		return nil
+	}
 	budget := min(maxText, maxHeldText-p.held)
 	if budget <= 0 {
 		p.truncated = true

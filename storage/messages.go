@@ -37,13 +37,14 @@ func (s *Store) Save(ctx context.Context, mailbox string, cp intake.Checkpoint, 
 		}
 		var plan threadPlan
 		outs, plan = known.thread(recs)
-		if err := plan.openCases(ctx, tx, recs, outs, s.now()); err != nil {
+		opened, err := plan.openCases(ctx, tx, recs, outs, s.now())
+		if err != nil {
 			return err
 		}
 		if err := s.insertMessages(ctx, tx, mailbox, cp, recs, outs, plan.reopen); err != nil {
 			return err
 		}
-		if err := s.triageCases(ctx, tx, recs, outs); err != nil {
+		if err := s.triageCases(ctx, tx, recs, outs, opened); err != nil {
 			return err
 		}
 		if err := s.markBounces(ctx, tx, recs, outs); err != nil {
@@ -103,18 +104,27 @@ func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (*known, error
 		})
 		return err
 	})
-	b.Queue(`SELECT DISTINCT ON (sender_digest) sender_digest, id, ref FROM cases
-		WHERE status = 'open' AND sender_digest = ANY($1) ORDER BY sender_digest, id DESC`, senders).Query(func(rows pgx.Rows) error {
-		var d []byte
-		var c caseRef
-		_, err := pgx.ForEachRow(rows, []any{&d, &c.id, &c.ref}, func() error {
-			k.bySender[string(d)] = c
-			return nil
-		})
-		return err
-	})
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return nil, fmt.Errorf("look up threads: %w", err)
+	}
+	// The senders' open cases: one probe of cases_open_sender per sender.
+	// Planned afresh each time (QueryExecModeExec): a plan cached while the
+	// table was young filtered every open case against every sender, a
+	// cost that grew with the queue.
+	rows, err := tx.Query(ctx, `SELECT s.d, c.id, c.ref FROM (SELECT DISTINCT d FROM unnest($1::bytea[]) AS u(d)) s
+		CROSS JOIN LATERAL (SELECT id, ref FROM cases WHERE status = 'open' AND sender_digest = s.d ORDER BY id DESC LIMIT 1) c`,
+		pgx.QueryExecModeExec, senders)
+	if err != nil {
+		return nil, fmt.Errorf("look up senders' cases: %w", err)
+	}
+	var d []byte
+	var c caseRef
+	_, err = pgx.ForEachRow(rows, []any{&d, &c.id, &c.ref}, func() error {
+		k.bySender[string(d)] = c
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("look up senders' cases: %w", err)
 	}
 	return k, nil
 }
@@ -175,16 +185,32 @@ func (k *known) thread(recs []intake.Record) ([]intake.Outcome, threadPlan) {
 	return outs, plan
 }
 
+// openedCase is what triage needs of a case opened by the batch, as the
+// database stored it.
+type openedCase struct {
+	need     triage.Need
+	priority triage.Priority
+}
+
 // openCases numbers and inserts the new cases, then gives their ids to
-// every record threaded into them.
-func (p threadPlan) openCases(ctx context.Context, tx pgx.Tx, recs []intake.Record, outs []intake.Outcome, now time.Time) error {
+// every record threaded into them. A new case is inserted with its
+// messages' triage verdicts folded in, as triageCases folds them into an
+// existing case: updating every case of the batch again right after
+// inserting it wrote each row and its indexes twice.
+func (p threadPlan) openCases(ctx context.Context, tx pgx.Tx, recs []intake.Record, outs []intake.Outcome, now time.Time) (map[int64]openedCase, error) {
 	if len(p.opens) == 0 {
-		return nil
+		return nil, nil
 	}
-	senders := make([][]byte, len(p.opens))
-	firsts := make([]time.Time, len(p.opens))
+	byCase, _ := foldVerdicts(recs, outs) // by placeholder
+	n := len(p.opens)
+	senders := make([][]byte, n)
+	firsts, lasts, dues := make([]time.Time, n), make([]time.Time, n), make([]time.Time, n)
+	pris := make([]int, n)
+	cats, flags, langs := make([]string, n), make([]string, n), make([]string, n)
 	for k, i := range p.opens {
-		senders[k], firsts[k] = recs[i].SenderDigest, recs[i].InternalDate
+		v := byCase[outs[i].CaseID]
+		senders[k], firsts[k], lasts[k], dues[k] = recs[i].SenderDigest, recs[i].InternalDate, v.last, v.due
+		pris[k], cats[k], flags[k], langs[k] = int(v.priority), strings.Join(v.cats, ","), strings.Join(v.flags, ","), v.language
 	}
 	// One statement numbers all the new cases of the batch (k-th new case,
 	// k-th number), inserts them and writes their case_opened events.
@@ -194,34 +220,46 @@ func (p threadPlan) openCases(ctx context.Context, tx pgx.Tx, recs []intake.Reco
 			ON CONFLICT (year) DO UPDATE SET last = case_ref_counters.last + $3
 			RETURNING year, last - $3 AS base),
 		c AS (
-			INSERT INTO cases (ref, sender_digest, first_received, last_received)
+			INSERT INTO cases (ref, sender_digest, first_received, last_received, priority, categories, flags, language, due_at)
 			SELECT format('OKIT-%s-%s', n.year, lpad((n.base + v.k)::text, greatest(6, length((n.base + v.k)::text)), '0')),
-				v.sender, v.at, v.at
-			FROM n, unnest($1::bytea[], $2::timestamptz[]) WITH ORDINALITY AS v(sender, at, k)
-			RETURNING id, ref),
+				v.sender, v.at, greatest(v.at, v.last), v.pri,
+				ARRAY(SELECT DISTINCT x FROM unnest(string_to_array(v.cats, ',')) AS x WHERE x <> '' ORDER BY x),
+				ARRAY(SELECT DISTINCT x FROM unnest(string_to_array(v.flags, ',')) AS x WHERE x <> '' ORDER BY x),
+				v.lang, v.due
+			FROM n, unnest($1::bytea[], $2::timestamptz[], $6::timestamptz[], $7::int[], $8::text[], $9::text[], $10::text[], $11::timestamptz[])
+				WITH ORDINALITY AS v(sender, at, last, pri, cats, flags, lang, due, k)
+			RETURNING id, ref, priority, categories, language),
 		e AS (
 			INSERT INTO case_events (case_id, kind, actor, at) SELECT id, $4, 'intake', $5 FROM c)
-		SELECT c.id, c.ref, (split_part(c.ref, '-', 3)::bigint - n.base)::int FROM c, n`,
-		senders, firsts, len(p.opens), EventCaseOpened, now)
+		SELECT c.id, c.ref, (split_part(c.ref, '-', 3)::bigint - n.base)::int, c.priority, c.categories, c.language FROM c, n`,
+		senders, firsts, n, EventCaseOpened, now, lasts, pris, cats, flags, langs, dues)
 	if err != nil {
-		return fmt.Errorf("open cases: %w", err)
+		return nil, fmt.Errorf("open cases: %w", err)
 	}
-	opened := map[int64]caseRef{} // by placeholder
+	byPlaceholder := map[int64]caseRef{}
+	opened := map[int64]openedCase{} // by case id
 	var c caseRef
 	var k int
-	_, err = pgx.ForEachRow(rows, []any{&c.id, &c.ref, &k}, func() error {
-		opened[int64(-1-p.opens[k-1])] = c
+	var o openedCase
+	var caseCats []string
+	_, err = pgx.ForEachRow(rows, []any{&c.id, &c.ref, &k, &o.priority, &caseCats, &o.need.Language}, func() error {
+		byPlaceholder[int64(-1-p.opens[k-1])] = c
+		o.need.Priority, o.need.Categories = o.priority, nil
+		for _, cat := range caseCats {
+			o.need.Categories = append(o.need.Categories, triage.Category(cat))
+		}
+		opened[c.id] = o
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("open cases: %w", err)
+		return nil, fmt.Errorf("open cases: %w", err)
 	}
 	for i := range outs {
-		if c, ok := opened[outs[i].CaseID]; ok {
+		if c, ok := byPlaceholder[outs[i].CaseID]; ok {
 			outs[i].CaseID, outs[i].CaseRef = c.id, c.ref
 		}
 	}
-	return nil
+	return opened, nil
 }
 
 // insertMessages writes the messages with their events, reopens cases that
@@ -301,7 +339,6 @@ func nonNil[T any](s []T) []T {
 // caseVerdict is what a batch's messages tell of one case.
 type caseVerdict struct {
 	id          int64
-	isNew       bool
 	priority    triage.Priority // the most urgent message's
 	messageID   int64           // that message, for the event
 	rules       []string        // the rules that made it so
@@ -310,9 +347,9 @@ type caseVerdict struct {
 	due, last   time.Time
 }
 
-// triageCases folds the stored messages' verdicts into their cases, in one
-// statement for the batch, then assigns the cases.
-func (s *Store) triageCases(ctx context.Context, tx pgx.Tx, recs []intake.Record, outs []intake.Outcome) error {
+// foldVerdicts gathers the verdicts of the batch's stored messages by
+// case, in the order the cases first appear.
+func foldVerdicts(recs []intake.Record, outs []intake.Outcome) (map[int64]*caseVerdict, []*caseVerdict) {
 	byCase := map[int64]*caseVerdict{}
 	var order []*caseVerdict
 	for i := range recs {
@@ -322,7 +359,7 @@ func (s *Store) triageCases(ctx context.Context, tx pgx.Tx, recs []intake.Record
 		r, o := &recs[i], &outs[i]
 		v := byCase[o.CaseID]
 		if v == nil {
-			v = &caseVerdict{id: o.CaseID, isNew: o.NewCase, priority: r.Verdict.Priority, messageID: o.MessageID,
+			v = &caseVerdict{id: o.CaseID, priority: r.Verdict.Priority, messageID: o.MessageID,
 				rules: r.Verdict.Rules, language: r.Verdict.Language, due: r.Due, last: r.InternalDate}
 			byCase[o.CaseID] = v
 			order = append(order, v)
@@ -343,48 +380,55 @@ func (s *Store) triageCases(ctx context.Context, tx pgx.Tx, recs []intake.Record
 			v.last = r.InternalDate
 		}
 	}
+	return byCase, order
+}
+
+// triageCases folds the stored messages' verdicts into the cases they
+// joined, in one statement for the batch, then assigns the cases, those
+// the batch opened (already triaged by openCases) included.
+func (s *Store) triageCases(ctx context.Context, tx pgx.Tx, recs []intake.Record, outs []intake.Outcome, opened map[int64]openedCase) error {
+	byCase, order := foldVerdicts(recs, outs)
+	needs := map[int64]caseNeed{}
+	var ev events
 	var ids []int64
 	var pris []int
-	var cats, flags, langs []string
-	var news []bool
+	var cats, flags []string
 	var dues, lasts []time.Time
 	for _, v := range order {
-		ids, pris, news = append(ids, v.id), append(pris, int(v.priority)), append(news, v.isNew)
-		cats, flags, langs = append(cats, strings.Join(v.cats, ",")), append(flags, strings.Join(v.flags, ",")), append(langs, v.language)
+		if o, ok := opened[v.id]; ok {
+			ev.add(v.id, EventPriorityChanged, map[string]any{"to": int(o.priority), "message_id": v.messageID, "rules": nonNil(v.rules)})
+			needs[v.id] = caseNeed{id: v.id, need: o.need}
+			continue
+		}
+		ids, pris = append(ids, v.id), append(pris, int(v.priority))
+		cats, flags = append(cats, strings.Join(v.cats, ",")), append(flags, strings.Join(v.flags, ","))
 		dues, lasts = append(dues, v.due), append(lasts, v.last)
 	}
 	rows, err := tx.Query(ctx, `
 		WITH v AS (
-			SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::bool[], $7::timestamptz[], $8::timestamptz[])
-				AS v(id, pri, cats, flags, lang, is_new, due, last)),
+			SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[])
+				AS v(id, pri, cats, flags, due, last)),
 		old AS (SELECT c.id, c.priority FROM cases c JOIN v ON v.id = c.id FOR UPDATE OF c)
 		UPDATE cases c SET
 			priority = CASE WHEN c.priority_set_by IS NULL THEN least(c.priority, v.pri) ELSE c.priority END,
 			categories = ARRAY(SELECT DISTINCT x FROM unnest(c.categories || string_to_array(v.cats, ',')) AS x WHERE x <> '' ORDER BY x),
 			flags = ARRAY(SELECT DISTINCT x FROM unnest(c.flags || string_to_array(v.flags, ',')) AS x WHERE x <> '' ORDER BY x),
-			language = CASE WHEN v.is_new THEN v.lang ELSE c.language END,
 			due_at = CASE WHEN c.first_response_at IS NULL AND c.priority_set_by IS NULL THEN least(c.due_at, v.due) ELSE c.due_at END,
 			last_received = greatest(c.last_received, v.last)
 		FROM v, old WHERE c.id = v.id AND old.id = v.id
 		RETURNING c.id, old.priority, c.priority, c.categories, c.language, coalesce(c.assignee_id, 0)`,
-		ids, pris, cats, flags, langs, news, dues, lasts)
+		ids, pris, cats, flags, dues, lasts)
 	if err != nil {
 		return fmt.Errorf("triage cases: %w", err)
 	}
-	needs := map[int64]caseNeed{}
-	var ev events
 	var id int64
 	var was triage.Priority
 	var n caseNeed
 	var caseCats []string
 	_, err = pgx.ForEachRow(rows, []any{&id, &was, &n.need.Priority, &caseCats, &n.need.Language, &n.need.Current}, func() error {
 		v := byCase[id]
-		if was != n.need.Priority || v.isNew {
-			data := map[string]any{"to": int(n.need.Priority), "message_id": v.messageID, "rules": nonNil(v.rules)}
-			if !v.isNew {
-				data["from"] = int(was)
-			}
-			ev.add(id, EventPriorityChanged, data)
+		if was != n.need.Priority {
+			ev.add(id, EventPriorityChanged, map[string]any{"to": int(n.need.Priority), "from": int(was), "message_id": v.messageID, "rules": nonNil(v.rules)})
 		}
 		n.id, n.need.Categories = id, nil
 		for _, c := range caseCats {
