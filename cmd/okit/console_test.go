@@ -233,13 +233,14 @@ func TestConsoleInBrowser(t *testing.T) {
 		}
 		return c
 	}
-	must(t, sup, "enrol", chromedp.SendKeys(chromedp.CSS("#code"), code(time.Now())), chromedp.Submit(chromedp.CSS("#code")),
+	enrolled := code(time.Now())
+	must(t, sup, "enrol", chromedp.SendKeys(chromedp.CSS("#code"), enrolled), chromedp.Submit(chromedp.CSS("#code")),
 		chromedp.WaitVisible(chromedp.CSS("#queue")))
 	must(t, sup, "log out and in again", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS("#username")),
 		chromedp.SendKeys(chromedp.CSS("#username"), "vera"), chromedp.SendKeys(chromedp.CSS("#password"), "vera jelszava 2026"),
 		chromedp.Submit(chromedp.CSS("#password")), chromedp.WaitVisible(chromedp.CSS("#code")))
 	// The code just used at enrolment is refused; the next one works.
-	must(t, sup, "reused code", chromedp.SendKeys(chromedp.CSS("#code"), code(time.Now())), chromedp.Submit(chromedp.CSS("#code")),
+	must(t, sup, "reused code", chromedp.SendKeys(chromedp.CSS("#code"), enrolled), chromedp.Submit(chromedp.CSS("#code")),
 		chromedp.WaitVisible(chromedp.CSS("p.notice.bad")))
 	must(t, sup, "second factor", chromedp.SendKeys(chromedp.CSS("#code"), code(time.Now().Add(30*time.Second))),
 		chromedp.Submit(chromedp.CSS("#code")), chromedp.WaitVisible(chromedp.CSS("#queue")))
