@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -89,6 +90,30 @@ func (c *console) session(t testing.TB, name string, secondFactor bool) *http.Co
 		t.Fatal(err)
 	}
 	return &http.Cookie{Name: c.srv.cookieName(), Value: token}
+}
+
+// do sends a request as the session of cookie (a form for a POST), follows
+// redirects, and returns the last response with its body.
+func (c *console) do(t testing.TB, cookie *http.Cookie, method, path string, form url.Values) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, c.ts.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if method == http.MethodPost {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	req.AddCookie(cookie)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(b)
 }
 
 // Every route, asked by every kind of person: nobody, someone half logged

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -38,15 +37,7 @@ func TestAttachmentDownload(t *testing.T) {
 	}
 	cookie := c.session(t, "op", true)
 	download := func(n string) (*http.Response, string) {
-		req, _ := http.NewRequest(http.MethodGet, c.ts.URL+"/cases/OKIT-2026-000001/messages/"+strconv.FormatInt(msgID, 10)+"/attachments/"+n, nil)
-		req.AddCookie(cookie)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp, string(b)
+		return c.do(t, cookie, http.MethodGet, "/cases/OKIT-2026-000001/messages/"+strconv.FormatInt(msgID, 10)+"/attachments/"+n, nil)
 	}
 	events := func() int {
 		var n int

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"io"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -36,18 +35,11 @@ func TestDashboardAgreesWithReport(t *testing.T) {
 	cookie := c.session(t, "sup", true)
 	get := func(path string) string {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodGet, c.ts.URL+path, nil)
-		req.AddCookie(cookie)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
+		resp, body := c.do(t, cookie, http.MethodGet, path, nil)
 		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("%s: %d\n%s", path, resp.StatusCode, b)
+			t.Fatalf("%s: %d\n%s", path, resp.StatusCode, body)
 		}
-		return string(b)
+		return body
 	}
 	period := "?from=2026-11-02&last=2026-11-08"
 

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -24,15 +23,8 @@ func TestQueuePages(t *testing.T) {
 	cookie := c.session(t, "op", true)
 	page := func(q string) string {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodGet, c.ts.URL+"/queue"+q, nil)
-		req.AddCookie(cookie)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return string(b)
+		_, body := c.do(t, cookie, http.MethodGet, "/queue"+q, nil)
+		return body
 	}
 	first := page("")
 	if n := strings.Count(first, "<tr data-case="); n != 100 {

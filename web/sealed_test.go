@@ -23,14 +23,7 @@ func TestConsoleWritingIsSealed(t *testing.T) {
 	cookie := c.session(t, "op", true)
 	post := func(path string, form url.Values) {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodPost, c.ts.URL+path, strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.AddCookie(cookie)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
+		resp, _ := c.do(t, cookie, http.MethodPost, path, form)
 		if resp.StatusCode != http.StatusOK || strings.Contains(resp.Request.URL.RawQuery, "problem") {
 			t.Fatalf("%s: %d %s", path, resp.StatusCode, resp.Request.URL)
 		}
@@ -44,16 +37,8 @@ func TestConsoleWritingIsSealed(t *testing.T) {
 			t.Errorf("%q is in the database in the clear", secret)
 		}
 	}
-	req, _ := http.NewRequest(http.MethodGet, c.ts.URL+"/cases/OKIT-2026-000001", nil)
-	req.AddCookie(cookie)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var page bytes.Buffer
-	page.ReadFrom(resp.Body)
-	if !strings.Contains(page.String(), note) || !strings.Contains(page.String(), reason) {
+	_, page := c.do(t, cookie, http.MethodGet, "/cases/OKIT-2026-000001", nil)
+	if !strings.Contains(page, note) || !strings.Contains(page, reason) {
 		t.Error("the case page does not show the note and the reason")
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strings"
 	"testing"
 	"time"
 
@@ -24,14 +23,7 @@ func TestAdminChangesAUser(t *testing.T) {
 	admin := c.session(t, "adm", true)
 	change := func(form url.Values) string {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodPost, c.ts.URL+"/users/anna", strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.AddCookie(admin)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
+		resp, _ := c.do(t, admin, http.MethodPost, "/users/anna", form)
 		return resp.Request.URL.Query().Get("notice")
 	}
 	if n := change(url.Values{"role": {"operator"}, "languages": {"hu; drop table"}, "load": {"5"}}); n != "problem.user_fields" {
