@@ -1,0 +1,52 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/ncsszi/okit/intake"
+)
+
+// A writer who asked not to be answered by email gets no answer from the
+// console until the operator confirms a safe channel: the form says why,
+// and nothing is queued; confirmed, the answer is queued, and the event
+// records the confirmation.
+func TestAnswerToADoNotReplyCase(t *testing.T) {
+	t.Parallel()
+	c := newConsole(t)
+	c.addUser(t, "op", "operator", "a long enough password")
+	sum, _ := json.Marshal(intake.Summary{FromName: "E.", FromAddr: "e@example.test", Subject: "kerdes"})
+	sealed, err := c.keys.Sealer().Seal(sum)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	_, err = c.st.Pool().Exec(ctx, `WITH c AS (INSERT INTO cases (ref, first_received, last_received, flags)
+		VALUES ('OKIT-2026-000001', now(), now(), '{do_not_reply}') RETURNING id)
+		INSERT INTO messages (case_id, summary_sealed, raw_digest, size, internal_date, parse_status, flags)
+		SELECT id, $1, '\x01', 100, now(), 'ok', '{do_not_reply}' FROM c`, sealed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cookie := c.session(t, "op", true)
+	queued := func() (n int) {
+		c.st.Pool().QueryRow(ctx, `SELECT count(*) FROM outgoing WHERE kind = 'answer'`).Scan(&n)
+		return n
+	}
+	resp, _ := c.do(t, cookie, http.MethodPost, "/cases/OKIT-2026-000001/answer", url.Values{"text": {"Hívjon bármikor."}})
+	if got := resp.Request.URL.Query().Get("notice"); got != "problem.do_not_reply" || queued() != 0 {
+		t.Fatalf("unconfirmed: notice %q, %d answers queued; want problem.do_not_reply and none", got, queued())
+	}
+	resp, _ = c.do(t, cookie, http.MethodPost, "/cases/OKIT-2026-000001/answer", url.Values{"text": {"Hívjon bármikor."}, "safe_channel": {"yes"}})
+	if got := resp.Request.URL.Query().Get("notice"); got != "case.answer_queued" || queued() != 1 {
+		t.Fatalf("confirmed: notice %q, %d answers queued", got, queued())
+	}
+	var confirmed bool
+	c.st.Pool().QueryRow(ctx, `SELECT (data->>'safe_channel_confirmed')::bool FROM case_events WHERE kind = 'reply_queued'`).Scan(&confirmed)
+	if !confirmed {
+		t.Error("the reply_queued event does not record the confirmed safe channel")
+	}
+}
