@@ -144,6 +144,21 @@ func (s *Store) Messages(ctx context.Context, caseID int64) ([]StoredMessage, er
 	return ms, nil
 }
 
+// RawMessage returns the sealed raw bytes of one message of a case, and
+// the case's id; ErrNotFound when the case has no such message or its
+// bytes are not stored (left on the server, or purged).
+func (s *Store) RawMessage(ctx context.Context, ref string, messageID int64) (caseID int64, sealed []byte, err error) {
+	err = s.pool.QueryRow(ctx, `SELECT c.id, m.raw_sealed FROM messages m JOIN cases c ON c.id = m.case_id
+		WHERE c.ref = $1 AND m.id = $2 AND m.raw_sealed IS NOT NULL`, ref, messageID).Scan(&caseID, &sealed)
+	if err == pgx.ErrNoRows {
+		return 0, nil, fmt.Errorf("message %d of case %s: %w", messageID, ref, ErrNotFound)
+	}
+	if err != nil {
+		return 0, nil, fmt.Errorf("read message: %w", err)
+	}
+	return caseID, sealed, nil
+}
+
 // Outgoing is a mail of ours to a case's writer and where it stands.
 type Outgoing struct {
 	ID        int64

@@ -15,10 +15,14 @@ import (
 // message is decrypted, and the browser is told not to guess its type.
 func (s *Server) attachment(w http.ResponseWriter, r *http.Request, c *call) {
 	ctx := r.Context()
-	cd, err := s.store.CaseByRef(ctx, r.PathValue("ref"))
 	id, err1 := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	n, err2 := strconv.Atoi(r.PathValue("n"))
-	if errors.Is(err, storage.ErrNotFound) || err1 != nil || err2 != nil {
+	if err1 != nil || err2 != nil {
+		s.notFound(w, r, c)
+		return
+	}
+	caseID, sealed, err := s.store.RawMessage(ctx, r.PathValue("ref"), id)
+	if errors.Is(err, storage.ErrNotFound) {
 		s.notFound(w, r, c)
 		return
 	}
@@ -26,22 +30,7 @@ func (s *Server) attachment(w http.ResponseWriter, r *http.Request, c *call) {
 		s.fail(w, r, err)
 		return
 	}
-	msgs, err := s.store.Messages(ctx, cd.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var sealed []byte
-	for _, m := range msgs {
-		if m.ID == id {
-			sealed = m.RawSealed
-		}
-	}
-	if sealed == nil {
-		s.notFound(w, r, c)
-		return
-	}
-	err = s.store.RecordOn(ctx, cd.ID, storage.EventAttachmentDownloaded, c.actor, map[string]any{"message": id, "attachment": n})
+	err = s.store.RecordOn(ctx, caseID, storage.EventAttachmentDownloaded, c.actor, map[string]any{"message": id, "attachment": n})
 	if err != nil {
 		s.fail(w, r, err)
 		return
