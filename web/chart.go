@@ -7,10 +7,10 @@ import "strconv"
 type chart struct {
 	Width, Height float64
 	Base          float64 // the y of the axis
-	Bars          []bar
+	Bars          []chartBar
 }
 
-type bar struct {
+type chartBar struct {
 	X, Y, W, H float64
 	Mid        float64 // the bar's middle, where its texts are centred
 	Label      string  // under the bar
@@ -25,21 +25,21 @@ const (
 	chartPadFoot = 22
 )
 
-// barChart lays out one bar per value, scaled to the largest.
-func barChart(labels []string, values []int) chart {
+// barChart lays out one bar per item, labelled and valued by bar, scaled
+// to the largest value.
+func barChart[T any](items []T, bar func(T) (label string, value int)) chart {
 	c := chart{Width: chartWidth, Height: chartHeight, Base: chartHeight - chartPadFoot}
-	if len(values) == 0 {
-		return c
-	}
+	labels, values := make([]string, len(items)), make([]int, len(items))
 	top := 1
-	for _, v := range values {
-		top = max(top, v)
+	for i, it := range items {
+		labels[i], values[i] = bar(it)
+		top = max(top, values[i])
 	}
-	slot := chartWidth / float64(len(values))
+	slot := chartWidth / float64(max(len(items), 1))
 	for i, v := range values {
 		h := (c.Base - chartPadTop) * float64(v) / float64(top)
 		x := float64(i)*slot + slot*0.15
-		c.Bars = append(c.Bars, bar{X: x, Y: c.Base - h, W: slot * 0.7, H: h, Mid: x + slot*0.35,
+		c.Bars = append(c.Bars, chartBar{X: x, Y: c.Base - h, W: slot * 0.7, H: h, Mid: x + slot*0.35,
 			Label: labels[i], Value: strconv.Itoa(v)})
 	}
 	return c

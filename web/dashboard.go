@@ -62,27 +62,12 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, c *call) 
 	}
 	d := dashboardData{From: from.Format(time.DateOnly), Last: to.AddDate(0, 0, -1).Format(time.DateOnly),
 		To: to.Format(time.DateOnly), Figures: f, Breaches: f.Breaches[:min(len(f.Breaches), breachesShown)]}
-	var labels []string
-	var values []int
-	for _, b := range f.Backlog {
-		labels, values = append(labels, b.Label), append(values, b.Cases)
-	}
-	d.Backlog = barChart(labels, values)
-	labels, values = nil, nil
-	for _, day := range f.Days {
-		labels, values = append(labels, day.Date[8:]), append(values, day.Messages)
-	}
-	d.Days = barChart(labels, values)
-	labels, values = nil, nil
-	for _, h := range f.Hours {
-		labels, values = append(labels, strconv.Itoa(h.Hour)), append(values, h.Messages)
-	}
-	d.Hours = barChart(labels, values)
-	labels, values = nil, nil
-	for _, cat := range f.Categories {
-		labels, values = append(labels, p.Label(categoryKey(cat.Category), cat.Category)), append(values, cat.Cases)
-	}
-	d.Categories = barChart(labels, values)
+	d.Backlog = barChart(f.Backlog, func(b report.Bucket) (string, int) { return b.Label, b.Cases })
+	d.Days = barChart(f.Days, func(day report.Day) (string, int) { return day.Date[8:], day.Messages })
+	d.Hours = barChart(f.Hours, func(h report.Hour) (string, int) { return strconv.Itoa(h.Hour), h.Messages })
+	d.Categories = barChart(f.Categories, func(c report.Category) (string, int) {
+		return p.Label(categoryKey(c.Category), c.Category), c.Cases
+	})
 	p.Data = d
 	s.render(w, r, http.StatusOK, "dashboard", "", p)
 }
