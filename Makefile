@@ -25,7 +25,7 @@ bench:
 	OKIT_TEST_DATABASE_URL="$$(deploy/localpg.sh)" $(GO) test -run '^$$' -bench . -benchtime 2s -count 5 ./...
 
 fuzz:
-	$(GO) test ./intake -run '^$$' -fuzz FuzzParse -fuzztime 2m
+	$(GO) test ./message -run '^$$' -fuzz FuzzParse -fuzztime 2m
 
 # The README's screenshots: okit demo in headless Chromium.
 screenshots:

@@ -33,7 +33,7 @@ func TestAutomatedMailGetsNoAcknowledgement(t *testing.T) {
 	for _, raw := range automated {
 		f.deliver([]byte(raw))
 	}
-	f.deliver(message("person-1@example.test", "Szabo Ilona <ilona@example.test>", "kerdes", "Szeretnek tanacsot kerni."))
+	f.deliver(mail("person-1@example.test", "Szabo Ilona <ilona@example.test>", "kerdes", "Szeretnek tanacsot kerni."))
 	if st := f.once(); st.Stored != len(automated)+1 {
 		t.Fatalf("pass %+v, want %d stored", st, len(automated)+1)
 	}

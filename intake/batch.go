@@ -15,6 +15,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
+	"github.com/ncsszi/okit/message"
 	"github.com/ncsszi/okit/triage"
 )
 
@@ -209,11 +210,11 @@ func readLiteral(lit imap.LiteralReader, max int64) ([]byte, error) {
 
 // record parses and seals one raw message.
 func (in *Intake) record(uid imap.UID, internalDate time.Time, raw []byte) (Record, error) {
-	msg := Parse(raw)
+	msg := message.Parse(raw)
 	for _, p := range msg.Problems {
 		in.log.Warn("message parsed with a problem", slog.Uint64("uid", uint64(uid)), slog.String("problem", p))
 	}
-	sum := Summarize(msg)
+	sum := message.Summarize(msg)
 	sealed, err := in.sealer.SealTogether(raw, sum.Marshal())
 	if err != nil {
 		return Record{}, fmt.Errorf("seal uid %d: %w", uid, err)
@@ -237,7 +238,7 @@ func (in *Intake) record(uid imap.UID, internalDate time.Time, raw []byte) (Reco
 // oversize makes the record of a message left on the server, from its
 // envelope: the server's summary of the header, fetched without the body.
 func (in *Intake) oversize(s *session, m *imapclient.FetchMessageBuffer) (Record, error) {
-	sum := Summary{Note: fmt.Sprintf("larger than the %d MiB limit (%d bytes): left on the mail server", in.cfg.MaxSize>>20, m.RFC822Size)}
+	sum := message.Summary{Note: fmt.Sprintf("larger than the %d MiB limit (%d bytes): left on the mail server", in.cfg.MaxSize>>20, m.RFC822Size)}
 	env, err := s.c.Fetch(imap.UIDSetNum(m.UID), &imap.FetchOptions{UID: true, Envelope: true}).Collect()
 	if err != nil {
 		return Record{}, fmt.Errorf("fetch envelope of uid %d: %w", m.UID, err)
@@ -273,7 +274,7 @@ func (in *Intake) oversize(s *session, m *imapclient.FetchMessageBuffer) (Record
 // at least P2: a human must look soon at what the rules could not.
 func (in *Intake) triage(rec *Record, text triage.Input) {
 	rec.Verdict = in.cfg.Rules.Triage(text)
-	unreadable := rec.Status == string(ParseFailed) || rec.Status == "oversize"
+	unreadable := rec.Status == string(message.ParseFailed) || rec.Status == "oversize"
 	if unreadable && rec.Verdict.Priority > triage.P2 {
 		rec.Verdict.Priority = triage.P2
 		rec.Verdict.Rules = append(rec.Verdict.Rules, "okit.unreadable")
@@ -284,7 +285,7 @@ func (in *Intake) triage(rec *Record, text triage.Input) {
 
 // threading starts a record with the digests that find its sender's case
 // and let later replies find it.
-func (in *Intake) threading(sum Summary) Record {
+func (in *Intake) threading(sum message.Summary) Record {
 	var rec Record
 	if sum.FromAddr != "" {
 		rec.SenderDigest = in.digest.AddressDigest(sum.FromAddr)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ncsszi/okit/demo"
 	"github.com/ncsszi/okit/intake"
+	"github.com/ncsszi/okit/message"
 )
 
 // benchText is the writer's own words: about 1.3 KiB, a long help-seeking
@@ -174,8 +175,8 @@ func BenchmarkArrivalToCommit(b *testing.B) {
 func TestBenchMessageIsRealistic(t *testing.T) {
 	t.Parallel()
 	raw := message20KiB(1)
-	m := intake.Parse(raw)
-	if len(raw) < 19<<10 || len(raw) > 21<<10 || m.Status != intake.ParseOK || len(m.Attachments) != 1 || !strings.Contains(m.Text, "krízisotthon") {
+	m := message.Parse(raw)
+	if len(raw) < 19<<10 || len(raw) > 21<<10 || m.Status != message.ParseOK || len(m.Attachments) != 1 || !strings.Contains(m.Text, "krízisotthon") {
 		t.Errorf("benchmark message: %d bytes, status %s, %d attachments", len(raw), m.Status, len(m.Attachments))
 	}
 }

@@ -139,8 +139,8 @@ func (f *fixture) storedMessages() int {
 	return n
 }
 
-// message builds a small plain-text message.
-func message(id, from, subject, body string, headers ...string) []byte {
+// mail builds a small plain-text message.
+func mail(id, from, subject, body string, headers ...string) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "From: %s\r\nTo: okit@ncsszi.hu\r\nSubject: %s\r\nMessage-ID: <%s>\r\nDate: Tue, 24 Nov 2026 03:12:00 +0100\r\n", from, subject, id)
 	for _, h := range headers {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ncsszi/okit/demo"
 	"github.com/ncsszi/okit/intake"
+	"github.com/ncsszi/okit/message"
 )
 
 func samples(t *testing.T) [][]byte {
@@ -53,7 +54,7 @@ func TestDeleteAfterStoring(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, demo.MailboxOptions{})
 	f.cfg.After = intake.AfterDelete
-	f.deliver(message("d1@example.test", "a@example.test", "one", "egy"), message("d2@example.test", "b@example.test", "two", "ketto"))
+	f.deliver(mail("d1@example.test", "a@example.test", "one", "egy"), mail("d2@example.test", "b@example.test", "two", "ketto"))
 	if st := f.once(); st.Stored != 2 || st.Marked != 2 {
 		t.Errorf("pass %+v, want 2 stored and marked", st)
 	}
@@ -124,7 +125,7 @@ func TestUIDValidityChangeRefetchesWithoutDuplicates(t *testing.T) {
 	f.deliver(old...)
 	f.once()
 	// The server renumbers: the stored messages are back, with one new one.
-	fresh := message("new@example.test", "uj@example.test", "uj level", "uj uzenet")
+	fresh := mail("new@example.test", "uj@example.test", "uj level", "uj uzenet")
 	if err := f.mbox.Recreate(append(old, fresh), time.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +201,7 @@ func TestRunReconnectsAfterServerDropsConnection(t *testing.T) {
 	conns[0].Close()
 	mu.Unlock()
 	waitFor(t, 5*time.Second, func() bool { return in.Health().Report().Failures > 0 })
-	f.deliver(message("after-drop@example.test", "a@example.test", "ujra", "ujra itt"))
+	f.deliver(mail("after-drop@example.test", "a@example.test", "ujra", "ujra itt"))
 	waitFor(t, 10*time.Second, func() bool { return f.storedMessages() == 1 })
 	cancel()
 	if err := <-done; err != nil {
@@ -224,7 +225,7 @@ func TestIdleDeliversWithinASecond(t *testing.T) {
 	var took []time.Duration
 	for i := range 5 {
 		start := time.Now()
-		f.deliver(message(fmt.Sprintf("idle-%d@example.test", i), "a@example.test", "most", "segitseg"))
+		f.deliver(mail(fmt.Sprintf("idle-%d@example.test", i), "a@example.test", "most", "segitseg"))
 		waitFor(t, 5*time.Second, func() bool { return f.storedMessages() == i+1 })
 		took = append(took, time.Since(start))
 	}
@@ -239,8 +240,8 @@ func TestOversizeMessageIsLeftOnServerAndCaseSaysSo(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, demo.MailboxOptions{})
 	f.cfg.MaxSize = 4 << 10
-	big := message("big@example.test", "nagy@example.test", "csatolmany", strings.Repeat("x", 8<<10))
-	small := message("small@example.test", "kicsi@example.test", "rovid", "rovid level")
+	big := mail("big@example.test", "nagy@example.test", "csatolmany", strings.Repeat("x", 8<<10))
+	small := mail("small@example.test", "kicsi@example.test", "rovid", "rovid level")
 	f.deliver(big, small)
 	st := f.once()
 	if st.Stored != 1 || st.TooLarge != 1 || st.Marked != 1 {
@@ -313,7 +314,7 @@ func waitFor(t *testing.T, d time.Duration, cond func() bool) {
 	}
 }
 
-func openSummary(t *testing.T, f *fixture, query string) intake.Summary {
+func openSummary(t *testing.T, f *fixture, query string) message.Summary {
 	t.Helper()
 	var sealed []byte
 	if err := f.store.Pool().QueryRow(context.Background(), query).Scan(&sealed); err != nil {
@@ -323,7 +324,7 @@ func openSummary(t *testing.T, f *fixture, query string) intake.Summary {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := intake.UnmarshalSummary(plain)
+	s, err := message.UnmarshalSummary(plain)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,11 +20,11 @@ func TestNoPlaintextInDatabaseOrLogs(t *testing.T) {
 		"a párom ma este megfenyegetett késsel", // a body phrase
 		"Zöldfa utca 12",                        // an address in the body
 	}
-	f.deliver(message("secret-1@example.hu", "Kovácsné Tóth Erzsébet <erzsi.kovacsne@example.hu>",
+	f.deliver(mail("secret-1@example.hu", "Kovácsné Tóth Erzsébet <erzsi.kovacsne@example.hu>",
 		"=?utf-8?q?Seg=C3=ADts=C3=A9g_kellene_s=C3=BCrg=C5=91sen?=",
 		"Jó estét!\r\n\r\nA párom ma este megfenyegetett késsel. A Zöldfa utca 12 alatt lakunk."))
 	// A reply in the same thread, and a message that cannot be parsed.
-	f.deliver(message("secret-2@example.hu", "Kovácsné Tóth Erzsébet <erzsi.kovacsne@example.hu>",
+	f.deliver(mail("secret-2@example.hu", "Kovácsné Tóth Erzsébet <erzsi.kovacsne@example.hu>",
 		"Re: Segítség kellene sürgősen", "Még mindig itt vagyok, Zöldfa utca 12.", "In-Reply-To: <secret-1@example.hu>"))
 	f.deliver([]byte("From: erzsi.kovacsne@example.hu\r\nSubject: Segítség kellene sürgősen\r\nContent-Type: multipart/mixed; boundary=\r\n\r\n--\r\na párom ma este megfenyegetett késsel"))
 	if st := f.once(); st.Stored != 3 {

@@ -39,7 +39,7 @@ type Outgoing struct {
 }
 
 // Parent is what threading needs of the message being answered; the
-// fields match intake.Message's.
+// fields match message.Message's.
 type Parent struct {
 	MessageID  string   // without angle brackets; "" when it had none
 	InReplyTo  []string // without angle brackets

@@ -10,7 +10,7 @@ import (
 
 	"github.com/riverqueue/river"
 
-	"github.com/ncsszi/okit/intake"
+	"github.com/ncsszi/okit/message"
 	"github.com/ncsszi/okit/triage"
 )
 
@@ -118,7 +118,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[ReplyArgs]) error {
 	if err != nil {
 		return fmt.Errorf("open summary: %w", err)
 	}
-	sum, err := intake.UnmarshalSummary(plain)
+	sum, err := message.UnmarshalSummary(plain)
 	if err != nil {
 		return fmt.Errorf("read summary: %w", err)
 	}
@@ -165,7 +165,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[ReplyArgs]) error {
 }
 
 // compose renders, composes and seals the reply.
-func (w *Worker) compose(f ReplyFacts, sum intake.Summary) ([]byte, ReplyCopy, error) {
+func (w *Worker) compose(f ReplyFacts, sum message.Summary) ([]byte, ReplyCopy, error) {
 	data := DataFor(sum, f.Operator)
 	data.HomePhone, data.HomeLabel = f.HomePhone, f.HomeLabel
 	if f.TextSealed != nil {
@@ -192,8 +192,8 @@ func (w *Worker) compose(f ReplyFacts, sum intake.Summary) ([]byte, ReplyCopy, e
 	if err != nil {
 		return nil, ReplyCopy{}, err
 	}
-	copySum := intake.Summarize(&intake.Message{MessageID: msgID, Subject: subject, Text: body,
-		From: intake.Address{Name: w.From.Name, Addr: w.From.Address}})
+	copySum := message.Summarize(&message.Message{MessageID: msgID, Subject: subject, Text: body,
+		From: message.Address{Name: w.From.Name, Addr: w.From.Address}})
 	sealed, err := w.Keys.SealTogether(raw, copySum.Marshal())
 	if err != nil {
 		return nil, ReplyCopy{}, err
@@ -205,7 +205,7 @@ func (w *Worker) compose(f ReplyFacts, sum intake.Summary) ([]byte, ReplyCopy, e
 // DataFor is what a reply to the message of summary sum, signed by
 // operator, is rendered with: the console's preview uses it too, so that
 // it shows the mail that will be sent.
-func DataFor(sum intake.Summary, operator string) Data {
+func DataFor(sum message.Summary, operator string) Data {
 	return Data{Name: firstName(sum.FromName), Subject: sum.Subject, Operator: operator}
 }
 

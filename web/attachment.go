@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/ncsszi/okit/intake"
+	"github.com/ncsszi/okit/message"
 	"github.com/ncsszi/okit/storage"
 )
 
@@ -40,7 +40,7 @@ func (s *Server) attachment(w http.ResponseWriter, r *http.Request, c *call) {
 		s.fail(w, r, err)
 		return
 	}
-	att, data, ok := intake.AttachmentData(raw, n)
+	att, data, ok := message.AttachmentData(raw, n)
 	if !ok {
 		s.notFound(w, r, c)
 		return

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ncsszi/okit/intake"
+	"github.com/ncsszi/okit/message"
 )
 
 // An attachment downloads as an attachment, never shown, with its bytes
@@ -22,7 +22,7 @@ func TestAttachmentDownload(t *testing.T) {
 		"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nA kep rola.\r\n--b\r\n" +
 		"Content-Type: text/html; name=\"x.html\"\r\nContent-Disposition: attachment; filename=\"x.html\"\r\n\r\n" +
 		"<script>alert(1)</script>\r\n--b--\r\n"
-	sum, _ := json.Marshal(intake.Summarize(intake.Parse([]byte(raw))))
+	sum, _ := json.Marshal(message.Summarize(message.Parse([]byte(raw))))
 	sealed, err := c.keys.Sealer().SealTogether([]byte(raw), sum)
 	if err != nil {
 		t.Fatal(err)

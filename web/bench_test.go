@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ncsszi/okit/intake"
+	"github.com/ncsszi/okit/message"
 	"github.com/ncsszi/okit/storage/storagetest"
 )
 
@@ -44,7 +44,7 @@ func serverTimes(b *testing.B, c *console, user, path string) {
 func BenchmarkQueuePage(b *testing.B) {
 	c := newConsole(b)
 	c.addUser(b, "op", "operator", "a long enough password")
-	sum, _ := json.Marshal(intake.Summary{FromName: "Kovács Anna", FromAddr: "anna@example.test", Subject: "Segítséget kérnék",
+	sum, _ := json.Marshal(message.Summary{FromName: "Kovács Anna", FromAddr: "anna@example.test", Subject: "Segítséget kérnék",
 		Snippet: strings.Repeat("A férjem megint kiabált velem, és félek, hogy mi lesz este. ", 5)})
 	sealed, err := c.keys.Sealer().Seal(sum)
 	if err != nil {
@@ -86,8 +86,8 @@ func BenchmarkCasePage(b *testing.B) {
 	for i := range 20 {
 		raw := fmt.Sprintf("From: Anna <anna@example.test>\r\nTo: okit@ncsszi.hu\r\nSubject: Levél %d\r\nMessage-ID: <m%d@example.test>\r\n"+
 			"Content-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n", i, i, body)
-		m := intake.Parse([]byte(raw))
-		sum, _ := json.Marshal(intake.Summarize(m))
+		m := message.Parse([]byte(raw))
+		sum, _ := json.Marshal(message.Summarize(m))
 		sealed, err := c.keys.Sealer().SealTogether([]byte(raw), sum)
 		if err != nil {
 			b.Fatal(err)

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ncsszi/okit/intake"
+	"github.com/ncsszi/okit/message"
 	"github.com/ncsszi/okit/replies"
 	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/triage"
@@ -32,8 +32,8 @@ type caseData struct {
 
 type caseMessage struct {
 	storage.StoredMessage
-	Summary intake.Summary
-	Parsed  *intake.Message // nil when the raw message is not stored
+	Summary message.Summary
+	Parsed  *message.Message // nil when the raw message is not stored
 }
 
 type caseNote struct {
@@ -137,7 +137,7 @@ func (s *Server) openMessages(msgs []storage.StoredMessage) ([]caseMessage, erro
 			if err != nil {
 				return fmt.Errorf("open message %d: %w", m.ID, err)
 			}
-			out[i].Parsed = intake.Parse(raw)
+			out[i].Parsed = message.Parse(raw)
 			return nil
 		})
 	}
@@ -147,7 +147,7 @@ func (s *Server) openMessages(msgs []storage.StoredMessage) ([]caseMessage, erro
 // answerFrame renders the answer template around a marker and splits it,
 // so that the form shows the operator the mail their words go into.
 func (s *Server) answerFrame(lang, signature string, msgs []caseMessage) (before, after string) {
-	var last intake.Summary // the writer's latest message, which the answer answers
+	var last message.Summary // the writer's latest message, which the answer answers
 	for _, m := range msgs {
 		if m.Direction == "in" {
 			last = m.Summary

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/ncsszi/okit/intake"
+	"github.com/ncsszi/okit/message"
 	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/triage"
 )
@@ -31,7 +31,7 @@ type queueData struct {
 
 type queueRow struct {
 	storage.QueueItem
-	Summary  intake.Summary
+	Summary  message.Summary
 	Unread   bool // no summary could be opened
 	Overdue  bool
 	Reminded bool
@@ -119,7 +119,7 @@ func (s *Server) queue(r *http.Request, c *call) (queueData, error) {
 
 // openSummary decrypts a sealed summary; false if there is none or it
 // cannot be opened (logged, without content).
-func (s *Server) openSummary(sealed []byte, sum *intake.Summary) bool {
+func (s *Server) openSummary(sealed []byte, sum *message.Summary) bool {
 	if sealed == nil {
 		return false
 	}

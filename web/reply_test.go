@@ -7,7 +7,7 @@ import (
 	"net/url"
 	"testing"
 
-	"github.com/ncsszi/okit/intake"
+	"github.com/ncsszi/okit/message"
 )
 
 // A writer who asked not to be answered by email gets no answer from the
@@ -18,7 +18,7 @@ func TestAnswerToADoNotReplyCase(t *testing.T) {
 	t.Parallel()
 	c := newConsole(t)
 	c.addUser(t, "op", "operator", "a long enough password")
-	sum, _ := json.Marshal(intake.Summary{FromName: "E.", FromAddr: "e@example.test", Subject: "kerdes"})
+	sum, _ := json.Marshal(message.Summary{FromName: "E.", FromAddr: "e@example.test", Subject: "kerdes"})
 	sealed, err := c.keys.Sealer().Seal(sum)
 	if err != nil {
 		t.Fatal(err)

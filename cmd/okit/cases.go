@@ -8,7 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/ncsszi/okit/intake"
+	"github.com/ncsszi/okit/message"
 )
 
 // caseOut is a case as `okit cases list` prints it.
@@ -92,7 +92,7 @@ func runCasesList(ctx context.Context, a *app, args []string) error {
 			if err != nil {
 				return fmt.Errorf("open summary of message %d: %w", m.ID, err)
 			}
-			s, err := intake.UnmarshalSummary(plain)
+			s, err := message.UnmarshalSummary(plain)
 			if err != nil {
 				return fmt.Errorf("read summary of message %d: %w", m.ID, err)
 			}

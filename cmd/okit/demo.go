@@ -18,6 +18,7 @@ import (
 
 	"github.com/ncsszi/okit/demo"
 	"github.com/ncsszi/okit/intake"
+	"github.com/ncsszi/okit/message"
 	"github.com/ncsszi/okit/replies"
 	"github.com/ncsszi/okit/seal"
 	"github.com/ncsszi/okit/storage"
@@ -258,9 +259,9 @@ func showCases(ctx context.Context, a *app, st *storage.Store, opener *seal.Open
 		}
 		for _, m := range fresh {
 			seen[m.ID] = true
-			s := intake.Summary{Subject: "(summary could not be opened)"}
+			s := message.Summary{Subject: "(summary could not be opened)"}
 			if plain, err := opener.Open(m.SummarySealed); err == nil {
-				s, _ = intake.UnmarshalSummary(plain)
+				s, _ = message.UnmarshalSummary(plain)
 			}
 			from := s.FromName
 			if from == "" {

@@ -7,7 +7,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/ncsszi/okit/intake"
+	"github.com/ncsszi/okit/message"
 	"github.com/ncsszi/okit/triage"
 )
 
@@ -48,14 +48,14 @@ func runTriageExplain(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return fmt.Errorf("read message: %w", err)
 	}
-	m := intake.Parse(raw)
+	m := message.Parse(raw)
 	ex := rules.Explain(triage.Input{Subject: m.Subject, Text: m.Text, From: m.From.Addr, Header: m.Header})
 	if *asJSON {
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(ex)
 	}
-	if m.Status != intake.ParseOK {
+	if m.Status != message.ParseOK {
 		fmt.Fprintf(a.stdout, "parse:   %s (%v)\n", m.Status, m.Problems)
 	}
 	fmt.Fprint(a.stdout, ex.String())

@@ -1,4 +1,4 @@
-package intake
+package message
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 func TestAttachmentData(t *testing.T) {
 	t.Parallel()
 	for _, name := range []string{"mixed-pdf-image", "rfc2231-filename", "forwarded-rfc822"} {
-		raw, err := os.ReadFile("testdata/parse/" + name + ".eml")
+		raw, err := os.ReadFile("testdata/" + name + ".eml")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -29,7 +29,7 @@ func TestAttachmentData(t *testing.T) {
 			t.Errorf("%s: an attachment past the last one was found", name)
 		}
 	}
-	raw, _ := os.ReadFile("testdata/parse/mixed-pdf-image.eml")
+	raw, _ := os.ReadFile("testdata/mixed-pdf-image.eml")
 	if _, data, _ := AttachmentData(raw, 0); !bytes.HasPrefix(data, []byte("%PDF")) {
 		t.Errorf("the first attachment of mixed-pdf-image is not the PDF: %.20q", data)
 	}

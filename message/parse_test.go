@@ -1,4 +1,4 @@
-package intake
+package message
 
 import (
 	"bytes"
@@ -19,12 +19,12 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/parse")
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-// TestParseGolden parses each testdata/parse/*.eml and compares the result
+// TestParseGolden parses each testdata/*.eml and compares the result
 // with its .golden.json. The goldens are the specification: read them.
 func TestParseGolden(t *testing.T) {
-	files, err := filepath.Glob("testdata/parse/*.eml")
+	files, err := filepath.Glob("testdata/*.eml")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no test messages: %v", err)
 	}
@@ -70,7 +70,7 @@ func TestParseGolden(t *testing.T) {
 // the sizes of parts whose line ends are part of their bytes.
 func TestParseLineEnds(t *testing.T) {
 	t.Parallel()
-	files, _ := filepath.Glob("testdata/parse/*.eml")
+	files, _ := filepath.Glob("testdata/*.eml")
 	for _, file := range files {
 		raw, err := os.ReadFile(file)
 		if err != nil {
@@ -89,7 +89,7 @@ func TestParseLineEnds(t *testing.T) {
 // subject appears in them.
 func TestParseProblemsCarryNoContent(t *testing.T) {
 	t.Parallel()
-	files, _ := filepath.Glob("testdata/parse/*.eml")
+	files, _ := filepath.Glob("testdata/*.eml")
 	for _, file := range files {
 		raw, err := os.ReadFile(file)
 		if err != nil {
@@ -437,7 +437,7 @@ func TestParseLarge(t *testing.T) {
 
 // FuzzParse checks that Parse survives any input and keeps its promises.
 func FuzzParse(f *testing.F) {
-	for _, pattern := range []string{"testdata/parse/*.eml", "../demo/samples/*.eml"} {
+	for _, pattern := range []string{"testdata/*.eml", "../demo/samples/*.eml"} {
 		files, _ := filepath.Glob(pattern)
 		for _, file := range files {
 			raw, err := os.ReadFile(file)
