@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ncsszi/okit/demo"
+	"github.com/ncsszi/okit/replies"
 )
 
 // Mail from machines, with header sets as real servers and services send
@@ -13,7 +14,7 @@ import (
 func TestAutomatedMailGetsNoAcknowledgement(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, demo.MailboxOptions{})
-	f.cfg.Acknowledge = true
+	f.cfg.Ack = &replies.AckPolicy{Own: []string{"okit@ncsszi.hu"}}
 	automated := map[string]string{
 		"gmail vacation responder": "From: Kiss Petra <petra.kiss@example.test>\r\nSubject: Re: egyeztetes\r\nAuto-Submitted: auto-replied\r\n" +
 			"Message-ID: <vac-1@mail.example.test>\r\n\r\nSzabadsagon vagyok november 30-ig.\r\n",
@@ -38,7 +39,7 @@ func TestAutomatedMailGetsNoAcknowledgement(t *testing.T) {
 		t.Fatalf("pass %+v, want %d stored", st, len(automated)+1)
 	}
 	var queued int
-	if err := f.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM outgoing`).Scan(&queued); err != nil {
+	if err := f.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM outgoing WHERE state = 'queued'`).Scan(&queued); err != nil {
 		t.Fatal(err)
 	}
 	if queued != 1 {

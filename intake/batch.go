@@ -16,6 +16,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/ncsszi/okit/message"
+	"github.com/ncsszi/okit/replies"
 	"github.com/ncsszi/okit/triage"
 )
 
@@ -87,7 +88,7 @@ func (in *Intake) commit(ctx context.Context, cp Checkpoint, b batch) (Stats, er
 	var st Stats
 	recs := b.recs
 	cp.LastUID = b.lastUID
-	outs, err := in.store.Save(ctx, in.cfg.Key(), cp, recs)
+	outs, err := in.store.Save(ctx, in.cfg.Key(), cp, recs, in.cfg.Ack)
 	if err != nil {
 		return st, err
 	}
@@ -280,13 +281,17 @@ func (in *Intake) triage(rec *Record, text triage.Input) {
 		rec.Verdict.Rules = append(rec.Verdict.Rules, "okit.unreadable")
 	}
 	rec.Due = in.cfg.Targets.Due(rec.Verdict.Priority, rec.InternalDate)
-	rec.Acknowledge = in.cfg.Acknowledge
 }
 
 // threading starts a record with the digests that find its sender's case
-// and let later replies find it.
+// and let later replies find it, and, when okit acknowledges, whether the
+// sender's address may be written to at all: decided here, where the
+// address is readable, and carried on as a code.
 func (in *Intake) threading(sum message.Summary) Record {
 	var rec Record
+	if in.cfg.Ack != nil {
+		rec.Recipient = replies.CheckRecipient(sum.FromAddr, in.cfg.Ack.Own)
+	}
 	if sum.FromAddr != "" {
 		rec.SenderDigest = in.digest.AddressDigest(sum.FromAddr)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/ncsszi/okit/demo"
 	"github.com/ncsszi/okit/intake"
 	"github.com/ncsszi/okit/message"
+	"github.com/ncsszi/okit/replies"
 )
 
 // benchText is the writer's own words: about 1.3 KiB, a long help-seeking
@@ -112,8 +113,8 @@ type latencyStore struct {
 	committed map[uint32]time.Time
 }
 
-func (l *latencyStore) Save(ctx context.Context, mb string, cp intake.Checkpoint, recs []intake.Record) ([]intake.Outcome, error) {
-	outs, err := l.Store.Save(ctx, mb, cp, recs)
+func (l *latencyStore) Save(ctx context.Context, mb string, cp intake.Checkpoint, recs []intake.Record, ack *replies.AckPolicy) ([]intake.Outcome, error) {
+	outs, err := l.Store.Save(ctx, mb, cp, recs, ack)
 	now := time.Now()
 	l.mu.Lock()
 	for _, r := range recs {

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"time"
 
+	"github.com/ncsszi/okit/replies"
 	"github.com/ncsszi/okit/triage"
 )
 
@@ -52,9 +53,9 @@ type Config struct {
 	Rules   *triage.Rules
 	Targets triage.Targets
 
-	// Acknowledge queues an automatic acknowledgement of each message
-	// (the reply worker decides whether it may go out).
-	Acknowledge bool
+	// Ack is the acknowledgement policy the store applies to each
+	// message it saves; nil when this okit does not acknowledge.
+	Ack *replies.AckPolicy
 }
 
 // Key returns the name the database knows the mailbox by.

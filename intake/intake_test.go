@@ -15,6 +15,7 @@ import (
 	"github.com/ncsszi/okit/demo"
 	"github.com/ncsszi/okit/intake"
 	"github.com/ncsszi/okit/message"
+	"github.com/ncsszi/okit/replies"
 )
 
 func samples(t *testing.T) [][]byte {
@@ -112,8 +113,8 @@ type cutAfterSave struct {
 	cut func()
 }
 
-func (c cutAfterSave) Save(ctx context.Context, mb string, cp intake.Checkpoint, recs []intake.Record) ([]intake.Outcome, error) {
-	outs, err := c.Store.Save(ctx, mb, cp, recs)
+func (c cutAfterSave) Save(ctx context.Context, mb string, cp intake.Checkpoint, recs []intake.Record, ack *replies.AckPolicy) ([]intake.Outcome, error) {
+	outs, err := c.Store.Save(ctx, mb, cp, recs, ack)
 	c.cut()
 	return outs, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/ncsszi/okit/replies"
 	"github.com/ncsszi/okit/triage"
 )
 
@@ -29,9 +30,9 @@ type Record struct {
 	Status          string   // ok, partial, failed or oversize
 	Verdict         triage.Verdict
 	Due             time.Time // first response due, by the verdict's priority
-	// Acknowledge asks for an automatic acknowledgement; the store and the
-	// reply worker decide whether one goes out.
-	Acknowledge bool
+	// Recipient says whether the sender's address may be written to
+	// (replies.CheckRecipient); set when okit acknowledges.
+	Recipient replies.AckReason
 	// Bounce is, for a delivery report, the Message-ID digest of the
 	// message that came back: if it is one of ours, it bounced.
 	Bounce []byte
@@ -66,8 +67,10 @@ type Store interface {
 	// stored twice.
 	ResetCheckpoint(ctx context.Context, mailbox string, uidValidity uint32) error
 	// Save stores the records in one transaction and advances the
-	// checkpoint to cp.
-	Save(ctx context.Context, mailbox string, cp Checkpoint, recs []Record) ([]Outcome, error)
+	// checkpoint to cp. With ack, it decides by that policy whether each
+	// stored message is acknowledged, and queues or records the answer in
+	// the same transaction.
+	Save(ctx context.Context, mailbox string, cp Checkpoint, recs []Record, ack *replies.AckPolicy) ([]Outcome, error)
 	// LeftOnServer lists the UIDs of messages deliberately left in the
 	// mailbox (over the size limit): they are not to be moved or deleted.
 	LeftOnServer(ctx context.Context, mailbox string, uidValidity uint32) ([]uint32, error)

@@ -2,23 +2,20 @@ package replies
 
 import (
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/ncsszi/okit/triage"
 )
 
-// triageRules are the built-in triage rules, parsed on first use.
-var triageRules = sync.OnceValue(triage.Default)
-
-// signals reports whether triage finds any sign in s: any rule at all,
-// violence, a shelter, a partner, a child. The word list above catches
-// what a reply itself might say; a writer's own subject ("apu megütött",
-// "A fiam bánt") can say far more, so it is echoed only when triage finds
-// nothing in it.
-func signals(s string) bool {
-	return len(triageRules().Triage(triage.Input{Subject: s}).Rules) > 0
+// signals reports whether the triage rules find any sign in s: any rule
+// at all, violence, a shelter, a partner, a child. The word lists below
+// catch what a reply itself might say; a writer's own subject ("apu
+// megütött", "A fiam bánt") can say far more, so it is echoed only when
+// the rules okit triages with — the configured ones, so that a danger word
+// a supervisor adds is never echoed either — find nothing in it.
+func signals(rules *triage.Rules, s string) bool {
+	return len(rules.Triage(triage.Input{Subject: s}).Rules) > 0
 }
 
 // revealingStems are words that, in a subject or the first lines of a
@@ -90,10 +87,11 @@ var replyPrefixes = []string{"re", "va", "aw", "sv", "vs", "antw"}
 
 // replySubject is the subject of a reply to a message with the given
 // subject: "Re: " and the writer's own subject, or neutral when the
-// writer's subject is empty or would reveal what the mail is about. A
-// writer chose their words for a mail they sent; a reply's subject shows
-// on their screen when it arrives, where someone else may see it.
-func replySubject(subject, neutral string) string {
+// writer's subject is empty or would reveal what the mail is about to
+// anyone (Revealing) or to the rules. A writer chose their words for a
+// mail they sent; a reply's subject shows on their screen when it
+// arrives, where someone else may see it.
+func replySubject(rules *triage.Rules, subject, neutral string) string {
 	s := strings.Join(strings.Fields(subject), " ")
 	for {
 		t := stripReplyPrefix(s)
@@ -102,7 +100,7 @@ func replySubject(subject, neutral string) string {
 		}
 		s = t
 	}
-	if s == "" || Revealing(s) != "" || signals(s) {
+	if s == "" || Revealing(s) != "" || signals(rules, s) {
 		return neutral
 	}
 	if utf8.RuneCountInString(s) > maxSubject {

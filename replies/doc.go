@@ -33,20 +33,29 @@
 // 2047 headers, threaded to the writer's message (In-Reply-To,
 // References), with Auto-Submitted: auto-replied on automatic mail (RFC
 // 3834), and nothing that names the product (no X-Mailer) or tracks the
-// reader. MayAcknowledge is the rule for automatic acknowledgements: never
+// reader. SMTPSender sends one message per connection (implicit TLS,
+// STARTTLS, or plain on loopback; AUTH PLAIN) and Temporary tells a
+// failure worth retrying from one that is final.
+//
+// # The acknowledgement policy
+//
+// AckPolicy.Decide is the one rule for automatic acknowledgements: never
 // to automated mail, a writer who asked not to be mailed, ourselves,
 // null, daemon or noreply senders, and at most one per case in a window.
-// SMTPSender sends one message per connection (implicit TLS, STARTTLS, or
-// plain on loopback; AUTH PLAIN) and Temporary tells a failure worth
-// retrying from one that is final.
+// It is pure and reads no content: intake checks the sender's address
+// where it is readable (CheckRecipient) and carries the answer as a code;
+// the store, saving the message, gathers the case's flags and its last
+// acknowledgement, asks Decide, and records the answer — a job for the
+// Worker, or a suppressed reply and an event saying why — in the same
+// transaction. The Worker then only composes, stores and sends.
 //
-// # Not here yet
+// # Sending
 //
-// The lead wires the rest: outgoing mail as a job in the same transaction
-// as its cause (payload ids only), the sealed copy of every composed
-// message on its case (compose once, store, then send the stored bytes,
-// so a retry resends the same Message-ID), the send state that keeps a
-// success from being repeated, bounces attached to their case, the
-// crisis-home directory, the reminder's timer, `okit reply`, and the
-// demo's mail sink.
+// Every reply is a job whose payload is one id (ReplyArgs). The Worker
+// opens the writer's summary (an audited decryption), composes the mail,
+// stores its sealed copy on the case before sending it (so a retry sends
+// the same bytes and Message-ID), then sends it. A temporary failure is
+// retried by the queue with backoff; a permanent one marks the reply
+// failed on its case. Kinds and States name what a reply is and where it
+// stands.
 package replies

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-message/mail"
+
 	"github.com/ncsszi/okit/triage"
 )
 
@@ -14,77 +15,104 @@ import (
 // gets one, and a loop with another machine dies after one round.
 const DefaultAckWindow = 24 * time.Hour
 
-// Reasons MayAcknowledge gives; short and stable, for events and metrics.
+// AckReason is the policy's answer: AckOK, or why okit sends no
+// automatic acknowledgement. Short and stable: it is stored on the
+// suppressed reply, in its event, and counted.
+type AckReason string
+
 const (
-	AckOK             = "ok"
-	AckAutomated      = "automated"       // triage flagged the message as sent by a machine
-	AckDoNotReply     = "do_not_reply"    // the writer asked not to be mailed, or others read their mail
-	AckNullSender     = "null_sender"     // no address to answer, or <>
-	AckBadAddress     = "bad_address"     // not local@domain
-	AckOwnAddress     = "own_address"     // ours: answering would talk to ourselves
-	AckDaemonAddress  = "daemon_address"  // MAILER-DAEMON, postmaster
-	AckNoReplyAddress = "noreply_address" // noreply, do-not-reply, nevalaszolj …
-	AckWindow         = "window"          // the case had an acknowledgement within the window
+	AckOK             AckReason = "ok"
+	AckAutomated      AckReason = "automated"       // triage flagged the message as sent by a machine
+	AckDoNotReply     AckReason = "do_not_reply"    // the writer asked not to be mailed, or others read their mail
+	AckNullSender     AckReason = "null_sender"     // no address to answer, or <>
+	AckBadAddress     AckReason = "bad_address"     // not local@domain
+	AckOwnAddress     AckReason = "own_address"     // ours: answering would talk to ourselves
+	AckDaemonAddress  AckReason = "daemon_address"  // MAILER-DAEMON, postmaster
+	AckNoReplyAddress AckReason = "noreply_address" // noreply, do-not-reply, nevalaszolj …
+	AckWindow         AckReason = "window"          // the case had an acknowledgement within the window
 )
 
-// AckInput is what deciding on an automatic acknowledgement needs.
-type AckInput struct {
-	// To is where the acknowledgement would go: the writer's Reply-To if
-	// they gave one, else their From (addr-spec, "local@domain").
-	To string
-	// Flags are the triage verdict's flags.
-	Flags []triage.Flag
-	// Own are the service's addresses: OKIT_FROM and the mailbox's. They
-	// may carry display names.
+// AckPolicy is how the service acknowledges: the settings the rule reads.
+type AckPolicy struct {
+	// Own are the service's addresses (OKIT_FROM and the mailbox's),
+	// with or without display names: never acknowledged.
 	Own []string
-	// LastAck is when the case last had an automatic acknowledgement;
-	// zero if never.
-	LastAck time.Time
-	Now     time.Time
-	// Window is how long after an acknowledgement no other is sent; zero
-	// means DefaultAckWindow.
+	// Window is how long after an acknowledgement on a case no other is
+	// sent; zero means DefaultAckWindow.
 	Window time.Duration
 }
 
-// MayAcknowledge decides whether an automatic acknowledgement may be sent
-// (RFC 3834 section 2 and the promises in DESIGN.md: no harm by
-// automation). It returns AckOK, or false and the first reason against,
-// in the order of the Ack* constants. It errs towards silence: a clock
-// that runs backwards counts as inside the window.
-func MayAcknowledge(in AckInput) (ok bool, reason string) {
+// AckInput is what deciding on an automatic acknowledgement needs: facts
+// about the message, its case and what okit has sent, and no content, so
+// that the decision can be made where only sealed content is at hand.
+type AckInput struct {
+	// Recipient is CheckRecipient's answer for the address the
+	// acknowledgement would go to, made where that address was readable.
+	Recipient AckReason
+	// Flags are the message's triage flags and its case's: a writer who
+	// once said someone reads their mail is not acknowledged on a later
+	// message that does not say it again.
+	Flags []triage.Flag
+	// LastAck is when the case last had an automatic acknowledgement
+	// queued, composed or sent; zero if never.
+	LastAck time.Time
+	Now     time.Time
+}
+
+// Decide is the one rule for automatic acknowledgements (RFC 3834
+// section 2 and the promises in DESIGN.md: no harm by automation). It
+// returns AckOK, or the first reason against in the order of the Ack*
+// constants. It errs towards silence: a clock that runs backwards counts
+// as inside the window. It is pure: the store gathers the facts and
+// records the answer.
+func (p AckPolicy) Decide(in AckInput) AckReason {
 	switch {
 	case slices.Contains(in.Flags, triage.FlagAutomated):
-		return false, AckAutomated
+		return AckAutomated
 	case slices.Contains(in.Flags, triage.FlagDoNotReply):
-		return false, AckDoNotReply
+		return AckDoNotReply
+	case in.Recipient == "":
+		return AckNullSender // never checked: no address known to be writable
+	case in.Recipient != AckOK:
+		return in.Recipient
 	}
-	to := strings.TrimSpace(in.To)
-	if to == "" || to == "<>" {
-		return false, AckNullSender
-	}
-	local, dom, ok := splitAddress(to)
-	if !ok {
-		return false, AckBadAddress
-	}
-	for _, own := range in.Own {
-		if l, d, ok := splitAddress(bareAddress(own)); ok && l == local && d == dom {
-			return false, AckOwnAddress
-		}
-	}
-	if isDaemon(local) {
-		return false, AckDaemonAddress
-	}
-	if isNoReply(local) {
-		return false, AckNoReplyAddress
-	}
-	window := in.Window
+	window := p.Window
 	if window <= 0 {
 		window = DefaultAckWindow
 	}
 	if !in.LastAck.IsZero() && in.Now.Sub(in.LastAck) < window {
-		return false, AckWindow
+		return AckWindow
 	}
-	return true, AckOK
+	return AckOK
+}
+
+// CheckRecipient says whether okit may write to the address to at all:
+// AckOK, or why not (null, malformed, our own, a daemon, a noreply
+// address). own are the service's addresses (OKIT_FROM and the
+// mailbox's), with or without display names. It holds for every reply:
+// an operator's answer to a noreply address would go nowhere, one to our
+// own address would loop.
+func CheckRecipient(to string, own []string) AckReason {
+	to = strings.TrimSpace(to)
+	if to == "" || to == "<>" {
+		return AckNullSender
+	}
+	local, dom, ok := splitAddress(to)
+	if !ok {
+		return AckBadAddress
+	}
+	for _, o := range own {
+		if l, d, ok := splitAddress(bareAddress(o)); ok && l == local && d == dom {
+			return AckOwnAddress
+		}
+	}
+	if isDaemon(local) {
+		return AckDaemonAddress
+	}
+	if isNoReply(local) {
+		return AckNoReplyAddress
+	}
+	return AckOK
 }
 
 // splitAddress gives the lower-cased local part without a +tag and the

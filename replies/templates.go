@@ -14,6 +14,8 @@ import (
 	"strings"
 	"text/template"
 	"time"
+
+	"github.com/ncsszi/okit/triage"
 )
 
 // The templates okit ships. Each exists at least in Hungarian.
@@ -65,6 +67,7 @@ type Data struct {
 // do not change after LoadTemplates and are safe for concurrent use.
 type Templates struct {
 	byName map[string]map[string]*template.Template // name → language → template
+	rules  *triage.Rules                            // what a writer's subject must not show to be echoed
 }
 
 //go:embed templates/*.tmpl
@@ -83,7 +86,11 @@ var fileName = regexp.MustCompile(`^([a-z][a-z0-9_]*)\.([a-z]{2,3})\.tmpl$`)
 // override is an error at start naming its file and line, not a failed
 // reply later; a template to a writer whose subject or opening lines would
 // reveal what it is about is refused the same way.
-func LoadTemplates(dir string) (*Templates, error) {
+//
+// rules are the triage rules okit runs with (OKIT_RULES_FILE or the
+// built-in ones): a writer's subject in which they find anything is never
+// echoed in a reply's subject.
+func LoadTemplates(dir string, rules *triage.Rules) (*Templates, error) {
 	sources := map[string][]byte{} // file name → text
 	origin := map[string]string{}  // file name → path for errors
 	builtin, err := fs.Glob(embedded, "templates/*.tmpl")
@@ -118,13 +125,13 @@ func LoadTemplates(dir string) (*Templates, error) {
 		}
 	}
 
-	t := &Templates{byName: map[string]map[string]*template.Template{}}
+	t := &Templates{byName: map[string]map[string]*template.Template{}, rules: rules}
 	for _, file := range slices.Sorted(maps.Keys(sources)) {
 		m := fileName.FindStringSubmatch(file)
 		if m == nil {
 			return nil, fmt.Errorf("%s: name template files NAME.LANG.tmpl", origin[file])
 		}
-		tmpl, err := template.New(file).Funcs(funcs).Parse(string(sources[file]))
+		tmpl, err := template.New(file).Funcs(t.funcs()).Parse(string(sources[file]))
 		if err != nil {
 			// The error names the file and line: "template: ack.hu.tmpl:3: ...".
 			return nil, fmt.Errorf("%s: %w", origin[file], err)
@@ -270,17 +277,19 @@ func tidy(s string) string {
 }
 
 // funcs are the functions templates may call.
-var funcs = template.FuncMap{
-	// reply gives "Re: " and the writer's subject, or neutral when it is
-	// empty or would reveal what the mail is about.
-	"reply": replySubject,
-	// need stops rendering when a field the template cannot do without
-	// is empty: a crisis-home contact without a phone number must fail,
-	// not go out.
-	"need": func(field, v string) (string, error) {
-		if strings.TrimSpace(v) == "" {
-			return "", fmt.Errorf("%s is empty", field)
-		}
-		return v, nil
-	},
+func (t *Templates) funcs() template.FuncMap {
+	return template.FuncMap{
+		// reply gives "Re: " and the writer's subject, or neutral when it
+		// is empty or would reveal what the mail is about.
+		"reply": func(subject, neutral string) string { return replySubject(t.rules, subject, neutral) },
+		// need stops rendering when a field the template cannot do
+		// without is empty: a crisis-home contact without a phone number
+		// must fail, not go out.
+		"need": func(field, v string) (string, error) {
+			if strings.TrimSpace(v) == "" {
+				return "", fmt.Errorf("%s is empty", field)
+			}
+			return v, nil
+		},
+	}
 }

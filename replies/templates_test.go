@@ -10,13 +10,14 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/ncsszi/okit/triage"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 func loadBuiltin(t *testing.T) *Templates {
 	t.Helper()
-	ts, err := LoadTemplates("")
+	ts, err := LoadTemplates("", triage.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +235,7 @@ func TestReplySubject(t *testing.T) {
 		{long, "Re: " + string([]rune(strings.TrimSpace(long))[:maxSubject]) + "…"},
 	}
 	for _, tc := range tests {
-		if got := replySubject(tc.in, "N"); got != tc.want {
+		if got := replySubject(triage.Default(), tc.in, "N"); got != tc.want {
 			t.Errorf("replySubject(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
@@ -330,7 +331,7 @@ func TestLoadTemplatesDir(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			ts, err := LoadTemplates(dir)
+			ts, err := LoadTemplates(dir, triage.Default())
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("LoadTemplates = %v, want an error containing %q", err, tc.wantErr)
@@ -350,7 +351,7 @@ func TestLoadTemplatesDir(t *testing.T) {
 	}
 	t.Run("missing directory", func(t *testing.T) {
 		t.Parallel()
-		_, err := LoadTemplates(filepath.Join(t.TempDir(), "nope"))
+		_, err := LoadTemplates(filepath.Join(t.TempDir(), "nope"), triage.Default())
 		if err == nil || !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("LoadTemplates(missing) = %v, want not exist", err)
 		}
@@ -386,8 +387,34 @@ func TestReplySubjectEchoesOnlyHarmlessSubjects(t *testing.T) {
 		"Kérdés a távoltartásról":   "Válasz a levelére",
 		"":                          "Válasz a levelére",
 	} {
-		if got := replySubject(subject, "Válasz a levelére"); got != want {
+		if got := replySubject(triage.Default(), subject, "Válasz a levelére"); got != want {
 			t.Errorf("replySubject(%q) = %q, want %q", subject, got, want)
 		}
+	}
+}
+
+// A danger word a supervisor adds to the rules (OKIT_RULES_FILE) is never
+// echoed in a reply's subject, although the built-in rules know nothing
+// of it.
+func TestReplySubjectUsesConfiguredRules(t *testing.T) {
+	t.Parallel()
+	rules, err := triage.Load([]byte("version: \"test-1\"\nrules:\n  - id: local-word\n    priority: 1\n    match: [kukorica]\n"), "test.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const subject = "A kukorica ügyében"
+	if got := replySubject(triage.Default(), subject, "N"); got != "Re: "+subject {
+		t.Fatalf("built-in rules: replySubject = %q, want the subject echoed (the test word must be unknown to them)", got)
+	}
+	ts, err := LoadTemplates("", rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	subj, _, err := ts.Render(TemplateAck, "hu", Data{Subject: subject})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(subj, "kukorica") {
+		t.Errorf("acknowledgement subject %q echoes a word the configured rules flag", subj)
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/ncsszi/okit/message"
-	"github.com/ncsszi/okit/triage"
 )
 
 // ReplyArgs is the job that sends one reply: an automatic acknowledgement,
@@ -26,25 +25,20 @@ func (ReplyArgs) Kind() string { return "okit_reply" }
 
 // ReplyFacts is what the worker learns of a reply to send.
 type ReplyFacts struct {
-	CaseID     int64
-	Kind       string // ack, answer or crisis_home
-	Template   string
-	Operator   string // the first name an operator signs with; "" for an acknowledgement
-	TextSealed []byte // an operator's own words, sealed; nil if none
-	HomePhone  string // a crisis home's intake phone, for crisis_home
-	HomeLabel  string // whom to ask for there
-	State      string // queued, composed, sent, failed or suppressed
-	Language   string // the case's
-	// Flags are the case's and the message's: a writer who once said
-	// someone reads their mail is not acknowledged on a later message
-	// that does not say it again.
-	Flags         []triage.Flag
-	SummarySealed []byte    // the writer's message's summary
-	CopySealed    []byte    // the composed acknowledgement, once composed
-	LastAck       time.Time // the case's latest other acknowledgement; zero if none
+	CaseID        int64
+	Kind          Kind
+	Template      string
+	Operator      string // the first name an operator signs with; "" for an acknowledgement
+	TextSealed    []byte // an operator's own words, sealed; nil if none
+	HomePhone     string // a crisis home's intake phone, for crisis_home
+	HomeLabel     string // whom to ask for there
+	State         State
+	Language      string // the case's
+	SummarySealed []byte // the writer's message's summary
+	CopySealed    []byte // the composed reply, once composed
 }
 
-// ReplyCopy is a composed acknowledgement, sealed, as it is stored.
+// ReplyCopy is a composed reply, sealed, as it is stored.
 type ReplyCopy struct {
 	Sealed          []byte
 	SummarySealed   []byte
@@ -53,22 +47,22 @@ type ReplyCopy struct {
 	Size            int64
 }
 
-// ReplyStore is what acknowledging needs of the database.
+// ReplyStore is what sending replies needs of the database.
 type ReplyStore interface {
 	ReplyFacts(ctx context.Context, outgoingID int64) (ReplyFacts, error)
 	// RecordDecryption writes, before it happens, that actor opens sealed
 	// content of the case.
 	RecordDecryption(ctx context.Context, caseIDs []int64, actor, purpose string) error
-	// SuppressReply records that no acknowledgement goes out, and why.
-	SuppressReply(ctx context.Context, outgoingID int64, reason string) error
-	// StoreReply stores the composed copy, unless the case got another
-	// acknowledgement within window meanwhile (then it returns false).
-	StoreReply(ctx context.Context, outgoingID int64, c ReplyCopy, window time.Duration) (bool, error)
+	// SuppressReply records that the reply does not go out, and why.
+	SuppressReply(ctx context.Context, outgoingID int64, reason AckReason) error
+	// StoreReply stores the composed copy of a queued reply; false when an
+	// earlier run of the job stored it already.
+	StoreReply(ctx context.Context, outgoingID int64, c ReplyCopy) (bool, error)
 	ReplySent(ctx context.Context, outgoingID int64) error
 	ReplyFailed(ctx context.Context, outgoingID int64, reason string) error
 }
 
-// Sealing is what acknowledging needs of the keys: it reads the writer's
+// Sealing is what replying needs of the keys: it reads the writer's
 // summary and seals its own copy.
 type Sealing interface {
 	Open(sealed []byte) ([]byte, error)
@@ -91,7 +85,6 @@ type Worker struct {
 	Sender    Sender
 	From      mail.Address
 	Own       []string // the service's addresses: From and the mailbox's
-	Window    time.Duration
 	Log       *slog.Logger
 	Now       func() time.Time
 }
@@ -108,10 +101,10 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[ReplyArgs]) error {
 	if err != nil {
 		return err
 	}
-	if f.State != "queued" && f.State != "composed" {
+	if !f.State.Pending() {
 		return nil
 	}
-	if err := w.Store.RecordDecryption(ctx, []int64{f.CaseID}, "replies", f.Kind); err != nil {
+	if err := w.Store.RecordDecryption(ctx, []int64{f.CaseID}, "replies", string(f.Kind)); err != nil {
 		return err
 	}
 	plain, err := w.Keys.Open(f.SummarySealed)
@@ -123,39 +116,37 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[ReplyArgs]) error {
 		return fmt.Errorf("read summary: %w", err)
 	}
 	var raw []byte
-	if f.State == "composed" {
+	if f.State == StateComposed {
 		if raw, err = w.Keys.Open(f.CopySealed); err != nil {
-			return fmt.Errorf("open stored acknowledgement: %w", err)
+			return fmt.Errorf("open stored reply: %w", err)
 		}
 	} else {
-		in := AckInput{To: sum.FromAddr, Own: w.Own, Now: w.Now(), Window: w.Window}
-		if f.Kind == "ack" {
-			// An operator's reply was their decision; the address checks
-			// below still keep it from a noreply or our own address.
-			in.Flags, in.LastAck = f.Flags, f.LastAck
-		}
-		ok, reason := MayAcknowledge(in)
-		if !ok {
-			w.Log.Info("reply not sent", slog.String("kind", f.Kind), slog.Int64("outgoing", id), slog.String("reason", reason))
-			return w.Store.SuppressReply(ctx, id, reason)
+		// An acknowledgement was decided on when its message was stored
+		// (AckPolicy.Decide). An operator's reply was their decision; the
+		// address still keeps it from a noreply or our own mailbox.
+		if !f.Kind.Automatic() {
+			if reason := CheckRecipient(sum.FromAddr, w.Own); reason != AckOK {
+				w.Log.Info("reply not sent", slog.String("kind", string(f.Kind)), slog.Int64("outgoing", id), slog.String("reason", string(reason)))
+				return w.Store.SuppressReply(ctx, id, reason)
+			}
 		}
 		var c ReplyCopy
 		if raw, c, err = w.compose(f, sum); err != nil {
 			return err
 		}
-		stored, err := w.Store.StoreReply(ctx, id, c, w.Window)
+		stored, err := w.Store.StoreReply(ctx, id, c)
 		if err != nil {
 			return err
 		}
 		if !stored {
-			return nil // another message of the case was acknowledged meanwhile
+			return nil // an earlier run of the job composed it, and sends it
 		}
 	}
 	if err := w.Sender.Send(ctx, w.From.Address, sum.FromAddr, raw); err != nil {
 		if Temporary(err) {
 			return err // the queue retries with backoff
 		}
-		w.Log.Error("reply refused by the mail server", slog.String("kind", f.Kind), slog.Int64("outgoing", id), slog.Any("err", err))
+		w.Log.Error("reply refused by the mail server", slog.String("kind", string(f.Kind)), slog.Int64("outgoing", id), slog.Any("err", err))
 		if ferr := w.Store.ReplyFailed(ctx, id, "smtp_permanent"); ferr != nil {
 			return ferr
 		}
@@ -186,7 +177,7 @@ func (w *Worker) compose(f ReplyFacts, sum message.Summary) ([]byte, ReplyCopy, 
 	}
 	raw, err := Compose(Outgoing{
 		From: w.From, To: mail.Address{Name: sum.FromName, Address: sum.FromAddr},
-		Subject: subject, Body: body, Automatic: f.Kind == "ack", MessageID: msgID,
+		Subject: subject, Body: body, Automatic: f.Kind.Automatic(), MessageID: msgID,
 		Parent: Parent{MessageID: sum.MessageID},
 	})
 	if err != nil {

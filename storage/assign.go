@@ -13,11 +13,11 @@ import (
 
 // Event kinds of triage, assignment and clocks.
 const (
-	EventPriorityChanged = "priority_changed"
-	EventAssigned        = "assigned"
-	EventAlert           = "alert"
-	EventClockBreached   = "clock_breached"
-	EventFirstResponse   = "first_response"
+	EventPriorityChanged EventKind = "priority_changed"
+	EventAssigned        EventKind = "assigned"
+	EventAlert           EventKind = "alert"
+	EventClockBreached   EventKind = "clock_breached"
+	EventFirstResponse   EventKind = "first_response"
 )
 
 // Alert kinds, on EventAlert.

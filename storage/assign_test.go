@@ -60,7 +60,7 @@ func kinds(t *testing.T, st *storage.Store, caseID int64) []string {
 	}
 	var ks []string
 	for _, e := range evs {
-		k := e.Kind
+		k := string(e.Kind)
 		if a, ok := e.Data["alert"].(string); ok {
 			k += ":" + a
 		}
@@ -88,7 +88,7 @@ func TestAssignmentAndClocks(t *testing.T) {
 	}
 	save := func(recs ...intake.Record) []intake.Outcome {
 		t.Helper()
-		outs, err := st.Save(ctx, "okit/INBOX", intake.Checkpoint{UIDValidity: 1, LastUID: recs[len(recs)-1].UID}, recs)
+		outs, err := st.Save(ctx, "okit/INBOX", intake.Checkpoint{UIDValidity: 1, LastUID: recs[len(recs)-1].UID}, recs, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -182,7 +182,7 @@ func TestOperatorPriorityStands(t *testing.T) {
 	ctx := context.Background()
 	clock := &stoppedClock{t: arrived}
 	st := storagetest.Open(t, storagetest.URL(t), true, clock.now)
-	outs, err := st.Save(ctx, "okit/INBOX", intake.Checkpoint{UIDValidity: 1, LastUID: 1}, []intake.Record{triaged(1, "w", triage.P1, "hu")})
+	outs, err := st.Save(ctx, "okit/INBOX", intake.Checkpoint{UIDValidity: 1, LastUID: 1}, []intake.Record{triaged(1, "w", triage.P1, "hu")}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func TestOperatorPriorityStands(t *testing.T) {
 	if err := st.SetPriority(ctx, ref, triage.P3, triage.DefaultTargets, "cli:anna", []byte("sealed reason")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Save(ctx, "okit/INBOX", intake.Checkpoint{UIDValidity: 1, LastUID: 2}, []intake.Record{triaged(2, "w", triage.P1, "hu")}); err != nil {
+	if _, err := st.Save(ctx, "okit/INBOX", intake.Checkpoint{UIDValidity: 1, LastUID: 2}, []intake.Record{triaged(2, "w", triage.P1, "hu")}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := state(t, st, id), (caseState{Priority: 3, Due: arrived.Add(24 * time.Hour)}); got != want {

@@ -43,7 +43,7 @@ func TestAuditOfACase(t *testing.T) {
 		must(err)
 		var rows []row
 		for _, e := range evs {
-			rows = append(rows, row{e.Kind, e.Actor, e.CaseRef})
+			rows = append(rows, row{string(e.Kind), e.Actor, e.CaseRef})
 		}
 		return rows
 	}

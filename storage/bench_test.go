@@ -27,7 +27,7 @@ func BenchmarkSave100(b *testing.B) {
 			recs[i] = rec(uid, fmt.Sprint(uid), fmt.Sprint("sender", uid), fmt.Sprint("id", uid))
 			recs[i].RawSealed = sealed
 		}
-		if _, err := st.Save(ctx, "bench/INBOX", intake.Checkpoint{UIDValidity: 1, LastUID: uid}, recs); err != nil {
+		if _, err := st.Save(ctx, "bench/INBOX", intake.Checkpoint{UIDValidity: 1, LastUID: uid}, recs, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

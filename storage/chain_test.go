@@ -23,7 +23,7 @@ func history(t *testing.T, st *storage.Store) audit.Head {
 	t.Helper()
 	ctx := context.Background()
 	_, err := st.Save(ctx, "x/INBOX", intake.Checkpoint{UIDValidity: 1, LastUID: 3},
-		[]intake.Record{rec(1, "a", "anna", "m1"), rec(2, "b", "bela", "m2"), rec(3, "c", "anna", "m3")})
+		[]intake.Record{rec(1, "a", "anna", "m1"), rec(2, "b", "bela", "m2"), rec(3, "c", "anna", "m3")}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +160,7 @@ func TestChainUnderConcurrentWriters(t *testing.T) {
 				if w%2 == 0 {
 					uid := uint32(w*each + i + 1)
 					_, err = st.Save(ctx, fmt.Sprintf("w%d/INBOX", w), intake.Checkpoint{UIDValidity: 1, LastUID: uid},
-						[]intake.Record{rec(uid, fmt.Sprintf("r%d", uid), fmt.Sprintf("s%d", uid), fmt.Sprintf("m%d", uid))})
+						[]intake.Record{rec(uid, fmt.Sprintf("r%d", uid), fmt.Sprintf("s%d", uid), fmt.Sprintf("m%d", uid))}, nil)
 				} else {
 					err = st.Record(ctx, storage.EventLogin, fmt.Sprintf("user:%d", w), map[string]any{"i": i})
 				}

@@ -9,6 +9,13 @@
 // each in its own transaction, and CheckSchema lets a server refuse to run on
 // an old schema.
 //
+// Storage decides nothing about people. Saving a batch of mail, it looks
+// up what the batch may thread into and asks intake.Thread which case each
+// message joins; it gathers each case's flags and last acknowledgement and
+// asks replies.AckPolicy.Decide whether to acknowledge; it records both
+// answers with their events. Assignment and response clocks follow package
+// triage's rules the same way.
+//
 // Content columns hold OpenPGP ciphertext made by package seal, and lookups
 // on sealed values go through keyed digests; storage never sees plaintext of
 // a message, a subject or an address.

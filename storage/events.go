@@ -9,24 +9,30 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
+// EventKind names what happened to a case, or in the console. The
+// names are stored in the append-only log and never change; a kind that
+// is no longer written (ack_sent and ack_suppressed, which named every
+// reply an acknowledgement) stays readable in the console's catalogs.
+type EventKind string
+
 // Event kinds written by intake and the console. Other parts of okit add
 // their own next to the code that writes them.
 const (
-	EventCaseOpened      = "case_opened"
-	EventCaseReopened    = "case_reopened"
-	EventCaseClosed      = "case_closed"
-	EventMessageReceived = "message_received"
-	EventMessageTooLarge = "message_left_on_server"
-	EventNoteAdded       = "note_added"
+	EventCaseOpened      EventKind = "case_opened"
+	EventCaseReopened    EventKind = "case_reopened"
+	EventCaseClosed      EventKind = "case_closed"
+	EventMessageReceived EventKind = "message_received"
+	EventMessageTooLarge EventKind = "message_left_on_server"
+	EventNoteAdded       EventKind = "note_added"
 )
 
 // Event kinds of reading: they change nothing, so the console is not told
 // of them (see the notify trigger), but they are the audit trail's record
 // of who read what.
 const (
-	EventSummaryOpened        = "summary_decrypted"
-	EventCaseViewed           = "case_viewed"
-	EventAttachmentDownloaded = "attachment_downloaded"
+	EventSummaryOpened        EventKind = "summary_decrypted"
+	EventCaseViewed           EventKind = "case_viewed"
+	EventAttachmentDownloaded EventKind = "attachment_downloaded"
 )
 
 // Event is one entry of the event log. Data holds ids and codes only.
@@ -34,7 +40,7 @@ type Event struct {
 	ID         int64
 	CaseID     int64 // 0 for an event about no case (a login)
 	At         time.Time
-	Kind       string
+	Kind       EventKind
 	Actor      string
 	RemoteAddr string // the console user's address; "" for the command line and okit itself
 	Data       map[string]any
@@ -74,11 +80,11 @@ func remoteAddr(ctx context.Context) any {
 // events collects events to write in one statement.
 type events struct {
 	caseIDs []*int64
-	kinds   []string
+	kinds   []EventKind
 	data    []map[string]any
 }
 
-func (e *events) add(caseID int64, kind string, data map[string]any) {
+func (e *events) add(caseID int64, kind EventKind, data map[string]any) {
 	if data == nil {
 		data = map[string]any{}
 	}
@@ -113,27 +119,27 @@ func (e *events) queue(ctx context.Context, b *pgx.Batch, actor string, at time.
 
 // Event kinds about no case: people signing in and out, users and exports.
 const (
-	EventLogin         = "login"
-	EventLoginFailed   = "login_failed"
-	EventLogout        = "logout"
-	EventUserAdded     = "user_added"
-	EventUserChanged   = "user_changed"
-	EventUserDisabled  = "user_disabled"
-	EventPasswordSet   = "password_set"
-	EventTOTPEnrolled  = "totp_enrolled"
-	EventTOTPReset     = "totp_reset"
-	EventExport        = "export"
-	EventShelterUpdate = "shelter_updated"
+	EventLogin         EventKind = "login"
+	EventLoginFailed   EventKind = "login_failed"
+	EventLogout        EventKind = "logout"
+	EventUserAdded     EventKind = "user_added"
+	EventUserChanged   EventKind = "user_changed"
+	EventUserDisabled  EventKind = "user_disabled"
+	EventPasswordSet   EventKind = "password_set"
+	EventTOTPEnrolled  EventKind = "totp_enrolled"
+	EventTOTPReset     EventKind = "totp_reset"
+	EventExport        EventKind = "export"
+	EventShelterUpdate EventKind = "shelter_updated"
 )
 
 // Record writes one event about no case, such as a login.
-func (s *Store) Record(ctx context.Context, kind, actor string, data map[string]any) error {
+func (s *Store) Record(ctx context.Context, kind EventKind, actor string, data map[string]any) error {
 	return s.RecordOn(ctx, 0, kind, actor, data)
 }
 
 // RecordOn writes one event about a case, such as a console user opening
 // it, before they see what it records them seeing.
-func (s *Store) RecordOn(ctx context.Context, caseID int64, kind, actor string, data map[string]any) error {
+func (s *Store) RecordOn(ctx context.Context, caseID int64, kind EventKind, actor string, data map[string]any) error {
 	var ev events
 	ev.add(caseID, kind, data)
 	return s.InTx(ctx, func(tx pgx.Tx) error { return ev.write(ctx, tx, actor, s.now()) })

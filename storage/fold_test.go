@@ -31,13 +31,13 @@ func TestNewCaseTriagedLikeAnOldOne(t *testing.T) {
 		return recs
 	}
 	old := three(1, "a")
-	if _, err := st.Save(ctx, "okit/INBOX", intake.Checkpoint{UIDValidity: 1, LastUID: 1}, old[:1]); err != nil {
+	if _, err := st.Save(ctx, "okit/INBOX", intake.Checkpoint{UIDValidity: 1, LastUID: 1}, old[:1], nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Save(ctx, "okit/INBOX", intake.Checkpoint{UIDValidity: 1, LastUID: 3}, old[1:]); err != nil {
+	if _, err := st.Save(ctx, "okit/INBOX", intake.Checkpoint{UIDValidity: 1, LastUID: 3}, old[1:], nil); err != nil {
 		t.Fatal(err)
 	}
-	outs, err := st.Save(ctx, "okit/INBOX", intake.Checkpoint{UIDValidity: 1, LastUID: 6}, three(4, "b"))
+	outs, err := st.Save(ctx, "okit/INBOX", intake.Checkpoint{UIDValidity: 1, LastUID: 6}, three(4, "b"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

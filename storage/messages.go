@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ncsszi/okit/intake"
+	"github.com/ncsszi/okit/replies"
 	"github.com/ncsszi/okit/triage"
 )
 
@@ -24,24 +25,25 @@ import (
 //
 // It works in a few round trips whatever the batch size: one batch of
 // lookups (duplicates, threads, senders' open cases), the threading
-// decisions in Go, one batch opening the new cases, one batch inserting the
+// decisions (intake.Thread: the rule is intake's, storage only finds the
+// candidates and records the outcome), one batch opening the new cases, one batch inserting the
 // messages with their events, one updating the cases, one assigning them.
 // Save relies on the mailbox lock: one process at a time saves a mailbox's
 // messages.
-func (s *Store) Save(ctx context.Context, mailbox string, cp intake.Checkpoint, recs []intake.Record) ([]intake.Outcome, error) {
+func (s *Store) Save(ctx context.Context, mailbox string, cp intake.Checkpoint, recs []intake.Record, ack *replies.AckPolicy) ([]intake.Outcome, error) {
 	var outs []intake.Outcome
 	err := s.InTx(ctx, func(tx pgx.Tx) error {
 		known, err := lookup(ctx, tx, recs)
 		if err != nil {
 			return err
 		}
-		var plan threadPlan
-		outs, plan = known.thread(recs)
-		opened, err := plan.openCases(ctx, tx, recs, outs, s.now())
+		var plan intake.Plan
+		outs, plan = intake.Thread(recs, known)
+		opened, err := openCases(ctx, tx, plan, recs, outs, s.now())
 		if err != nil {
 			return err
 		}
-		if err := s.insertMessages(ctx, tx, mailbox, cp, recs, outs, plan.reopen); err != nil {
+		if err := s.insertMessages(ctx, tx, mailbox, cp, recs, outs, plan.Reopen); err != nil {
 			return err
 		}
 		if err := s.triageCases(ctx, tx, recs, outs, opened); err != nil {
@@ -50,7 +52,7 @@ func (s *Store) Save(ctx context.Context, mailbox string, cp intake.Checkpoint, 
 		if err := s.markBounces(ctx, tx, recs, outs); err != nil {
 			return err
 		}
-		return s.queueAcks(ctx, tx, recs, outs)
+		return s.queueAcks(ctx, tx, ack, recs, outs)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("save messages: %w", err)
@@ -58,20 +60,8 @@ func (s *Store) Save(ctx context.Context, mailbox string, cp intake.Checkpoint, 
 	return outs, nil
 }
 
-type caseRef struct {
-	id     int64
-	ref    string
-	closed bool
-}
-
-// known is what the database already holds that a batch may thread into.
-type known struct {
-	dups      map[string]intake.Outcome // by raw digest
-	byMessage map[string]caseRef        // by Message-ID digest
-	bySender  map[string]caseRef        // open cases by sender digest
-}
-
-func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (*known, error) {
+// lookup finds what a batch may thread into (see intake.Thread).
+func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (intake.Known, error) {
 	var raws, ids, senders [][]byte
 	for _, r := range recs {
 		raws = append(raws, r.RawDigest)
@@ -80,7 +70,7 @@ func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (*known, error
 			senders = append(senders, r.SenderDigest)
 		}
 	}
-	k := &known{dups: map[string]intake.Outcome{}, byMessage: map[string]caseRef{}, bySender: map[string]caseRef{}}
+	k := intake.Known{Stored: map[string]intake.Outcome{}, ByMessage: map[string]intake.CaseLink{}, BySender: map[string]intake.CaseLink{}}
 	b := &pgx.Batch{}
 	b.Queue(`SELECT m.raw_digest, m.id, c.id, c.ref FROM messages m JOIN cases c ON c.id = m.case_id
 		WHERE m.raw_digest = ANY($1)`, raws).Query(func(rows pgx.Rows) error {
@@ -88,7 +78,7 @@ func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (*known, error
 		var o intake.Outcome
 		_, err := pgx.ForEachRow(rows, []any{&d, &o.MessageID, &o.CaseID, &o.CaseRef}, func() error {
 			o.Duplicate = true
-			k.dups[string(d)] = o
+			k.Stored[string(d)] = o
 			return nil
 		})
 		return err
@@ -97,15 +87,15 @@ func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (*known, error
 		FROM messages m JOIN cases c ON c.id = m.case_id
 		WHERE m.message_id_digest = ANY($1) ORDER BY m.message_id_digest, m.id DESC`, ids).Query(func(rows pgx.Rows) error {
 		var d []byte
-		var c caseRef
-		_, err := pgx.ForEachRow(rows, []any{&d, &c.id, &c.ref, &c.closed}, func() error {
-			k.byMessage[string(d)] = c
+		var c intake.CaseLink
+		_, err := pgx.ForEachRow(rows, []any{&d, &c.ID, &c.Ref, &c.Closed}, func() error {
+			k.ByMessage[string(d)] = c
 			return nil
 		})
 		return err
 	})
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return nil, fmt.Errorf("look up threads: %w", err)
+		return k, fmt.Errorf("look up threads: %w", err)
 	}
 	// The senders' open cases: one probe of cases_open_sender per sender.
 	// Planned afresh each time (QueryExecModeExec): a plan cached while the
@@ -115,74 +105,18 @@ func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (*known, error
 		CROSS JOIN LATERAL (SELECT id, ref FROM cases WHERE status = 'open' AND sender_digest = s.d ORDER BY id DESC LIMIT 1) c`,
 		pgx.QueryExecModeExec, senders)
 	if err != nil {
-		return nil, fmt.Errorf("look up senders' cases: %w", err)
+		return k, fmt.Errorf("look up senders' cases: %w", err)
 	}
 	var d []byte
-	var c caseRef
-	_, err = pgx.ForEachRow(rows, []any{&d, &c.id, &c.ref}, func() error {
-		k.bySender[string(d)] = c
+	var c intake.CaseLink
+	_, err = pgx.ForEachRow(rows, []any{&d, &c.ID, &c.Ref}, func() error {
+		k.BySender[string(d)] = c
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("look up senders' cases: %w", err)
+		return k, fmt.Errorf("look up senders' cases: %w", err)
 	}
 	return k, nil
-}
-
-// threadPlan is what Save must write besides the messages: the new cases
-// (by the index of the record that opens each) and the closed cases a
-// reply reopens.
-type threadPlan struct {
-	opens  []int
-	reopen map[int64]bool
-}
-
-// thread decides each record's case: the case of a stored (or earlier in
-// the batch) message it replies to, else its sender's open case, else a new
-// case. A new case's id is filled in later; records that share one point at
-// the opening record through a negative CaseID (-1-index).
-func (k *known) thread(recs []intake.Record) ([]intake.Outcome, threadPlan) {
-	outs := make([]intake.Outcome, len(recs))
-	plan := threadPlan{reopen: map[int64]bool{}}
-	seen := map[string]int{} // raw digests earlier in this batch
-	for i, r := range recs {
-		if o, ok := k.dups[string(r.RawDigest)]; ok {
-			outs[i] = o
-			continue
-		}
-		if j, ok := seen[string(r.RawDigest)]; ok { // the same message twice in one batch
-			outs[i] = intake.Outcome{Duplicate: true, CaseID: outs[j].CaseID}
-			continue
-		}
-		seen[string(r.RawDigest)] = i
-		c, found := caseRef{}, false
-		for _, d := range r.RefDigests {
-			if c, found = k.byMessage[string(d)]; found {
-				break
-			}
-		}
-		if !found && r.SenderDigest != nil {
-			c, found = k.bySender[string(r.SenderDigest)]
-		}
-		if !found {
-			c = caseRef{id: int64(-1 - i)}
-			plan.opens = append(plan.opens, i)
-			outs[i].NewCase = true
-		}
-		if c.closed {
-			plan.reopen[c.id] = true
-			c.closed = false
-		}
-		outs[i].CaseID, outs[i].CaseRef = c.id, c.ref
-		// Later records of the batch thread into this one's case.
-		if r.MessageIDDigest != nil {
-			k.byMessage[string(r.MessageIDDigest)] = c
-		}
-		if r.SenderDigest != nil {
-			k.bySender[string(r.SenderDigest)] = c
-		}
-	}
-	return outs, plan
 }
 
 // openedCase is what triage needs of a case opened by the batch, as the
@@ -197,17 +131,17 @@ type openedCase struct {
 // messages' triage verdicts folded in, as triageCases folds them into an
 // existing case: updating every case of the batch again right after
 // inserting it wrote each row and its indexes twice.
-func (p threadPlan) openCases(ctx context.Context, tx pgx.Tx, recs []intake.Record, outs []intake.Outcome, now time.Time) (map[int64]openedCase, error) {
-	if len(p.opens) == 0 {
+func openCases(ctx context.Context, tx pgx.Tx, p intake.Plan, recs []intake.Record, outs []intake.Outcome, now time.Time) (map[int64]openedCase, error) {
+	if len(p.Opens) == 0 {
 		return nil, nil
 	}
 	byCase, _ := foldVerdicts(recs, outs) // by placeholder
-	n := len(p.opens)
+	n := len(p.Opens)
 	senders := make([][]byte, n)
 	firsts, lasts, dues := make([]time.Time, n), make([]time.Time, n), make([]time.Time, n)
 	pris := make([]int, n)
 	cats, flags, langs := make([]string, n), make([]string, n), make([]string, n)
-	for k, i := range p.opens {
+	for k, i := range p.Opens {
 		v := byCase[outs[i].CaseID]
 		senders[k], firsts[k], lasts[k], dues[k] = recs[i].SenderDigest, recs[i].InternalDate, v.last, v.due
 		pris[k], cats[k], flags[k], langs[k] = int(v.priority), strings.Join(v.cats, ","), strings.Join(v.flags, ","), v.language
@@ -236,19 +170,19 @@ func (p threadPlan) openCases(ctx context.Context, tx pgx.Tx, recs []intake.Reco
 	if err != nil {
 		return nil, fmt.Errorf("open cases: %w", err)
 	}
-	byPlaceholder := map[int64]caseRef{}
+	byPlaceholder := map[int64]intake.CaseLink{}
 	opened := map[int64]openedCase{} // by case id
-	var c caseRef
+	var c intake.CaseLink
 	var k int
 	var o openedCase
 	var caseCats []string
-	_, err = pgx.ForEachRow(rows, []any{&c.id, &c.ref, &k, &o.priority, &caseCats, &o.need.Language}, func() error {
-		byPlaceholder[int64(-1-p.opens[k-1])] = c
+	_, err = pgx.ForEachRow(rows, []any{&c.ID, &c.Ref, &k, &o.priority, &caseCats, &o.need.Language}, func() error {
+		byPlaceholder[int64(-1-p.Opens[k-1])] = c
 		o.need.Priority, o.need.Categories = o.priority, nil
 		for _, cat := range caseCats {
 			o.need.Categories = append(o.need.Categories, triage.Category(cat))
 		}
-		opened[c.id] = o
+		opened[c.ID] = o
 		return nil
 	})
 	if err != nil {
@@ -256,7 +190,7 @@ func (p threadPlan) openCases(ctx context.Context, tx pgx.Tx, recs []intake.Reco
 	}
 	for i := range outs {
 		if c, ok := byPlaceholder[outs[i].CaseID]; ok {
-			outs[i].CaseID, outs[i].CaseRef = c.id, c.ref
+			outs[i].CaseID, outs[i].CaseRef = c.ID, c.Ref
 		}
 	}
 	return opened, nil

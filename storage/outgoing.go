@@ -17,50 +17,92 @@ import (
 
 // Event kinds of outgoing mail.
 const (
-	EventReplyQueued   = "reply_queued"
-	EventReminder      = "reminder"
-	EventReplyBounced  = "reply_bounced"
-	EventAckSuppressed = "ack_suppressed"
-	EventReplySent     = "ack_sent"
-	EventSendFailed    = "send_failed"
+	EventReplyQueued     EventKind = "reply_queued"
+	EventReminder        EventKind = "reminder"
+	EventReplyBounced    EventKind = "reply_bounced"
+	EventReplySuppressed EventKind = "reply_suppressed"
+	EventReplySent       EventKind = "reply_sent"
+	EventSendFailed      EventKind = "send_failed"
 )
 
-// queueAcks queues an acknowledgement of each stored message that asks
-// for one: a job for the reply worker, or, when the writer asked not to be
-// answered, a suppressed row and an event that say why. Automated mail
-// gets neither.
-func (s *Store) queueAcks(ctx context.Context, tx pgx.Tx, recs []intake.Record, outs []intake.Outcome) error {
+// queueAcks decides, by the acknowledgement policy, whether each stored
+// message of a person is acknowledged (replies.AckPolicy.Decide; the rule
+// is there, storage gathers the facts and records the answer): yes queues
+// a job for the reply worker; no records a suppressed reply and an event
+// saying why. Automated mail gets neither. Save holds the mailbox lock,
+// so the facts cannot change under it: a case's latest acknowledgement
+// is the one this batch queued, or one read here.
+func (s *Store) queueAcks(ctx context.Context, tx pgx.Tx, policy *replies.AckPolicy, recs []intake.Record, outs []intake.Outcome) error {
+	if policy == nil {
+		return nil
+	}
+	var caseIDs []int64
+	for i := range recs {
+		if !outs[i].Duplicate {
+			caseIDs = append(caseIDs, outs[i].CaseID)
+		}
+	}
+	flags := map[int64][]triage.Flag{}
+	lastAck := map[int64]time.Time{}
+	rows, err := tx.Query(ctx, `
+		SELECT c.id, c.flags, (SELECT max(o.created_at) FROM outgoing o
+			WHERE o.case_id = c.id AND o.kind = $2 AND o.state = ANY($3))
+		FROM cases c WHERE c.id = ANY($1)`,
+		caseIDs, replies.KindAck, []replies.State{replies.StateQueued, replies.StateComposed, replies.StateSent})
+	if err != nil {
+		return fmt.Errorf("acknowledgement facts: %w", err)
+	}
+	var id int64
+	var fs []triage.Flag
+	var last *time.Time
+	if _, err := pgx.ForEachRow(rows, []any{&id, &fs, &last}, func() error {
+		flags[id] = fs
+		if last != nil {
+			lastAck[id] = *last
+		}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("acknowledgement facts: %w", err)
+	}
+
+	now := s.now()
 	var cases, answers []int64
-	var states []string
+	var states []replies.State
+	var reasons []*replies.AckReason
 	var ev events
 	for i := range recs {
 		r, o := &recs[i], &outs[i]
-		if o.Duplicate || !r.Acknowledge || r.Verdict.Has(triage.FlagAutomated) {
+		if o.Duplicate {
 			continue
 		}
-		state := "queued"
-		if r.Verdict.Has(triage.FlagDoNotReply) {
-			state = "suppressed"
-			ev.add(o.CaseID, EventAckSuppressed, map[string]any{"message_id": o.MessageID, "reason": "do_not_reply"})
+		reason := policy.Decide(replies.AckInput{Recipient: r.Recipient,
+			Flags: append(slices.Clone(r.Verdict.Flags), flags[o.CaseID]...), LastAck: lastAck[o.CaseID], Now: now})
+		switch reason {
+		case replies.AckAutomated:
+			continue // a machine: no reply, and nothing to tell the operator
+		case replies.AckOK:
+			lastAck[o.CaseID] = now
+			states, reasons = append(states, replies.StateQueued), append(reasons, nil)
+		default:
+			ev.add(o.CaseID, EventReplySuppressed, map[string]any{"message_id": o.MessageID, "reason": reason})
+			states, reasons = append(states, replies.StateSuppressed), append(reasons, &reason)
 		}
-		cases, answers, states = append(cases, o.CaseID), append(answers, o.MessageID), append(states, state)
+		cases, answers = append(cases, o.CaseID), append(answers, o.MessageID)
 	}
 	if len(cases) == 0 {
 		return nil
 	}
-	rows, err := tx.Query(ctx, `
+	rows, err = tx.Query(ctx, `
 		INSERT INTO outgoing (case_id, answers, kind, automatic, state, reason)
-		SELECT c, a, 'ack', true, st, CASE WHEN st = 'suppressed' THEN 'do_not_reply' END
-		FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS t(c, a, st)
-		RETURNING id, state`, cases, answers, states)
+		SELECT c, a, $4, true, st, r FROM unnest($1::bigint[], $2::bigint[], $3::text[], $5::text[]) AS t(c, a, st, r)
+		RETURNING id, state`, cases, answers, states, replies.KindAck, reasons)
 	if err != nil {
 		return fmt.Errorf("queue acknowledgements: %w", err)
 	}
 	var jobs []river.InsertManyParams
-	var id int64
-	var state string
+	var state replies.State
 	if _, err := pgx.ForEachRow(rows, []any{&id, &state}, func() error {
-		if state == "queued" {
+		if state == replies.StateQueued {
 			jobs = append(jobs, river.InsertManyParams{Args: replies.ReplyArgs{OutgoingID: id}})
 		}
 		return nil
@@ -72,65 +114,52 @@ func (s *Store) queueAcks(ctx context.Context, tx pgx.Tx, recs []intake.Record, 
 			return fmt.Errorf("queue acknowledgement jobs: %w", err)
 		}
 	}
-	return ev.write(ctx, tx, "intake", s.now())
+	return ev.write(ctx, tx, "intake", now)
 }
 
-// lastAck is the time of the case's latest other acknowledgement, over
-// outgoing o.
-const lastAck = `(SELECT max(m2.internal_date) FROM outgoing o2 JOIN messages m2 ON m2.id = o2.copy_id
-	WHERE o2.case_id = o.case_id AND o2.kind = 'ack' AND o2.state IN ('composed', 'sent') AND o2.id <> o.id)`
-
-// ReplyFacts tells the reply worker about one queued acknowledgement.
+// ReplyFacts tells the reply worker about one queued reply.
 func (s *Store) ReplyFacts(ctx context.Context, outgoingID int64) (replies.ReplyFacts, error) {
 	var f replies.ReplyFacts
-	var flags []string
-	var last *time.Time
 	err := s.pool.QueryRow(ctx, `
 		SELECT o.case_id, o.kind, o.template, coalesce(o.signature, ''), o.text_sealed, coalesce(h.intake_phone, ''),
-			o.state, c.language, c.flags || m.flags, m.summary_sealed, cp.raw_sealed, `+lastAck+`
+			o.state, c.language, m.summary_sealed, cp.raw_sealed
 		FROM outgoing o JOIN cases c ON c.id = o.case_id JOIN messages m ON m.id = o.answers
 		LEFT JOIN messages cp ON cp.id = o.copy_id LEFT JOIN shelters h ON h.id = o.shelter_id
 		WHERE o.id = $1`, outgoingID).Scan(&f.CaseID, &f.Kind, &f.Template, &f.Operator, &f.TextSealed, &f.HomePhone,
-		&f.State, &f.Language, &flags, &f.SummarySealed, &f.CopySealed, &last)
+		&f.State, &f.Language, &f.SummarySealed, &f.CopySealed)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return f, fmt.Errorf("outgoing %d: %w", outgoingID, ErrNotFound)
 	}
 	if err != nil {
-		return f, fmt.Errorf("read acknowledgement: %w", err)
-	}
-	for _, fl := range flags {
-		f.Flags = append(f.Flags, triage.Flag(fl))
-	}
-	if last != nil {
-		f.LastAck = *last
+		return f, fmt.Errorf("read reply: %w", err)
 	}
 	return f, nil
 }
 
-// SuppressReply records that no acknowledgement goes out, and why.
-func (s *Store) SuppressReply(ctx context.Context, outgoingID int64, reason string) error {
-	return s.finishAck(ctx, outgoingID, "suppressed", reason, EventAckSuppressed)
+// SuppressReply records that a reply does not go out, and why.
+func (s *Store) SuppressReply(ctx context.Context, outgoingID int64, reason replies.AckReason) error {
+	return s.finishReply(ctx, outgoingID, replies.StateSuppressed, string(reason), EventReplySuppressed)
 }
 
-// ReplySent records that the mail server accepted the acknowledgement.
+// ReplySent records that the mail server accepted the reply.
 func (s *Store) ReplySent(ctx context.Context, outgoingID int64) error {
-	return s.finishAck(ctx, outgoingID, "sent", "", EventReplySent)
+	return s.finishReply(ctx, outgoingID, replies.StateSent, "", EventReplySent)
 }
 
-// ReplyFailed records that the mail server refused the acknowledgement for good.
+// ReplyFailed records that the mail server refused the reply for good.
 func (s *Store) ReplyFailed(ctx context.Context, outgoingID int64, reason string) error {
-	return s.finishAck(ctx, outgoingID, "failed", reason, EventSendFailed)
+	return s.finishReply(ctx, outgoingID, replies.StateFailed, reason, EventSendFailed)
 }
 
-func (s *Store) finishAck(ctx context.Context, outgoingID int64, state, reason, kind string) error {
+func (s *Store) finishReply(ctx context.Context, outgoingID int64, state replies.State, reason string, kind EventKind) error {
 	return s.InTx(ctx, func(tx pgx.Tx) error {
 		var caseID, answers int64
 		err := tx.QueryRow(ctx, `
 			UPDATE outgoing SET state = $2, reason = nullif($3, ''),
-				sent_at = CASE WHEN $2 = 'sent' THEN $4::timestamptz END
-			WHERE id = $1 RETURNING case_id, answers`, outgoingID, state, reason, s.now()).Scan(&caseID, &answers)
+				sent_at = CASE WHEN $2 = $5 THEN $4::timestamptz END
+			WHERE id = $1 RETURNING case_id, answers`, outgoingID, state, reason, s.now(), replies.StateSent).Scan(&caseID, &answers)
 		if err != nil {
-			return fmt.Errorf("record acknowledgement %s: %w", state, err)
+			return fmt.Errorf("record reply %s: %w", state, err)
 		}
 		var ev events
 		data := map[string]any{"outgoing": outgoingID, "message_id": answers}
@@ -142,50 +171,22 @@ func (s *Store) finishAck(ctx context.Context, outgoingID int64, state, reason, 
 	})
 }
 
-// StoreReply stores a composed acknowledgement as a sealed message of the
-// case, holding the case so that two messages of one case are never both
-// acknowledged within window. It returns false, and records why, when
-// another acknowledgement came first.
-func (s *Store) StoreReply(ctx context.Context, outgoingID int64, c replies.ReplyCopy, window time.Duration) (bool, error) {
-	stored := false
-	err := s.InTx(ctx, func(tx pgx.Tx) error {
-		var caseID int64
-		var kind string
-		var last *time.Time
-		if _, err := tx.Exec(ctx, `SELECT 1 FROM cases WHERE id = (SELECT case_id FROM outgoing WHERE id = $1) FOR UPDATE`, outgoingID); err != nil {
-			return fmt.Errorf("store acknowledgement: %w", err)
-		}
-		err := tx.QueryRow(ctx, `SELECT o.case_id, o.kind, `+lastAck+` FROM outgoing o WHERE o.id = $1 AND o.state = 'queued'`,
-			outgoingID).Scan(&caseID, &kind, &last)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil // composed by an earlier run of the job
-		}
-		if err != nil {
-			return fmt.Errorf("store acknowledgement: %w", err)
-		}
-		now := s.now()
-		if kind == "ack" && last != nil && now.Sub(*last) < window {
-			var ev events
-			ev.add(caseID, EventAckSuppressed, map[string]any{"outgoing": outgoingID, "reason": "window"})
-			if _, err := tx.Exec(ctx, `UPDATE outgoing SET state = 'suppressed', reason = 'window' WHERE id = $1`, outgoingID); err != nil {
-				return fmt.Errorf("store acknowledgement: %w", err)
-			}
-			return ev.write(ctx, tx, "replies", s.now())
-		}
-		_, err = tx.Exec(ctx, `
-			WITH m AS (
-				INSERT INTO messages (case_id, direction, raw_sealed, summary_sealed, raw_digest, message_id_digest,
-					size, internal_date, parse_status)
-				VALUES ($2, 'out', $3, $4, $5, $6, $7, $8, 'ok') RETURNING id)
-			UPDATE outgoing SET state = 'composed', copy_id = m.id FROM m WHERE outgoing.id = $1`,
-			outgoingID, caseID, c.Sealed, c.SummarySealed, c.RawDigest, c.MessageIDDigest, c.Size, now)
-		if err != nil {
-			return fmt.Errorf("store acknowledgement: %w", err)
-		}
-		stored = true
-		return nil
-	})
-	return stored, err
+// StoreReply stores the composed copy of a queued reply as a sealed
+// message of its case, before it is sent. It returns false when the reply
+// is no longer queued: an earlier run of its job composed it.
+func (s *Store) StoreReply(ctx context.Context, outgoingID int64, c replies.ReplyCopy) (bool, error) {
+	tag, err := s.pool.Exec(ctx, `
+		WITH o AS (SELECT id, case_id FROM outgoing WHERE id = $1 AND state = $9 FOR UPDATE),
+		m AS (
+			INSERT INTO messages (case_id, direction, raw_sealed, summary_sealed, raw_digest, message_id_digest,
+				size, internal_date, parse_status)
+			SELECT o.case_id, 'out', $2, $3, $4, $5, $6, $7, 'ok' FROM o RETURNING id)
+		UPDATE outgoing SET state = $8, copy_id = m.id FROM m WHERE outgoing.id = $1`,
+		outgoingID, c.Sealed, c.SummarySealed, c.RawDigest, c.MessageIDDigest, c.Size, s.now(), replies.StateComposed, replies.StateQueued)
+	if err != nil {
+		return false, fmt.Errorf("store reply: %w", err)
+	}
+	return tag.RowsAffected() == 1, nil
 }
 
 // ErrDoNotReply refuses an email answer to a writer who asked not to be
@@ -196,7 +197,7 @@ var ErrDoNotReply = errors.New("the writer asked not to be answered by email, or
 // Reply is an operator's mail to a case's writer.
 type Reply struct {
 	CaseRef     string
-	Kind        string // answer or crisis_home
+	Kind        replies.Kind // answer or crisis_home
 	Template    string
 	TextSealed  []byte // the operator's own words, sealed; nil for none
 	Shelter     string // the crisis home's name, for crisis_home
@@ -232,7 +233,7 @@ func (s *Store) QueueReply(ctx context.Context, r Reply) (int64, error) {
 			return fmt.Errorf("queue reply: the case's last message: %w", err)
 		}
 		var shelter *int64
-		if r.Kind == "crisis_home" {
+		if r.Kind == replies.KindCrisisHome {
 			var hid int64
 			err := tx.QueryRow(ctx, `SELECT id FROM shelters WHERE name = $1 AND active`, r.Shelter).Scan(&hid)
 			if errors.Is(err, pgx.ErrNoRows) {
@@ -245,15 +246,15 @@ func (s *Store) QueueReply(ctx context.Context, r Reply) (int64, error) {
 		}
 		err = tx.QueryRow(ctx, `
 			INSERT INTO outgoing (case_id, answers, kind, automatic, template, text_sealed, shelter_id, actor, signature, state)
-			VALUES ($1, $2, $3, false, $4, $5, $6, $7, nullif($8, ''), 'queued') RETURNING id`,
-			caseID, answers, r.Kind, r.Template, r.TextSealed, shelter, r.Actor, r.Signature).Scan(&id)
+			VALUES ($1, $2, $3, false, $4, $5, $6, $7, nullif($8, ''), $9) RETURNING id`,
+			caseID, answers, r.Kind, r.Template, r.TextSealed, shelter, r.Actor, r.Signature, replies.StateQueued).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("queue reply: %w", err)
 		}
 		if _, err := s.jobs.InsertTx(ctx, tx, replies.ReplyArgs{OutgoingID: id}, nil); err != nil {
 			return fmt.Errorf("queue reply job: %w", err)
 		}
-		if r.Kind == "crisis_home" {
+		if r.Kind == replies.KindCrisisHome {
 			at := &river.InsertOpts{ScheduledAt: s.now().Add(r.RemindAfter)}
 			if _, err := s.jobs.InsertTx(ctx, tx, replies.ReminderArgs{OutgoingID: id}, at); err != nil {
 				return fmt.Errorf("queue reminder job: %w", err)
@@ -287,7 +288,7 @@ func (s *Store) Remind(ctx context.Context, outgoingID int64) (string, bool, err
 		return ref, false, nil
 	}
 	var ev events
-	ev.add(caseID, EventReminder, map[string]any{"outgoing": outgoingID, "about": "crisis_home"})
+	ev.add(caseID, EventReminder, map[string]any{"outgoing": outgoingID, "about": replies.KindCrisisHome})
 	err = s.InTx(ctx, func(tx pgx.Tx) error { return ev.write(ctx, tx, "replies", s.now()) })
 	return ref, err == nil, err
 }
@@ -302,9 +303,9 @@ func (s *Store) markBounces(ctx context.Context, tx pgx.Tx, recs []intake.Record
 			continue
 		}
 		rows, err := tx.Query(ctx, `
-			UPDATE outgoing o SET state = 'bounced' FROM messages m
+			UPDATE outgoing o SET state = $2 FROM messages m
 			WHERE m.id = o.copy_id AND m.direction = 'out' AND m.message_id_digest = $1
-			RETURNING o.id, o.case_id`, recs[i].Bounce)
+			RETURNING o.id, o.case_id`, recs[i].Bounce, replies.StateBounced)
 		if err != nil {
 			return fmt.Errorf("mark bounce: %w", err)
 		}

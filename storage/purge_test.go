@@ -23,7 +23,7 @@ func sealedCase(t *testing.T, st *storage.Store, uid uint32, name string) (ref s
 	r := rec(uid, name, name, name)
 	r.RawSealed, r.SummarySealed = []byte(name+"-RAW-SEALED"), []byte(name+"-SUMMARY-SEALED")
 	r.RawDigest, r.SenderDigest, r.MessageIDDigest = []byte(name+"-RAW-DIGEST"), []byte(name+"-SENDER-DIGEST"), []byte(name+"-MSGID-DIGEST")
-	outs, err := st.Save(ctx, "x/INBOX", intake.Checkpoint{UIDValidity: 1, LastUID: uid}, []intake.Record{r})
+	outs, err := st.Save(ctx, "x/INBOX", intake.Checkpoint{UIDValidity: 1, LastUID: uid}, []intake.Record{r}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,13 +31,13 @@ func sealedCase(t *testing.T, st *storage.Store, uid uint32, name string) (ref s
 	if _, err := st.AddNote(ctx, ref, []byte(name+"-NOTE-SEALED"), "user:1"); err != nil {
 		t.Fatal(err)
 	}
-	out, err := st.QueueReply(ctx, storage.Reply{CaseRef: ref, Kind: "answer", Template: "answer",
+	out, err := st.QueueReply(ctx, storage.Reply{CaseRef: ref, Kind: replies.KindAnswer, Template: "answer",
 		TextSealed: []byte(name + "-TEXT-SEALED"), Actor: "user:1"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = st.StoreReply(ctx, out, replies.ReplyCopy{Sealed: []byte(name + "-COPY-SEALED"), SummarySealed: []byte(name + "-COPY-SUMMARY"),
-		RawDigest: []byte(name + "-COPY-DIGEST"), MessageIDDigest: []byte(name + "-COPY-MSGID"), Size: 10}, time.Hour)
+		RawDigest: []byte(name + "-COPY-DIGEST"), MessageIDDigest: []byte(name + "-COPY-MSGID"), Size: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestPurgeBatches(t *testing.T) {
 	for i := range n {
 		recs = append(recs, rec(uint32(i+1), fmt.Sprint(i), fmt.Sprint(i), fmt.Sprint(i)))
 	}
-	outs, err := st.Save(ctx, "x/INBOX", intake.Checkpoint{UIDValidity: 1, LastUID: n}, recs)
+	outs, err := st.Save(ctx, "x/INBOX", intake.Checkpoint{UIDValidity: 1, LastUID: n}, recs, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -70,7 +70,7 @@ func TestSaveThreadsAndDedupes(t *testing.T) {
 		rec(3, "c", "bela", "m3", "m1"),        // another sender replying in anna's thread: joins by reference
 		rec(4, "d", "csilla", "m4"),            // new writer: new case
 		rec(5, "e", "", "", "unknown-message"), // null sender, unknown reference: new case
-	})
+	}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestSaveThreadsAndDedupes(t *testing.T) {
 	}
 
 	// A re-fetch after a crash: the same raw bytes are recognised.
-	outs, err = st.Save(ctx, mb, intake.Checkpoint{UIDValidity: 7, LastUID: 9}, []intake.Record{rec(9, "a", "anna", "m1")})
+	outs, err = st.Save(ctx, mb, intake.Checkpoint{UIDValidity: 7, LastUID: 9}, []intake.Record{rec(9, "a", "anna", "m1")}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestSaveIsAllOrNothing(t *testing.T) {
 	const mb = "okit@ncsszi.hu/INBOX"
 	bad := rec(2, "b", "anna", "m2")
 	bad.Status = "nonsense" // refused by a CHECK constraint
-	if _, err := st.Save(ctx, mb, intake.Checkpoint{UIDValidity: 1, LastUID: 2}, []intake.Record{rec(1, "a", "anna", "m1"), bad}); err == nil {
+	if _, err := st.Save(ctx, mb, intake.Checkpoint{UIDValidity: 1, LastUID: 2}, []intake.Record{rec(1, "a", "anna", "m1"), bad}, nil); err == nil {
 		t.Fatal("Save with a bad record succeeded")
 	}
 	if cases, _ := st.ListCases(ctx, 10); len(cases) != 0 {
@@ -142,7 +142,7 @@ func TestEventsAreAppendOnly(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	st := storagetest.New(t)
-	outs, err := st.Save(ctx, "x/INBOX", intake.Checkpoint{UIDValidity: 1, LastUID: 1}, []intake.Record{rec(1, "a", "anna", "m1")})
+	outs, err := st.Save(ctx, "x/INBOX", intake.Checkpoint{UIDValidity: 1, LastUID: 1}, []intake.Record{rec(1, "a", "anna", "m1")}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,11 +150,11 @@ func TestEventsAreAppendOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var kinds []string
+	var kinds []storage.EventKind
 	for _, e := range evs {
 		kinds = append(kinds, e.Kind)
 	}
-	if diff := cmp.Diff([]string{storage.EventCaseOpened, storage.EventMessageReceived, storage.EventPriorityChanged}, kinds); diff != "" {
+	if diff := cmp.Diff([]storage.EventKind{storage.EventCaseOpened, storage.EventMessageReceived, storage.EventPriorityChanged}, kinds); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)
 	}
 	for _, q := range []string{`UPDATE case_events SET kind = 'x'`, `DELETE FROM case_events`, `TRUNCATE case_events CASCADE`} {

@@ -47,7 +47,7 @@ func newConsoleOn(t testing.TB, st *storage.Store, now func() time.Time) *consol
 	if err != nil {
 		t.Fatal(err)
 	}
-	templates, err := replies.LoadTemplates("")
+	templates, err := replies.LoadTemplates("", triage.Default())
 	if err != nil {
 		t.Fatal(err)
 	}

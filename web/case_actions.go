@@ -91,7 +91,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, c *call) {
 		s.fail(w, r, err)
 		return
 	}
-	s.reply(w, r, c, storage.Reply{Kind: "answer", Template: replies.TemplateInformation, TextSealed: sealed}, "case.answer_queued")
+	s.reply(w, r, c, storage.Reply{Kind: replies.KindAnswer, Template: replies.TemplateInformation, TextSealed: sealed}, "case.answer_queued")
 }
 
 // crisisHome queues a crisis home's intake phone to the writer.
@@ -101,7 +101,7 @@ func (s *Server) crisisHome(w http.ResponseWriter, r *http.Request, c *call) {
 		s.caseDone(w, r, nil, "problem.no_shelter")
 		return
 	}
-	s.reply(w, r, c, storage.Reply{Kind: "crisis_home", Template: replies.TemplateCrisisHome, Shelter: name}, "case.crisis_home_queued")
+	s.reply(w, r, c, storage.Reply{Kind: replies.KindCrisisHome, Template: replies.TemplateCrisisHome, Shelter: name}, "case.crisis_home_queued")
 }
 
 func (s *Server) reply(w http.ResponseWriter, r *http.Request, c *call, rp storage.Reply, notice string) {

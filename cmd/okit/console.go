@@ -36,7 +36,7 @@ func (e *env) console(st *storage.Store, addr string, log *slog.Logger) *web.Ser
 	case u.Scheme == "http" && !isLoopback(u.Hostname()):
 		e.fail("OKIT_PUBLIC_URL: %q: the console must be reached over https unless on a loopback address", public)
 	}
-	templates, err := replies.LoadTemplates(e.str("OKIT_TEMPLATES_DIR", ""))
+	templates, err := replies.LoadTemplates(e.str("OKIT_TEMPLATES_DIR", ""), e.rules())
 	if err != nil {
 		e.fail("OKIT_TEMPLATES_DIR: %v", err)
 	}

@@ -124,7 +124,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 		Addr: mbox.Addr, Security: intake.SecurityNone, Username: mbox.Username, Password: mbox.Password,
 		Mailbox: "INBOX", After: intake.AfterMove, MoveTo: "okit-stored",
 		PollInterval: 30 * time.Second, BatchSize: 50, MaxSize: 25 << 20, CommandTimeout: time.Minute,
-		Rules: triage.Default(), Targets: triage.DefaultTargets, Acknowledge: true,
+		Rules: triage.Default(), Targets: triage.DefaultTargets, Ack: &replies.AckPolicy{Own: []string{"okit@ncsszi.hu"}},
 	}
 	in := intake.New(cfg, st, sealer, index, log, time.Now)
 
@@ -138,13 +138,13 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	templates, err := replies.LoadTemplates("")
+	templates, err := replies.LoadTemplates("", cfg.Rules)
 	if err != nil {
 		return err
 	}
 	from := mail.Address{Address: "okit@ncsszi.hu"}
 	ack := &replies.Worker{Store: st, Keys: openerKeys{opener}, Digests: index, Templates: templates, Sender: sender,
-		From: from, Own: []string{from.Address}, Window: replies.DefaultAckWindow, Log: log, Now: time.Now}
+		From: from, Own: []string{from.Address}, Log: log, Now: time.Now}
 	stopWorkers, err := startWorkers(ctx, st, ack, log)
 	if err != nil {
 		return err
@@ -308,9 +308,9 @@ func operatorAnswers(ctx context.Context, st *storage.Store, sealer *seal.Sealer
 	}
 	year := time.Now().Year()
 	for _, r := range []storage.Reply{
-		{CaseRef: fmt.Sprintf("OKIT-%d-000002", year), Kind: "answer", Template: replies.TemplateInformation, TextSealed: text,
+		{CaseRef: fmt.Sprintf("OKIT-%d-000002", year), Kind: replies.KindAnswer, Template: replies.TemplateInformation, TextSealed: text,
 			Signature: "Anna", Actor: "demo:anna"},
-		{CaseRef: fmt.Sprintf("OKIT-%d-000003", year), Kind: "crisis_home", Template: replies.TemplateCrisisHome, Shelter: "Tisza",
+		{CaseRef: fmt.Sprintf("OKIT-%d-000003", year), Kind: replies.KindCrisisHome, Template: replies.TemplateCrisisHome, Shelter: "Tisza",
 			Signature: "Béla", Actor: "demo:bela", RemindAfter: 48 * time.Hour},
 	} {
 		if _, err := st.QueueReply(ctx, r); err != nil {

@@ -17,7 +17,7 @@ import (
 // database, and builds an Intake on it. Every mistake is reported at once.
 func (a *app) openIntake(ctx context.Context, e *env) (*intake.Intake, *storage.Store, error) {
 	cfg := e.imapConfig()
-	cfg.Acknowledge = e.acknowledge()
+	cfg.Ack = e.ackPolicy()
 	sealer, index := e.intakeKeys()
 	st, err := a.openStore(ctx, true)
 	if err != nil {

@@ -60,7 +60,7 @@ func closedCases(t *testing.T, st *storage.Store, n int) {
 			RawSealed: []byte("RAW-SEALED-" + string(rune('A'+i))), SummarySealed: []byte("sealed summary"),
 			RawDigest: []byte{byte(i)}, Verdict: triage.Verdict{Priority: triage.P4, Language: "hu"}})
 	}
-	outs, err := st.Save(ctx, "x/INBOX", intake.Checkpoint{UIDValidity: 1, LastUID: uint32(n)}, recs)
+	outs, err := st.Save(ctx, "x/INBOX", intake.Checkpoint{UIDValidity: 1, LastUID: uint32(n)}, recs, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

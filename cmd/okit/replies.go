@@ -42,6 +42,17 @@ func (e *env) acknowledge() bool {
 	}
 }
 
+// ackPolicy reads the acknowledgement policy intake applies: nil when
+// this okit does not acknowledge (see acknowledge).
+func (e *env) ackPolicy() *replies.AckPolicy {
+	if !e.acknowledge() {
+		return nil
+	}
+	from := e.required("OKIT_FROM", "the address replies come from, e.g. okit@ncsszi.hu: never acknowledged")
+	return &replies.AckPolicy{Own: []string{from, e.str("OKIT_IMAP_USERNAME", "")},
+		Window: e.duration("OKIT_ACK_WINDOW", replies.DefaultAckWindow)}
+}
+
 // ackWorker reads the outgoing-mail settings and builds the worker that
 // sends acknowledgements; nil when OKIT_SMTP_ADDR is not set.
 func (e *env) ackWorker(st *storage.Store, log *slog.Logger) *replies.Worker {
@@ -67,17 +78,16 @@ func (e *env) ackWorker(st *storage.Store, log *slog.Logger) *replies.Worker {
 	}
 	opener := e.opener()
 	_, index := e.intakeKeys()
-	templates, err := replies.LoadTemplates(e.str("OKIT_TEMPLATES_DIR", ""))
+	templates, err := replies.LoadTemplates(e.str("OKIT_TEMPLATES_DIR", ""), e.rules())
 	if err != nil {
 		e.fail("OKIT_TEMPLATES_DIR: %v", err)
 	}
-	window := e.duration("OKIT_ACK_WINDOW", replies.DefaultAckWindow)
 	if e.err() != nil {
 		return nil
 	}
 	return &replies.Worker{
 		Store: st, Keys: openerKeys{opener}, Digests: index, Templates: templates, Sender: sender,
-		From: *from, Own: []string{from.Address, e.str("OKIT_IMAP_USERNAME", "")}, Window: window,
+		From: *from, Own: []string{from.Address, e.str("OKIT_IMAP_USERNAME", "")},
 		Log: log, Now: time.Now,
 	}
 }

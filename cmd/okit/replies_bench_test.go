@@ -59,11 +59,11 @@ func newAckRig(b *testing.B, ctx context.Context) *ackRig {
 	}
 	b.Cleanup(func() { sink.Close() })
 	sender, _ := replies.NewSMTPSender(replies.SMTPConfig{Addr: sink.Addr, Security: replies.SecurityNone})
-	templates, _ := replies.LoadTemplates("")
+	templates, _ := replies.LoadTemplates("", triage.Default())
 	from := mail.Address{Address: "okit@ncsszi.hu"}
 	stop, err := startWorkers(ctx, st, &replies.Worker{Store: st, Keys: openerKeys{opener}, Digests: index,
 		Templates: templates, Sender: sender, From: from, Own: []string{from.Address},
-		Window: replies.DefaultAckWindow, Log: log, Now: time.Now}, log)
+		Log: log, Now: time.Now}, log)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func newAckRig(b *testing.B, ctx context.Context) *ackRig {
 	r.in = intake.New(intake.Config{Addr: mbox.Addr, Security: intake.SecurityNone, Username: mbox.Username,
 		Password: mbox.Password, Mailbox: "INBOX", After: intake.AfterMove, MoveTo: "okit-stored",
 		PollInterval: time.Minute, BatchSize: 100, MaxSize: 25 << 20, CommandTimeout: time.Minute,
-		Rules: triage.Default(), Targets: triage.DefaultTargets, Acknowledge: true}, st, sealer, index, log, time.Now)
+		Rules: triage.Default(), Targets: triage.DefaultTargets, Ack: &replies.AckPolicy{Own: []string{from.Address}}}, st, sealer, index, log, time.Now)
 	return r
 }
 

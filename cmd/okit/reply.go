@@ -30,14 +30,14 @@ func runReply(ctx context.Context, a *app, args []string) error {
 		return fmt.Errorf("read the answer from stdin: %w", err)
 	}
 	var problems []string
-	kind := "answer"
+	kind := replies.KindAnswer
 	switch *template {
 	case replies.TemplateInformation:
 		if strings.TrimSpace(string(text)) == "" {
 			problems = append(problems, "write the answer on stdin: okit reply CASE < answer.txt")
 		}
 	case replies.TemplateCrisisHome:
-		kind = "crisis_home"
+		kind = replies.KindCrisisHome
 		if *shelter == "" {
 			problems = append(problems, "--shelter NAME: which crisis home (okit shelters list)")
 		}

@@ -98,9 +98,13 @@ func History(t testing.TB, st *storage.Store, clock *Clock, targets triage.Targe
 				RawSealed: []byte("sealed"), SummarySealed: []byte("sealed summary"),
 				RawDigest:    fmt.Appendf(nil, "raw:%d", uid),
 				SenderDigest: fmt.Appendf(nil, "writer:%d", s.c), MessageIDDigest: fmt.Appendf(nil, "id:%d", uid),
-				Verdict:     triage.Verdict{Priority: hc.Priority, Categories: hc.Categories, Language: "hu"},
-				Due:         targets.Due(hc.Priority, s.At),
-				Acknowledge: s.i == 0 && slices.ContainsFunc(hc.Steps, func(s Step) bool { return s.Do == StepAck }),
+				Verdict:   triage.Verdict{Priority: hc.Priority, Categories: hc.Categories, Language: "hu"},
+				Due:       targets.Due(hc.Priority, s.At),
+				Recipient: replies.AckOK,
+			}
+			var ack *replies.AckPolicy
+			if s.i == 0 && slices.ContainsFunc(hc.Steps, func(s Step) bool { return s.Do == StepAck }) {
+				ack = &replies.AckPolicy{}
 			}
 			if s.i > 0 {
 				rec.RefDigests = [][]byte{fmt.Appendf(nil, "id:%d", first[s.c])}
@@ -109,7 +113,7 @@ func History(t testing.TB, st *storage.Store, clock *Clock, targets triage.Targe
 				first[s.c] = uid
 			}
 			var outs []intake.Outcome
-			outs, err = st.Save(ctx, "history/INBOX", intake.Checkpoint{UIDValidity: 1, LastUID: uid}, []intake.Record{rec})
+			outs, err = st.Save(ctx, "history/INBOX", intake.Checkpoint{UIDValidity: 1, LastUID: uid}, []intake.Record{rec}, ack)
 			if err == nil && s.i == 0 {
 				refs[s.c], ids[s.c] = outs[0].CaseRef, outs[0].CaseID
 			}
@@ -118,13 +122,13 @@ func History(t testing.TB, st *storage.Store, clock *Clock, targets triage.Targe
 			err = st.Pool().QueryRow(ctx, `SELECT id FROM outgoing WHERE case_id = $1 AND kind = 'ack' ORDER BY id LIMIT 1`, ids[s.c]).Scan(&out)
 			if err == nil {
 				_, err = st.StoreReply(ctx, out, replies.ReplyCopy{Sealed: []byte("sealed ack"), SummarySealed: []byte("sealed summary"),
-					RawDigest: fmt.Appendf(nil, "ack:%d", out), Size: 100}, 0)
+					RawDigest: fmt.Appendf(nil, "ack:%d", out), Size: 100})
 			}
 			if err == nil {
 				err = st.ReplySent(ctx, out)
 			}
 		case StepAnswer:
-			_, err = st.QueueReply(ctx, storage.Reply{CaseRef: refs[s.c], Kind: "answer", Template: "answer", Actor: s.Actor})
+			_, err = st.QueueReply(ctx, storage.Reply{CaseRef: refs[s.c], Kind: replies.KindAnswer, Template: "answer", Actor: s.Actor})
 		case StepAssign:
 			err = st.AssignTo(ctx, refs[s.c], s.Actor, "cli:supervisor")
 		case StepClose:
