@@ -16,8 +16,14 @@ test:
 	deploy/testdeps.sh
 	OKIT_TEST_DATABASE_URL="$$(deploy/localpg.sh)" $(GO) test -count=1 -timeout 12m ./...
 
+# staticcheck, pinned, built from the Go module proxy on first use (then
+# from the module and build caches): nothing to install by hand, and the
+# linter's own dependencies stay out of go.mod.
+STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
 vet:
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 	@test -z "$$(gofmt -l .)" || (gofmt -l .; echo "gofmt would change the files above"; exit 1)
 
 # Benchmarks are not part of `make test`; figures and how to read them are in the README.
