@@ -12,12 +12,23 @@ build:
 demo: build
 	OKIT_DATABASE_URL="$$(deploy/localpg.sh)" bin/okit demo
 
+# Every test twice: as built for use, then with the race detector (which
+# also builds the okit processes that cmd/okit's tests start with -race).
+# On the 2-core machine the second run takes about four minutes more.
 test:
 	deploy/testdeps.sh
-	OKIT_TEST_DATABASE_URL="$$(deploy/localpg.sh)" $(GO) test -count=1 -timeout 12m ./...
+	url="$$(deploy/localpg.sh)" && \
+	OKIT_TEST_DATABASE_URL="$$url" $(GO) test -count=1 -timeout 12m ./... && \
+	OKIT_TEST_DATABASE_URL="$$url" $(GO) test -race -count=1 -timeout 12m ./...
+
+# staticcheck, pinned, built from the Go module proxy on first use (then
+# from the module and build caches): nothing to install by hand, and the
+# linter's own dependencies stay out of go.mod.
+STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 vet:
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 	@test -z "$$(gofmt -l .)" || (gofmt -l .; echo "gofmt would change the files above"; exit 1)
 
 # Benchmarks are not part of `make test`; figures and how to read them are in the README.

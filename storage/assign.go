@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/ncsszi/okit/account"
 	"github.com/ncsszi/okit/triage"
 )
 
@@ -39,8 +40,8 @@ func onShift(ctx context.Context, tx pgx.Tx) ([]triage.Operator, error) {
 		SELECT u.id, u.languages, u.skills, u.load_limit, u.last_assigned_at,
 			(SELECT count(*) FROM cases c WHERE c.assignee_id = u.id AND c.status = 'open')::int
 		FROM users u
-		WHERE u.on_shift AND NOT u.disabled AND u.role IN ('operator', 'supervisor')
-		ORDER BY u.id FOR UPDATE OF u`)
+		WHERE u.on_shift AND NOT u.disabled AND u.role = ANY($1)
+		ORDER BY u.id FOR UPDATE OF u`, account.CaseWorkers())
 	if err != nil {
 		return nil, fmt.Errorf("load operators on shift: %w", err)
 	}
@@ -135,8 +136,8 @@ func (s *Store) AssignTo(ctx context.Context, ref, username, actor string) error
 			return fmt.Errorf("case %s is closed: reopen it first", ref)
 		}
 		var to int64
-		err = tx.QueryRow(ctx, `SELECT id FROM users WHERE username = $1 AND NOT disabled AND role IN ('operator', 'supervisor')`,
-			username).Scan(&to)
+		err = tx.QueryRow(ctx, `SELECT id FROM users WHERE username = $1 AND NOT disabled AND role = ANY($2)`,
+			username, account.CaseWorkers()).Scan(&to)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("user %q (or disabled, or not an operator): %w", username, ErrNotFound)
 		}

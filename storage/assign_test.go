@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ncsszi/okit/account"
 	"github.com/ncsszi/okit/intake"
 	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/storage/storagetest"
@@ -75,15 +76,15 @@ func TestAssignmentAndClocks(t *testing.T) {
 	clock := &stoppedClock{t: arrived}
 	st := storagetest.Open(t, storagetest.URL(t), true, clock.now)
 	for _, u := range []storage.User{
-		{Username: "anna", Role: "operator", Languages: []string{"hu"}, LoadLimit: 2},
-		{Username: "bela", Role: "operator", Languages: []string{"hu", "en"}, Skills: []string{"trafficking"}, LoadLimit: 5},
-		{Username: "zoe", Role: "admin", Languages: []string{"hu"}, LoadLimit: 5}, // admins take no cases
+		{Username: "anna", Role: account.Operator, Languages: []string{"hu"}, LoadLimit: 2},
+		{Username: "bela", Role: account.Operator, Languages: []string{"hu", "en"}, Skills: []string{"trafficking"}, LoadLimit: 5},
+		{Username: "zoe", Role: account.Admin, Languages: []string{"hu"}, LoadLimit: 5}, // admins take no cases
 	} {
 		if _, err := st.AddUser(ctx, u, "test"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := st.AddUser(ctx, storage.User{Username: "anna", Role: "operator", LoadLimit: 1}, "test"); err == nil {
+	if _, err := st.AddUser(ctx, storage.User{Username: "anna", Role: account.Operator, LoadLimit: 1}, "test"); err == nil {
 		t.Error("a second anna was added")
 	}
 	save := func(recs ...intake.Record) []intake.Outcome {

@@ -12,7 +12,7 @@ import (
 type AuditFilter struct {
 	CaseRef string // the case's events, and the queue pages that showed its summary
 	Actor   string // as recorded: "user:anna", "intake", ...
-	Kind    string
+	Kind    EventKind
 	Before  int64 // only events older than this id, for the next page
 	Limit   int
 }

@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/netip"
 	"strings"
 	"sync"
@@ -31,7 +32,7 @@ func history(t *testing.T, st *storage.Store) audit.Head {
 		t.Fatal(err)
 	}
 	// Texts and addresses that Go and PostgreSQL must encode alike.
-	odd := map[string]any{"név": "Ő\tű\"\\", "n": 1.5e300, "list": []any{nil, true, -0.0}}
+	odd := map[string]any{"név": "Ő\tű\"\\", "n": 1.5e300, "list": []any{nil, true, math.Copysign(0, -1)}}
 	if err := st.Record(storage.WithRemoteAddr(ctx, netip.MustParseAddr("2001:db8::1")), storage.EventExport, "user:ő", odd); err != nil {
 		t.Fatal(err)
 	}

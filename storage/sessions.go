@@ -8,13 +8,15 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/ncsszi/okit/account"
 )
 
 // Credentials are what logging in checks.
 type Credentials struct {
 	UserID       int64
 	Username     string
-	Role         string
+	Role         account.Role
 	PasswordHash string // "" when no password was ever set
 	TOTPSealed   []byte // nil when no second factor is enrolled
 	TOTPLastStep int64
@@ -101,7 +103,7 @@ func (s *Store) SetSignature(ctx context.Context, userID int64, signature string
 type Session struct {
 	UserID       int64
 	Username     string
-	Role         string
+	Role         account.Role
 	Languages    []string
 	Signature    string
 	OnShift      bool

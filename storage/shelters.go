@@ -57,24 +57,39 @@ func (s *Store) Shelters(ctx context.Context) ([]Shelter, error) {
 	return hs, nil
 }
 
-// SetShelterPlaces records how many places a home has free now.
+// SetShelterPlaces records how many places a home has free now, and an
+// event saying who changed it from what.
 func (s *Store) SetShelterPlaces(ctx context.Context, name string, places int, by string) error {
-	return s.updateShelter(ctx, name, `free_places = $2`, places, by)
+	return s.updateShelter(ctx, name, "free_places", places, by)
 }
 
-// SetShelterActive takes a home off the directory's offers, or back on.
+// SetShelterActive takes a home off the directory's offers, or back on,
+// and records an event saying who did.
 func (s *Store) SetShelterActive(ctx context.Context, name string, active bool, by string) error {
-	return s.updateShelter(ctx, name, `active = $2`, active, by)
+	return s.updateShelter(ctx, name, "active", active, by)
 }
 
-func (s *Store) updateShelter(ctx context.Context, name, set string, value any, by string) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE shelters SET `+set+`, updated_at = $3, updated_by = $4 WHERE name = $1`,
-		name, value, s.now(), by)
-	if err != nil {
-		return fmt.Errorf("update crisis home: %w", err)
-	}
-	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("crisis home %q: %w", name, ErrNotFound)
-	}
-	return nil
+// updateShelter sets one column of a home (a name the callers above fix,
+// never input) and writes an EventShelterUpdate with the old and new
+// value in the same transaction.
+func (s *Store) updateShelter(ctx context.Context, name, column string, value any, by string) error {
+	return s.InTx(ctx, func(tx pgx.Tx) error {
+		var was any
+		err := tx.QueryRow(ctx, `SELECT `+column+` FROM shelters WHERE name = $1 FOR UPDATE`, name).Scan(&was)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("crisis home %q: %w", name, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("update crisis home: %w", err)
+		}
+		now := s.now()
+		_, err = tx.Exec(ctx, `UPDATE shelters SET `+column+` = $2, updated_at = $3, updated_by = $4 WHERE name = $1`,
+			name, value, now, by)
+		if err != nil {
+			return fmt.Errorf("update crisis home: %w", err)
+		}
+		var ev events
+		ev.add(0, EventShelterUpdate, map[string]any{"shelter": name, "what": column, "from": was, "to": value})
+		return ev.write(ctx, tx, by, now)
+	})
 }

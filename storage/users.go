@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/ncsszi/okit/account"
 	"github.com/ncsszi/okit/triage"
 )
 
@@ -19,7 +20,7 @@ var ErrExists = errors.New("already exists")
 type User struct {
 	ID        int64
 	Username  string
-	Role      string // operator, supervisor or admin
+	Role      account.Role
 	Languages []string
 	Skills    []string // category names
 	LoadLimit int
@@ -58,7 +59,7 @@ func (s *Store) AddUser(ctx context.Context, u User, actor string) (int64, error
 func (s *Store) UpdateUser(ctx context.Context, u User, actor string) error {
 	return s.InTx(ctx, func(tx pgx.Tx) error {
 		var id int64
-		var oldRole string
+		var oldRole account.Role
 		err := tx.QueryRow(ctx, `SELECT id, role FROM users WHERE username = $1 FOR UPDATE`, u.Username).Scan(&id, &oldRole)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("user %q: %w", u.Username, ErrNotFound)

@@ -250,7 +250,7 @@ func headerAt(lines []line, i int, fwdSubject bool) (first, last int, r Region, 
 
 // separator recognises "-------- Eredeti üzenet --------" and the like.
 func separator(f []byte) (Region, bool) {
-	s := strings.Trim(string(f), "-_=*< > ")
+	s := strings.Trim(string(f), "-_=*<> ")
 	switch s {
 	case "eredeti uzenet", "original message", "ursprungliche nachricht", "mesaj original":
 		if len(s)+2 <= len(f) {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ncsszi/okit/account"
 	"github.com/ncsszi/okit/storage"
 )
 
@@ -21,12 +22,12 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, c *call)
 		s.fail(w, r, err)
 		return
 	}
-	if !checkPassword(cr.PasswordHash, r.PostFormValue("current")) {
+	if !account.CheckPassword(cr.PasswordHash, r.PostFormValue("current")) {
 		redirect(w, r, "/account", "problem.password_wrong")
 		return
 	}
 	pw := r.PostFormValue("new")
-	if CheckNewPassword(pw) != nil {
+	if account.CheckNewPassword(pw) != nil {
 		redirect(w, r, "/account", "problem.password_short")
 		return
 	}
@@ -34,7 +35,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, c *call)
 		redirect(w, r, "/account", "problem.password_mismatch")
 		return
 	}
-	if err := s.store.SetPassword(r.Context(), c.session.Username, HashPassword(pw), c.digest, c.actor); err != nil {
+	if err := s.store.SetPassword(r.Context(), c.session.Username, account.HashPassword(pw), c.digest, c.actor); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ncsszi/okit/account"
 	"github.com/ncsszi/okit/message"
 )
 
@@ -17,7 +18,7 @@ import (
 func TestAttachmentDownload(t *testing.T) {
 	t.Parallel()
 	c := newConsole(t)
-	c.addUser(t, "op", "operator", "a long enough password")
+	c.addUser(t, "op", account.Operator, "a long enough password")
 	raw := "From: Anna <anna@example.test>\r\nTo: okit@ncsszi.hu\r\nSubject: kep\r\nMIME-Version: 1.0\r\n" +
 		"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nA kep rola.\r\n--b\r\n" +
 		"Content-Type: text/html; name=\"x.html\"\r\nContent-Disposition: attachment; filename=\"x.html\"\r\n\r\n" +

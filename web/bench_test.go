@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ncsszi/okit/account"
 	"github.com/ncsszi/okit/message"
 	"github.com/ncsszi/okit/storage/storagetest"
 )
@@ -43,7 +44,7 @@ func serverTimes(b *testing.B, c *console, user, path string) {
 // Target: p99 under 50 ms.
 func BenchmarkQueuePage(b *testing.B) {
 	c := newConsole(b)
-	c.addUser(b, "op", "operator", "a long enough password")
+	c.addUser(b, "op", account.Operator, "a long enough password")
 	sum, _ := json.Marshal(message.Summary{FromName: "Kovács Anna", FromAddr: "anna@example.test", Subject: "Segítséget kérnék",
 		Snippet: strings.Repeat("A férjem megint kiabált velem, és félek, hogy mi lesz este. ", 5)})
 	sealed, err := c.keys.Sealer().Seal(sum)
@@ -74,7 +75,7 @@ func BenchmarkQueuePage(b *testing.B) {
 // opening recorded, the page rendered. Target: p99 under 30 ms.
 func BenchmarkCasePage(b *testing.B) {
 	c := newConsole(b)
-	c.addUser(b, "op", "operator", "a long enough password")
+	c.addUser(b, "op", account.Operator, "a long enough password")
 	ctx := context.Background()
 	var caseID int64
 	err := c.st.Pool().QueryRow(ctx, `INSERT INTO cases (ref, first_received, last_received, priority, language)
@@ -109,6 +110,6 @@ func BenchmarkDashboardPage(b *testing.B) {
 	st := storagetest.New(b)
 	storagetest.WriteYear(b, st)
 	c := newConsoleOn(b, st, time.Now)
-	c.addUser(b, "sup", "supervisor", "a long enough password")
+	c.addUser(b, "sup", account.Supervisor, "a long enough password")
 	serverTimes(b, c, "sup", "/dashboard?from=2025-12-01&last=2026-11-30")
 }

@@ -107,7 +107,7 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, c *call) {
 		return
 	}
 	for _, u := range users {
-		if !u.Disabled && u.Role != "admin" {
+		if !u.Disabled && u.Role.WorksCases() {
 			d.Operators = append(d.Operators, u)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ncsszi/okit/account"
 	"github.com/ncsszi/okit/report"
 	"github.com/ncsszi/okit/storage/storagetest"
 	"github.com/ncsszi/okit/triage"
@@ -27,7 +28,7 @@ func TestDashboardAgreesWithReport(t *testing.T) {
 	st := storagetest.Open(t, storagetest.URL(t), true, clock.Now)
 	storagetest.WriteWeek(t, st, clock)
 	c := newConsoleOn(t, st, clock.Now)
-	c.addUser(t, "sup", "supervisor", "a long enough password")
+	c.addUser(t, "sup", account.Supervisor, "a long enough password")
 	f, err := st.Figures(context.Background(), storagetest.WeekFrom, storagetest.WeekTo, triage.DefaultTargets)
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,9 @@
 // of the queue (server-sent events fed by PostgreSQL LISTEN/NOTIFY) and a
 // keep-alive while an operator types. Every route states the roles that may
 // use it (routes.go); a request is let through only with a live session of
-// one of them, and after the second factor where one is needed.
+// one of them, and after the second factor where one is needed. Roles,
+// password hashes and TOTP codes are package account's; web asks for them
+// and keeps the sessions.
 //
 // Sealed content is opened only here and in the reply worker. Before
 // anything of a case is decrypted, an event says who opens it, when and

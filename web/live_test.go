@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ncsszi/okit/account"
 )
 
 // A console's live stream says which cases changed, as PostgreSQL
@@ -15,7 +17,7 @@ import (
 func TestLiveStream(t *testing.T) {
 	t.Parallel()
 	c := newConsole(t)
-	c.addUser(t, "op", "operator", "a long enough password")
+	c.addUser(t, "op", account.Operator, "a long enough password")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go c.srv.Run(ctx)

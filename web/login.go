@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ncsszi/okit/account"
 	"github.com/ncsszi/okit/storage"
 )
 
@@ -56,11 +57,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, c *call) {
 		s.fail(w, r, err)
 		return
 	}
-	hash := cr.PasswordHash
-	if !known || hash == "" {
-		hash = dummyHash
-	}
-	if !checkPassword(hash, password) || !known || cr.PasswordHash == "" || cr.Disabled {
+	// An unknown name has no hash, which CheckPassword refuses after as
+	// much work as a wrong password.
+	if !account.CheckPassword(cr.PasswordHash, password) || !known || cr.Disabled {
 		// The name is recorded only when it is a user's: a password typed
 		// into the name field must not end up in the audit trail.
 		data := map[string]any{}
@@ -75,7 +74,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, c *call) {
 		return
 	}
 	token, digest := newToken()
-	needTOTP := cr.Role != "operator" || s.cfg.OperatorTOTP || cr.TOTPSealed != nil
+	needTOTP := cr.Role != account.Operator || s.cfg.OperatorTOTP || cr.TOTPSealed != nil
 	if err := s.store.CreateSession(ctx, digest, cr.UserID, !needTOTP, s.cfg.IdleTimeout); err != nil {
 		s.fail(w, r, err)
 		return

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+
+	"github.com/ncsszi/okit/account"
 )
 
 // After five wrong passwords for a user, even the right one is refused
@@ -13,7 +15,7 @@ import (
 func TestLoginThrottling(t *testing.T) {
 	t.Parallel()
 	c := newConsole(t)
-	c.addUser(t, "anna", "operator", "anna jelszava 2026")
+	c.addUser(t, "anna", account.Operator, "anna jelszava 2026")
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	login := func(user, pw string) int {
 		t.Helper()

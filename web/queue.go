@@ -39,7 +39,7 @@ type queueRow struct {
 
 // home sends each role to its first page.
 func (s *Server) home(w http.ResponseWriter, r *http.Request, c *call) {
-	if c.session.Role == "admin" {
+	if !c.session.Role.WorksCases() {
 		http.Redirect(w, r, "/users", http.StatusSeeOther)
 		return
 	}

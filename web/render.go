@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ncsszi/okit/account"
 	"github.com/ncsszi/okit/report"
 	"github.com/ncsszi/okit/storage"
 )
@@ -93,17 +94,15 @@ type page struct {
 	Data    any
 }
 
-// Is reports whether the page's user has one of the roles.
-func (p *page) Is(roles ...string) bool {
-	if p.Session == nil {
-		return false
-	}
+// Is reports whether the page's user has one of the roles. A name that is
+// no role fails the page, so that a misspelt one cannot hide a menu.
+func (p *page) Is(roles ...account.Role) (bool, error) {
 	for _, r := range roles {
-		if p.Session.Role == r {
-			return true
+		if !r.Valid() {
+			return false, fmt.Errorf("template asks for role %q, which is none", r)
 		}
 	}
-	return false
+	return p.Session != nil && slices.Contains(roles, p.Session.Role), nil
 }
 
 // EventKinds are the kinds of event the catalog names, for the audit

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/ncsszi/okit/account"
 	"github.com/ncsszi/okit/message"
 )
 
@@ -17,7 +18,7 @@ import (
 func TestAnswerToADoNotReplyCase(t *testing.T) {
 	t.Parallel()
 	c := newConsole(t)
-	c.addUser(t, "op", "operator", "a long enough password")
+	c.addUser(t, "op", account.Operator, "a long enough password")
 	sum, _ := json.Marshal(message.Summary{FromName: "E.", FromAddr: "e@example.test", Subject: "kerdes"})
 	sealed, err := c.keys.Sealer().Seal(sum)
 	if err != nil {

@@ -2,31 +2,37 @@ package web
 
 import (
 	"net/http"
+
+	"github.com/ncsszi/okit/account"
 )
 
-// Access levels. Every route names one; the table test walks every route
-// with every role.
+// access is who may use a route. Every route names one;
+// TestEveryRouteChecksItsRole lists by hand who gets through each.
+type access string
+
+// Access levels.
 const (
-	public     = "public"     // no session looked up: the login page, static files
-	firstStep  = "first-step" // a session whose second factor is still to come
-	signedIn   = "signed-in"  // any role
-	caseWork   = "case-work"  // operators and supervisors: reading and answering cases
-	supervisor = "supervisor" // supervisors: crisis-home places, figures, the audit trail
-	admin      = "admin"      // admins: accounts
+	public     access = "public"     // no session looked up: the login page, static files
+	firstStep  access = "first-step" // a session whose second factor is still to come
+	signedIn   access = "signed-in"  // any role
+	caseWork   access = "case-work"  // operators and supervisors: reading and answering cases
+	supervisor access = "supervisor" // supervisors: crisis-home places, figures, the audit trail
+	admin      access = "admin"      // admins: accounts
 )
 
-// allowed says which roles each access level lets in.
-var allowed = map[string][]string{
-	signedIn:   {"operator", "supervisor", "admin"},
-	caseWork:   {"operator", "supervisor"},
-	supervisor: {"supervisor"},
-	admin:      {"admin"},
+// allowed says which roles each access level lets in, once their second
+// factor is done.
+var allowed = map[access][]account.Role{
+	signedIn:   account.Roles(),
+	caseWork:   account.CaseWorkers(),
+	supervisor: {account.Supervisor},
+	admin:      {account.Admin},
 }
 
 // route is one entry of the console's table.
 type route struct {
 	pattern string
-	access  string
+	access  access
 	// background marks requests the page makes by itself (live updates):
 	// they do not count as the person being active, so an open console
 	// still times out.

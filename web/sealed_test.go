@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ncsszi/okit/account"
 	"github.com/ncsszi/okit/storage/storagetest"
 )
 
@@ -16,7 +17,7 @@ import (
 func TestConsoleWritingIsSealed(t *testing.T) {
 	t.Parallel()
 	c := newConsole(t)
-	c.addUser(t, "op", "operator", "a long enough password")
+	c.addUser(t, "op", account.Operator, "a long enough password")
 	if _, err := c.st.Pool().Exec(context.Background(), `INSERT INTO cases (ref, first_received, last_received) VALUES ('OKIT-2026-000001', now(), now())`); err != nil {
 		t.Fatal(err)
 	}

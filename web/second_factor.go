@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/ncsszi/okit/account"
 	"github.com/ncsszi/okit/storage"
 )
 
@@ -35,7 +36,7 @@ func (s *Server) demoCode(r *http.Request, c *call) string {
 	if err != nil {
 		return ""
 	}
-	code, _ := totpCode(string(secret), s.now())
+	code, _ := account.TOTPCode(string(secret), s.now())
 	return code
 }
 
@@ -59,7 +60,7 @@ func (s *Server) totp(w http.ResponseWriter, r *http.Request, c *call) {
 			s.fail(w, r, err)
 			return
 		}
-		if step, match := totpStep(string(secret), strings.TrimSpace(r.PostFormValue("code")), s.now()); match {
+		if step, match := account.TOTPStep(string(secret), strings.TrimSpace(r.PostFormValue("code")), s.now()); match {
 			if ok, err = s.store.UseTOTPStep(ctx, cr.UserID, step); err != nil {
 				s.fail(w, r, err)
 				return
@@ -108,7 +109,7 @@ func (s *Server) enrolPage(w http.ResponseWriter, r *http.Request, c *call) {
 			return
 		}
 	}
-	secret, qr, err := newTOTP(c.session.Username, string(pending))
+	secret, qr, err := account.NewTOTP(c.session.Username, string(pending))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -140,7 +141,7 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request, c *call) {
 			return
 		}
 	}
-	step, ok := totpStep(string(secret), strings.TrimSpace(r.PostFormValue("code")), s.now())
+	step, ok := account.TOTPStep(string(secret), strings.TrimSpace(r.PostFormValue("code")), s.now())
 	if secret == nil || !ok {
 		redirect(w, r, "/enrol", "problem.enrol_code")
 		return

@@ -8,18 +8,17 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ncsszi/okit/account"
 	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/triage"
 )
-
-var roleNames = []string{"operator", "supervisor", "admin"}
 
 // languageCode is a language a user answers in: an ISO 639 code.
 var languageCode = regexp.MustCompile(`^[a-z]{2,3}$`)
 
 type usersData struct {
 	Users      []storage.User
-	Roles      []string
+	Roles      []account.Role
 	Categories []triage.Category
 }
 
@@ -31,14 +30,14 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, c *call) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "users", "", &page{catalog: s.lang(r), Title: "users.title", Nav: "users", Session: c.session,
-		Notice: r.URL.Query().Get("notice"), Data: usersData{Users: us, Roles: roleNames, Categories: triage.Categories()}})
+		Notice: r.URL.Query().Get("notice"), Data: usersData{Users: us, Roles: account.Roles(), Categories: triage.Categories()}})
 }
 
 // userForm reads a user's fields from a form; ok is false when one is
 // missing or not allowed.
 func userForm(r *http.Request, name string) (u storage.User, ok bool) {
 	load, _ := strconv.Atoi(r.PostFormValue("load"))
-	u = storage.User{Username: strings.TrimSpace(name), Role: r.PostFormValue("role"),
+	u = storage.User{Username: strings.TrimSpace(name), Role: account.Role(r.PostFormValue("role")),
 		Languages: strings.FieldsFunc(strings.ToLower(r.PostFormValue("languages")), func(r rune) bool { return r == ',' || r == ' ' }),
 		Skills:    r.PostForm["skills"], LoadLimit: load}
 	for _, l := range u.Languages {
@@ -52,7 +51,7 @@ func userForm(r *http.Request, name string) (u storage.User, ok bool) {
 		}
 	}
 	validName := u.Username != "" && len(u.Username) <= 64 && !strings.ContainsAny(u.Username, " :/\t\n")
-	return u, validName && slices.Contains(roleNames, u.Role) && len(u.Languages) > 0 && u.LoadLimit >= 1 && u.LoadLimit <= 100
+	return u, validName && u.Role.Valid() && len(u.Languages) > 0 && u.LoadLimit >= 1 && u.LoadLimit <= 100
 }
 
 // addUser adds an account with a first password the admin hands over.
@@ -63,7 +62,7 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request, c *call) {
 		redirect(w, r, "/users", "problem.user_fields")
 		return
 	}
-	if CheckNewPassword(pw) != nil {
+	if account.CheckNewPassword(pw) != nil {
 		redirect(w, r, "/users", "problem.password_short")
 		return
 	}
@@ -73,7 +72,7 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request, c *call) {
 		return
 	}
 	if err == nil {
-		err = s.store.SetPassword(r.Context(), u.Username, HashPassword(pw), nil, c.actor)
+		err = s.store.SetPassword(r.Context(), u.Username, account.HashPassword(pw), nil, c.actor)
 	}
 	s.usersDone(w, r, err, "users.added")
 }
@@ -85,7 +84,7 @@ func (s *Server) changeUser(w http.ResponseWriter, r *http.Request, c *call) {
 		redirect(w, r, "/users", "problem.user_fields")
 		return
 	}
-	if u.Username == c.session.Username && u.Role != "admin" {
+	if u.Username == c.session.Username && u.Role != account.Admin {
 		redirect(w, r, "/users", "problem.demote_self")
 		return
 	}
@@ -94,11 +93,11 @@ func (s *Server) changeUser(w http.ResponseWriter, r *http.Request, c *call) {
 
 func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request, c *call) {
 	pw := r.PostFormValue("password")
-	if CheckNewPassword(pw) != nil {
+	if account.CheckNewPassword(pw) != nil {
 		redirect(w, r, "/users", "problem.password_short")
 		return
 	}
-	s.usersDone(w, r, s.store.SetPassword(r.Context(), r.PathValue("name"), HashPassword(pw), nil, c.actor), "users.password_set")
+	s.usersDone(w, r, s.store.SetPassword(r.Context(), r.PathValue("name"), account.HashPassword(pw), nil, c.actor), "users.password_set")
 }
 
 func (s *Server) resetTOTP(w http.ResponseWriter, r *http.Request, c *call) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ncsszi/okit/account"
 	"github.com/ncsszi/okit/storage"
 )
 
@@ -17,8 +18,8 @@ import (
 func TestAdminChangesAUser(t *testing.T) {
 	t.Parallel()
 	c := newConsole(t)
-	c.addUser(t, "adm", "admin", "a long enough password")
-	c.addUser(t, "anna", "operator", "a long enough password")
+	c.addUser(t, "adm", account.Admin, "a long enough password")
+	c.addUser(t, "anna", account.Operator, "a long enough password")
 	annas := c.session(t, "anna", true)
 	admin := c.session(t, "adm", true)
 	change := func(form url.Values) string {
@@ -28,6 +29,9 @@ func TestAdminChangesAUser(t *testing.T) {
 	}
 	if n := change(url.Values{"role": {"operator"}, "languages": {"hu; drop table"}, "load": {"5"}}); n != "problem.user_fields" {
 		t.Errorf("bad languages: %q", n)
+	}
+	if n := change(url.Values{"role": {"root"}, "languages": {"hu"}, "load": {"5"}}); n != "problem.user_fields" {
+		t.Errorf("no such role: %q", n)
 	}
 	if n := change(url.Values{"role": {"supervisor"}, "languages": {"hu, DE"}, "skills": {"trafficking"}, "load": {"5"}}); n != "users.changed" {
 		t.Fatalf("change: %q", n)
@@ -42,7 +46,7 @@ func TestAdminChangesAUser(t *testing.T) {
 			got = u
 		}
 	}
-	want := storage.User{ID: got.ID, Username: "anna", Role: "supervisor", Languages: []string{"hu", "de"}, Skills: []string{"trafficking"}, LoadLimit: 5}
+	want := storage.User{ID: got.ID, Username: "anna", Role: account.Supervisor, Languages: []string{"hu", "de"}, Skills: []string{"trafficking"}, LoadLimit: 5}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("anna (-want +got):\n%s", diff)
 	}

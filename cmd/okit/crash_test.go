@@ -18,11 +18,16 @@ import (
 	"github.com/ncsszi/okit/storage/storagetest"
 )
 
-// buildOkit compiles this command into a temporary folder.
+// buildOkit compiles this command into a temporary folder, with the race
+// detector when the tests run with it.
 func buildOkit(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "okit")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	args := []string{"build", "-o", bin}
+	if raceBuild {
+		args = append(args, "-race")
+	}
+	out, err := exec.Command("go", append(args, ".")...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/ncsszi/okit/account"
 	"github.com/ncsszi/okit/demo"
 	"github.com/ncsszi/okit/intake"
 	"github.com/ncsszi/okit/message"
@@ -23,7 +24,6 @@ import (
 	"github.com/ncsszi/okit/seal"
 	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/triage"
-	"github.com/ncsszi/okit/web"
 )
 
 const demoDatabase = "okit_demo"
@@ -86,10 +86,10 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 		if _, err := st.AddUser(ctx, u.User, "demo"); err != nil {
 			return err
 		}
-		if err := st.SetPassword(ctx, u.Username, web.HashPassword(u.password), nil, "demo"); err != nil {
+		if err := st.SetPassword(ctx, u.Username, account.HashPassword(u.password), nil, "demo"); err != nil {
 			return err
 		}
-		if u.Role == "operator" {
+		if u.Role == account.Operator {
 			if _, err := st.StartShift(ctx, u.Username, "demo"); err != nil {
 				return err
 			}

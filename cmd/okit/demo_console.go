@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/ncsszi/okit/account"
 	"github.com/ncsszi/okit/replies"
 	"github.com/ncsszi/okit/seal"
 	"github.com/ncsszi/okit/storage"
@@ -25,10 +26,10 @@ type demoUser struct {
 // demoUsers are the demo's people. Their passwords are printed: this is
 // sample data on a loopback address, for trying the console.
 var demoUsers = []demoUser{
-	{storage.User{Username: "anna", Role: "operator", Languages: []string{"hu", "en"}, LoadLimit: 10}, "anna-demo-jelszo"},
-	{storage.User{Username: "bela", Role: "operator", Languages: []string{"hu"}, Skills: []string{"trafficking", "child_abuse"}, LoadLimit: 10}, "bela-demo-jelszo"},
-	{storage.User{Username: "vera", Role: "supervisor", Languages: []string{"hu", "en"}, LoadLimit: 5}, "vera-demo-jelszo"},
-	{storage.User{Username: "adam", Role: "admin", Languages: []string{"hu"}, LoadLimit: 1}, "adam-demo-jelszo"},
+	{storage.User{Username: "anna", Role: account.Operator, Languages: []string{"hu", "en"}, LoadLimit: 10}, "anna-demo-jelszo"},
+	{storage.User{Username: "bela", Role: account.Operator, Languages: []string{"hu"}, Skills: []string{"trafficking", "child_abuse"}, LoadLimit: 10}, "bela-demo-jelszo"},
+	{storage.User{Username: "vera", Role: account.Supervisor, Languages: []string{"hu", "en"}, LoadLimit: 5}, "vera-demo-jelszo"},
+	{storage.User{Username: "adam", Role: account.Admin, Languages: []string{"hu"}, LoadLimit: 1}, "adam-demo-jelszo"},
 }
 
 // demoTOTPSecret is the second factor of the demo's supervisor and admin.

@@ -10,16 +10,14 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/ncsszi/okit/account"
 	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/triage"
-	"github.com/ncsszi/okit/web"
 )
-
-var roles = []string{"operator", "supervisor", "admin"}
 
 func runUsersAdd(ctx context.Context, a *app, args []string) error {
 	fs := a.flags("users add", "NAME [--role operator] [--languages hu,en] [--skills trafficking,child_abuse] [--load 10]")
-	role := fs.String("role", "operator", "operator, supervisor or admin")
+	role := fs.String("role", string(account.Operator), "operator, supervisor or admin")
 	langs := fs.String("languages", "hu", "languages the user answers in, comma-separated (hu, en, ...)")
 	skills := fs.String("skills", "", "categories the user specialises in, comma-separated: "+strings.Join(categoryNames(), ", "))
 	load := fs.Int("load", 10, "most open cases at once")
@@ -27,13 +25,13 @@ func runUsersAdd(ctx context.Context, a *app, args []string) error {
 	if err := parse(fs, rest); err != nil {
 		return err
 	}
-	u := storage.User{Username: name, Role: *role, Languages: list(*langs), Skills: list(*skills), LoadLimit: *load}
+	u := storage.User{Username: name, Role: account.Role(*role), Languages: list(*langs), Skills: list(*skills), LoadLimit: *load}
 	var problems []string
 	if name == "" || strings.HasPrefix(name, "-") {
 		problems = append(problems, "give the user's name first: okit users add NAME ...")
 	}
-	if !slices.Contains(roles, u.Role) {
-		problems = append(problems, fmt.Sprintf("--role %q: give operator, supervisor or admin", u.Role))
+	if _, err := account.ParseRole(*role); err != nil {
+		problems = append(problems, "--"+err.Error())
 	}
 	for _, s := range u.Skills {
 		if !slices.Contains(categoryNames(), s) {
@@ -165,7 +163,7 @@ func runUsersPassword(ctx context.Context, a *app, args []string) error {
 		return fmt.Errorf("read the password from stdin: %w", err)
 	}
 	pw := strings.TrimRight(line, "\r\n")
-	if err := web.CheckNewPassword(pw); err != nil {
+	if err := account.CheckNewPassword(pw); err != nil {
 		return err
 	}
 	st, err := a.openStore(ctx, true)
@@ -173,7 +171,7 @@ func runUsersPassword(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if err := st.SetPassword(ctx, name, web.HashPassword(pw), nil, actor()); err != nil {
+	if err := st.SetPassword(ctx, name, account.HashPassword(pw), nil, actor()); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "password set for %s; their console sessions were ended\n", name)

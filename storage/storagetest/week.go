@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ncsszi/okit/account"
 	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/triage"
 )
@@ -87,7 +88,7 @@ func Week() []HistoryCase {
 func WriteWeek(t testing.TB, st *storage.Store, clock *Clock) []string {
 	t.Helper()
 	for _, name := range []string{"anna", "bela"} {
-		if _, err := st.AddUser(context.Background(), storage.User{Username: name, Role: "operator", LoadLimit: 10}, "test"); err != nil {
+		if _, err := st.AddUser(context.Background(), storage.User{Username: name, Role: account.Operator, LoadLimit: 10}, "test"); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,10 +1,11 @@
-package web
+package account
 
 import (
 	"bytes"
 	"crypto/subtle"
 	"encoding/base32"
 	"encoding/base64"
+	"fmt"
 	"image/png"
 	"time"
 
@@ -16,10 +17,10 @@ import (
 // seconds, SHA-1, as every app understands.
 var totpOpts = totp.ValidateOpts{Period: 30, Skew: 1, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
 
-// totpStep checks a code against a secret at now, a step either side
+// TOTPStep checks a code against a secret at now, a step either side
 // allowed for clock drift, and returns the time step it belongs to, so
 // that a code is accepted only once.
-func totpStep(secret, code string, now time.Time) (int64, bool) {
+func TOTPStep(secret, code string, now time.Time) (int64, bool) {
 	if len(code) != 6 {
 		return 0, false
 	}
@@ -36,32 +37,32 @@ func totpStep(secret, code string, now time.Time) (int64, bool) {
 	return 0, false
 }
 
-// newTOTP makes a secret for a user to enrol (or shows again the one
+// NewTOTP makes a secret for a user to enrol (or shows again the one
 // being enrolled, pending, given in base32), with the QR code of its
 // otpauth address, which authenticator apps read, as a data: URL.
-func newTOTP(username, pending string) (secret, qr string, err error) {
+func NewTOTP(username, pending string) (secret, qr string, err error) {
 	opts := totp.GenerateOpts{Issuer: "OKIT", AccountName: username}
 	if pending != "" {
 		if opts.Secret, err = base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(pending); err != nil {
-			return "", "", err
+			return "", "", fmt.Errorf("read the pending second-factor secret: %w", err)
 		}
 	}
 	key, err := totp.Generate(opts)
 	if err != nil {
-		return "", "", err
+		return "", "", fmt.Errorf("make a second-factor secret: %w", err)
 	}
 	img, err := key.Image(220, 220)
 	if err != nil {
-		return "", "", err
+		return "", "", fmt.Errorf("draw the second factor's QR code: %w", err)
 	}
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, img); err != nil {
-		return "", "", err
+		return "", "", fmt.Errorf("encode the second factor's QR code: %w", err)
 	}
 	return key.Secret(), "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes()), nil
 }
 
-// totpCode is the code of a secret at t.
-func totpCode(secret string, t time.Time) (string, error) {
+// TOTPCode is the code of a secret at t: what the user's app shows then.
+func TOTPCode(secret string, t time.Time) (string, error) {
 	return totp.GenerateCodeCustom(secret, t, totpOpts)
 }

@@ -1,4 +1,4 @@
-package web
+package account
 
 import (
 	"crypto/rand"
@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -48,12 +49,25 @@ func HashPassword(pw string) string {
 		b64.EncodeToString(salt), b64.EncodeToString(key))
 }
 
-// dummyHash is checked against when a user does not exist, so that the
-// answer takes as long as for a wrong password.
-var dummyHash = HashPassword("no such user, no such password")
+// dummyHash is checked against when a user does not exist or has no
+// password, so that the answer takes as long as for a wrong password. It
+// is made on first use: hashing costs 19 MiB and tens of milliseconds,
+// which a command that checks no password should not pay at start.
+var dummyHash = sync.OnceValue(func() string { return HashPassword("no such user, no such password") })
 
-// checkPassword reports whether pw matches the stored hash.
-func checkPassword(hash, pw string) bool {
+// CheckPassword reports whether pw matches the stored hash. An empty hash
+// (no such user, or no password set) matches nothing, after as much work
+// as a real one.
+func CheckPassword(hash, pw string) bool {
+	if hash == "" {
+		matches(dummyHash(), pw)
+		return false
+	}
+	return matches(hash, pw)
+}
+
+// matches reports whether pw hashes to the PHC string hash.
+func matches(hash, pw string) bool {
 	f := strings.Split(hash, "$")
 	if len(f) != 6 || f[1] != "argon2id" {
 		return false

@@ -10,40 +10,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ncsszi/okit/account"
 	"github.com/ncsszi/okit/storage/storagetest"
 )
-
-// A code works in its own 30 seconds and the ones either side, and gives
-// its time step, by which a code is refused a second time.
-func TestTOTPStep(t *testing.T) {
-	t.Parallel()
-	secret, qr, err := newTOTP("vera", "")
-	if err != nil || qr == "" {
-		t.Fatal(err)
-	}
-	if again, _, _ := newTOTP("vera", secret); again != secret {
-		t.Errorf("a pending secret shown again as %q, want %q", again, secret)
-	}
-	now := time.Unix(1_800_000_015, 0)
-	for _, d := range []time.Duration{-30 * time.Second, 0, 30 * time.Second} {
-		code, _ := totpCode(secret, now.Add(d))
-		step, ok := totpStep(secret, code, now)
-		if !ok || step != now.Add(d).Unix()/30 {
-			t.Errorf("code of %v: step %d, %v", d, step, ok)
-		}
-	}
-	code, _ := totpCode(secret, now.Add(-2*time.Minute))
-	if _, ok := totpStep(secret, code, now); ok {
-		t.Error("a two-minute-old code was accepted")
-	}
-}
 
 // A supervisor's first login enrols a second factor; the next one asks
 // for a code, and refuses the one used already.
 func TestEnrolThenLogIn(t *testing.T) {
 	t.Parallel()
 	c := newConsole(t)
-	c.addUser(t, "vera", "supervisor", "vera jelszava 2026")
+	c.addUser(t, "vera", account.Supervisor, "vera jelszava 2026")
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar}
 	post := func(path string, form url.Values) (*http.Response, string) {
@@ -64,7 +40,7 @@ func TestEnrolThenLogIn(t *testing.T) {
 	if m == nil {
 		t.Fatalf("no secret on the enrol page:\n%s", page)
 	}
-	code, _ := totpCode(m[1], time.Now())
+	code, _ := account.TOTPCode(m[1], time.Now())
 	if resp, _ = post("/enrol", url.Values{"code": {code}}); resp.Request.URL.Path != "/queue" {
 		t.Fatalf("after enrolling: %s", resp.Request.URL)
 	}
@@ -78,7 +54,7 @@ func TestEnrolThenLogIn(t *testing.T) {
 	if resp, _ = post("/totp", url.Values{"code": {code}}); resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("a used code: %d", resp.StatusCode)
 	}
-	next, _ := totpCode(m[1], time.Now().Add(30*time.Second))
+	next, _ := account.TOTPCode(m[1], time.Now().Add(30*time.Second))
 	if resp, _ = post("/totp", url.Values{"code": {next}, "next": {"/audit"}}); resp.Request.URL.Path != "/audit" {
 		t.Errorf("after the code: %s", resp.Request.URL)
 	}
