@@ -32,6 +32,13 @@ func runLoops(ctx context.Context, log *slog.Logger, stages ...[]loop) error {
 	g, stopping := errgroup.WithContext(ctx)
 	stopping, stopAll := context.WithCancel(stopping)
 	defer stopAll()
+	g.Go(func() error {
+		<-stopping.Done()
+		if ctx.Err() != nil {
+			log.Info("stopping", slog.Int("stages", len(stages)))
+		}
+		return nil
+	})
 	var all sync.WaitGroup
 	before := closed()
 	for _, stage := range stages {
