@@ -9,8 +9,9 @@ GO ?= go
 build:
 	$(GO) build -o bin/okit ./cmd/okit
 
+# DEMO_FLAGS, e.g. "--database okit_demo_mine --http 127.0.0.1:0", run a second demo beside another.
 demo: build
-	OKIT_DATABASE_URL="$$(deploy/localpg.sh)" bin/okit demo
+	OKIT_DATABASE_URL="$$(deploy/localpg.sh)" bin/okit demo $(DEMO_FLAGS)
 
 # Every test twice: as built for use, then with the race detector (which
 # also builds the okit processes that cmd/okit's tests start with -race).

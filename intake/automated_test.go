@@ -6,6 +6,7 @@ import (
 
 	"github.com/ncsszi/okit/demo"
 	"github.com/ncsszi/okit/replies"
+	"github.com/ncsszi/okit/storage/storagetest"
 )
 
 // Mail from machines, with header sets as real servers and services send
@@ -39,11 +40,11 @@ func TestAutomatedMailGetsNoAcknowledgement(t *testing.T) {
 		t.Fatalf("pass %+v, want %d stored", st, len(automated)+1)
 	}
 	var queued int
-	if err := f.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM outgoing WHERE state = 'queued'`).Scan(&queued); err != nil {
+	if err := storagetest.Pool(f.store).QueryRow(context.Background(), `SELECT count(*) FROM outgoing WHERE state = 'queued'`).Scan(&queued); err != nil {
 		t.Fatal(err)
 	}
 	if queued != 1 {
-		rows, _ := f.store.Pool().Query(context.Background(), `SELECT m.flags, m.rules FROM outgoing o JOIN messages m ON m.id = o.answers`)
+		rows, _ := storagetest.Pool(f.store).Query(context.Background(), `SELECT m.flags, m.rules FROM outgoing o JOIN messages m ON m.id = o.answers`)
 		for rows.Next() {
 			var flags, rules []string
 			rows.Scan(&flags, &rules)

@@ -133,7 +133,7 @@ func (f *fixture) count(folder string) int {
 func (f *fixture) storedMessages() int {
 	f.t.Helper()
 	var n int
-	if err := f.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM messages`).Scan(&n); err != nil {
+	if err := storagetest.Pool(f.store).QueryRow(context.Background(), `SELECT count(*) FROM messages`).Scan(&n); err != nil {
 		f.t.Fatal(err)
 	}
 	return n

@@ -16,6 +16,7 @@ import (
 	"github.com/ncsszi/okit/intake"
 	"github.com/ncsszi/okit/message"
 	"github.com/ncsszi/okit/replies"
+	"github.com/ncsszi/okit/storage/storagetest"
 )
 
 func samples(t *testing.T) [][]byte {
@@ -256,7 +257,7 @@ func TestOversizeMessageIsLeftOnServerAndCaseSaysSo(t *testing.T) {
 	}
 	var status string
 	var sealedRaw []byte
-	err := f.store.Pool().QueryRow(context.Background(),
+	err := storagetest.Pool(f.store).QueryRow(context.Background(),
 		`SELECT parse_status, raw_sealed FROM messages WHERE size > 4096`).Scan(&status, &sealedRaw)
 	if err != nil || status != "oversize" || sealedRaw != nil {
 		t.Fatalf("large message row: %q, %d raw bytes, %v; want oversize without raw", status, len(sealedRaw), err)
@@ -279,7 +280,7 @@ func TestUnparseableMessageIsStoredRawAndFlagged(t *testing.T) {
 	}
 	var status string
 	var sealed []byte
-	if err := f.store.Pool().QueryRow(context.Background(), `SELECT parse_status, raw_sealed FROM messages`).Scan(&status, &sealed); err != nil {
+	if err := storagetest.Pool(f.store).QueryRow(context.Background(), `SELECT parse_status, raw_sealed FROM messages`).Scan(&status, &sealed); err != nil {
 		t.Fatal(err)
 	}
 	if status == "ok" {
@@ -318,7 +319,7 @@ func waitFor(t *testing.T, d time.Duration, cond func() bool) {
 func openSummary(t *testing.T, f *fixture, query string) message.Summary {
 	t.Helper()
 	var sealed []byte
-	if err := f.store.Pool().QueryRow(context.Background(), query).Scan(&sealed); err != nil {
+	if err := storagetest.Pool(f.store).QueryRow(context.Background(), query).Scan(&sealed); err != nil {
 		t.Fatal(err)
 	}
 	plain, err := keys.opener.Open(sealed)

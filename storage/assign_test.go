@@ -43,7 +43,7 @@ func state(t *testing.T, st *storage.Store, caseID int64) caseState {
 	t.Helper()
 	var s caseState
 	var breached *time.Time
-	err := st.Pool().QueryRow(context.Background(), `
+	err := storagetest.Pool(st).QueryRow(context.Background(), `
 		SELECT c.priority, coalesce(u.username, ''), c.due_at, c.breached_at
 		FROM cases c LEFT JOIN users u ON u.id = c.assignee_id WHERE c.id = $1`, caseID).Scan(&s.Priority, &s.Assignee, &s.Due, &breached)
 	if err != nil {

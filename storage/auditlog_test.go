@@ -18,7 +18,7 @@ func TestAuditOfACase(t *testing.T) {
 	ctx := context.Background()
 	var ids [2]int64
 	for i, ref := range []string{"OKIT-2026-000001", "OKIT-2026-000002"} {
-		err := st.Pool().QueryRow(ctx, `INSERT INTO cases (ref, first_received, last_received) VALUES ($1, now(), now()) RETURNING id`, ref).Scan(&ids[i])
+		err := storagetest.Pool(st).QueryRow(ctx, `INSERT INTO cases (ref, first_received, last_received) VALUES ($1, now(), now()) RETURNING id`, ref).Scan(&ids[i])
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -137,7 +137,7 @@ func TestChainRefusesChanges(t *testing.T) {
 	history(t, st)
 	for _, q := range []string{`UPDATE case_events SET data = '{}'`, `DELETE FROM case_events WHERE id = 1`,
 		`UPDATE event_chain SET hash = hash`, `DELETE FROM event_chain`, `TRUNCATE event_chain CASCADE`} {
-		if _, err := st.Pool().Exec(ctx, q); err == nil || !strings.Contains(err.Error(), "append-only") {
+		if _, err := storagetest.Pool(st).Exec(ctx, q); err == nil || !strings.Contains(err.Error(), "append-only") {
 			t.Errorf("%s: %v; want it refused as append-only", q, err)
 		}
 	}
@@ -177,7 +177,7 @@ func TestChainUnderConcurrentWriters(t *testing.T) {
 		t.Fatal(err)
 	}
 	var events int64
-	if err := st.Pool().QueryRow(ctx, `SELECT count(*) FROM case_events`).Scan(&events); err != nil {
+	if err := storagetest.Pool(st).QueryRow(ctx, `SELECT count(*) FROM case_events`).Scan(&events); err != nil {
 		t.Fatal(err)
 	}
 	b, head := verify(t, st, nil)
@@ -195,7 +195,7 @@ func TestChainUnderConcurrentWriters(t *testing.T) {
 func TestChainCoversEveryColumn(t *testing.T) {
 	t.Parallel()
 	st := storagetest.New(t)
-	rows, err := st.Pool().Query(context.Background(), `SELECT column_name FROM information_schema.columns
+	rows, err := storagetest.Pool(st).Query(context.Background(), `SELECT column_name FROM information_schema.columns
 		WHERE table_schema = current_schema() AND table_name = 'case_events' ORDER BY column_name`)
 	if err != nil {
 		t.Fatal(err)

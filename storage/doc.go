@@ -16,6 +16,12 @@
 // answers with their events. Assignment and response clocks follow package
 // triage's rules the same way.
 //
+// Outgoing mail and reminders are jobs of a river queue in the same
+// database, enqueued in the transaction of the row they are about;
+// RunJobs works them with the workers the caller gives (cmd/okit gives
+// replies'). Tests that must read rows directly get the pool from
+// storagetest.Pool; everything else goes through Store's methods.
+//
 // Content columns hold OpenPGP ciphertext made by package seal, and lookups
 // on sealed values go through keyed digests; storage never sees plaintext of
 // a message, a subject or an address.

@@ -55,7 +55,7 @@ func TestNewCaseTriagedLikeAnOldOne(t *testing.T) {
 	read := func(sender string) triaged {
 		var c triaged
 		var first, last time.Time
-		err := st.Pool().QueryRow(ctx, `
+		err := storagetest.Pool(st).QueryRow(ctx, `
 			SELECT priority, categories, flags, language, due_at, first_received, last_received,
 				(SELECT string_agg(coalesce(data->>'from', '-') || '>' || (data->>'to'), ',' ORDER BY id)
 					FROM case_events e WHERE e.case_id = c.id AND kind = 'priority_changed')

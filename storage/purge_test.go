@@ -152,7 +152,7 @@ func TestPurgeBatches(t *testing.T) {
 		t.Errorf("purge = %+v, %v; want %d cases and messages", got, err, n)
 	}
 	var events int
-	st.Pool().QueryRow(ctx, `SELECT count(*) FROM case_events WHERE kind = 'purged'`).Scan(&events)
+	storagetest.Pool(st).QueryRow(ctx, `SELECT count(*) FROM case_events WHERE kind = 'purged'`).Scan(&events)
 	if events != n {
 		t.Errorf("%d purged events, want %d", events, n)
 	}

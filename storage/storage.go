@@ -45,9 +45,20 @@ func Open(ctx context.Context, url string, now func() time.Time) (*Store, error)
 		pool.Close()
 		return nil, fmt.Errorf("database %s:%d unreachable: %s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, reason(err))
 	}
-	jobs, err := river.NewClient(riverpgxv5.New(pool), &river.Config{})
+	st, err := New(pool, now)
 	if err != nil {
 		pool.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// New makes a Store of a connected pool, which Close then closes. Open is
+// the usual way in; storagetest uses New to keep the pool for tests that
+// read and write rows directly.
+func New(pool *pgxpool.Pool, now func() time.Time) (*Store, error) {
+	jobs, err := river.NewClient(riverpgxv5.New(pool), &river.Config{})
+	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)
 	}
 	return &Store{pool: pool, now: now, jobs: jobs}, nil
@@ -55,9 +66,6 @@ func Open(ctx context.Context, url string, now func() time.Time) (*Store, error)
 
 // Close closes every connection.
 func (s *Store) Close() { s.pool.Close() }
-
-// Pool gives the connection pool to code that needs it directly (tests).
-func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
 // InTx runs fn in a transaction, committed if fn returns nil and rolled back
 // otherwise.

@@ -158,7 +158,7 @@ func TestEventsAreAppendOnly(t *testing.T) {
 		t.Errorf("events (-want +got):\n%s", diff)
 	}
 	for _, q := range []string{`UPDATE case_events SET kind = 'x'`, `DELETE FROM case_events`, `TRUNCATE case_events CASCADE`} {
-		if _, err := st.Pool().Exec(ctx, q); err == nil {
+		if _, err := storagetest.Pool(st).Exec(ctx, q); err == nil {
 			t.Errorf("%s succeeded; the event log must refuse it", q)
 		}
 	}

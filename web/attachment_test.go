@@ -10,6 +10,7 @@ import (
 
 	"github.com/ncsszi/okit/account"
 	"github.com/ncsszi/okit/message"
+	"github.com/ncsszi/okit/storage/storagetest"
 )
 
 // An attachment downloads as an attachment, never shown, with its bytes
@@ -30,7 +31,7 @@ func TestAttachmentDownload(t *testing.T) {
 	}
 	ctx := context.Background()
 	var msgID int64
-	err = c.st.Pool().QueryRow(ctx, `WITH c AS (INSERT INTO cases (ref, first_received, last_received) VALUES ('OKIT-2026-000001', now(), now()) RETURNING id)
+	err = storagetest.Pool(c.st).QueryRow(ctx, `WITH c AS (INSERT INTO cases (ref, first_received, last_received) VALUES ('OKIT-2026-000001', now(), now()) RETURNING id)
 		INSERT INTO messages (case_id, raw_sealed, summary_sealed, raw_digest, size, internal_date, parse_status)
 		SELECT id, $1, $2, '\x01', $3, now(), 'ok' FROM c RETURNING id`, sealed[0], sealed[1], len(raw)).Scan(&msgID)
 	if err != nil {
@@ -42,7 +43,7 @@ func TestAttachmentDownload(t *testing.T) {
 	}
 	events := func() int {
 		var n int
-		c.st.Pool().QueryRow(ctx, `SELECT count(*) FROM case_events WHERE kind = 'attachment_downloaded' AND actor = 'user:op'`).Scan(&n)
+		storagetest.Pool(c.st).QueryRow(ctx, `SELECT count(*) FROM case_events WHERE kind = 'attachment_downloaded' AND actor = 'user:op'`).Scan(&n)
 		return n
 	}
 	resp, body := download("0")

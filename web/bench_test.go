@@ -52,18 +52,18 @@ func BenchmarkQueuePage(b *testing.B) {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	_, err = c.st.Pool().Exec(ctx, `
+	_, err = storagetest.Pool(c.st).Exec(ctx, `
 		INSERT INTO cases (ref, first_received, last_received, priority, categories, due_at, language)
 		SELECT 'OKIT-2026-' || lpad(g::text, 6, '0'), now() - g * interval '1 minute', now() - g * interval '1 minute',
 			1 + g % 4, ARRAY['partner_violence'], now() + (g % 500) * interval '1 minute', 'hu'
 		FROM generate_series(1, 100000) g`)
 	if err == nil {
-		_, err = c.st.Pool().Exec(ctx, `
+		_, err = storagetest.Pool(c.st).Exec(ctx, `
 			INSERT INTO messages (case_id, direction, summary_sealed, raw_digest, size, internal_date, parse_status, priority)
 			SELECT id, 'in', $1, sha256(id::text::bytea), 20000, first_received, 'ok', priority FROM cases`, sealed)
 	}
 	if err == nil {
-		_, err = c.st.Pool().Exec(ctx, `ANALYZE cases; ANALYZE messages`)
+		_, err = storagetest.Pool(c.st).Exec(ctx, `ANALYZE cases; ANALYZE messages`)
 	}
 	if err != nil {
 		b.Fatal(err)
@@ -78,7 +78,7 @@ func BenchmarkCasePage(b *testing.B) {
 	c.addUser(b, "op", account.Operator, "a long enough password")
 	ctx := context.Background()
 	var caseID int64
-	err := c.st.Pool().QueryRow(ctx, `INSERT INTO cases (ref, first_received, last_received, priority, language)
+	err := storagetest.Pool(c.st).QueryRow(ctx, `INSERT INTO cases (ref, first_received, last_received, priority, language)
 		VALUES ('OKIT-2026-000001', now(), now(), 2, 'hu') RETURNING id`).Scan(&caseID)
 	if err != nil {
 		b.Fatal(err)
@@ -93,7 +93,7 @@ func BenchmarkCasePage(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		_, err = c.st.Pool().Exec(ctx, `INSERT INTO messages (case_id, direction, raw_sealed, summary_sealed, raw_digest, size,
+		_, err = storagetest.Pool(c.st).Exec(ctx, `INSERT INTO messages (case_id, direction, raw_sealed, summary_sealed, raw_digest, size,
 			internal_date, parse_status, priority) VALUES ($1, 'in', $2, $3, $4, $5, now() + $6 * interval '1 minute', 'ok', 2)`,
 			caseID, sealed[0], sealed[1], []byte(fmt.Sprint(i)), len(raw), i)
 		if err != nil {

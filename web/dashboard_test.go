@@ -50,7 +50,7 @@ func TestDashboardAgreesWithReport(t *testing.T) {
 		t.Errorf("dashboard CSV (-report +console):\n%s", diff)
 	}
 	var exports int
-	st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM case_events WHERE kind = 'export' AND actor = 'user:sup'`).Scan(&exports)
+	storagetest.Pool(st).QueryRow(context.Background(), `SELECT count(*) FROM case_events WHERE kind = 'export' AND actor = 'user:sup'`).Scan(&exports)
 	if exports != 1 {
 		t.Errorf("%d export events, want 1", exports)
 	}

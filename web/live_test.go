@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ncsszi/okit/account"
+	"github.com/ncsszi/okit/storage/storagetest"
 )
 
 // A console's live stream says which cases changed, as PostgreSQL
@@ -40,7 +41,7 @@ func TestLiveStream(t *testing.T) {
 	deadline := time.After(10 * time.Second)
 	for tries := 0; ; tries++ {
 		if tries%10 == 0 {
-			_, err := c.st.Pool().Exec(ctx, `WITH x AS (INSERT INTO cases (ref, first_received, last_received)
+			_, err := storagetest.Pool(c.st).Exec(ctx, `WITH x AS (INSERT INTO cases (ref, first_received, last_received)
 				VALUES ($1, now(), now()) RETURNING id)
 				INSERT INTO case_events (case_id, kind, actor, data) SELECT id, 'case_opened', 'test', '{}' FROM x`, fmt.Sprintf("OKIT-2026-%06d", tries))
 			if err != nil {

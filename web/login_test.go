@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ncsszi/okit/account"
+	"github.com/ncsszi/okit/storage/storagetest"
 )
 
 // After five wrong passwords for a user, even the right one is refused
@@ -38,7 +39,7 @@ func TestLoginThrottling(t *testing.T) {
 		t.Errorf("the right password after five wrong ones: %d, want 429", code)
 	}
 	var named, unnamed int
-	c.st.Pool().QueryRow(context.Background(), `SELECT count(*) FILTER (WHERE data->>'user' = 'anna'), count(*) FILTER (WHERE NOT data ? 'user')
+	storagetest.Pool(c.st).QueryRow(context.Background(), `SELECT count(*) FILTER (WHERE data->>'user' = 'anna'), count(*) FILTER (WHERE NOT data ? 'user')
 		FROM case_events WHERE kind = 'login_failed'`).Scan(&named, &unnamed)
 	if named != 5 || unnamed != 1 {
 		t.Errorf("failed logins recorded: %d with anna, %d without a name; want 5 and 1", named, unnamed)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ncsszi/okit/account"
+	"github.com/ncsszi/okit/storage/storagetest"
 )
 
 // The queue shows the most urgent cases first, a hundred a page, with the
@@ -15,7 +16,7 @@ func TestQueuePages(t *testing.T) {
 	t.Parallel()
 	c := newConsole(t)
 	c.addUser(t, "op", account.Operator, "a long enough password")
-	_, err := c.st.Pool().Exec(context.Background(), `
+	_, err := storagetest.Pool(c.st).Exec(context.Background(), `
 		INSERT INTO cases (ref, first_received, last_received, priority, due_at)
 		SELECT 'OKIT-2026-' || lpad(g::text, 6, '0'), now(), now(), CASE WHEN g = 101 THEN 1 ELSE 3 END, now() + g * interval '1 minute'
 		FROM generate_series(1, 101) g`)

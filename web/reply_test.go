@@ -9,6 +9,7 @@ import (
 
 	"github.com/ncsszi/okit/account"
 	"github.com/ncsszi/okit/message"
+	"github.com/ncsszi/okit/storage/storagetest"
 )
 
 // A writer who asked not to be answered by email gets no answer from the
@@ -25,7 +26,7 @@ func TestAnswerToADoNotReplyCase(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	_, err = c.st.Pool().Exec(ctx, `WITH c AS (INSERT INTO cases (ref, first_received, last_received, flags)
+	_, err = storagetest.Pool(c.st).Exec(ctx, `WITH c AS (INSERT INTO cases (ref, first_received, last_received, flags)
 		VALUES ('OKIT-2026-000001', now(), now(), '{do_not_reply}') RETURNING id)
 		INSERT INTO messages (case_id, summary_sealed, raw_digest, size, internal_date, parse_status, flags)
 		SELECT id, $1, '\x01', 100, now(), 'ok', '{do_not_reply}' FROM c`, sealed)
@@ -34,7 +35,7 @@ func TestAnswerToADoNotReplyCase(t *testing.T) {
 	}
 	cookie := c.session(t, "op", true)
 	queued := func() (n int) {
-		c.st.Pool().QueryRow(ctx, `SELECT count(*) FROM outgoing WHERE kind = 'answer'`).Scan(&n)
+		storagetest.Pool(c.st).QueryRow(ctx, `SELECT count(*) FROM outgoing WHERE kind = 'answer'`).Scan(&n)
 		return n
 	}
 	resp, _ := c.do(t, cookie, http.MethodPost, "/cases/OKIT-2026-000001/answer", url.Values{"text": {"Hívjon bármikor."}})
@@ -46,7 +47,7 @@ func TestAnswerToADoNotReplyCase(t *testing.T) {
 		t.Fatalf("confirmed: notice %q, %d answers queued", got, queued())
 	}
 	var confirmed bool
-	c.st.Pool().QueryRow(ctx, `SELECT (data->>'safe_channel_confirmed')::bool FROM case_events WHERE kind = 'reply_queued'`).Scan(&confirmed)
+	storagetest.Pool(c.st).QueryRow(ctx, `SELECT (data->>'safe_channel_confirmed')::bool FROM case_events WHERE kind = 'reply_queued'`).Scan(&confirmed)
 	if !confirmed {
 		t.Error("the reply_queued event does not record the confirmed safe channel")
 	}

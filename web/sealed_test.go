@@ -18,7 +18,7 @@ func TestConsoleWritingIsSealed(t *testing.T) {
 	t.Parallel()
 	c := newConsole(t)
 	c.addUser(t, "op", account.Operator, "a long enough password")
-	if _, err := c.st.Pool().Exec(context.Background(), `INSERT INTO cases (ref, first_received, last_received) VALUES ('OKIT-2026-000001', now(), now())`); err != nil {
+	if _, err := storagetest.Pool(c.st).Exec(context.Background(), `INSERT INTO cases (ref, first_received, last_received) VALUES ('OKIT-2026-000001', now(), now())`); err != nil {
 		t.Fatal(err)
 	}
 	cookie := c.session(t, "op", true)

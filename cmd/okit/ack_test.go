@@ -81,12 +81,12 @@ func TestServeAcknowledges(t *testing.T) {
 
 	st := storagetest.Open(t, envValue(env, "OKIT_DATABASE_URL"), false, time.Now)
 	var args string
-	st.Pool().QueryRow(context.Background(), `SELECT coalesce(string_agg(args::text, ' '), '') FROM river_job`).Scan(&args)
+	storagetest.Pool(st).QueryRow(context.Background(), `SELECT coalesce(string_agg(args::text, ' '), '') FROM river_job`).Scan(&args)
 	if strings.Contains(args, "@") || strings.Contains(args, "kerdes") || !strings.Contains(args, "outgoing_id") {
 		t.Errorf("job payloads: %s", args)
 	}
 	var suppressed []string
-	rows, _ := st.Pool().Query(context.Background(), `SELECT reason FROM outgoing WHERE state = 'suppressed' ORDER BY reason`)
+	rows, _ := storagetest.Pool(st).Query(context.Background(), `SELECT reason FROM outgoing WHERE state = 'suppressed' ORDER BY reason`)
 	for rows.Next() {
 		var r string
 		rows.Scan(&r)
@@ -96,7 +96,7 @@ func TestServeAcknowledges(t *testing.T) {
 		t.Errorf("suppressed acknowledgements: %v, want do_not_reply twice (cili) and window (anna)", suppressed)
 	}
 	var out int
-	st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM messages WHERE direction = 'out'`).Scan(&out)
+	storagetest.Pool(st).QueryRow(context.Background(), `SELECT count(*) FROM messages WHERE direction = 'out'`).Scan(&out)
 	if out != 2 {
 		t.Errorf("%d sealed copies of outgoing mail, want 2", out)
 	}
@@ -159,7 +159,7 @@ func TestServeAcknowledges(t *testing.T) {
 	// Bela has not written since the crisis-home contact: his operator is reminded.
 	var reminders int
 	for deadline := time.Now().Add(20 * time.Second); reminders == 0 && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-		st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id
+		storagetest.Pool(st).QueryRow(context.Background(), `SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id
 			WHERE e.kind = 'reminder' AND c.ref = $1`, ref["bela@example.test"]).Scan(&reminders)
 	}
 	if reminders != 1 {
@@ -178,10 +178,10 @@ func TestServeAcknowledges(t *testing.T) {
 	mbox.Deliver([]byte(dsn), time.Now())
 	var flagged bool
 	for deadline := time.Now().Add(10 * time.Second); !flagged && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		st.Pool().QueryRow(context.Background(), `SELECT 'reply_bounced' = ANY(flags) FROM cases WHERE ref = $1`, ref["anna@example.test"]).Scan(&flagged)
+		storagetest.Pool(st).QueryRow(context.Background(), `SELECT 'reply_bounced' = ANY(flags) FROM cases WHERE ref = $1`, ref["anna@example.test"]).Scan(&flagged)
 	}
 	var bounced int
-	st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM outgoing WHERE state = 'bounced'`).Scan(&bounced)
+	storagetest.Pool(st).QueryRow(context.Background(), `SELECT count(*) FROM outgoing WHERE state = 'bounced'`).Scan(&bounced)
 	if !flagged || bounced != 1 {
 		t.Errorf("after the bounce: case flagged %v, %d replies bounced; want true and 1", flagged, bounced)
 	}
@@ -197,7 +197,7 @@ func TestServeAcknowledges(t *testing.T) {
 	}
 	var failed int
 	for deadline := time.Now().Add(10 * time.Second); failed == 0 && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM outgoing o JOIN case_events e ON e.case_id = o.case_id
+		storagetest.Pool(st).QueryRow(context.Background(), `SELECT count(*) FROM outgoing o JOIN case_events e ON e.case_id = o.case_id
 			AND e.kind = 'send_failed' WHERE o.state = 'failed' AND o.reason = 'smtp_permanent'`).Scan(&failed)
 	}
 	if failed != 1 {
@@ -218,7 +218,7 @@ func TestServeAcknowledges(t *testing.T) {
 	}
 
 	var responded int
-	st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM cases WHERE first_response_at IS NOT NULL`).Scan(&responded)
+	storagetest.Pool(st).QueryRow(context.Background(), `SELECT count(*) FROM cases WHERE first_response_at IS NOT NULL`).Scan(&responded)
 	if responded != 2 {
 		t.Errorf("%d cases have a first response, want 2 (acknowledgements do not count)", responded)
 	}

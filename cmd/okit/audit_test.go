@@ -43,7 +43,7 @@ func TestAuditVerify(t *testing.T) {
 		t.Errorf("verify --expect 3:abc: exit %d, want 2 (usage)", code)
 	}
 
-	_, err := st.Pool().Exec(ctx, `
+	_, err := storagetest.Pool(st).Exec(ctx, `
 		BEGIN;
 		SET LOCAL session_replication_role = replica;
 		UPDATE case_events SET actor = 'user:2' WHERE id = (SELECT event_id FROM event_chain WHERE seq = 2);

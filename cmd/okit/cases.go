@@ -51,14 +51,20 @@ func runCasesList(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	e := &env{get: a.getenv}
-	var opener interface{ Open([]byte) ([]byte, error) }
+	var files keyFiles
 	if *decrypt {
-		if o := e.opener(); o != nil {
-			opener = o
-		}
+		files = e.keyFiles(openKeys)
 	}
 	if err := e.err(); err != nil {
 		return err
+	}
+	k, err := files.load(a.log)
+	if err != nil {
+		return err
+	}
+	var opener interface{ Open([]byte) ([]byte, error) }
+	if k.opener != nil {
+		opener = k.opener
 	}
 	st, err := a.openStore(ctx, true)
 	if err != nil {
@@ -143,12 +149,16 @@ func runCasesPriority(ctx context.Context, a *app, args []string) error {
 		return errUsage
 	}
 	e := &env{get: a.getenv}
-	sealer, _ := e.intakeKeys()
+	files := e.keyFiles(sealKeys)
 	targets := e.targets()
 	if err := e.err(); err != nil {
 		return err
 	}
-	sealed, err := sealer.Seal([]byte(*reason))
+	k, err := files.load(a.log)
+	if err != nil {
+		return err
+	}
+	sealed, err := k.sealer.Seal([]byte(*reason))
 	if err != nil {
 		return err
 	}

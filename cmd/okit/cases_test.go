@@ -66,7 +66,7 @@ func TestCasesListDecryptIsAudited(t *testing.T) {
 	st := storagetest.Open(t, url, false, time.Now)
 	countOpened := func() int {
 		var n int
-		st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM case_events WHERE kind = 'summary_decrypted'`).Scan(&n)
+		storagetest.Pool(st).QueryRow(context.Background(), `SELECT count(*) FROM case_events WHERE kind = 'summary_decrypted'`).Scan(&n)
 		return n
 	}
 

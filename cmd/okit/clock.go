@@ -24,7 +24,7 @@ type clockWatch struct {
 	breaches atomic.Int64
 }
 
-func (w *clockWatch) run(ctx context.Context) {
+func (w *clockWatch) run(ctx context.Context) error {
 	tick := time.NewTicker(w.every)
 	defer tick.Stop()
 	for {
@@ -40,7 +40,7 @@ func (w *clockWatch) run(ctx context.Context) {
 		}
 		select {
 		case <-ctx.Done():
-			return
+			return nil
 		case <-tick.C:
 		}
 	}

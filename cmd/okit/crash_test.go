@@ -171,7 +171,7 @@ func TestSIGKILLDuringIntakeLosesAndDuplicatesNothing(t *testing.T) {
 	}
 	st := storagetest.Open(t, envValue(env, "OKIT_DATABASE_URL"), false, time.Now)
 	var stored, distinct, cases int
-	err := st.Pool().QueryRow(context.Background(),
+	err := storagetest.Pool(st).QueryRow(context.Background(),
 		`SELECT count(*), count(DISTINCT raw_digest), (SELECT count(*) FROM cases) FROM messages`).Scan(&stored, &distinct, &cases)
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"mime"
+	"net"
+	"net/http"
 	"net/mail"
 	"net/url"
 	"os"
@@ -14,9 +16,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
-	"github.com/ncsszi/okit/account"
 	"github.com/ncsszi/okit/demo"
 	"github.com/ncsszi/okit/intake"
 	"github.com/ncsszi/okit/message"
@@ -24,20 +23,36 @@ import (
 	"github.com/ncsszi/okit/seal"
 	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/triage"
+	"github.com/ncsszi/okit/web"
 )
 
+// demoDatabase is the database okit demo recreates unless --database names another.
 const demoDatabase = "okit_demo"
 
+// runDemo runs okit on the parts serve runs on, built by the same build:
+// only the mailbox, the mail sink, the sample people and the feed of sample
+// mail are the demo's own.
 func runDemo(ctx context.Context, a *app, args []string) error {
-	fs := a.flags("demo", "[--every 5s]")
+	fs := a.flags("demo", "[--every 5s] [--http ADDR] [--database NAME]")
 	every := fs.Duration("every", 5*time.Second, "how often a new sample message arrives")
 	httpAddr := fs.String("http", "127.0.0.1:8080", "where the console listens (a loopback address)")
+	dbName := fs.String("database", demoDatabase, "the database the demo recreates on OKIT_DATABASE_URL's server (okit_demo or a name starting with okit_demo_)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	dbURL, err := demoDatabaseURL(ctx, a.getenv("OKIT_DATABASE_URL"))
+	if host, _, err := net.SplitHostPort(*httpAddr); err != nil || !isLoopback(host) {
+		return fmt.Errorf("--http %q: give a loopback address such as 127.0.0.1:8080", *httpAddr)
+	}
+	server := a.getenv("OKIT_DATABASE_URL")
+	if server == "" {
+		server = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	}
+	dbURL, err := storage.RecreateDatabase(ctx, server, *dbName)
+	if errors.Is(err, storage.ErrNotScratch) {
+		return fmt.Errorf("--database: %w", err)
+	}
 	if err != nil {
-		return err
+		return fmt.Errorf("%w\nrun `make demo`, which finds or starts a PostgreSQL, or set OKIT_DATABASE_URL to a server where okit may create the database %s", err, *dbName)
 	}
 	dir, err := os.MkdirTemp("", "okit-demo-")
 	if err != nil {
@@ -46,18 +61,6 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	defer os.RemoveAll(dir)
 	pass := []byte("demo passphrase, not for real use")
 	paths, err := seal.GenerateKeys(filepath.Join(dir, "keys"), seal.Curve25519, "OKIT demo", "okit@ncsszi.hu", pass)
-	if err != nil {
-		return err
-	}
-	sealer, err := seal.LoadSealer(paths.Public)
-	if err != nil {
-		return err
-	}
-	index, err := seal.LoadIndex(paths.Index)
-	if err != nil {
-		return err
-	}
-	opener, err := seal.LoadOpener(paths.Private, pass)
 	if err != nil {
 		return err
 	}
@@ -71,63 +74,11 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	defer logFile.Close()
 	log := newLogger(logFile, "", a.getenv("OKIT_LOG_LEVEL"))
 
-	st, err := storage.Open(ctx, dbURL, time.Now)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		return err
-	}
-	// Two operators on shift, so that cases are assigned as they arrive, a
-	// supervisor and an administrator; each with a password, the last two
-	// with a second factor whose code the demo's login page shows.
-	for _, u := range demoUsers {
-		if _, err := st.AddUser(ctx, u.User, "demo"); err != nil {
-			return err
-		}
-		if err := st.SetPassword(ctx, u.Username, account.HashPassword(u.password), nil, "demo"); err != nil {
-			return err
-		}
-		if u.Role == account.Operator {
-			if _, err := st.StartShift(ctx, u.Username, "demo"); err != nil {
-				return err
-			}
-			continue
-		}
-		secret, err := sealer.Seal([]byte(demoTOTPSecret))
-		if err != nil {
-			return err
-		}
-		if err := st.SetTOTP(ctx, u.Username, secret, "demo"); err != nil {
-			return err
-		}
-	}
-	// Three crisis homes, one of them full, by working name only.
-	for _, h := range []storage.Shelter{
-		{Name: "Tisza", Region: "Csongrád-Csanád", IntakePhone: "+36 62 555 0101", FreePlaces: 2},
-		{Name: "Duna", Region: "Pest", IntakePhone: "+36 1 555 0102", FreePlaces: 0},
-		{Name: "Mecsek", Region: "Baranya", IntakePhone: "+36 72 555 0103", FreePlaces: 1},
-	} {
-		h.UpdatedBy = "demo"
-		if _, err := st.AddShelter(ctx, h); err != nil {
-			return err
-		}
-	}
 	mbox, err := demo.StartMailbox("okit@ncsszi.hu", log, demo.MailboxOptions{})
 	if err != nil {
 		return err
 	}
 	defer mbox.Close()
-
-	cfg := intake.Config{
-		Addr: mbox.Addr, Security: intake.SecurityNone, Username: mbox.Username, Password: mbox.Password,
-		Mailbox: "INBOX", After: intake.AfterMove, MoveTo: "okit-stored",
-		PollInterval: 30 * time.Second, BatchSize: 50, MaxSize: 25 << 20, CommandTimeout: time.Minute,
-		Rules: triage.Default(), Targets: triage.DefaultTargets, Ack: &replies.AckPolicy{Own: []string{"okit@ncsszi.hu"}},
-	}
-	in := intake.New(cfg, st, sealer, index, log, time.Now)
-
 	// Replies go to a mail sink in process; each one shows in the terminal.
 	sink, err := demo.StartSink(func(d demo.Delivery) { showReply(a, d) })
 	if err != nil {
@@ -138,24 +89,38 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	templates, err := replies.LoadTemplates("", cfg.Rules)
+	ln, err := net.Listen("tcp", *httpAddr)
+	if err != nil {
+		return fmt.Errorf("--http %s: %w (is another okit demo running? give --http 127.0.0.1:8081)", *httpAddr, err)
+	}
+	defer ln.Close()
+	consoleURL := &url.URL{Scheme: "http", Host: ln.Addr().String()}
+	budapest, err := time.LoadLocation("Europe/Budapest")
 	if err != nil {
 		return err
 	}
-	from := mail.Address{Address: "okit@ncsszi.hu"}
-	ack := &replies.Worker{Store: st, Keys: openerKeys{opener}, Digests: index, Templates: templates, Sender: sender,
-		From: from, Own: []string{from.Address}, Log: log, Now: time.Now}
-	stopWorkers, err := startWorkers(ctx, st, ack, log)
+	p, err := build(ctx, settings{
+		databaseURL: dbURL, migrate: true,
+		imap: intake.Config{
+			Addr: mbox.Addr, Security: intake.SecurityNone, Username: mbox.Username, Password: mbox.Password,
+			Mailbox: "INBOX", After: intake.AfterMove, MoveTo: "okit-stored",
+			PollInterval: 30 * time.Second, BatchSize: 50, MaxSize: 25 << 20, CommandTimeout: time.Minute,
+			Rules: triage.Default(), Targets: triage.DefaultTargets, Ack: &replies.AckPolicy{Own: []string{"okit@ncsszi.hu"}},
+		},
+		keys: keyFiles{public: paths.Public, index: paths.Index, private: paths.Private, passphrase: pass},
+		mail: &mailSettings{sender: sender, from: mail.Address{Address: "okit@ncsszi.hu"}},
+		console: &web.Config{PublicURL: consoleURL, Targets: triage.DefaultTargets, RemindAfter: 48 * time.Hour,
+			Location: budapest, Demo: true},
+	}, log)
 	if err != nil {
 		return err
 	}
-	defer stopWorkers()
+	defer p.close()
+	st, sealer := p.store, p.keys.sealer
 
-	console, consoleURL, err := startDemoConsole(ctx, *httpAddr, st, opener, templates, log)
-	if err != nil {
+	if err := seedDemo(ctx, st, sealer); err != nil {
 		return err
 	}
-	defer console.Close()
 
 	u, _ := url.Parse(dbURL)
 	fmt.Fprintf(a.stdout, `okit demo
@@ -165,53 +130,31 @@ func runDemo(ctx context.Context, a *app, args []string) error {
   keys      %s (fresh for this run)
   log       %s
   operators anna (hu, en) and bela (hu; trafficking, child_abuse), on shift
-  console   %s
+  console   %s/
             operator   anna / %s   (or bela / %s)
             supervisor vera / %s   (second factor: the login page shows the code)
             admin      adam / %s
 Cases appear below as mail is taken in, sealed, triaged and assigned. Ctrl-C stops.
 
-`, mbox.Addr, *every, sink.Addr, demoDatabase, u.Host, filepath.Dir(paths.Public), logPath,
+`, mbox.Addr, *every, sink.Addr, *dbName, u.Host, filepath.Dir(paths.Public), logPath,
 		consoleURL, demoUsers[0].password, demoUsers[1].password, demoUsers[2].password, demoUsers[3].password)
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	errc := make(chan error, 2)
-	go func() { errc <- demo.Feed(ctx, mbox, 12, *every, time.Now) }()
-	go func() { errc <- in.Run(ctx) }()
-	go showCases(ctx, a, st, opener, log)
-	go operatorAnswers(ctx, st, sealer, log)
-	select {
-	case <-ctx.Done():
-		fmt.Fprintln(a.stdout, "\nstopped; the demo database stays until the next demo run")
-		return nil
-	case err := <-errc:
+	srv := &http.Server{Handler: p.console.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	err = runLoops(ctx, log,
+		[]loop{
+			{"sample mail", func(ctx context.Context) error { return demo.Feed(ctx, mbox, 12, *every, time.Now) }},
+			p.intakeLoop(),
+			{"terminal", func(ctx context.Context) error { showCases(ctx, a, st, p.keys.opener, log); return nil }},
+			{"operators", func(ctx context.Context) error { operatorAnswers(ctx, st, sealer, log); return nil }},
+		},
+		p.workerLoops(),
+		append(p.consoleLoops(), httpLoop(srv, ln, log)),
+	)
+	if err != nil {
 		return err
 	}
-}
-
-// demoDatabaseURL makes a fresh okit_demo database on the server at base,
-// or at the local default, and returns its URL.
-func demoDatabaseURL(ctx context.Context, base string) (string, error) {
-	if base == "" {
-		base = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-	}
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		return "", errors.New("no PostgreSQL found: run `make demo`, which finds or starts one, or set OKIT_DATABASE_URL to a server where okit may create the database okit_demo")
-	}
-	defer conn.Close(ctx)
-	for _, q := range []string{"DROP DATABASE IF EXISTS " + demoDatabase + " WITH (FORCE)", "CREATE DATABASE " + demoDatabase} {
-		if _, err := conn.Exec(ctx, q); err != nil {
-			return "", fmt.Errorf("prepare the demo database: %w", err)
-		}
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		return "", err
-	}
-	u.Path = "/" + demoDatabase
-	return u.String(), nil
+	fmt.Fprintln(a.stdout, "\nstopped; the demo database stays until the next demo run")
+	return nil
 }
 
 // showCases prints each newly stored message, as an operator's list would
@@ -308,9 +251,9 @@ func operatorAnswers(ctx context.Context, st *storage.Store, sealer *seal.Sealer
 	}
 	year := time.Now().Year()
 	for _, r := range []storage.Reply{
-		{CaseRef: fmt.Sprintf("OKIT-%d-000002", year), Kind: replies.KindAnswer, Template: replies.TemplateInformation, TextSealed: text,
+		{CaseRef: fmt.Sprintf("OKIT-%d-000002", year), Kind: "answer", Template: replies.TemplateInformation, TextSealed: text,
 			Signature: "Anna", Actor: "demo:anna"},
-		{CaseRef: fmt.Sprintf("OKIT-%d-000003", year), Kind: replies.KindCrisisHome, Template: replies.TemplateCrisisHome, Shelter: "Tisza",
+		{CaseRef: fmt.Sprintf("OKIT-%d-000003", year), Kind: "crisis_home", Template: replies.TemplateCrisisHome, Shelter: "Tisza",
 			Signature: "Béla", Actor: "demo:bela", RemindAfter: 48 * time.Hour},
 	} {
 		if _, err := st.QueueReply(ctx, r); err != nil {

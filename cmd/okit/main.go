@@ -1,6 +1,27 @@
 // Command okit is the secure email intake and triage system of OKIT, the
 // Hungarian national crisis line. One binary, subcommands, settings from
 // OKIT_* environment variables; `okit help` lists the subcommands.
+//
+// This package is okit's composition root; no other package reads the
+// environment or wires parts together. A long-running command goes through
+// three steps:
+//
+//   - readSettings (settings.go) reads the environment once into a settings
+//     value, reporting every mistake of a start at once, each naming its
+//     variable (the env reader, config.go);
+//   - build (root.go) makes each part once from the settings: the keys
+//     (keyFiles.load, the one place keys are loaded), the reply templates,
+//     the store, and on them intake, the job workers and the console;
+//   - runLoops (run.go) runs the parts' loops under one errgroup and stops
+//     them in stages when the context ends (SIGTERM) or one fails: serve
+//     stops intake, then the workers, then the console and the HTTP server,
+//     and closes the store last.
+//
+// serve, intake and demo share build; the demo fills the settings in
+// itself (its mailbox, mail sink and keys are made in process). The short
+// commands (users, cases, reply, report, ...) open the store and the keys
+// they need and do one thing. Nothing in this package runs at
+// initialisation: a command does its work when it runs.
 package main
 
 import (

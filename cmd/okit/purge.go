@@ -87,7 +87,7 @@ type purger struct {
 	log       *slog.Logger
 }
 
-func (p *purger) run(ctx context.Context) {
+func (p *purger) run(ctx context.Context) error {
 	tick := time.NewTicker(p.every)
 	defer tick.Stop()
 	for {
@@ -101,7 +101,7 @@ func (p *purger) run(ctx context.Context) {
 		}
 		select {
 		case <-ctx.Done():
-			return
+			return nil
 		case <-tick.C:
 		}
 	}

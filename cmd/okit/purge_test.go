@@ -69,7 +69,7 @@ func closedCases(t *testing.T, st *storage.Store, n int) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := st.Pool().Exec(ctx, `UPDATE cases SET closed_at = now() - interval '4 years' WHERE ref = $1`, outs[0].CaseRef); err != nil {
+	if _, err := storagetest.Pool(st).Exec(ctx, `UPDATE cases SET closed_at = now() - interval '4 years' WHERE ref = $1`, outs[0].CaseRef); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -123,7 +123,7 @@ func TestPurgerRunsAtStart(t *testing.T) {
 	go func() { p.run(ctx); close(done) }()
 	var purged []bool
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		rows, _ := st.Pool().Query(ctx, `SELECT purged_at IS NOT NULL FROM cases ORDER BY id`)
+		rows, _ := storagetest.Pool(st).Query(ctx, `SELECT purged_at IS NOT NULL FROM cases ORDER BY id`)
 		purged = purged[:0]
 		for rows.Next() {
 			var b bool

@@ -1,19 +1,11 @@
 package main
 
 import (
-	"context"
-	"fmt"
-	"log/slog"
 	"net"
 	"net/mail"
-	"time"
-
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/ncsszi/okit/replies"
 	"github.com/ncsszi/okit/seal"
-	"github.com/ncsszi/okit/storage"
 )
 
 // openerKeys lets the reply worker open what it answers and seal what it
@@ -43,19 +35,24 @@ func (e *env) acknowledge() bool {
 }
 
 // ackPolicy reads the acknowledgement policy intake applies: nil when
-// this okit does not acknowledge (see acknowledge).
+// this okit does not acknowledge (see acknowledge). OKIT_FROM is never
+// acknowledged; an intake host that acknowledges for a sender elsewhere
+// needs it too.
 func (e *env) ackPolicy() *replies.AckPolicy {
 	if !e.acknowledge() {
 		return nil
 	}
-	from := e.required("OKIT_FROM", "the address replies come from, e.g. okit@ncsszi.hu: never acknowledged")
+	from := e.str("OKIT_FROM", "")
+	if from == "" && e.str("OKIT_SMTP_ADDR", "") == "" { // otherwise mailSettings asks for it
+		e.fail("OKIT_FROM is not set: give the address replies come from, e.g. okit@ncsszi.hu; it is never acknowledged")
+	}
 	return &replies.AckPolicy{Own: []string{from, e.str("OKIT_IMAP_USERNAME", "")},
 		Window: e.duration("OKIT_ACK_WINDOW", replies.DefaultAckWindow)}
 }
 
-// ackWorker reads the outgoing-mail settings and builds the worker that
-// sends acknowledgements; nil when OKIT_SMTP_ADDR is not set.
-func (e *env) ackWorker(st *storage.Store, log *slog.Logger) *replies.Worker {
+// mailSettings reads the outgoing-mail settings; nil when OKIT_SMTP_ADDR
+// is not set, and this process sends nothing.
+func (e *env) mailSettings() *mailSettings {
 	addr := e.str("OKIT_SMTP_ADDR", "")
 	if addr == "" {
 		return nil
@@ -68,54 +65,18 @@ func (e *env) ackWorker(st *storage.Store, log *slog.Logger) *replies.Worker {
 	if host, _, err := net.SplitHostPort(addr); err == nil && cfg.Security != replies.SecurityNone {
 		cfg.TLSConfig = e.tlsConfig("OKIT_SMTP_CA_FILE", host)
 	}
-	sender, err := replies.NewSMTPSender(cfg)
-	if err != nil {
+	m := &mailSettings{}
+	var err error
+	if m.sender, err = replies.NewSMTPSender(cfg); err != nil {
 		e.fail("OKIT_SMTP_ADDR, OKIT_SMTP_TLS: %v", err)
 	}
-	from, err := mail.ParseAddress(e.required("OKIT_FROM", "the address replies come from, e.g. okit@ncsszi.hu"))
-	if err != nil && e.str("OKIT_FROM", "") != "" {
-		e.fail("OKIT_FROM: %v", err)
+	if from := e.required("OKIT_FROM", "the address replies come from, e.g. okit@ncsszi.hu"); from != "" {
+		a, err := mail.ParseAddress(from)
+		if err != nil {
+			e.fail("OKIT_FROM: %v", err)
+		} else {
+			m.from = *a
+		}
 	}
-	opener := e.opener()
-	_, index := e.intakeKeys()
-	templates, err := replies.LoadTemplates(e.str("OKIT_TEMPLATES_DIR", ""), e.rules())
-	if err != nil {
-		e.fail("OKIT_TEMPLATES_DIR: %v", err)
-	}
-	if e.err() != nil {
-		return nil
-	}
-	return &replies.Worker{
-		Store: st, Keys: openerKeys{opener}, Digests: index, Templates: templates, Sender: sender,
-		From: *from, Own: []string{from.Address, e.str("OKIT_IMAP_USERNAME", "")},
-		Log: log, Now: time.Now,
-	}
-}
-
-// startWorkers runs the job workers until ctx ends; stop waits for
-// running jobs.
-func startWorkers(ctx context.Context, st *storage.Store, ack *replies.Worker, log *slog.Logger) (stop func(), err error) {
-	workers := river.NewWorkers()
-	river.AddWorker(workers, ack)
-	river.AddWorker(workers, &replies.ReminderWorker{Store: st, Log: log})
-	client, err := river.NewClient(riverpgxv5.New(st.Pool()), &river.Config{
-		// Replies spend most of their time waiting for the mail server:
-		// more workers than cores, fetched without river's default 100 ms
-		// pause between fetches, which alone held them to about 40/s.
-		Queues:        map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 16}},
-		FetchCooldown: 5 * time.Millisecond,
-		Workers:       workers,
-		Logger:        log,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("job workers: %w", err)
-	}
-	if err := client.Start(ctx); err != nil {
-		return nil, fmt.Errorf("job workers: %w", err)
-	}
-	return func() {
-		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		client.Stop(stopCtx)
-	}, nil
+	return m
 }

@@ -35,13 +35,6 @@ func newAckRig(b *testing.B, ctx context.Context) *ackRig {
 	if err != nil {
 		b.Fatal(err)
 	}
-	sealer, _ := seal.LoadSealer(paths.Public)
-	index, _ := seal.LoadIndex(paths.Index)
-	opener, err := seal.LoadOpener(paths.Private, pass)
-	if err != nil {
-		b.Fatal(err)
-	}
-	st := storagetest.New(b)
 	log := slog.New(slog.DiscardHandler)
 	mbox, err := demo.StartMailbox("okit@ncsszi.hu", log, demo.MailboxOptions{})
 	if err != nil {
@@ -59,19 +52,23 @@ func newAckRig(b *testing.B, ctx context.Context) *ackRig {
 	}
 	b.Cleanup(func() { sink.Close() })
 	sender, _ := replies.NewSMTPSender(replies.SMTPConfig{Addr: sink.Addr, Security: replies.SecurityNone})
-	templates, _ := replies.LoadTemplates("", triage.Default())
-	from := mail.Address{Address: "okit@ncsszi.hu"}
-	stop, err := startWorkers(ctx, st, &replies.Worker{Store: st, Keys: openerKeys{opener}, Digests: index,
-		Templates: templates, Sender: sender, From: from, Own: []string{from.Address},
-		Log: log, Now: time.Now}, log)
+	p, err := build(ctx, settings{
+		databaseURL: storagetest.URL(b), migrate: true,
+		imap: intake.Config{Addr: mbox.Addr, Security: intake.SecurityNone, Username: mbox.Username,
+			Password: mbox.Password, Mailbox: "INBOX", After: intake.AfterMove, MoveTo: "okit-stored",
+			PollInterval: time.Minute, BatchSize: 100, MaxSize: 25 << 20, CommandTimeout: time.Minute,
+			Rules: triage.Default(), Targets: triage.DefaultTargets, Ack: &replies.AckPolicy{Own: []string{"okit@ncsszi.hu"}}},
+		keys: keyFiles{public: paths.Public, index: paths.Index, private: paths.Private, passphrase: pass},
+		mail: &mailSettings{sender: sender, from: mail.Address{Address: "okit@ncsszi.hu"}},
+	}, log)
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(stop)
-	r.in = intake.New(intake.Config{Addr: mbox.Addr, Security: intake.SecurityNone, Username: mbox.Username,
-		Password: mbox.Password, Mailbox: "INBOX", After: intake.AfterMove, MoveTo: "okit-stored",
-		PollInterval: time.Minute, BatchSize: 100, MaxSize: 25 << 20, CommandTimeout: time.Minute,
-		Rules: triage.Default(), Targets: triage.DefaultTargets, Ack: &replies.AckPolicy{Own: []string{from.Address}}}, st, sealer, index, log, time.Now)
+	b.Cleanup(p.close)
+	stopped := make(chan error, 1)
+	go func() { stopped <- runLoops(ctx, log, p.workerLoops()) }()
+	b.Cleanup(func() { <-stopped })
+	r.in = p.intake
 	return r
 }
 

@@ -51,15 +51,19 @@ func runReply(ctx context.Context, a *app, args []string) error {
 		return errors.New(strings.Join(problems, "\n"))
 	}
 	e := &env{get: a.getenv}
-	sealer, _ := e.intakeKeys()
+	files := e.keyFiles(sealKeys)
 	remind := e.duration("OKIT_REMINDER_AFTER", 48*time.Hour)
 	if err := e.err(); err != nil {
+		return err
+	}
+	k, err := files.load(a.log)
+	if err != nil {
 		return err
 	}
 	r := storage.Reply{CaseRef: fs.Arg(0), Kind: kind, Template: *template, Shelter: *shelter,
 		Signature: strings.TrimSpace(*sign), Actor: actor(), SafeChannel: *safe, RemindAfter: remind}
 	if t := strings.TrimSpace(string(text)); t != "" {
-		if r.TextSealed, err = sealer.Seal([]byte(t)); err != nil {
+		if r.TextSealed, err = k.sealer.Seal([]byte(t)); err != nil {
 			return err
 		}
 	}

@@ -53,7 +53,7 @@ func TestReportAgreesWithTheStore(t *testing.T) {
 		}
 	}
 
-	rows, err := st.Pool().Query(ctx, `SELECT actor, data->>'format', (data->>'from')::timestamptz, (data->>'to')::timestamptz
+	rows, err := storagetest.Pool(st).Query(ctx, `SELECT actor, data->>'format', (data->>'from')::timestamptz, (data->>'to')::timestamptz
 		FROM case_events WHERE kind = 'export' AND case_id IS NULL ORDER BY id`)
 	if err != nil {
 		t.Fatal(err)

@@ -1,12 +1,17 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"net/http"
+	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ncsszi/okit/storage/storagetest"
 )
 
 // okit serve takes in mail, answers /healthz and /metrics, counts a P1
@@ -66,4 +71,120 @@ func TestServeHealthAndMetrics(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("okit serve did not stop within 10s of SIGTERM")
 	}
+}
+
+// okit serve, with the console and the reply worker on, stops on SIGTERM
+// within 10 s and exits 0 while mail keeps arriving: intake first, then the
+// job workers, then the HTTP server. What it took in is stored once and
+// acknowledged at most once; what it left is taken by the next intake.
+// The one run unlocked each key once and parsed the templates once.
+func TestSIGTERMStopsServeInOrderLosingNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs okit")
+	}
+	t.Parallel()
+	bin := buildOkit(t)
+	mbox := startMailbox(t)
+	sink := startSink(t)
+	env := okitEnv(t, bin, mbox)
+	cmd, addr, logs := startServe(t, bin, env, "OKIT_SMTP_ADDR="+sink.Addr, "OKIT_SMTP_TLS=none",
+		"OKIT_FROM=okit@ncsszi.hu", "OKIT_LOG_LEVEL=debug")
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("okit serve not healthy within 10s; log:\n%s", logs())
+		}
+	}
+
+	stop := make(chan struct{})
+	delivered := make(chan int)
+	go func() {
+		n := 0
+		defer func() { delivered <- n }()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(4 * time.Millisecond):
+			}
+			raw := fmt.Appendf(nil, "From: Writer %d <term%d@example.test>\r\nTo: okit@ncsszi.hu\r\nSubject: kerdes\r\n"+
+				"Message-ID: <term-%d@example.test>\r\n\r\nSzeretnek tanacsot kerni.\r\n", n, n, n)
+			if err := mbox.Deliver(raw, time.Now()); err != nil {
+				t.Error(err)
+				return
+			}
+			n++
+		}
+	}()
+	time.Sleep(1500 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGTERM)
+	signalled := time.Now()
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	var err error
+	select {
+	case err = <-exited:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("okit serve did not stop within 10s of SIGTERM; log:\n%s", logs())
+	}
+	close(stop)
+	total := <-delivered
+	if err != nil {
+		t.Fatalf("okit serve after SIGTERM: %v, want exit 0; log:\n%s", err, logs())
+	}
+	t.Logf("stopped %v after SIGTERM; %d messages delivered", time.Since(signalled).Round(time.Millisecond), total)
+
+	log := logs()
+	for _, line := range []string{`msg="key loaded" key=public `, `msg="key loaded" key=index `, `msg="key loaded" key=private `,
+		`msg="reply templates parsed"`} {
+		if n := strings.Count(log, line); n != 1 {
+			t.Errorf("%d log lines %s, want 1", n, line)
+		}
+	}
+	last := -1
+	for _, part := range []string{"intake", `"job workers"`, `"http server"`} {
+		at := strings.Index(log, `msg=stopped part=`+part+"\n")
+		if at < 0 || at < last {
+			t.Errorf("%s stopped out of order (or not at all); log:\n%s", part, log)
+		}
+		last = at
+	}
+
+	c := exec.Command(bin, "intake", "--once")
+	c.Env = env
+	var stderr strings.Builder
+	c.Stderr = &stderr
+	taken, err := c.Output()
+	if err != nil {
+		t.Fatalf("okit intake --once: %v\n%s", err, stderr.String())
+	}
+	t.Logf("after the stop, okit intake --once: %s", taken)
+	st := storagetest.Open(t, envValue(env, "OKIT_DATABASE_URL"), false, time.Now)
+	var stored, distinct int
+	err = storagetest.Pool(st).QueryRow(context.Background(),
+		`SELECT count(*), count(DISTINCT raw_digest) FROM messages WHERE direction = 'in'`).Scan(&stored, &distinct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored != total || distinct != total {
+		t.Errorf("%d messages stored (%d distinct); want each of the %d delivered once", stored, distinct, total)
+	}
+	if inbox, _ := mbox.Count("INBOX"); inbox != 0 {
+		t.Errorf("%d messages left in INBOX", inbox)
+	}
+	acked := map[string]int{}
+	for _, d := range sink.Deliveries() {
+		acked[strings.Join(d.To, ",")]++
+	}
+	for to, n := range acked {
+		if n > 1 {
+			t.Errorf("%s acknowledged %d times", to, n)
+		}
+	}
+	t.Logf("%d writers acknowledged before the stop", len(acked))
 }

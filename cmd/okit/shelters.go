@@ -40,8 +40,12 @@ func runSheltersAdd(ctx context.Context, a *app, args []string) error {
 		return fmt.Errorf("%s", strings.Join(problems, "\n"))
 	}
 	e := &env{get: a.getenv}
-	sealer, _ := e.intakeKeys()
+	files := e.keyFiles(sealKeys)
 	if err := e.err(); err != nil {
+		return err
+	}
+	k, err := files.load(a.log)
+	if err != nil {
 		return err
 	}
 	h := storage.Shelter{Name: name, Region: *region, IntakePhone: strings.TrimSpace(*phone), FreePlaces: *places, UpdatedBy: actor()}
@@ -52,7 +56,7 @@ func runSheltersAdd(ctx context.Context, a *app, args []string) error {
 		if f.plain == "" {
 			continue
 		}
-		sealed, err := sealer.Seal([]byte(f.plain))
+		sealed, err := k.sealer.Seal([]byte(f.plain))
 		if err != nil {
 			return err
 		}

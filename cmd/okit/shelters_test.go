@@ -47,7 +47,7 @@ func TestSheltersDirectory(t *testing.T) {
 	}
 	var dump []byte
 	st := storagetest.Open(t, url, false, time.Now)
-	if err := st.Pool().QueryRow(context.Background(), `SELECT string_agg(address_sealed, '\x00') FROM shelters`).Scan(&dump); err != nil {
+	if err := storagetest.Pool(st).QueryRow(context.Background(), `SELECT string_agg(address_sealed, '\x00') FROM shelters`).Scan(&dump); err != nil {
 		t.Fatal(err)
 	}
 	if bytes.Contains(dump, []byte("Titkos utca")) || len(dump) < 100 {

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"os/user"
 	"time"
 
@@ -14,10 +16,18 @@ import (
 // database whose schema is older than this binary.
 func (a *app) openStore(ctx context.Context, current bool) (*storage.Store, error) {
 	e := &env{get: a.getenv}
-	url := e.required("OKIT_DATABASE_URL", "the PostgreSQL connection string, e.g. postgres://okit@localhost/okit")
+	url := e.databaseURL()
 	if err := e.err(); err != nil {
 		return nil, err
 	}
+	return openStore(ctx, url, current)
+}
+
+func (e *env) databaseURL() string {
+	return e.required("OKIT_DATABASE_URL", "the PostgreSQL connection string, e.g. postgres://okit@localhost/okit")
+}
+
+func openStore(ctx context.Context, url string, current bool) (*storage.Store, error) {
 	st, err := storage.Open(ctx, url, time.Now)
 	if err != nil {
 		return nil, fmt.Errorf("OKIT_DATABASE_URL: %w", err)
@@ -31,38 +41,75 @@ func (a *app) openStore(ctx context.Context, current bool) (*storage.Store, erro
 	return st, nil
 }
 
-// intakeKeys loads what intake needs: the public key and the index key.
-func (e *env) intakeKeys() (*seal.Sealer, *seal.Index) {
-	pub := e.required("OKIT_PUBLIC_KEY_FILE", "the organisation's public key (okit keys generate writes it)")
-	idx := e.required("OKIT_INDEX_KEY_FILE", "the index key file (okit keys generate writes it)")
-	var sealer *seal.Sealer
-	var index *seal.Index
-	var err error
-	if pub != "" {
-		if sealer, err = seal.LoadSealer(pub); err != nil {
-			e.fail("OKIT_PUBLIC_KEY_FILE: %v", err)
-		}
-	}
-	if idx != "" {
-		if index, err = seal.LoadIndex(idx); err != nil {
-			e.fail("OKIT_INDEX_KEY_FILE: %v", err)
-		}
-	}
-	return sealer, index
+// keyFiles name the organisation's key files a process loads. A process
+// that seals names the public and the index key; one that reads also the
+// private key, with its passphrase.
+type keyFiles struct {
+	public, index string
+	private       string
+	passphrase    []byte
 }
 
-// opener loads the private key, unlocked with the passphrase.
-func (e *env) opener() *seal.Opener {
-	file := e.required("OKIT_PRIVATE_KEY_FILE", "the organisation's private key (okit keys generate writes it)")
-	pass := e.secret("OKIT_KEY_PASSPHRASE", "the private key's passphrase")
-	if file == "" || pass == "" {
-		return nil
+// Which keys a command needs.
+const (
+	sealKeys = 1 << iota // public and index key: to seal and to look up
+	openKeys             // private key and passphrase: to read
+)
+
+// keyFiles reads the names of the key files a command needs.
+func (e *env) keyFiles(need int) keyFiles {
+	var k keyFiles
+	if need&sealKeys != 0 {
+		k.public = e.required("OKIT_PUBLIC_KEY_FILE", "the organisation's public key (okit keys generate writes it)")
+		k.index = e.required("OKIT_INDEX_KEY_FILE", "the index key file (okit keys generate writes it)")
 	}
-	o, err := seal.LoadOpener(file, []byte(pass))
-	if err != nil {
-		e.fail("OKIT_PRIVATE_KEY_FILE: %v", err)
+	if need&openKeys != 0 {
+		k.private = e.required("OKIT_PRIVATE_KEY_FILE", "the organisation's private key (okit keys generate writes it)")
+		k.passphrase = []byte(e.secret("OKIT_KEY_PASSPHRASE", "the private key's passphrase"))
 	}
-	return o
+	return k
+}
+
+// keyring holds the keys a process holds; nil where it was not given the file.
+type keyring struct {
+	sealer *seal.Sealer
+	index  *seal.Index
+	opener *seal.Opener
+}
+
+// load loads each named key, the private key unlocked with its
+// passphrase, and reports every failure at once. It is the one place keys
+// are loaded: each load is a debug line, by which a test sees that a
+// process unlocks its private key once however many parts use it.
+func (k keyFiles) load(log *slog.Logger) (keyring, error) {
+	var ks keyring
+	var errs []error
+	loaded := func(which, file string) {
+		log.Debug("key loaded", slog.String("key", which), slog.String("file", file))
+	}
+	var err error
+	if k.public != "" {
+		if ks.sealer, err = seal.LoadSealer(k.public); err != nil {
+			errs = append(errs, fmt.Errorf("OKIT_PUBLIC_KEY_FILE: %w", err))
+		} else {
+			loaded("public", k.public)
+		}
+	}
+	if k.index != "" {
+		if ks.index, err = seal.LoadIndex(k.index); err != nil {
+			errs = append(errs, fmt.Errorf("OKIT_INDEX_KEY_FILE: %w", err))
+		} else {
+			loaded("index", k.index)
+		}
+	}
+	if k.private != "" {
+		if ks.opener, err = seal.LoadOpener(k.private, k.passphrase); err != nil {
+			errs = append(errs, fmt.Errorf("OKIT_PRIVATE_KEY_FILE: %w", err))
+		} else {
+			loaded("private", k.private)
+		}
+	}
+	return ks, errors.Join(errs...)
 }
 
 // actor names the person at the command line for the audit trail.

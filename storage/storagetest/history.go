@@ -119,7 +119,7 @@ func History(t testing.TB, st *storage.Store, clock *Clock, targets triage.Targe
 			}
 		case StepAck:
 			var out int64
-			err = st.Pool().QueryRow(ctx, `SELECT id FROM outgoing WHERE case_id = $1 AND kind = 'ack' ORDER BY id LIMIT 1`, ids[s.c]).Scan(&out)
+			err = Pool(st).QueryRow(ctx, `SELECT id FROM outgoing WHERE case_id = $1 AND kind = 'ack' ORDER BY id LIMIT 1`, ids[s.c]).Scan(&out)
 			if err == nil {
 				_, err = st.StoreReply(ctx, out, replies.ReplyCopy{Sealed: []byte("sealed ack"), SummarySealed: []byte("sealed summary"),
 					RawDigest: fmt.Appendf(nil, "ack:%d", out), Size: 100})

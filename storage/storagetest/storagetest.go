@@ -12,10 +12,12 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ncsszi/okit/storage"
 )
@@ -74,11 +76,25 @@ func New(t testing.TB) *storage.Store {
 func Open(t testing.TB, url string, migrate bool, now func() time.Time) *storage.Store {
 	t.Helper()
 	ctx := context.Background()
-	st, err := storage.Open(ctx, url, now)
+	pool, err := pgxpool.New(ctx, url)
+	if err == nil {
+		if err = pool.Ping(ctx); err != nil {
+			pool.Close()
+		}
+	}
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
-	t.Cleanup(st.Close)
+	st, err := storage.New(pool, now)
+	if err != nil {
+		pool.Close()
+		t.Fatalf("open store: %v", err)
+	}
+	pools.Store(st, pool)
+	t.Cleanup(func() {
+		pools.Delete(st)
+		st.Close()
+	})
 	if migrate {
 		if _, err := st.Migrate(ctx); err != nil {
 			t.Fatalf("migrate: %v", err)
@@ -87,13 +103,27 @@ func Open(t testing.TB, url string, migrate bool, now func() time.Time) *storage
 	return st
 }
 
+// pools holds the connection pool of each Store Open made, for Pool.
+var pools sync.Map // *storage.Store → *pgxpool.Pool
+
+// Pool returns the connection pool under a Store that Open or New made,
+// for tests that read or write rows directly. Code outside tests goes
+// through the Store's methods: storage is the only package with SQL.
+func Pool(st *storage.Store) *pgxpool.Pool {
+	pool, ok := pools.Load(st)
+	if !ok {
+		panic("storagetest.Pool: the store was not opened by storagetest")
+	}
+	return pool.(*pgxpool.Pool)
+}
+
 // Dump returns the raw value of every column of every row of every table
 // in the store's schema, river's included (bytea as its bytes, text as
 // its text), for tests that must find no plaintext anywhere.
 func Dump(t testing.TB, st *storage.Store) []byte {
 	t.Helper()
 	ctx := context.Background()
-	rows, err := st.Pool().Query(ctx, `
+	rows, err := Pool(st).Query(ctx, `
 		SELECT table_name FROM information_schema.tables
 		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`)
 	if err != nil {
@@ -105,7 +135,7 @@ func Dump(t testing.TB, st *storage.Store) []byte {
 	}
 	var dump []byte
 	for _, table := range tables {
-		rows, err := st.Pool().Query(ctx, "SELECT * FROM "+pgx.Identifier{table}.Sanitize())
+		rows, err := Pool(st).Query(ctx, "SELECT * FROM "+pgx.Identifier{table}.Sanitize())
 		if err != nil {
 			t.Fatal(err)
 		}

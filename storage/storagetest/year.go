@@ -76,15 +76,15 @@ func WriteYear(tb testing.TB, st *storage.Store) {
 	tb.Helper()
 	ctx := context.Background()
 	start := time.Now()
-	_, err := st.Pool().Exec(ctx, `INSERT INTO users (id, username, role) SELECT g, 'op' || g, $1 FROM generate_series(1, 20) AS g`,
+	_, err := Pool(st).Exec(ctx, `INSERT INTO users (id, username, role) SELECT g, 'op' || g, $1 FROM generate_series(1, 20) AS g`,
 		account.Operator)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := st.Pool().Exec(ctx, yearOfCases); err != nil {
+	if _, err := Pool(st).Exec(ctx, yearOfCases); err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := st.Pool().Exec(ctx, `VACUUM ANALYZE cases, messages, outgoing, case_events, users`); err != nil {
+	if _, err := Pool(st).Exec(ctx, `VACUUM ANALYZE cases, messages, outgoing, case_events, users`); err != nil {
 		tb.Fatal(err)
 	}
 	tb.Logf("a year of cases written in %s", time.Since(start).Round(time.Second))
