@@ -61,7 +61,7 @@ func Parse(raw []byte) (m *Message) {
 		// intake process: the raw bytes are stored regardless.
 		if r := recover(); r != nil {
 			p.problem("internal error while parsing; only the raw message is kept")
-			m = &Message{Status: ParseFailed, Problems: p.problems}
+			m = &Message{Status: ParseFailed, Problems: p.problems, Unreadable: "not readable as a message"}
 		}
 	}()
 	return p.parse(raw)
@@ -122,7 +122,7 @@ func (p *parser) parse(raw []byte) *Message {
 		} else {
 			p.problem("no header found: not a mail message")
 		}
-		m.Status, m.Problems = ParseFailed, p.problems
+		m.Status, m.Problems, m.Unreadable = ParseFailed, p.problems, "not readable as a message"
 		return m
 	}
 	p.headers(m, h)
