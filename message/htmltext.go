@@ -1,6 +1,7 @@
 package message
 
 import (
+	"bytes"
 	"io"
 	"strings"
 	"unicode"
@@ -10,28 +11,67 @@ import (
 )
 
 // htmlToText turns an HTML body into plain text for triage and for the
-// operator, who never sees mail HTML rendered. It streams tokens, so a
-// large body costs one token of memory, and fetches nothing: images are
-// dropped, links keep their text and, when it says something else, their
-// address in brackets. Block elements end lines, list items become "- "
-// lines, quotes "> " lines, table cells are joined with " | ",
-// whitespace collapses as a browser would collapse it, and script, style
-// and head are dropped.
-// fix makes each piece of text valid UTF-8. At most limit bytes are kept;
-// cut says whether more was there.
-func htmlToText(r io.Reader, limit int, fix func(string) string) (text string, cut bool, err error) {
+// operator, who never sees mail HTML rendered. It streams tokens through
+// an htmlGuard, so a large body costs one bounded token of memory, and
+// fetches nothing: images are dropped, links keep their text and, when it
+// says something else, their address in brackets. Block elements end
+// lines, list items become "- " lines, quotes "> " lines, table cells
+// are joined with " | ", whitespace collapses as a browser would collapse
+// it, and script, style and head are dropped. What a browser would hide
+// but a writer meant is read: CDATA sections, the content of a comment
+// or a raw-text element (<style>) never closed, and the title when the
+// body has no text. At most limit bytes are kept.
+func htmlToText(r io.Reader, limit int) htmlResult {
+	g := newHTMLGuard(r)
+	c := &htmlText{limit: limit}
+	res := htmlResult{}
+	res.err, res.reread = c.read(g, true)
+	res.cutElements = g.cut
+	res.text, res.cut, res.words = c.String(), c.full, c.words
+	if res.text == "" && c.title != "" {
+		res.text = strings.TrimSpace(c.title)
+	}
+	return res
+}
+
+// htmlResult is what htmlToText made of an HTML body.
+type htmlResult struct {
+	text        string
+	cut         bool   // more text than the limit
+	words       bool   // the HTML had text, whatever became of it
+	cutElements int    // elements over maxTag cut short
+	reread      string // what was never closed and read as text ("comment", "<style>")
+	err         error  // the tokenizer gave up before the end
+}
+
+// maxTitle bounds the title kept in case the body has no text.
+const maxTitle = 4 << 10
+
+// read converts the tokens of r; top is false for the content of an
+// unclosed element read again, which is not read again in turn.
+func (c *htmlText) read(r io.Reader, top bool) (err error, reread string) {
 	z := html.NewTokenizer(r)
 	z.SetMaxBuf(maxHTMLToken)
-	c := &htmlText{limit: limit}
 	for !c.full {
 		switch z.Next() {
 		case html.ErrorToken:
 			if z.Err() != io.EOF {
-				err = z.Err()
+				return z.Err(), reread
 			}
-			return c.String(), false, err
+			if top && c.rawOpen != "" && strings.TrimSpace(c.lastSkipped) != "" {
+				// A raw-text element never closed holds the rest: a
+				// browser shows nothing, but the writer wrote it.
+				reread, c.skip = "<"+c.rawOpen+">", 0
+				c.read(strings.NewReader(c.lastSkipped), false)
+			}
+			return nil, reread
 		case html.TextToken:
 			if c.skip > 0 {
+				// Raw text with nothing buffered after it ran to the end
+				// of the input: its element was never closed.
+				if c.inTitle || top && c.rawOpen != "" && len(z.Buffered()) == 0 {
+					c.skippedText(string(z.Text()), top)
+				}
 				continue
 			}
 			t := string(z.Text()) // Text may be called once per token
@@ -41,21 +81,60 @@ func htmlToText(r io.Reader, limit int, fix func(string) string) (text string, c
 				}
 				c.inHead = false // text ends a <head> that was never closed, as in a browser
 			}
+			c.words = c.words || strings.TrimSpace(t) != ""
 			if c.pre > 0 {
-				c.preText(fix(t))
+				c.preText(t)
 			} else {
-				c.text(fix(t))
+				c.text(t)
+			}
+		case html.CommentToken:
+			if r := c.comment(z, top); r != "" {
+				reread = r
 			}
 		case html.StartTagToken:
-			c.start(z, fix, false)
+			c.start(z, false)
 		case html.SelfClosingTagToken:
-			c.start(z, fix, true)
+			c.start(z, true)
 		case html.EndTagToken:
 			name, _ := z.TagName()
 			c.end(atom.Lookup(name))
 		}
 	}
-	return c.String(), true, nil
+	return nil, reread
+}
+
+// skippedText keeps what a skipped element holds that may be needed: the
+// title, and the content of a raw-text element in case it is never
+// closed.
+func (c *htmlText) skippedText(t string, top bool) {
+	if c.inTitle && len(c.title) < maxTitle {
+		c.title += cutUTF8(t, maxTitle-len(c.title))
+		c.words = c.words || strings.TrimSpace(t) != ""
+	}
+	if top && c.rawOpen != "" {
+		c.lastSkipped = t
+	}
+}
+
+// comment reads a CDATA section (a comment to HTML, text to its writer)
+// and the content of a comment never closed; it returns "comment" for
+// the latter.
+func (c *htmlText) comment(z *html.Tokenizer, top bool) string {
+	if c.skip > 0 {
+		return ""
+	}
+	data := string(z.Text())
+	if cdata, ok := strings.CutPrefix(data, "[CDATA["); ok {
+		c.words = c.words || strings.TrimSpace(cdata) != ""
+		c.text(strings.TrimSuffix(cdata, "]]"))
+		return ""
+	}
+	if raw := z.Raw(); !top || bytes.HasSuffix(raw, []byte(">")) || strings.TrimSpace(data) == "" {
+		return ""
+	}
+	c.words = true
+	c.read(strings.NewReader(data), false)
+	return "comment"
 }
 
 // maxListIndent bounds the indentation of nested lists and quotes, which
@@ -73,12 +152,19 @@ type htmlText struct {
 	prefix  string // a list marker owed at the start of the next line
 	skip    int    // depth in elements whose content is not text
 	inHead  bool
-	pre     int
-	lists   int
-	quote   int  // depth in <blockquote>
-	rowText bool // the current table row has text
-	href    string
-	linkAt  int // where the current link's text starts in b
+	inTitle bool
+	title   string // the title's text, for a body without any
+	rawOpen string // the raw-text element open (style, script …), "" if none
+	// lastSkipped is the last text of a skipped element: the content of
+	// rawOpen, to be read if it is never closed.
+	lastSkipped string
+	words       bool // the HTML had text
+	pre         int
+	lists       int
+	quote       int  // depth in <blockquote>
+	rowText     bool // the current table row has text
+	href        string
+	linkAt      int // where the current link's text starts in b
 }
 
 // String returns the text. Lines have no trailing spaces but those
@@ -106,12 +192,16 @@ func inHeadOnly(a atom.Atom) bool {
 	return skipped(a)
 }
 
-func (c *htmlText) start(z *html.Tokenizer, fix func(string) string, selfClosing bool) {
+func (c *htmlText) start(z *html.Tokenizer, selfClosing bool) {
 	name, hasAttr := z.TagName()
 	a := atom.Lookup(name)
 	if skipped(a) {
 		if !selfClosing {
 			c.skip++
+			c.inTitle = c.inTitle || a == atom.Title
+			if isRawText(string(name)) {
+				c.rawOpen = string(name)
+			}
 		}
 		return
 	}
@@ -153,7 +243,7 @@ func (c *htmlText) start(z *html.Tokenizer, fix func(string) string, selfClosing
 			var k, v []byte
 			k, v, hasAttr = z.TagAttr()
 			if string(k) == "href" {
-				c.href = usableHref(fix(string(v)))
+				c.href = usableHref(string(v))
 			}
 		}
 		c.linkAt = c.b.Len()
@@ -165,6 +255,8 @@ func (c *htmlText) start(z *html.Tokenizer, fix func(string) string, selfClosing
 func (c *htmlText) end(a atom.Atom) {
 	if skipped(a) {
 		c.skip = max(c.skip-1, 0)
+		c.inTitle = c.inTitle && a != atom.Title
+		c.rawOpen, c.lastSkipped = "", ""
 		return
 	}
 	if c.skip > 0 || c.inHead && a != atom.Head {

@@ -189,10 +189,10 @@ func TestParseCases(t *testing.T) {
 			want: func(m *Message) string { return diff("csak html", m.Text) + diff(true, m.FromHTML) },
 		},
 		{
-			name: "a text part with a file name is an attachment, its size not charset-converted",
+			name: "an inline text part with a file name is read and listed, its size not charset-converted",
 			raw:  mixed("Content-Type: text/plain; charset=iso-8859-2; name=\"level.txt\"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n\xf5\xfb"),
 			want: func(m *Message) string {
-				return diff("", m.Text) + diff([]Attachment{{"level.txt", "text/plain", 2}}, m.Attachments)
+				return diff("őű", m.Text) + diff([]Attachment{{"level.txt", "text/plain", 2}}, m.Attachments)
 			},
 		},
 		{
@@ -278,10 +278,11 @@ func TestParseCases(t *testing.T) {
 			},
 		},
 		{
-			name: "many parts are cut off",
-			raw:  mixed(slices.Repeat([]string{"Content-Type: image/gif\r\n\r\nGIF"}, maxParts+10)...),
+			name: "past maxParts attachments are counted, not listed, and text is still read",
+			raw:  mixed(append(slices.Repeat([]string{"Content-Type: image/gif\r\n\r\nGIF"}, maxParts+10), "Content-Type: text/plain\r\n\r\nutolso")...),
 			want: func(m *Message) string {
-				return diff(maxParts-1, len(m.Attachments)) + diff([]string{fmt.Sprintf("more than %d parts; the rest not read", maxParts)}, m.Problems)
+				return diff(maxParts, len(m.Attachments)) + diff("utolso", m.Text) +
+					diff([]string{fmt.Sprintf("more than %d attachments; 10 more not listed", maxParts)}, m.Problems) + diff("", m.Unreadable)
 			},
 		},
 		{
@@ -295,7 +296,8 @@ func TestParseCases(t *testing.T) {
 			name: "text over the limit is cut",
 			raw:  head + "\r\n" + strings.Repeat("ő", maxText) + "\r\n",
 			want: func(m *Message) string {
-				return diff(maxText, len(m.Text)) + diff([]string{"text truncated at 1 MiB"}, m.Problems)
+				return diff(maxText, len(m.Text)) + diff([]string{"text cut at a limit (1 MiB of text)"}, m.Problems) +
+					diff("text cut at a limit (1 MiB of text)", m.Unreadable)
 			},
 		},
 	}
@@ -358,12 +360,11 @@ func TestHTMLToText(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			var rep repair
-			got, cut, err := htmlToText(strings.NewReader(tt.html), maxText, rep.fix)
-			if err != nil || cut {
-				t.Fatalf("htmlToText: cut %v, err %v", cut, err)
+			res := htmlToText(strings.NewReader(tt.html), maxText)
+			if res.err != nil || res.cut {
+				t.Fatalf("htmlToText: cut %v, err %v", res.cut, res.err)
 			}
-			if d := cmp.Diff(tt.want, got); d != "" {
+			if d := cmp.Diff(tt.want, res.text); d != "" {
 				t.Errorf("htmlToText(%q) mismatch (-want +got):\n%s", tt.html, d)
 			}
 		})
@@ -372,10 +373,9 @@ func TestHTMLToText(t *testing.T) {
 
 func TestHTMLToTextLimit(t *testing.T) {
 	t.Parallel()
-	var rep repair
-	got, cut, err := htmlToText(strings.NewReader(strings.Repeat("<p>árvíztűrő tükörfúrógép</p>", 1000)), 100, rep.fix)
-	if err != nil || !cut || len(got) > 100 || !utf8.ValidString(got) {
-		t.Errorf("htmlToText over the limit: %d bytes, cut %v, err %v, valid %v", len(got), cut, err, utf8.ValidString(got))
+	res := htmlToText(strings.NewReader(strings.Repeat("<p>árvíztűrő tükörfúrógép</p>", 1000)), 100)
+	if res.err != nil || !res.cut || len(res.text) > 100 || !utf8.ValidString(res.text) {
+		t.Errorf("htmlToText over the limit: %d bytes, cut %v, err %v, valid %v", len(res.text), res.cut, res.err, utf8.ValidString(res.text))
 	}
 }
 

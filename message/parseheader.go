@@ -3,7 +3,12 @@ package message
 import (
 	"bufio"
 	"bytes"
+	"io"
+	"mime"
+	netmail "net/mail"
+	nettextproto "net/textproto"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -12,65 +17,115 @@ import (
 	"github.com/emersion/go-message/textproto"
 )
 
-// readHeader reads a header block from br, leaving br at the start of the
-// body. It is more forgiving than textproto.ReadHeader, which it uses for
-// the fields: a line that is not a header field ends the header and starts
-// the body (some mailers forget the blank line), where textproto would fail
-// and lose the line. It reports false when there is no header field at all.
-// where prefixes problems ("" for the message itself).
-func (p *parser) readHeader(br *bufio.Reader, where string) (mail.Header, bool) {
-	var buf bytes.Buffer
-	fields := 0
-	for first := true; ; first = false {
-		line := peekLine(br)
-		if len(line) == 0 {
-			break // end of input: a message that is all header
-		}
-		if first && bytes.HasPrefix(line, []byte("From ")) && !isFieldLine(line) {
-			discardLine(br, nil) // an mbox separator, not a field
-			continue
-		}
-		if len(bytes.TrimRight(line, "\r\n")) == 0 {
-			discardLine(br, nil)
+// maxField bounds one header field: a longer one is cut there.
+const maxField = 64 << 10
+
+// readHeader reads the header block at the start of b and returns it and
+// the body after it. It is more forgiving than textproto.ReadHeader, which
+// it uses for the fields: a line that is not a header field ends the
+// header and starts the body (some mailers forget the blank line), where
+// textproto would fail and lose the line; a field over maxField is cut
+// there, and past maxHeader only the fields okit reads are kept, so one
+// huge field cannot push Content-Type out. ok is false when b does not
+// start with a header: no field any mailer writes ("Szia: segíts" is a
+// writer's first line, not a field). where prefixes problems ("" for the
+// message itself).
+func (p *parser) readHeader(b []byte, where string) (h mail.Header, body []byte, ok bool) {
+	start := 0
+	if line := firstLineWithEnd(b); bytes.HasPrefix(line, []byte("From ")) && !isFieldLine(line) {
+		start = len(line) // an mbox separator, not a field
+	}
+	var fields [][]byte // each with its continuation lines, slices of b
+	known, blank := false, false
+	i := start
+	for i < len(b) {
+		line := firstLineWithEnd(b[i:])
+		content := bytes.TrimRight(line, "\r\n")
+		if len(content) == 0 {
+			blank = true
+			i += len(line)
 			break
 		}
-		switch {
-		case line[0] == ' ' || line[0] == '\t':
-			if fields == 0 {
-				return mail.Header{}, false
+		if line[0] == ' ' || line[0] == '\t' {
+			if len(fields) == 0 {
+				return mail.Header{}, nil, false
 			}
-		case isFieldLine(line):
-			fields++
-		default:
-			if fields == 0 {
-				return mail.Header{}, false
-			}
-			p.problem("%sheader ends without a blank line", where)
-			return p.finishHeader(&buf, where), true
+			f := &fields[len(fields)-1]
+			*f = (*f)[:len(*f)+len(line)] // the next bytes of b
+		} else if isFieldLine(content) {
+			fields = append(fields, line)
+			known = known || knownField(content)
+		} else {
+			break // the body begins without a blank line
 		}
-		if buf.Len() >= maxHeader {
-			discardLine(br, nil)
-			continue
-		}
-		discardLine(br, &buf)
-		if buf.Len() >= maxHeader {
-			p.problem("%sheader longer than %d MiB; the rest of it ignored", where, maxHeader>>20)
-		}
+		i += len(line)
 	}
-	if fields == 0 {
-		return mail.Header{}, false
+	if !known {
+		return mail.Header{}, nil, false
 	}
-	return p.finishHeader(&buf, where), true
+	if !blank && i < len(b) {
+		p.problem("%sheader ends without a blank line", where)
+	}
+	return p.finishHeader(fields, where), b[i:], true
 }
 
-func (p *parser) finishHeader(buf *bytes.Buffer, where string) mail.Header {
-	if b := buf.Bytes(); len(b) > 0 && b[len(b)-1] != '\n' {
-		buf.WriteString("\r\n")
+// firstLineWithEnd returns b's first line with its line end.
+func firstLineWithEnd(b []byte) []byte {
+	if k := bytes.IndexByte(b, '\n'); k >= 0 {
+		return b[:k+1]
+	}
+	return b
+}
+
+// knownField reports whether a field line names a field mailers write,
+// which tells a header from a first line of text that has a colon.
+func knownField(line []byte) bool {
+	name, _, _ := bytes.Cut(line, []byte(":"))
+	n := strings.ToLower(strings.TrimSpace(string(name)))
+	switch {
+	case strings.HasPrefix(n, "x-"), strings.HasPrefix(n, "content-"), strings.HasPrefix(n, "list-"),
+		strings.HasPrefix(n, "resent-"), strings.HasPrefix(n, "arc-"):
+		return true
+	}
+	switch n {
+	case "from", "to", "cc", "bcc", "subject", "date", "message-id", "received", "return-path", "reply-to",
+		"sender", "mime-version", "in-reply-to", "references", "delivered-to", "dkim-signature",
+		"authentication-results", "thread-topic", "thread-index", "user-agent", "importance", "priority",
+		"organization", "comments", "keywords", "precedence", "auto-submitted", "newsgroups", "path":
+		return true
+	}
+	return false
+}
+
+// finishHeader parses the fields. Each is cut at maxField; past
+// maxHeader in all, only the fields okit reads are kept.
+func (p *parser) finishHeader(fields [][]byte, where string) mail.Header {
+	var buf bytes.Buffer
+	total := 0
+	for _, f := range fields {
+		total += len(f)
+	}
+	if total > maxHeader {
+		p.problem("%sheader longer than %d MiB; only the fields okit reads kept", where, maxHeader>>20)
+	}
+	for _, f := range fields {
+		if total > maxHeader && !readField(f) {
+			continue
+		}
+		if len(f) > maxField {
+			name, _, _ := bytes.Cut(f, []byte(":"))
+			p.problem("%sheader field %s longer than %d KiB; cut there", where, label(string(name)), maxField>>10)
+			f = bytes.TrimRight(f[:maxField], "\r\n")
+		}
+		buf.Write(f)
+		if !bytes.HasSuffix(f, []byte("\n")) {
+			buf.WriteString("\r\n")
+		}
 	}
 	buf.WriteString("\r\n")
 	// The whole header is in buf: a bufio.Reader of its size suffices,
 	// and ReadHeader joins lines longer than that.
-	h, err := textproto.ReadHeader(bufio.NewReaderSize(buf, min(buf.Len(), 4096)))
+	h, err := textproto.ReadHeader(bufio.NewReaderSize(&buf, min(buf.Len(), 4096)))
 	if err != nil {
 		// Lines were checked above, so this is a corner the check missed;
 		// the fields read so far are kept.
@@ -79,27 +134,16 @@ func (p *parser) finishHeader(buf *bytes.Buffer, where string) mail.Header {
 	return mail.Header{Header: message.Header{Header: h}}
 }
 
-// peekLine returns the start of the next line, enough to classify it.
-func peekLine(br *bufio.Reader) []byte {
-	b, _ := br.Peek(1024) // fewer bytes at the end of input
-	if i := bytes.IndexByte(b, '\n'); i >= 0 {
-		b = b[:i+1]
+// readField reports whether a field is one okit reads.
+func readField(f []byte) bool {
+	name, _, _ := bytes.Cut(f, []byte(":"))
+	n := nettextproto.CanonicalMIMEHeaderKey(strings.TrimSpace(string(name)))
+	switch n {
+	case "Content-Type", "Content-Transfer-Encoding", "Content-Disposition", "From", "To", "Reply-To",
+		"Subject", "Date", "Message-Id", "In-Reply-To", "References":
+		return true
 	}
-	return b
-}
-
-// discardLine consumes one line, copying it to buf, up to maxHeader
-// bytes, unless buf is nil.
-func discardLine(br *bufio.Reader, buf *bytes.Buffer) {
-	for {
-		chunk, err := br.ReadSlice('\n')
-		if buf != nil && buf.Len() < maxHeader {
-			buf.Write(chunk[:min(len(chunk), maxHeader-buf.Len())])
-		}
-		if err != bufio.ErrBufferFull {
-			return
-		}
-	}
+	return slices.Contains(triageHeaders, n)
 }
 
 // isFieldLine reports whether line starts with a field name and a colon.
@@ -120,39 +164,54 @@ func isFieldLine(line []byte) bool {
 	return true
 }
 
-// encodedWord matches the start of an RFC 2047 encoded word. Left in a
-// decoded value, it means the word was malformed.
-var encodedWord = regexp.MustCompile(`=\?[^?\s]+\?[bBqQ]\?`)
-
-// headerText decodes an unstructured field such as Subject. A value that
-// cannot be decoded is kept as written.
+// headerText decodes an unstructured field such as Subject.
 func (p *parser) headerText(h *mail.Header, key, where string) string {
-	s, err := h.Text(key)
-	switch {
-	case err != nil:
-		p.problem("%s%s: encoded word in an unknown charset; kept as written", where, key)
-		s = h.Get(key)
-	case encodedWord.MatchString(s):
-		p.problem("%s%s: malformed encoded word; kept as written", where, key)
+	return p.words(h.Get(key), where+key)
+}
+
+// words decodes the encoded words of a header value, saying in problems
+// what was guessed or kept as written, and cleans it.
+func (p *parser) words(v, what string) string {
+	s, notes, malformed := decodeWords(v)
+	for _, n := range notes {
+		p.problem("%s: %s", what, n)
 	}
-	return p.cleanHeader(s, where+key)
+	if malformed {
+		p.problem("%s: malformed encoded word; kept as written", what)
+	}
+	return p.cleanHeader(s, what)
 }
 
 // cleanHeader makes a decoded header value valid UTF-8 without control
-// characters. Raw 8-bit values that are not UTF-8 are read as windows-1250,
-// the likeliest charset of a Hungarian mailer that does not say.
+// characters. Raw 8-bit values that are not UTF-8 are read as a mailer
+// that does not say would have written them: windows-1250, as a rule.
 func (p *parser) cleanHeader(s, what string) string {
 	if !utf8.ValidString(s) {
-		var rep repair
-		s = rep.fix(s)
-		p.problem("%s: 8-bit text that is not UTF-8; %s", what, rep.how())
+		d := decodingFor([]byte(s), "")
+		s = d.text([]byte(s))
+		p.problem("%s: %s", what, d.note)
 	}
 	return strings.Map(func(r rune) rune {
-		if r < ' ' || r == 0x7f {
+		if r < ' ' || r == 0x7f || r >= 0x80 && r <= 0x9f {
 			return ' '
 		}
 		return r
 	}, s)
+}
+
+// addressParser reads address lists with encoded words in any charset
+// decodingFor reads, saying in problems what it guessed.
+func (p *parser) addressParser() *netmail.AddressParser {
+	return &netmail.AddressParser{WordDecoder: &mime.WordDecoder{
+		CharsetReader: func(label string, r io.Reader) (io.Reader, error) {
+			b, err := io.ReadAll(r)
+			d := decodingFor(b, label)
+			if d.note != "" {
+				p.problem("%s: %s", p.field, d.note)
+			}
+			return strings.NewReader(d.text(b)), err
+		},
+	}}
 }
 
 // addressList parses an address field, falling back to a lenient reading
@@ -165,15 +224,10 @@ func (p *parser) addressList(h *mail.Header, key, where string) []Address {
 	if v == "<>" {
 		return []Address{{}} // the null sender of bounces
 	}
-	list, err := h.AddressList(key)
+	p.field = where + key
+	list, err := p.addressParser().ParseList(v)
 	if err != nil {
-		if strings.Contains(err.Error(), "charset") {
-			// net/mail gives up on the whole list for one word in a
-			// charset it cannot decode.
-			p.problem("%s%s: encoded word in an unknown charset; kept as written", where, key)
-		} else {
-			p.problem("%s%s: not a valid address list; kept as written", where, key)
-		}
+		p.problem("%s%s: not a valid address list; read leniently", where, key)
 		if key == "From" || key == "Sender" {
 			return []Address{p.lenientAddress(v, where+key)}
 		}
@@ -185,10 +239,9 @@ func (p *parser) addressList(h *mail.Header, key, where string) []Address {
 	}
 	out := make([]Address, 0, len(list))
 	for _, a := range list {
-		if encodedWord.MatchString(a.Name) {
-			p.problem("%s%s: malformed encoded word in a name; kept as written", where, key)
-		}
-		out = append(out, Address{Name: p.cleanHeader(a.Name, where+key), Addr: a.Address})
+		// net/mail leaves encoded words inside quotes, where mailers
+		// put them against the RFC, and malformed ones as written.
+		out = append(out, Address{Name: p.words(a.Name, where+key), Addr: a.Address})
 	}
 	return out
 }
@@ -213,7 +266,7 @@ func (p *parser) lenientAddress(s, what string) Address {
 			}
 		}
 	}
-	a.Name = p.cleanHeader(strings.Trim(strings.TrimSpace(decodeWords(name)), `"`), what)
+	a.Name = strings.Trim(strings.TrimSpace(p.words(name, what)), `"`)
 	return a
 }
 

@@ -1,0 +1,455 @@
+package message
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/ianaindex"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+)
+
+// A charset label is a claim, and in Hungarian mail often a wrong one:
+// old clients send windows-1250 bytes labelled UTF-8, webmail forms
+// re-label UTF-8 as ISO-8859-2, and many mailers say nothing or
+// US-ASCII. decodingFor weighs the label against the bytes and says how
+// the text is read; a repair is named in a problem, never silent.
+
+// labelKind sorts labels by what they promise.
+type labelKind int
+
+const (
+	labelNone    labelKind = iota // no label or a US-ASCII alias: the bytes decide
+	labelUnknown                  // a label no decoder has: the bytes decide
+	labelUTF8
+	labelUTF7
+	labelUTF16
+	labelLegacy // a single- or multi-byte charset of its own
+)
+
+// charsetLabel is a label looked up.
+type charsetLabel struct {
+	kind labelKind
+	name string // the label as a safe name for problems
+	enc  encoding.Encoding
+}
+
+// asciiAliases are the names of US-ASCII mailers write. They are read
+// leniently: 8-bit bytes under them are the mailer's own charset.
+var asciiAliases = map[string]bool{
+	"us-ascii": true, "ascii": true, "us": true, "ansi_x3.4-1968": true, "ansi_x3.4-1986": true,
+	"iso-ir-6": true, "iso_646.irv:1991": true, "iso646-us": true, "ibm367": true, "cp367": true,
+	"csascii": true, "646": true, "iso-646": true, "x-ascii": true,
+}
+
+// quirks are labels the indexes lack or read uselessly.
+var quirks = map[string]encoding.Encoding{
+	"x-utf_8j":     unicode.UTF8,
+	"ibm500":       charmap.CodePage037, // EBCDIC: the letters are where 037 has them
+	"cp500":        charmap.CodePage037,
+	"ebcdic-cp-be": charmap.CodePage037,
+	"ebcdic-cp-ch": charmap.CodePage037,
+}
+
+var (
+	windowsLabel = regexp.MustCompile(`^(?:x-)?(?:cp|win|windows|ms)[-_ ]?(125[0-8])$`)
+	isoLabel     = regexp.MustCompile(`^iso[-_ ]?8859[-_ ]?(\d{1,2})(?:[-:].*)?$`)
+	latinLabel   = regexp.MustCompile(`^(?:iso[-_]?)?latin[-_]?(\d{1,2})$`)
+)
+
+// latinParts maps ISO-8859 "Latin-N" to its part number.
+var latinParts = map[string]string{"1": "1", "2": "2", "3": "3", "4": "4", "5": "9", "6": "10", "7": "13", "8": "14", "9": "15", "10": "16"}
+
+// lookupLabel finds the charset a label names, the way mailers spell it.
+func lookupLabel(raw string) charsetLabel {
+	l := strings.ToLower(strings.Trim(raw, " \t\r\n\"'"))
+	cl := charsetLabel{name: label(l)}
+	switch {
+	case l == "" || asciiAliases[l]:
+		cl.kind = labelNone
+		return cl
+	case l == "utf-8" || l == "utf8":
+		cl.kind = labelUTF8
+		return cl
+	case l == "utf-7" || l == "utf7" || l == "unicode-1-1-utf-7" || l == "x-unicode-2-0-utf-7":
+		cl.kind = labelUTF7
+		return cl
+	case strings.HasPrefix(l, "utf-16") || strings.HasPrefix(l, "utf16") || l == "ucs-2" || l == "unicode":
+		cl.kind, cl.enc = labelUTF16, utf16Of(strings.TrimPrefix(strings.TrimPrefix(l, "utf-16"), "utf16"))
+		return cl
+	}
+	for _, try := range labelSpellings(l) {
+		if e := findEncoding(try); e != nil {
+			if e == unicode.UTF8 {
+				cl.kind = labelUTF8
+			} else {
+				cl.kind, cl.enc = labelLegacy, e
+			}
+			return cl
+		}
+	}
+	cl.kind = labelUnknown
+	return cl
+}
+
+// labelSpellings are l and the standard names it abbreviates.
+func labelSpellings(l string) []string {
+	out := []string{l}
+	if m := windowsLabel.FindStringSubmatch(l); m != nil {
+		out = append(out, "windows-"+m[1])
+	}
+	if m := isoLabel.FindStringSubmatch(l); m != nil {
+		out = append(out, "iso-8859-"+m[1])
+	}
+	if m := latinLabel.FindStringSubmatch(l); m != nil && latinParts[m[1]] != "" {
+		out = append(out, "iso-8859-"+latinParts[m[1]])
+	}
+	return out
+}
+
+// findEncoding looks a label up as browsers do (WHATWG), then in IANA's
+// registry, which knows EBCDIC and other rarities. nil when neither has
+// a decoder.
+func findEncoding(l string) encoding.Encoding {
+	if e, ok := quirks[l]; ok {
+		return e
+	}
+	if e, err := htmlindex.Get(l); err == nil && e != encoding.Replacement && e != charmap.XUserDefined {
+		if n, _ := htmlindex.Name(e); n == "utf-16le" || n == "utf-16be" {
+			return nil // only a utf-16 label means UTF-16
+		}
+		return e
+	}
+	for _, n := range []string{l, "cs" + l} {
+		if e, err := ianaindex.MIME.Encoding(n); err == nil && e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+func utf16Of(suffix string) encoding.Encoding {
+	switch strings.Trim(suffix, "-_") {
+	case "le":
+		return unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM)
+	case "be":
+		return unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM)
+	}
+	return nil // the BOM or the bytes say
+}
+
+// decoding is how a text's bytes become UTF-8.
+type decoding struct {
+	// newT makes the transformer that decodes; nil when the bytes are
+	// valid UTF-8 already.
+	newT func() transform.Transformer
+	// note says, for a problem, how the label was overridden or helped;
+	// "" when the label (or its absence) held.
+	note string
+}
+
+// decodingFor decides how to read b, labelled lab. b may be a prefix of
+// the text; the decision holds for the rest.
+func decodingFor(b []byte, lab string) decoding {
+	cl := lookupLabel(lab)
+	ascii := isASCII(b)
+	switch cl.kind {
+	case labelUTF7:
+		return decoding{newT: func() transform.Transformer { return new(utf7Decoder) }}
+	case labelUTF16:
+		if e, how := utf16For(b, cl.enc); e != nil {
+			return decoding{newT: decoderOf(e), note: how}
+		}
+		return decoding{newT: decoderOf(unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM)), note: "UTF-16 without a byte order; read as big-endian"}
+	case labelLegacy:
+		switch {
+		case ascii && !bytes.ContainsAny(b, "\x1b~"):
+			return decoding{} // ISO-2022 and HZ are 7-bit: those must be decoded
+		case ascii:
+		case utf8.Valid(b):
+			return decoding{note: "labelled " + cl.name + " but is UTF-8; read as UTF-8"}
+		case cl.enc == charmap.ISO8859_2 && hasC1(b):
+			return decoding{newT: tableOf(latin2With1250), note: "labelled iso-8859-2 but has windows-1250 characters; read as windows-1250"}
+		case (cl.enc == charmap.Windows1252 || cl.enc == charmap.ISO8859_1) && latin2AsLatin1(b):
+			return decoding{newT: tableOf(hungarian1252), note: "labelled " + cl.name + " but is Hungarian ISO-8859-2; read with ő and ű"}
+		}
+		return decoding{newT: decoderOf(cl.enc)}
+	}
+	// No label to trust, or one that says UTF-8.
+	switch {
+	case ascii && cl.kind == labelUnknown:
+		return decoding{note: labelSays(cl) + "; read as US-ASCII"}
+	case ascii:
+		return decoding{}
+	case utf8.Valid(b):
+		if cl.kind == labelUTF8 || cl.name == "" {
+			return decoding{}
+		}
+		return decoding{note: labelSays(cl) + "; read as UTF-8"}
+	}
+	if cl.kind != labelUTF8 {
+		if e, how := utf16For(b, nil); e != nil {
+			return decoding{newT: decoderOf(e), note: labelSays(cl) + "; " + how}
+		}
+	}
+	if mostlyUTF8(b) {
+		return decoding{newT: decoderOf(unicode.UTF8), note: labelSays(cl) + "; read as UTF-8, invalid bytes replaced"}
+	}
+	name, e := guessSingleByte(b)
+	return decoding{newT: decoderOf(e), note: labelSays(cl) + "; read as " + name}
+}
+
+// labelSays names what a label claimed, for a note.
+func labelSays(cl charsetLabel) string {
+	switch {
+	case cl.kind == labelUTF8:
+		return "labelled " + cl.name + " but is not UTF-8"
+	case cl.kind == labelUnknown:
+		return "unknown charset \"" + cl.name + "\""
+	case cl.name != "":
+		return "labelled " + cl.name + " but has 8-bit text"
+	}
+	return "no charset given"
+}
+
+func decoderOf(e encoding.Encoding) func() transform.Transformer {
+	return func() transform.Transformer { return e.NewDecoder() }
+}
+
+// text decodes b with d.
+func (d decoding) text(b []byte) string {
+	if d.newT == nil {
+		return string(b)
+	}
+	s, _, _ := transform.Bytes(d.newT(), b) // the decoders replace what they cannot read
+	return string(s)
+}
+
+// guessSingleByte reads 8-bit text that is not UTF-8 and has no label to
+// trust as windows-1250, the charset of Hungarian mail (it reads
+// ISO-8859-2 and the Hungarian letters of ISO-8859-1 right too), unless
+// that gives mostly letters Hungarian does not use, in runs of 8-bit
+// bytes as Cyrillic words are (German ä and ß stand alone among ASCII
+// letters, as Hungarian ő does), and windows-1251 gives Cyrillic.
+func guessSingleByte(b []byte) (string, encoding.Encoding) {
+	hu, other, cyr, high, inRuns := 0, 0, 0, 0, 0
+	for i, c := range b {
+		if c < 0x80 {
+			continue
+		}
+		high++
+		if i > 0 && b[i-1] >= 0x80 || i+1 < len(b) && b[i+1] >= 0x80 {
+			inRuns++
+		}
+		switch r := charmap.Windows1250.DecodeByte(c); {
+		case strings.ContainsRune("áéíóöőúüűÁÉÍÓÖŐÚÜŰ", r):
+			hu++
+		case isLetter1250(r):
+			other++
+		}
+		if r := charmap.Windows1251.DecodeByte(c); r >= 0x400 && r <= 0x4ff {
+			cyr++
+		}
+	}
+	if other > hu && other >= 4 && inRuns*10 >= high*6 && cyr*5 >= (hu+other)*4 {
+		return "windows-1251", charmap.Windows1251
+	}
+	return "windows-1250", charmap.Windows1250
+}
+
+func isLetter1250(r rune) bool {
+	return r >= 0xc0 && r <= 0x24f && r != 0xd7 && r != 0xf7
+}
+
+// utf16For reads the byte order of UTF-16 from a byte order mark, else
+// from where the zero bytes of ASCII characters fall; e is the order a
+// label gave, nil if none. It returns nil when b does not look like
+// UTF-16 and no label says it is.
+func utf16For(b []byte, e encoding.Encoding) (encoding.Encoding, string) {
+	switch {
+	case bytes.HasPrefix(b, []byte{0xff, 0xfe}):
+		return unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM), "read as UTF-16 by its byte order mark"
+	case bytes.HasPrefix(b, []byte{0xfe, 0xff}):
+		return unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), "read as UTF-16 by its byte order mark"
+	case e != nil:
+		return e, ""
+	}
+	even, odd := 0, 0
+	sample := b[:min(len(b), 4096)]
+	for i, c := range sample {
+		if c == 0 {
+			if i%2 == 0 {
+				even++
+			} else {
+				odd++
+			}
+		}
+	}
+	switch {
+	case (even+odd)*4 < len(sample):
+		return nil, ""
+	case odd > even*9:
+		return unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), "read as UTF-16LE"
+	case even > odd*9:
+		return unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), "read as UTF-16BE"
+	}
+	return nil, ""
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// hasC1 reports whether b has bytes 0x80–0x9F, control characters in
+// ISO-8859 and quotes, dashes and letters in windows-125x.
+func hasC1(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 && c <= 0x9f {
+			return true
+		}
+	}
+	return false
+}
+
+// latin2AsLatin1 reports whether text labelled ISO-8859-1 or windows-1252
+// is Hungarian in ISO-8859-2: it has bytes that are ő or ű there (õ and û
+// in Latin-1) and no 8-bit letter that Hungarian lacks.
+func latin2AsLatin1(b []byte) bool {
+	seen := false
+	for _, c := range b {
+		switch {
+		case c < 0xc0:
+		case c == 0xf5 || c == 0xfb || c == 0xd5 || c == 0xdb:
+			seen = true
+		case strings.IndexByte("\xe1\xe9\xed\xf3\xf6\xfa\xfc\xc1\xc9\xcd\xd3\xd6\xda\xdc", c) < 0:
+			return false
+		}
+	}
+	return seen
+}
+
+// mostlyUTF8 reports whether b has more valid multi-byte characters than
+// invalid bytes: UTF-8 with a few broken bytes, not another charset.
+func mostlyUTF8(b []byte) bool {
+	good, bad := 0, 0
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			bad++
+		case n > 1:
+			good++
+		}
+		i += n
+	}
+	return good > bad
+}
+
+// byteTable decodes a single-byte charset okit puts together itself.
+type byteTable [256]rune
+
+// latin2With1250 is ISO-8859-2 with windows-1250's characters where
+// ISO-8859 has control characters: what mailers that label windows-1250
+// as ISO-8859-2 send.
+var latin2With1250 = func() *byteTable {
+	t := tableFrom(charmap.ISO8859_2)
+	for c := 0x80; c <= 0x9f; c++ {
+		t[c] = charmap.Windows1250.DecodeByte(byte(c))
+	}
+	return t
+}()
+
+// hungarian1252 is windows-1252 with ő, ű, Ő and Ű where ISO-8859-2 has
+// them and Latin-1 has õ, û, Õ and Û.
+var hungarian1252 = func() *byteTable {
+	t := tableFrom(charmap.Windows1252)
+	t[0xf5], t[0xfb], t[0xd5], t[0xdb] = 'ő', 'ű', 'Ő', 'Ű'
+	return t
+}()
+
+func tableFrom(cm *charmap.Charmap) *byteTable {
+	var t byteTable
+	for c := range t {
+		t[c] = cm.DecodeByte(byte(c))
+	}
+	return &t
+}
+
+func tableOf(t *byteTable) func() transform.Transformer {
+	return func() transform.Transformer { return t }
+}
+
+func (t *byteTable) Reset() {}
+
+func (t *byteTable) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err error) {
+	for nSrc < len(src) {
+		c := src[nSrc]
+		if c < utf8.RuneSelf {
+			if nDst >= len(dst) {
+				return nDst, nSrc, transform.ErrShortDst
+			}
+			dst[nDst] = c
+			nDst++
+		} else {
+			if len(dst)-nDst < utf8.UTFMax {
+				return nDst, nSrc, transform.ErrShortDst
+			}
+			nDst += utf8.EncodeRune(dst[nDst:], t[c])
+		}
+		nSrc++
+	}
+	return nDst, nSrc, nil
+}
+
+// metaCharset finds the charset an HTML document declares in a <meta>
+// element within its first KiB, as a browser does; "" if none.
+func metaCharset(b []byte) string {
+	head := bytes.ToLower(b[:min(len(b), 1024)])
+	if m := metaRE.FindSubmatch(head); m != nil {
+		return string(m[1])
+	}
+	return ""
+}
+
+var metaRE = regexp.MustCompile(`<meta[^>]*?charset\s*=\s*["']?\s*([a-z0-9_:.\-]+)`)
+
+// cleanText makes line ends \n and drops control characters but tab and
+// newline, and a byte order mark. It returns how many C1 control
+// characters (U+0080–U+009F, what ISO-8859 makes of windows-125x
+// punctuation) it dropped: those are a repair worth a problem.
+func cleanText(s string) (string, int) {
+	c1 := 0
+	if !strings.ContainsFunc(s, needsCleaning) {
+		return s, 0
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\r':
+			return '\n'
+		case r == '\t' || r == '\n':
+			return r
+		case r >= 0x80 && r <= 0x9f:
+			c1++
+			return -1
+		case r < ' ' || r == 0x7f || r == '\uFEFF':
+			return -1
+		}
+		return r
+	}, s)
+	return s, c1
+}
+
+func needsCleaning(r rune) bool {
+	return r < ' ' && r != '\t' && r != '\n' || r == 0x7f || r >= 0x80 && r <= 0x9f || r == '\uFEFF'
+}
