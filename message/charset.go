@@ -2,6 +2,7 @@ package message
 
 import (
 	"bytes"
+	"cmp"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -162,10 +163,14 @@ func decodingFor(b []byte, lab string) decoding {
 	case labelUTF7:
 		return decoding{newT: func() transform.Transformer { return new(utf7Decoder) }}
 	case labelUTF16:
-		if e, how := utf16For(b, cl.enc); e != nil {
-			return decoding{newT: decoderOf(e), note: how}
+		e, how := utf16For(b, cl.enc)
+		if e == nil {
+			e, how = unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), "read as UTF-16BE"
 		}
-		return decoding{newT: decoderOf(unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM)), note: "UTF-16 without a byte order; read as big-endian"}
+		if how != "" {
+			how = "UTF-16 without a byte order mark; " + how
+		}
+		return decoding{newT: decoderOf(e), note: how}
 	case labelLegacy:
 		switch {
 		case ascii && !bytes.ContainsAny(b, "\x1b~"):
@@ -194,7 +199,7 @@ func decodingFor(b []byte, lab string) decoding {
 	}
 	if cl.kind != labelUTF8 {
 		if e, how := utf16For(b, nil); e != nil {
-			return decoding{newT: decoderOf(e), note: labelSays(cl) + "; " + how}
+			return decoding{newT: decoderOf(e), note: labelSays(cl) + "; " + cmp.Or(how, "read as UTF-16 by its byte order mark")}
 		}
 	}
 	if mostlyUTF8(b) {
@@ -266,16 +271,16 @@ func isLetter1250(r rune) bool {
 	return r >= 0xc0 && r <= 0x24f && r != 0xd7 && r != 0xf7
 }
 
-// utf16For reads the byte order of UTF-16 from a byte order mark, else
-// from where the zero bytes of ASCII characters fall; e is the order a
-// label gave, nil if none. It returns nil when b does not look like
-// UTF-16 and no label says it is.
-func utf16For(b []byte, e encoding.Encoding) (encoding.Encoding, string) {
+// utf16For reads the byte order of UTF-16 from a byte order mark or the
+// label's name (e, nil if it names none), as RFC 2781 says, else guesses
+// it from where the zero bytes of ASCII characters fall and says so in
+// how. It returns nil when b does not look like UTF-16 and neither says.
+func utf16For(b []byte, e encoding.Encoding) (_ encoding.Encoding, how string) {
 	switch {
 	case bytes.HasPrefix(b, []byte{0xff, 0xfe}):
-		return unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM), "read as UTF-16 by its byte order mark"
+		return unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM), ""
 	case bytes.HasPrefix(b, []byte{0xfe, 0xff}):
-		return unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), "read as UTF-16 by its byte order mark"
+		return unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), ""
 	case e != nil:
 		return e, ""
 	}

@@ -27,6 +27,9 @@ func htmlToText(r io.Reader, limit int) htmlResult {
 	res := htmlResult{}
 	res.err, res.reread = c.read(g, true)
 	res.cutElements = g.cut
+	// A raw-text element cut short and never closed held text that is
+	// now partly gone.
+	res.lostRaw = res.reread != "" && g.state == inRaw && g.rawN > maxTag
 	res.text, res.cut, res.words = c.String(), c.full, c.words
 	if res.text == "" && c.title != "" {
 		res.text = strings.TrimSpace(c.title)
@@ -41,6 +44,7 @@ type htmlResult struct {
 	words       bool   // the HTML had text, whatever became of it
 	cutElements int    // elements over maxTag cut short
 	reread      string // what was never closed and read as text ("comment", "<style>")
+	lostRaw     bool   // and it was cut at maxTag
 	err         error  // the tokenizer gave up before the end
 }
 
@@ -72,9 +76,18 @@ func (c *htmlText) read(r io.Reader, top bool) (err error, reread string) {
 				if c.inTitle || top && c.rawOpen != "" && len(z.Buffered()) == 0 {
 					c.skippedText(string(z.Text()), top)
 				}
+				// Words in an <svg> or <iframe>: if they are all there
+				// is, the message is not quietly empty.
+				c.words = c.words || c.code == 0 && len(bytes.TrimSpace(z.Raw())) > 0
 				continue
 			}
 			t := string(z.Text()) // Text may be called once per token
+			if c.noscript && top {
+				// The tokenizer gives <noscript> as raw text: its markup
+				// is read as such.
+				c.read(strings.NewReader(t), false)
+				continue
+			}
 			if c.inHead {
 				if strings.TrimSpace(t) == "" {
 					continue
@@ -116,6 +129,16 @@ func (c *htmlText) skippedText(t string, top bool) {
 	}
 }
 
+// commentClosed reports whether a comment token ended as HTML ends one,
+// not at the end of the input.
+func commentClosed(raw []byte) bool {
+	if !bytes.HasPrefix(raw, []byte("<!--")) {
+		return bytes.HasSuffix(raw, []byte(">")) // "<!x>", "<?x>": up to ">"
+	}
+	return bytes.HasSuffix(raw, []byte("-->")) || bytes.HasSuffix(raw, []byte("--!>")) ||
+		string(raw) == "<!-->" || string(raw) == "<!--->"
+}
+
 // comment reads a CDATA section (a comment to HTML, text to its writer)
 // and the content of a comment never closed; it returns "comment" for
 // the latter.
@@ -129,7 +152,7 @@ func (c *htmlText) comment(z *html.Tokenizer, top bool) string {
 		c.text(strings.TrimSuffix(cdata, "]]"))
 		return ""
 	}
-	if raw := z.Raw(); !top || bytes.HasSuffix(raw, []byte(">")) || strings.TrimSpace(data) == "" {
+	if !top || commentClosed(z.Raw()) || strings.TrimSpace(data) == "" {
 		return ""
 	}
 	c.words = true
@@ -159,6 +182,8 @@ type htmlText struct {
 	// rawOpen, to be read if it is never closed.
 	lastSkipped string
 	words       bool // the HTML had text
+	code        int  // depth in script, style and template
+	noscript    bool
 	pre         int
 	lists       int
 	quote       int  // depth in <blockquote>
@@ -174,19 +199,23 @@ func (c *htmlText) String() string {
 }
 
 // skipped are elements whose content is not text to read.
+// Form controls, <object> fallbacks and <noscript> (mail clients run no
+// scripts) are shown, so they are read.
 func skipped(a atom.Atom) bool {
 	switch a {
-	case atom.Script, atom.Style, atom.Template, atom.Title, atom.Svg, atom.Math,
-		atom.Object, atom.Iframe, atom.Noscript, atom.Select, atom.Button, atom.Textarea:
+	case atom.Script, atom.Style, atom.Template, atom.Title, atom.Svg, atom.Math, atom.Iframe:
 		return true
 	}
 	return false
 }
 
+// code are the skipped elements whose content is code, not words.
+func code(a atom.Atom) bool { return a == atom.Script || a == atom.Style || a == atom.Template }
+
 // inHeadOnly are the elements that may stand in <head>; any other ends it.
 func inHeadOnly(a atom.Atom) bool {
 	switch a {
-	case atom.Meta, atom.Link, atom.Base, atom.Head:
+	case atom.Meta, atom.Link, atom.Base, atom.Head, atom.Noscript:
 		return true
 	}
 	return skipped(a)
@@ -199,11 +228,17 @@ func (c *htmlText) start(z *html.Tokenizer, selfClosing bool) {
 		if !selfClosing {
 			c.skip++
 			c.inTitle = c.inTitle || a == atom.Title
+			if code(a) {
+				c.code++
+			}
 			if isRawText(string(name)) {
 				c.rawOpen = string(name)
 			}
 		}
 		return
+	}
+	if a == atom.Noscript && !selfClosing {
+		c.noscript = true
 	}
 	if c.skip > 0 {
 		return
@@ -256,8 +291,14 @@ func (c *htmlText) end(a atom.Atom) {
 	if skipped(a) {
 		c.skip = max(c.skip-1, 0)
 		c.inTitle = c.inTitle && a != atom.Title
+		if code(a) {
+			c.code = max(c.code-1, 0)
+		}
 		c.rawOpen, c.lastSkipped = "", ""
 		return
+	}
+	if a == atom.Noscript {
+		c.noscript = false
 	}
 	if c.skip > 0 || c.inHead && a != atom.Head {
 		return
@@ -310,7 +351,8 @@ func blockBreak(a atom.Atom) int {
 		return 2
 	case atom.Div, atom.Section, atom.Article, atom.Header, atom.Footer, atom.Nav, atom.Aside,
 		atom.Main, atom.Center, atom.Caption, atom.Figcaption, atom.Details, atom.Summary,
-		atom.Dd, atom.Dt, atom.Tbody, atom.Thead, atom.Tfoot, atom.Option, atom.Legend:
+		atom.Dd, atom.Dt, atom.Tbody, atom.Thead, atom.Tfoot, atom.Option, atom.Legend,
+		atom.Textarea, atom.Button, atom.Select:
 		return 1
 	}
 	return 0

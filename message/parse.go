@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/emersion/go-message/mail"
 )
 
 // Limits that keep one hostile or huge message to a few MiB of memory and
@@ -237,19 +235,19 @@ func (p *parser) readFallback(m *Message) {
 }
 
 // headers fills in the header fields of m.
-func (p *parser) headers(m *Message, h mail.Header) {
-	m.MessageID = messageID(&h)
-	m.InReplyTo = msgIDList(&h, "In-Reply-To")
-	m.References = msgIDList(&h, "References")
-	if from := p.addressList(&h, "From", ""); len(from) > 0 {
+func (p *parser) headers(m *Message, h header) {
+	m.MessageID = messageID(h)
+	m.InReplyTo = lenientIDs(h.get("In-Reply-To"))
+	m.References = lenientIDs(h.get("References"))
+	if from := p.addressList(h, "From", ""); len(from) > 0 {
 		m.From = from[0]
 	}
-	m.ReplyTo = p.addressList(&h, "Reply-To", "")
-	m.To = p.addressList(&h, "To", "")
-	m.Subject = p.headerText(&h, "Subject", "")
-	m.Date = p.date(&h, "")
+	m.ReplyTo = p.addressList(h, "Reply-To", "")
+	m.To = p.addressList(h, "To", "")
+	m.Subject = p.headerText(h, "Subject", "")
+	m.Date = p.date(h, "")
 	for _, k := range triageHeaders {
-		if vs := h.Values(k); len(vs) > 0 {
+		if vs := h.values(k); len(vs) > 0 {
 			if m.Header == nil {
 				m.Header = make(map[string][]string)
 			}

@@ -3,27 +3,27 @@ package message
 import (
 	"io"
 	"strings"
-
-	"github.com/emersion/go-message/mail"
 )
 
 // attach lists a part as an attachment with its decoded size. Its bytes
 // are kept only for AttachmentData's caller, and only for the one asked
 // for; past maxParts attachments are counted, not listed.
 func (p *parser) attach(att Attachment, body []byte, kind transferKind, pt part) {
-	dec := newBodyReader(body, kind)
 	listed := !pt.inner && len(p.attachments) < maxParts
-	switch {
-	case listed && p.keep == len(p.attachments):
-		p.kept, _ = dec.bytes(len(body)) // decoding never makes more
-		att.Size = int64(len(p.kept))
-	case kind == transferIdentity || kind == transferUnknown:
+	keep := listed && p.keep == len(p.attachments)
+	if (kind == transferIdentity || kind == transferUnknown) && !keep {
 		att.Size = int64(len(body))
-	default:
-		att.Size, _ = io.Copy(io.Discard, dec)
-	}
-	if dec.bad > 0 {
-		p.problem("part %s: %s of broken base64 skipped", pt.name(), describe(dec.bad, "line"))
+	} else {
+		dec := newBodyReader(body, kind)
+		if keep {
+			p.kept, _ = dec.bytes(len(body)) // decoding never makes more
+			att.Size = int64(len(p.kept))
+		} else {
+			att.Size, _ = io.Copy(io.Discard, dec)
+		}
+		if dec.bad > 0 {
+			p.problem("part %s: %s of broken base64 skipped", pt.name(), describe(dec.bad, "line"))
+		}
 	}
 	switch {
 	case listed:
@@ -56,13 +56,13 @@ func (p *parser) attachedMessage(att Attachment, body []byte, kind transferKind,
 		return p.text("text/plain", nil, inner, transferIdentity, name)
 	}
 	head := "---------- Attached message ----------"
-	if from := p.addressList(&h, "From", where); len(from) > 0 {
+	if from := p.addressList(h, "From", where); len(from) > 0 {
 		head += "\nFrom: " + formatAddress(from[0])
 	}
-	if d := strings.TrimSpace(h.Get("Date")); d != "" {
+	if d := strings.TrimSpace(h.get("Date")); d != "" {
 		head += "\nDate: " + p.cleanHeader(d, where+"Date")
 	}
-	if s := p.headerText(&h, "Subject", where); s != "" {
+	if s := p.headerText(h, "Subject", where); s != "" {
 		head += "\nSubject: " + s
 	}
 	inside := part{path: pt.path, depth: pt.depth + 1, inner: true, atEOF: pt.atEOF}
@@ -73,9 +73,7 @@ func (p *parser) attachedMessage(att Attachment, body []byte, kind transferKind,
 // for its Message-ID: the bounce threads to the message that bounced.
 func (p *parser) returnedHeader(b []byte, where string) {
 	if h, _, ok := p.readHeader(b, where); ok && p.returned == "" {
-		if id, err := h.MessageID(); err == nil {
-			p.returned = id
-		}
+		p.returned = messageID(h)
 	}
 }
 
@@ -90,8 +88,8 @@ func formatAddress(a Address) string {
 }
 
 // contentType returns a part's media type, lower case, and parameters.
-func (p *parser) contentType(h *mail.Header, pt part) (string, map[string]string) {
-	v := h.Get("Content-Type")
+func (p *parser) contentType(h header, pt part) (string, map[string]string) {
+	v := h.get("Content-Type")
 	if strings.TrimSpace(v) == "" {
 		if pt.defType != "" {
 			return pt.defType, nil

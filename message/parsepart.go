@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
-
-	"github.com/emersion/go-message/mail"
 )
 
 // part is where a MIME part sits in the tree.
@@ -51,10 +49,10 @@ func isText(typ string) bool { return typ == "text/plain" || typ == "text/html" 
 
 // walk reads one part and what it contains, listing attachments as it
 // goes, and returns the text segments the part contributes.
-func (p *parser) walk(h mail.Header, body []byte, pt part) []segment {
+func (p *parser) walk(h header, body []byte, pt part) []segment {
 	p.parts++
 	name := pt.name()
-	typ, params := p.contentType(&h, pt)
+	typ, params := p.contentType(h, pt)
 	if strings.HasPrefix(typ, "multipart/") {
 		if pt.depth >= maxDepth {
 			p.lose("part %s: nested more than %d deep; not read", name, maxDepth)
@@ -63,9 +61,17 @@ func (p *parser) walk(h mail.Header, body []byte, pt part) []segment {
 		return p.multipart(typ, params["boundary"], body, pt)
 	}
 
-	disp, dparams := parseParams(h.Get("Content-Disposition"))
+	if len(p.attachments) >= maxParts && !isText(typ) && !strings.HasPrefix(typ, "message/") {
+		// Past the listing limit a part that holds no text costs only
+		// its header: a message of a million tiny parts stays cheap.
+		if !pt.inner {
+			p.unlisted++
+		}
+		return nil
+	}
+	disp, dparams := parseParams(h.get("Content-Disposition"))
 	att := Attachment{ContentType: typ, Filename: p.filename(dparams, params, name)}
-	cte := strings.ToLower(strings.TrimSpace(h.Get("Content-Transfer-Encoding")))
+	cte := strings.ToLower(strings.TrimSpace(h.get("Content-Transfer-Encoding")))
 	kind := transferOf(cte)
 	switch {
 	case kind == transferUnknown:
@@ -114,7 +120,8 @@ func (p *parser) walk(h mail.Header, body []byte, pt part) []segment {
 // every other kind it keeps all.
 func (p *parser) multipart(typ, boundary string, body []byte, pt part) []segment {
 	sc := newPartScanner(body, boundary)
-	var kids [][]segment
+	var all []segment
+	var kids [][]segment // of an alternative, each part's
 	n := 0
 	for {
 		raw, ok := sc.next()
@@ -137,8 +144,12 @@ func (p *parser) multipart(typ, boundary string, body []byte, pt part) []segment
 			}
 		}
 		kid := p.walk(h, pbody, child)
+		if typ != "multipart/alternative" {
+			all = append(all, kid...)
+			continue
+		}
 		kids = append(kids, kid)
-		if typ == "multipart/alternative" && !p.skipText && hasPlain(kid) {
+		if !p.skipText && hasPlain(kid) {
 			// The alternatives after the first with plain text are not
 			// kept, so their text is not read (turning the HTML twin of
 			// the text into text was a fifth of intake's parsing); they
@@ -159,7 +170,10 @@ func (p *parser) multipart(typ, boundary string, body []byte, pt part) []segment
 	if sc.junk > 0 {
 		p.problem("%s: %s with text after the boundary", pt.container(), describe(sc.junk, "delimiter line"))
 	}
-	return choose(typ, kids)
+	if typ != "multipart/alternative" {
+		return all
+	}
+	return alternative(kids)
 }
 
 // noParts reads a multipart in which the boundary it declares never
@@ -178,15 +192,9 @@ func (p *parser) noParts(typ, boundary string, body []byte, pt part) []segment {
 	return p.text("text/plain", nil, body, transferIdentity, pt.name())
 }
 
-// choose picks the segments a multipart contributes.
-func choose(typ string, kids [][]segment) []segment {
-	if typ != "multipart/alternative" {
-		var all []segment
-		for _, k := range kids {
-			all = append(all, k...)
-		}
-		return all
-	}
+// alternative picks the segments of the part of an alternative that is
+// kept: the first with plain text, else the last with any.
+func alternative(kids [][]segment) []segment {
 	for _, k := range kids {
 		if hasPlain(k) {
 			return k

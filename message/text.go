@@ -100,7 +100,10 @@ func (p *parser) html(dec *bodyReader, cs string, budget int, name string) (stri
 	if res.cutElements > 0 {
 		p.problem("part %s: %s over %d KiB in its HTML cut short", name, describe(res.cutElements, "element"), maxTag>>10)
 	}
-	if res.reread != "" {
+	switch {
+	case res.lostRaw:
+		p.lose("part %s: HTML %s never closed and over %d KiB; what it holds not read whole", name, res.reread, maxTag>>10)
+	case res.reread != "":
 		p.problem("part %s: HTML %s never closed; what it holds read as text", name, res.reread)
 	}
 	if res.err != nil {
