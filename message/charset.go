@@ -429,32 +429,49 @@ func metaCharset(b []byte) string {
 var metaRE = regexp.MustCompile(`<meta[^>]*?charset\s*=\s*["']?\s*([a-z0-9_:.\-]+)`)
 
 // cleanText makes line ends \n and drops control characters but tab and
-// newline, and a byte order mark. It returns how many C1 control
-// characters (U+0080–U+009F, what ISO-8859 makes of windows-125x
-// punctuation) it dropped: those are a repair worth a problem.
-func cleanText(s string) (string, int) {
-	c1 := 0
-	if !strings.ContainsFunc(s, needsCleaning) {
-		return s, 0
-	}
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.Map(func(r rune) rune {
+// newline, and a byte order mark. It counts the C1 control characters
+// (U+0080–U+009F, what ISO-8859 makes of windows-125x punctuation) it
+// dropped, a repair worth a problem, and the other control characters,
+// of which text has few and a binary file many.
+func cleanText(s string) (_ string, c1, controls int) {
+	var b []byte // nil while nothing needs changing
+	kept := 0    // s[:kept] is in b
+	for i := 0; i < len(s); {
+		c := s[i]
+		drop, put := 0, byte(0)
 		switch {
-		case r == '\r':
-			return '\n'
-		case r == '\t' || r == '\n':
-			return r
-		case r >= 0x80 && r <= 0x9f:
+		case c >= ' ' && c != 0x7f && c != 0xc2 && c != 0xef, c == '\n', c == '\t':
+			i++
+			continue
+		case c == '\r':
+			drop = 1 // of CRLF the LF stays; a lone CR becomes one
+			if i+1 == len(s) || s[i+1] != '\n' {
+				put = '\n'
+			}
+		case c < ' ' || c == 0x7f:
+			drop = 1
+			controls++
+		case c == 0xc2 && i+1 < len(s) && s[i+1] <= 0x9f: // s is UTF-8: U+0080–U+009F
+			drop = 2
 			c1++
-			return -1
-		case r < ' ' || r == 0x7f || r == '\uFEFF':
-			return -1
+		case strings.HasPrefix(s[i:], "\uFEFF"):
+			drop = 3
+		default:
+			i++
+			continue
 		}
-		return r
-	}, s)
-	return s, c1
-}
-
-func needsCleaning(r rune) bool {
-	return r < ' ' && r != '\t' && r != '\n' || r == 0x7f || r >= 0x80 && r <= 0x9f || r == '\uFEFF'
+		if b == nil {
+			b = make([]byte, 0, len(s))
+		}
+		b = append(b, s[kept:i]...)
+		if put != 0 {
+			b = append(b, put)
+		}
+		i += drop
+		kept = i
+	}
+	if b == nil {
+		return s, 0, 0
+	}
+	return string(append(b, s[kept:]...)), c1, controls
 }

@@ -117,10 +117,8 @@ type segment struct {
 
 func (p *parser) parse(raw []byte) *Message {
 	m := &Message{}
-	if !looksBinary(raw) {
-		raw = p.lineEnds(raw)
-		raw = p.skipBlankLines(raw)
-	}
+	raw = p.lineEnds(raw)
+	raw = p.skipBlankLines(raw)
 	h, body, ok := p.readHeader(raw, "")
 	var segs []segment
 	if ok {
@@ -158,7 +156,7 @@ func (p *parser) parse(raw []byte) *Message {
 // such a message is copied; a stray CR elsewhere is left to the text.
 func (p *parser) lineEnds(raw []byte) []byte {
 	i := bytes.IndexAny(raw, "\r\n")
-	if i < 0 || raw[i] != '\r' || i+1 < len(raw) && raw[i+1] == '\n' {
+	if i < 0 || raw[i] != '\r' || i+1 < len(raw) && raw[i+1] == '\n' || looksBinary(raw) {
 		return raw
 	}
 	p.problem("line ends are bare CR; read as line breaks")

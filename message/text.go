@@ -29,15 +29,23 @@ func (p *parser) text(typ string, params map[string]string, body []byte, kind tr
 		cut   bool
 		words bool // the part has words, whatever became of them
 	)
+	var note string // how the charset was read, when that was a repair
 	if typ == "text/html" {
-		s, cut, words = p.html(dec, params["charset"], budget, name)
+		s, cut, words, note = p.html(dec, params["charset"], budget, name)
 	} else {
-		s, cut, words = p.plain(dec, params, budget, name)
+		s, cut, words, note = p.plain(dec, params, budget)
+	}
+	s, c1, controls := cleanText(s)
+	if typ == "text/plain" && controls*50 > len(s)+controls {
+		p.lose("part %s: binary data labelled as text; not read as text", name)
+		return nil
+	}
+	if note != "" {
+		p.problem("part %s: %s", name, note)
 	}
 	if dec.bad > 0 {
 		p.lose("part %s: %s of broken base64 skipped", name, describe(dec.bad, "line"))
 	}
-	s, c1 := cleanText(s)
 	if c1 > 0 {
 		p.problem("part %s: %s dropped", name, describe(c1, "control character"))
 	}
@@ -58,30 +66,23 @@ const segmentCost = 64
 
 // plain reads a text/plain part: at most twice budget bytes of it, in
 // the charset its label and bytes say, unwrapped if format=flowed.
-func (p *parser) plain(dec *bodyReader, params map[string]string, budget int, name string) (string, bool, bool) {
+func (p *parser) plain(dec *bodyReader, params map[string]string, budget int) (s string, cut, words bool, note string) {
 	b, more := dec.bytes(2 * budget)
 	if more {
 		b = cutPartialRune(b) // half a character would look like another charset
 	}
 	d := decodingFor(b, params["charset"])
-	s := d.text(b)
-	if looksBinary([]byte(s[:min(len(s), 4096)])) {
-		p.lose("part %s: binary data labelled as text; not read as text", name)
-		return "", more, false
-	}
-	if d.note != "" {
-		p.problem("part %s: %s", name, d.note)
-	}
+	s = d.text(b)
 	if strings.EqualFold(params["format"], "flowed") {
 		s = unflow(s, strings.EqualFold(params["delsp"], "yes"))
 	}
-	return s, more, len(bytes.TrimSpace(b)) > 0
+	return s, more, len(bytes.TrimSpace(b)) > 0, d.note
 }
 
 // html reads a text/html part into text. Its charset is the label's or,
 // when MIME gives none, the one its <meta> declares, checked against the
 // bytes like any other.
-func (p *parser) html(dec *bodyReader, cs string, budget int, name string) (string, bool, bool) {
+func (p *parser) html(dec *bodyReader, cs string, budget int, name string) (s string, cut, words bool, note string) {
 	b, _ := dec.bytes(maxHTMLIn)
 	if lookupLabel(cs).kind == labelNone {
 		if meta := metaCharset(b); meta != "" {
@@ -89,9 +90,6 @@ func (p *parser) html(dec *bodyReader, cs string, budget int, name string) (stri
 		}
 	}
 	d := decodingFor(b, cs)
-	if d.note != "" {
-		p.problem("part %s: %s", name, d.note)
-	}
 	var r io.Reader = bytes.NewReader(b)
 	if d.newT != nil {
 		r = transform.NewReader(r, d.newT())
@@ -109,7 +107,7 @@ func (p *parser) html(dec *bodyReader, cs string, budget int, name string) (stri
 	if res.err != nil {
 		p.lose("part %s: HTML could not be read to the end", name)
 	}
-	return res.text, res.cut, res.words
+	return res.text, res.cut, res.words, d.note
 }
 
 // textAttachment notes a text part sent as an attachment, whose text is

@@ -217,10 +217,21 @@ func unhex(c byte) byte {
 // before, which no longer line up.
 func (r *bodyReader) base64Line(line []byte) {
 	line = bytes.TrimSpace(line)
+	if r.nq == 0 && len(line)%4 == 0 {
+		// The common line: whole quads, nothing carried. Decode checks
+		// it; what it refuses goes the careful way below.
+		at := len(r.buf)
+		r.buf = append(r.buf, make([]byte, len(line)/4*3)...)
+		if m, err := base64.StdEncoding.Decode(r.buf[at:], line); err == nil {
+			r.buf = r.buf[:at+m]
+			return
+		}
+		r.buf = r.buf[:at]
+	}
 	spaced := false
 	for _, c := range line {
 		switch {
-		case base64Value(c) >= 0 || c == '=':
+		case base64Chars[c]:
 		case c == ' ' || c == '\t':
 			spaced = true
 		default:
@@ -292,11 +303,19 @@ func (r *bodyReader) endBase64() {
 	}
 }
 
+// base64Chars are the base64 digits and "=".
+var base64Chars = func() (t [256]bool) {
+	for c := range t {
+		t[c] = base64Value(byte(c)) >= 0 || c == '='
+	}
+	return t
+}()
+
 // notBase64 reports whether a body labelled base64 is plain text: most
 // of its first bytes are in lines that cannot be base64 (words with
 // spaces between them, punctuation, 8-bit letters).
 func notBase64(body []byte) bool {
-	body = body[:min(len(body), 16<<10)]
+	body = body[:min(len(body), 2<<10)]
 	text, digits := 0, 0
 	for len(body) > 0 {
 		line := body
@@ -317,7 +336,7 @@ func notBase64(body []byte) bool {
 
 func isBase64Line(line []byte) bool {
 	for _, c := range line {
-		if base64Value(c) < 0 && c != '=' {
+		if !base64Chars[c] {
 			return false
 		}
 	}
