@@ -28,7 +28,7 @@ func TestJudgeRaisesWhatCouldNotBeRead(t *testing.T) {
 		{"read whole, quiet", message.Message{Text: quiet}, triage.P4, false},
 		{"not read whole, quiet", message.Message{Text: quiet, Unreadable: "message: multipart/mixed ends before its closing boundary; the message is cut short"}, triage.P2, true},
 		{"not read whole, urgent", message.Message{Text: danger, Unreadable: "text cut at a limit (1 MiB of text)"}, triage.P1, true},
-		{"nothing read", message.Message{Status: message.ParseFailed, Unreadable: "not readable as a message"}, triage.P2, true},
+		{"nothing read", message.Message{Status: message.ParseFailed, Unreadable: "no header found: not a mail message"}, triage.P2, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

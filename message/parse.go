@@ -61,8 +61,9 @@ func Parse(raw []byte) (m *Message) {
 		// A bug in a decoder must cost one message its text, never the
 		// intake process: the raw bytes are stored regardless.
 		if r := recover(); r != nil {
-			p.problem("internal error while parsing; only the raw message is kept")
-			m = &Message{Status: ParseFailed, Problems: p.problems, Unreadable: "not readable as a message"}
+			const internal = "internal error while parsing; only the raw message is kept"
+			p.problem(internal)
+			m = &Message{Status: ParseFailed, Problems: p.problems, Unreadable: internal}
 		}
 	}()
 	return p.parse(raw)
@@ -195,8 +196,7 @@ func (p *parser) headerless(raw []byte) bool {
 		p.lose("empty message")
 		return false
 	case looksBinary(raw):
-		p.problem("no header found: not a mail message")
-		p.unreadable = "not readable as a message"
+		p.lose("no header found: not a mail message")
 		return false
 	}
 	p.problem("no header found; the whole message read as text")

@@ -324,7 +324,7 @@ func TestParseCases(t *testing.T) {
 			name: "a binary file is not a message",
 			raw:  "\x00\x01\x02\x03PK\x03\x04\x00\x00\x08\x00",
 			want: func(m *Message) string {
-				return diff(ParseFailed, m.Status) + diff("not readable as a message", m.Unreadable)
+				return diff(ParseFailed, m.Status) + diff("no header found: not a mail message", m.Unreadable)
 			},
 		},
 		{
@@ -533,7 +533,7 @@ func FuzzParse(f *testing.F) {
 		default:
 			t.Fatalf("status %q", m.Status)
 		}
-		for _, s := range []string{m.Text, m.Subject, m.From.Name} {
+		for _, s := range []string{m.Text, m.Subject, m.From.Name, m.From.Addr} {
 			if !utf8.ValidString(s) {
 				t.Fatalf("not UTF-8: %q", s)
 			}
@@ -548,6 +548,9 @@ func FuzzParse(f *testing.F) {
 		}
 		if (m.Status == ParseOK) != (len(m.Problems) == 0) {
 			t.Fatalf("status %s with problems %q", m.Status, m.Problems)
+		}
+		if m.Unreadable != "" && m.Status == ParseOK || m.Status == ParseFailed && m.Unreadable == "" {
+			t.Fatalf("status %s, unreadable %q", m.Status, m.Unreadable)
 		}
 		for _, p := range m.Problems {
 			if strings.HasPrefix(p, "internal error") {

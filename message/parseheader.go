@@ -112,6 +112,7 @@ func (p *parser) lenientAddress(s, what string) Address {
 		}
 	}
 	a.Name = strings.Trim(strings.TrimSpace(p.words(name, what)), `"`)
+	a.Addr = p.cleanHeader(a.Addr, what)
 	return a
 }
 

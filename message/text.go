@@ -83,7 +83,8 @@ func (p *parser) plain(dec *bodyReader, params map[string]string, budget int) (s
 // when MIME gives none, the one its <meta> declares, checked against the
 // bytes like any other.
 func (p *parser) html(dec *bodyReader, cs string, budget int, name string) (s string, cut, words bool, note string) {
-	b, _ := dec.bytes(maxHTMLIn)
+	b, more := dec.bytes(maxHTMLIn)
+	p.truncated = p.truncated || more
 	if lookupLabel(cs).kind == labelNone {
 		if meta := metaCharset(b); meta != "" {
 			cs = meta
