@@ -190,3 +190,51 @@ func unflow(s string, delsp bool) string {
 	}
 	return b.String()
 }
+
+// cleanText makes line ends \n and drops control characters but tab and
+// newline, and a byte order mark. It counts the C1 control characters
+// (U+0080–U+009F, what ISO-8859 makes of windows-125x punctuation) it
+// dropped, a repair worth a problem, and the other control characters,
+// of which text has few and a binary file many.
+func cleanText(s string) (_ string, c1, controls int) {
+	var b []byte // nil while nothing needs changing
+	kept := 0    // s[:kept] is in b
+	for i := 0; i < len(s); {
+		c := s[i]
+		drop, put := 0, byte(0)
+		switch {
+		case c >= ' ' && c != 0x7f && c != 0xc2 && c != 0xef, c == '\n', c == '\t':
+			i++
+			continue
+		case c == '\r':
+			drop = 1 // of CRLF the LF stays; a lone CR becomes one
+			if i+1 == len(s) || s[i+1] != '\n' {
+				put = '\n'
+			}
+		case c < ' ' || c == 0x7f:
+			drop = 1
+			controls++
+		case c == 0xc2 && i+1 < len(s) && s[i+1] <= 0x9f: // s is UTF-8: U+0080–U+009F
+			drop = 2
+			c1++
+		case strings.HasPrefix(s[i:], "\uFEFF"):
+			drop = 3
+		default:
+			i++
+			continue
+		}
+		if b == nil {
+			b = make([]byte, 0, len(s))
+		}
+		b = append(b, s[kept:i]...)
+		if put != 0 {
+			b = append(b, put)
+		}
+		i += drop
+		kept = i
+	}
+	if b == nil {
+		return s, 0, 0
+	}
+	return string(append(b, s[kept:]...)), c1, controls
+}
