@@ -432,6 +432,7 @@ func TestHTMLToText(t *testing.T) {
 		{"a comment over the limit", "<!--" + strings.Repeat("- ", maxTag) + "<p>rejtett</p>--><p>utana</p>", "utana"},
 		{"a style over the limit", "<style>" + strings.Repeat("p{} ", maxTag) + "</style><p>utana</p>", "utana"},
 		{"a quoted > does not end a tag", `<a href="https://example.hu/?a>b">itt</a>`, "itt [https://example.hu/?a>b]"},
+		{"a long run of text is broken between words, not in them", strings.Repeat("szo &amp; ", 80_000), strings.TrimSpace(strings.Repeat("szo & ", 80_000))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
