@@ -109,7 +109,7 @@ func (p *parser) fields(raw [][]byte, where string) header {
 			continue
 		}
 		if len(f) > maxField {
-			p.problem("%sheader field %s longer than %d KiB; cut there", where, label(key), maxField>>10)
+			p.problem("%sa header field longer than %d KiB; cut there", where, maxField>>10) // its name may be a writer's word
 			value = value[:max(maxField-len(name)-1, 0)]
 		}
 		h = append(h, field{key: key, value: unfold(value)})
