@@ -232,7 +232,7 @@ func (in *Intake) record(uid imap.UID, internalDate time.Time, raw []byte) (Reco
 		rec.Bounce = in.digest.MessageIDDigest(msg.Returned)
 	}
 	rec.Status = string(msg.Status)
-	in.triage(&rec, triage.Input{Subject: msg.Subject, Text: msg.Text, From: msg.From.Addr, Header: msg.Header})
+	in.triage(&rec, Judge(in.cfg.Rules, msg))
 	return rec, nil
 }
 
@@ -266,20 +266,15 @@ func (in *Intake) oversize(s *session, m *imapclient.FetchMessageBuffer) (Record
 	rec.RawDigest = in.digest.RawDigest([]byte(id))
 	rec.RefDigests = in.refDigests(refs)
 	rec.Status = "oversize"
-	in.triage(&rec, triage.Input{Subject: sum.Subject, From: sum.FromAddr})
+	// Only the envelope was read: the body is for a person to read.
+	in.triage(&rec, judge(in.cfg.Rules, triage.Input{Subject: sum.Subject, From: sum.FromAddr}, true))
 	return rec, nil
 }
 
-// triage sets the record's verdict and response clock. What okit could not
-// read — a message left on the server, a body that would not parse — is
-// at least P2: a human must look soon at what the rules could not.
-func (in *Intake) triage(rec *Record, text triage.Input) {
-	rec.Verdict = in.cfg.Rules.Triage(text)
-	unreadable := rec.Status == string(message.ParseFailed) || rec.Status == "oversize"
-	if unreadable && rec.Verdict.Priority > triage.P2 {
-		rec.Verdict.Priority = triage.P2
-		rec.Verdict.Rules = append(rec.Verdict.Rules, "okit.unreadable")
-	}
+// triage sets the record's verdict (Judge's, or judge's for a message
+// left on the server) and the response clock it starts.
+func (in *Intake) triage(rec *Record, v triage.Verdict) {
+	rec.Verdict = v
 	rec.Due = in.cfg.Targets.Due(rec.Verdict.Priority, rec.InternalDate)
 }
 

@@ -1,62 +1,12 @@
 package message
 
 import (
-	"io"
 	"strings"
 	"unicode"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
-
-// htmlToText turns an HTML body into plain text for triage and for the
-// operator, who never sees mail HTML rendered. It streams tokens, so a
-// large body costs one token of memory, and fetches nothing: images are
-// dropped, links keep their text and, when it says something else, their
-// address in brackets. Block elements end lines, list items become "- "
-// lines, quotes "> " lines, table cells are joined with " | ",
-// whitespace collapses as a browser would collapse it, and script, style
-// and head are dropped.
-// fix makes each piece of text valid UTF-8. At most limit bytes are kept;
-// cut says whether more was there.
-func htmlToText(r io.Reader, limit int, fix func(string) string) (text string, cut bool, err error) {
-	z := html.NewTokenizer(r)
-	z.SetMaxBuf(maxHTMLToken)
-	c := &htmlText{limit: limit}
-	for !c.full {
-		switch z.Next() {
-		case html.ErrorToken:
-			if z.Err() != io.EOF {
-				err = z.Err()
-			}
-			return c.String(), false, err
-		case html.TextToken:
-			if c.skip > 0 {
-				continue
-			}
-			t := string(z.Text()) // Text may be called once per token
-			if c.inHead {
-				if strings.TrimSpace(t) == "" {
-					continue
-				}
-				c.inHead = false // text ends a <head> that was never closed, as in a browser
-			}
-			if c.pre > 0 {
-				c.preText(fix(t))
-			} else {
-				c.text(fix(t))
-			}
-		case html.StartTagToken:
-			c.start(z, fix, false)
-		case html.SelfClosingTagToken:
-			c.start(z, fix, true)
-		case html.EndTagToken:
-			name, _ := z.TagName()
-			c.end(atom.Lookup(name))
-		}
-	}
-	return c.String(), true, nil
-}
 
 // maxListIndent bounds the indentation of nested lists and quotes, which
 // hostile HTML could otherwise make as deep as it is long.
@@ -73,12 +23,21 @@ type htmlText struct {
 	prefix  string // a list marker owed at the start of the next line
 	skip    int    // depth in elements whose content is not text
 	inHead  bool
-	pre     int
-	lists   int
-	quote   int  // depth in <blockquote>
-	rowText bool // the current table row has text
-	href    string
-	linkAt  int // where the current link's text starts in b
+	inTitle bool
+	title   string // the title's text, for a body without any
+	rawOpen string // the raw-text element open (style, script …), "" if none
+	// lastSkipped is the last text of a skipped element: the content of
+	// rawOpen, to be read if it is never closed.
+	lastSkipped string
+	words       bool // the HTML had text
+	code        int  // depth in script, style and template
+	noscript    bool
+	pre         int
+	lists       int
+	quote       int  // depth in <blockquote>
+	rowText     bool // the current table row has text
+	href        string
+	linkAt      int // where the current link's text starts in b
 }
 
 // String returns the text. Lines have no trailing spaces but those
@@ -88,32 +47,46 @@ func (c *htmlText) String() string {
 }
 
 // skipped are elements whose content is not text to read.
+// Form controls, <object> fallbacks and <noscript> (mail clients run no
+// scripts) are shown, so they are read.
 func skipped(a atom.Atom) bool {
 	switch a {
-	case atom.Script, atom.Style, atom.Template, atom.Title, atom.Svg, atom.Math,
-		atom.Object, atom.Iframe, atom.Noscript, atom.Select, atom.Button, atom.Textarea:
+	case atom.Script, atom.Style, atom.Template, atom.Title, atom.Svg, atom.Math, atom.Iframe:
 		return true
 	}
 	return false
 }
 
+// code are the skipped elements whose content is code, not words.
+func code(a atom.Atom) bool { return a == atom.Script || a == atom.Style || a == atom.Template }
+
 // inHeadOnly are the elements that may stand in <head>; any other ends it.
 func inHeadOnly(a atom.Atom) bool {
 	switch a {
-	case atom.Meta, atom.Link, atom.Base, atom.Head:
+	case atom.Meta, atom.Link, atom.Base, atom.Head, atom.Noscript:
 		return true
 	}
 	return skipped(a)
 }
 
-func (c *htmlText) start(z *html.Tokenizer, fix func(string) string, selfClosing bool) {
+func (c *htmlText) start(z *html.Tokenizer, selfClosing bool) {
 	name, hasAttr := z.TagName()
 	a := atom.Lookup(name)
 	if skipped(a) {
 		if !selfClosing {
 			c.skip++
+			c.inTitle = c.inTitle || a == atom.Title
+			if code(a) {
+				c.code++
+			}
+			if isRawText(string(name)) {
+				c.rawOpen = string(name)
+			}
 		}
 		return
+	}
+	if a == atom.Noscript && !selfClosing {
+		c.noscript = true
 	}
 	if c.skip > 0 {
 		return
@@ -153,7 +126,7 @@ func (c *htmlText) start(z *html.Tokenizer, fix func(string) string, selfClosing
 			var k, v []byte
 			k, v, hasAttr = z.TagAttr()
 			if string(k) == "href" {
-				c.href = usableHref(fix(string(v)))
+				c.href = usableHref(string(v))
 			}
 		}
 		c.linkAt = c.b.Len()
@@ -165,7 +138,15 @@ func (c *htmlText) start(z *html.Tokenizer, fix func(string) string, selfClosing
 func (c *htmlText) end(a atom.Atom) {
 	if skipped(a) {
 		c.skip = max(c.skip-1, 0)
+		c.inTitle = c.inTitle && a != atom.Title
+		if code(a) {
+			c.code = max(c.code-1, 0)
+		}
+		c.rawOpen, c.lastSkipped = "", ""
 		return
+	}
+	if a == atom.Noscript {
+		c.noscript = false
 	}
 	if c.skip > 0 || c.inHead && a != atom.Head {
 		return
@@ -218,7 +199,8 @@ func blockBreak(a atom.Atom) int {
 		return 2
 	case atom.Div, atom.Section, atom.Article, atom.Header, atom.Footer, atom.Nav, atom.Aside,
 		atom.Main, atom.Center, atom.Caption, atom.Figcaption, atom.Details, atom.Summary,
-		atom.Dd, atom.Dt, atom.Tbody, atom.Thead, atom.Tfoot, atom.Option, atom.Legend:
+		atom.Dd, atom.Dt, atom.Tbody, atom.Thead, atom.Tfoot, atom.Option, atom.Legend,
+		atom.Textarea, atom.Button, atom.Select:
 		return 1
 	}
 	return 0

@@ -52,6 +52,12 @@ type Message struct {
 	// headers; empty otherwise.
 	Returned string
 	Status   ParseStatus
+	// Unreadable says, when the writer's text could not be read whole,
+	// why, in words that carry no content; it is empty when the text was
+	// read whole. Intake raises such a message to at least P2 with the
+	// flag unreadable. A repair that still reads the text in full (a
+	// charset guessed, say) is only a Problem.
+	Unreadable string
 	// Problems says, in English for the log and the operator, what could
 	// not be decoded (an unknown charset, a broken part). Never contains
 	// message content.

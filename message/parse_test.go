@@ -189,10 +189,10 @@ func TestParseCases(t *testing.T) {
 			want: func(m *Message) string { return diff("csak html", m.Text) + diff(true, m.FromHTML) },
 		},
 		{
-			name: "a text part with a file name is an attachment, its size not charset-converted",
+			name: "an inline text part with a file name is read and listed, its size not charset-converted",
 			raw:  mixed("Content-Type: text/plain; charset=iso-8859-2; name=\"level.txt\"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n\xf5\xfb"),
 			want: func(m *Message) string {
-				return diff("", m.Text) + diff([]Attachment{{"level.txt", "text/plain", 2}}, m.Attachments)
+				return diff("őű", m.Text) + diff([]Attachment{{"level.txt", "text/plain", 2}}, m.Attachments)
 			},
 		},
 		{
@@ -274,14 +274,81 @@ func TestParseCases(t *testing.T) {
 				return s + end
 			}(),
 			want: func(m *Message) string {
-				return diff(true, slices.Contains(m.Problems, fmt.Sprintf("part %s: nested more than %d deep; not read", strings.Repeat("1.", maxDepth-1)+"1", maxDepth)))
+				return diff(fmt.Sprintf("part %s: nested more than %d deep; not read", strings.Repeat("1.", maxDepth-1)+"1", maxDepth), m.Unreadable)
 			},
 		},
 		{
-			name: "many parts are cut off",
-			raw:  mixed(slices.Repeat([]string{"Content-Type: image/gif\r\n\r\nGIF"}, maxParts+10)...),
+			name: "a multipart without its parts is read as text, and unreadable",
+			raw:  head + "Content-Type: multipart/mixed; boundary=nincs\r\n\r\nsegitseg kell\r\n",
 			want: func(m *Message) string {
-				return diff(maxParts-1, len(m.Attachments)) + diff([]string{fmt.Sprintf("more than %d parts; the rest not read", maxParts)}, m.Problems)
+				return diff("segitseg kell", m.Text) + diff("message: multipart/mixed without parts (boundary not found); body read as plain text", m.Unreadable)
+			},
+		},
+		{
+			name: "one piece of a message sent in several is unreadable",
+			raw:  mixed("Content-Type: message/partial; number=2; total=3; id=\"x@y\"\r\n\r\nfolytatas"),
+			want: func(m *Message) string {
+				return diff("folytatas", m.Text) + diff("part 1: a message sent in pieces (message/partial); only one piece is here", m.Unreadable)
+			},
+		},
+		{
+			name: "binary data labelled text is not text, and unreadable",
+			raw:  head + "Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\nR0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7\r\n",
+			want: func(m *Message) string {
+				return diff("", m.Text) + diff("part 1: binary data labelled as text; not read as text", m.Unreadable)
+			},
+		},
+		{
+			name: "HTML whose only words are in an svg is unreadable, not empty",
+			raw:  head + "Content-Type: text/html\r\n\r\n<svg><text>segitseg</text></svg>\r\n",
+			want: func(m *Message) string {
+				return diff("", m.Text) + diff("part 1: a text part gave no readable text", m.Unreadable)
+			},
+		},
+		{
+			name: "a text attachment over the limit, and nothing else, is unreadable",
+			raw: mixed("Content-Type: text/plain\r\n\r\n ",
+				"Content-Type: text/plain\r\nContent-Disposition: attachment; filename=naplo.txt\r\n\r\n"+strings.Repeat("x", maxText+10)),
+			want: func(m *Message) string {
+				return diff("", m.Text) + diff("no text shown inline, and the text attachment is over 1 MiB; not read", m.Unreadable)
+			},
+		},
+		{
+			name: "a first line with a colon is text, not a header",
+			raw:  "Szia: segits, kerlek\r\nA parom megutott.\r\n",
+			want: func(m *Message) string {
+				return diff("Szia: segits, kerlek\nA parom megutott.", m.Text) + diff("", m.Unreadable)
+			},
+		},
+		{
+			name: "a binary file is not a message",
+			raw:  "\x00\x01\x02\x03PK\x03\x04\x00\x00\x08\x00",
+			want: func(m *Message) string {
+				return diff(ParseFailed, m.Status) + diff("no header found: not a mail message", m.Unreadable)
+			},
+		},
+		{
+			name: "a bounce with no text of its own shows its delivery status",
+			raw: head + "Content-Type: multipart/report; report-type=delivery-status; boundary=r\r\n\r\n" +
+				"--r\r\nContent-Type: message/delivery-status\r\n\r\nFinal-Recipient: rfc822; x@example.test\r\nAction: failed\r\n" +
+				"--r--\r\n",
+			want: func(m *Message) string {
+				return diff("Final-Recipient: rfc822; x@example.test\nAction: failed", m.Text) + diff("", m.Unreadable)
+			},
+		},
+		{
+			name: "an encoded word in an unknown charset is guessed, and said",
+			raw:  "From: a@example.test\r\nSubject: =?x-bogus?Q?f=E9lek?=\r\n\r\nx\r\n",
+			want: func(m *Message) string {
+				return diff("félek", m.Subject) + diff([]string{`Subject: unknown charset "x-bogus"; read as windows-1250`}, m.Problems)
+			},
+		},
+		{
+			name: "past maxParts attachments are counted, not listed, and text is still read",
+			raw:  mixed(append(slices.Repeat([]string{"Content-Type: image/gif\r\n\r\nGIF"}, maxParts+10), "Content-Type: text/plain\r\n\r\nutolso")...),
+			want: func(m *Message) string {
+				return diff(maxParts, len(m.Attachments)) + diff("utolso", m.Text) +
+					diff([]string{fmt.Sprintf("more than %d attachments; 10 more not listed", maxParts)}, m.Problems) + diff("", m.Unreadable)
 			},
 		},
 		{
@@ -295,7 +362,8 @@ func TestParseCases(t *testing.T) {
 			name: "text over the limit is cut",
 			raw:  head + "\r\n" + strings.Repeat("ő", maxText) + "\r\n",
 			want: func(m *Message) string {
-				return diff(maxText, len(m.Text)) + diff([]string{"text truncated at 1 MiB"}, m.Problems)
+				return diff(maxText, len(m.Text)) + diff([]string{"text cut at a limit (1 MiB of text)"}, m.Problems) +
+					diff("text cut at a limit (1 MiB of text)", m.Unreadable)
 			},
 		},
 	}
@@ -354,16 +422,26 @@ func TestHTMLToText(t *testing.T) {
 		{"zero-width padding", "<p>elo\u200c\u200c\u200b nezet</p>", "elo nezet"},
 		{"unclosed head ended by a tag", "<html><head><meta charset=utf-8><p>szoveg", "szoveg"},
 		{"unclosed head ended by text", "<head><title>T</title>\n szoveg <b>itt</b>", "szoveg itt"},
+		{"CDATA is text to its writer", "<p><![CDATA[a parom bantott]]></p>", "a parom bantott"},
+		{"an unclosed comment's content is read", "<p>Szia!</p><!-- <p>a parom bantott</p>", "Szia!\n\na parom bantott"},
+		{"empty comments end where HTML says", "<!--><p>egy</p><!---><p>ketto</p><!-- rejtett -->", "egy\n\nketto"},
+		{"an unclosed style's content is read", "<style>p{}<p>segits", "p{}\n\nsegits"},
+		{"the title, when the body has no text", "<html><head><title>segitseg kell</title></head><body><img src=x></body>", "segitseg kell"},
+		{"form controls and noscript are shown, so read", "<textarea>elso</textarea><button>masodik</button><noscript><p>harmadik</p></noscript>", "elso\nmasodik\n\nharmadik"},
+		{"an attribute over the limit is cut and reading goes on", `<p title="` + strings.Repeat("a", 3*maxTag) + `">x</p><p>utana</p>`, "x\n\nutana"},
+		{"a comment over the limit", "<!--" + strings.Repeat("- ", maxTag) + "<p>rejtett</p>--><p>utana</p>", "utana"},
+		{"a style over the limit", "<style>" + strings.Repeat("p{} ", maxTag) + "</style><p>utana</p>", "utana"},
+		{"a quoted > does not end a tag", `<a href="https://example.hu/?a>b">itt</a>`, "itt [https://example.hu/?a>b]"},
+		{"a long run of text is broken between words, not in them", strings.Repeat("szo &amp; ", 80_000), strings.TrimSpace(strings.Repeat("szo & ", 80_000))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			var rep repair
-			got, cut, err := htmlToText(strings.NewReader(tt.html), maxText, rep.fix)
-			if err != nil || cut {
-				t.Fatalf("htmlToText: cut %v, err %v", cut, err)
+			res := htmlToText(strings.NewReader(tt.html), maxText)
+			if res.err != nil || res.cut {
+				t.Fatalf("htmlToText: cut %v, err %v", res.cut, res.err)
 			}
-			if d := cmp.Diff(tt.want, got); d != "" {
+			if d := cmp.Diff(tt.want, res.text); d != "" {
 				t.Errorf("htmlToText(%q) mismatch (-want +got):\n%s", tt.html, d)
 			}
 		})
@@ -372,10 +450,9 @@ func TestHTMLToText(t *testing.T) {
 
 func TestHTMLToTextLimit(t *testing.T) {
 	t.Parallel()
-	var rep repair
-	got, cut, err := htmlToText(strings.NewReader(strings.Repeat("<p>árvíztűrő tükörfúrógép</p>", 1000)), 100, rep.fix)
-	if err != nil || !cut || len(got) > 100 || !utf8.ValidString(got) {
-		t.Errorf("htmlToText over the limit: %d bytes, cut %v, err %v, valid %v", len(got), cut, err, utf8.ValidString(got))
+	res := htmlToText(strings.NewReader(strings.Repeat("<p>árvíztűrő tükörfúrógép</p>", 1000)), 100)
+	if res.err != nil || !res.cut || len(res.text) > 100 || !utf8.ValidString(res.text) {
+		t.Errorf("htmlToText over the limit: %d bytes, cut %v, err %v, valid %v", len(res.text), res.cut, res.err, utf8.ValidString(res.text))
 	}
 }
 
@@ -457,7 +534,7 @@ func FuzzParse(f *testing.F) {
 		default:
 			t.Fatalf("status %q", m.Status)
 		}
-		for _, s := range []string{m.Text, m.Subject, m.From.Name} {
+		for _, s := range []string{m.Text, m.Subject, m.From.Name, m.From.Addr} {
 			if !utf8.ValidString(s) {
 				t.Fatalf("not UTF-8: %q", s)
 			}
@@ -472,6 +549,9 @@ func FuzzParse(f *testing.F) {
 		}
 		if (m.Status == ParseOK) != (len(m.Problems) == 0) {
 			t.Fatalf("status %s with problems %q", m.Status, m.Problems)
+		}
+		if m.Unreadable != "" && m.Status == ParseOK || m.Status == ParseFailed && m.Unreadable == "" {
+			t.Fatalf("status %s, unreadable %q", m.Status, m.Unreadable)
 		}
 		for _, p := range m.Problems {
 			if strings.HasPrefix(p, "internal error") {

@@ -1,20 +1,19 @@
 package message
 
 import (
+	"net/mail"
 	"regexp"
 	"strings"
 	"time"
-
-	"github.com/emersion/go-message/mail"
 )
 
 // date parses the Date field, leniently; zero when absent or unreadable.
-func (p *parser) date(h *mail.Header, where string) time.Time {
-	v := h.Get("Date")
+func (p *parser) date(h header, where string) time.Time {
+	v := h.get("Date")
 	if strings.TrimSpace(v) == "" {
 		return time.Time{}
 	}
-	t, err := h.Date()
+	t, err := mail.ParseDate(v)
 	if err != nil {
 		t, err = lenientDate(v)
 	}

@@ -1,179 +1,78 @@
 package message
 
 import (
-	"bufio"
-	"bytes"
+	"io"
+	"mime"
+	netmail "net/mail"
 	"regexp"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/emersion/go-message"
-	"github.com/emersion/go-message/mail"
-	"github.com/emersion/go-message/textproto"
 )
 
-// readHeader reads a header block from br, leaving br at the start of the
-// body. It is more forgiving than textproto.ReadHeader, which it uses for
-// the fields: a line that is not a header field ends the header and starts
-// the body (some mailers forget the blank line), where textproto would fail
-// and lose the line. It reports false when there is no header field at all.
-// where prefixes problems ("" for the message itself).
-func (p *parser) readHeader(br *bufio.Reader, where string) (mail.Header, bool) {
-	var buf bytes.Buffer
-	fields := 0
-	for first := true; ; first = false {
-		line := peekLine(br)
-		if len(line) == 0 {
-			break // end of input: a message that is all header
-		}
-		if first && bytes.HasPrefix(line, []byte("From ")) && !isFieldLine(line) {
-			discardLine(br, nil) // an mbox separator, not a field
-			continue
-		}
-		if len(bytes.TrimRight(line, "\r\n")) == 0 {
-			discardLine(br, nil)
-			break
-		}
-		switch {
-		case line[0] == ' ' || line[0] == '\t':
-			if fields == 0 {
-				return mail.Header{}, false
-			}
-		case isFieldLine(line):
-			fields++
-		default:
-			if fields == 0 {
-				return mail.Header{}, false
-			}
-			p.problem("%sheader ends without a blank line", where)
-			return p.finishHeader(&buf, where), true
-		}
-		if buf.Len() >= maxHeader {
-			discardLine(br, nil)
-			continue
-		}
-		discardLine(br, &buf)
-		if buf.Len() >= maxHeader {
-			p.problem("%sheader longer than %d MiB; the rest of it ignored", where, maxHeader>>20)
-		}
-	}
-	if fields == 0 {
-		return mail.Header{}, false
-	}
-	return p.finishHeader(&buf, where), true
+// headerText decodes an unstructured field such as Subject.
+func (p *parser) headerText(h header, key, where string) string {
+	return p.words(h.get(key), where+key)
 }
 
-func (p *parser) finishHeader(buf *bytes.Buffer, where string) mail.Header {
-	if b := buf.Bytes(); len(b) > 0 && b[len(b)-1] != '\n' {
-		buf.WriteString("\r\n")
+// words decodes the encoded words of a header value, saying in problems
+// what was guessed or kept as written, and cleans it.
+func (p *parser) words(v, what string) string {
+	s, notes, malformed := decodeWords(v)
+	for _, n := range notes {
+		p.problem("%s: %s", what, n)
 	}
-	buf.WriteString("\r\n")
-	// The whole header is in buf: a bufio.Reader of its size suffices,
-	// and ReadHeader joins lines longer than that.
-	h, err := textproto.ReadHeader(bufio.NewReaderSize(buf, min(buf.Len(), 4096)))
-	if err != nil {
-		// Lines were checked above, so this is a corner the check missed;
-		// the fields read so far are kept.
-		p.problem("%sheader partly unreadable", where)
+	if malformed {
+		p.problem("%s: malformed encoded word; kept as written", what)
 	}
-	return mail.Header{Header: message.Header{Header: h}}
-}
-
-// peekLine returns the start of the next line, enough to classify it.
-func peekLine(br *bufio.Reader) []byte {
-	b, _ := br.Peek(1024) // fewer bytes at the end of input
-	if i := bytes.IndexByte(b, '\n'); i >= 0 {
-		b = b[:i+1]
-	}
-	return b
-}
-
-// discardLine consumes one line, copying it to buf, up to maxHeader
-// bytes, unless buf is nil.
-func discardLine(br *bufio.Reader, buf *bytes.Buffer) {
-	for {
-		chunk, err := br.ReadSlice('\n')
-		if buf != nil && buf.Len() < maxHeader {
-			buf.Write(chunk[:min(len(chunk), maxHeader-buf.Len())])
-		}
-		if err != bufio.ErrBufferFull {
-			return
-		}
-	}
-}
-
-// isFieldLine reports whether line starts with a field name and a colon.
-func isFieldLine(line []byte) bool {
-	i := bytes.IndexByte(line, ':')
-	if i <= 0 {
-		return false
-	}
-	name := bytes.TrimRight(line[:i], " \t") // "Subject :" occurs in the wild
-	if len(name) == 0 {
-		return false
-	}
-	for _, c := range name {
-		if c < 33 || c > 126 {
-			return false
-		}
-	}
-	return true
-}
-
-// encodedWord matches the start of an RFC 2047 encoded word. Left in a
-// decoded value, it means the word was malformed.
-var encodedWord = regexp.MustCompile(`=\?[^?\s]+\?[bBqQ]\?`)
-
-// headerText decodes an unstructured field such as Subject. A value that
-// cannot be decoded is kept as written.
-func (p *parser) headerText(h *mail.Header, key, where string) string {
-	s, err := h.Text(key)
-	switch {
-	case err != nil:
-		p.problem("%s%s: encoded word in an unknown charset; kept as written", where, key)
-		s = h.Get(key)
-	case encodedWord.MatchString(s):
-		p.problem("%s%s: malformed encoded word; kept as written", where, key)
-	}
-	return p.cleanHeader(s, where+key)
+	return p.cleanHeader(s, what)
 }
 
 // cleanHeader makes a decoded header value valid UTF-8 without control
-// characters. Raw 8-bit values that are not UTF-8 are read as windows-1250,
-// the likeliest charset of a Hungarian mailer that does not say.
+// characters. Raw 8-bit values that are not UTF-8 are read as a mailer
+// that does not say would have written them: windows-1250, as a rule.
 func (p *parser) cleanHeader(s, what string) string {
 	if !utf8.ValidString(s) {
-		var rep repair
-		s = rep.fix(s)
-		p.problem("%s: 8-bit text that is not UTF-8; %s", what, rep.how())
+		d := decodingFor([]byte(s), "")
+		s = d.text([]byte(s))
+		p.problem("%s: %s", what, d.note)
 	}
 	return strings.Map(func(r rune) rune {
-		if r < ' ' || r == 0x7f {
+		if r < ' ' || r == 0x7f || r >= 0x80 && r <= 0x9f {
 			return ' '
 		}
 		return r
 	}, s)
 }
 
+// addressParser reads address lists with encoded words in any charset
+// decodingFor reads, saying in problems what it guessed.
+func (p *parser) addressParser() *netmail.AddressParser {
+	return &netmail.AddressParser{WordDecoder: &mime.WordDecoder{
+		CharsetReader: func(label string, r io.Reader) (io.Reader, error) {
+			b, err := io.ReadAll(r)
+			d := decodingFor(b, label)
+			if d.note != "" {
+				p.problem("%s: %s", p.field, d.note)
+			}
+			return strings.NewReader(d.text(b)), err
+		},
+	}}
+}
+
 // addressList parses an address field, falling back to a lenient reading
 // so that a broken From still shows who wrote.
-func (p *parser) addressList(h *mail.Header, key, where string) []Address {
-	v := strings.TrimSpace(h.Get(key))
+func (p *parser) addressList(h header, key, where string) []Address {
+	v := strings.TrimSpace(h.get(key))
 	if v == "" {
 		return nil
 	}
 	if v == "<>" {
 		return []Address{{}} // the null sender of bounces
 	}
-	list, err := h.AddressList(key)
+	p.field = where + key
+	list, err := p.addressParser().ParseList(v)
 	if err != nil {
-		if strings.Contains(err.Error(), "charset") {
-			// net/mail gives up on the whole list for one word in a
-			// charset it cannot decode.
-			p.problem("%s%s: encoded word in an unknown charset; kept as written", where, key)
-		} else {
-			p.problem("%s%s: not a valid address list; kept as written", where, key)
-		}
+		p.problem("%s%s: not a valid address list; read leniently", where, key)
 		if key == "From" || key == "Sender" {
 			return []Address{p.lenientAddress(v, where+key)}
 		}
@@ -185,10 +84,9 @@ func (p *parser) addressList(h *mail.Header, key, where string) []Address {
 	}
 	out := make([]Address, 0, len(list))
 	for _, a := range list {
-		if encodedWord.MatchString(a.Name) {
-			p.problem("%s%s: malformed encoded word in a name; kept as written", where, key)
-		}
-		out = append(out, Address{Name: p.cleanHeader(a.Name, where+key), Addr: a.Address})
+		// net/mail leaves encoded words inside quotes, where mailers
+		// put them against the RFC, and malformed ones as written.
+		out = append(out, Address{Name: p.words(a.Name, where+key), Addr: a.Address})
 	}
 	return out
 }
@@ -213,7 +111,8 @@ func (p *parser) lenientAddress(s, what string) Address {
 			}
 		}
 	}
-	a.Name = p.cleanHeader(strings.Trim(strings.TrimSpace(decodeWords(name)), `"`), what)
+	a.Name = strings.Trim(strings.TrimSpace(p.words(name, what)), `"`)
+	a.Addr = p.cleanHeader(a.Addr, what)
 	return a
 }
 
@@ -255,37 +154,19 @@ func splitAddresses(v string) []string {
 }
 
 // messageID returns the Message-ID without angle brackets, leniently.
-func messageID(h *mail.Header) string {
-	v := h.Get("Message-Id")
-	// go-message reads a comment in quadratic time: a hostile
-	// "(aaaa..." would stall intake. Comments go the lenient way.
-	if !strings.Contains(v, "(") {
-		if id, err := h.MessageID(); err == nil {
-			return id
-		}
-	}
-	if ids := lenientIDs(v); len(ids) > 0 {
+func messageID(h header) string {
+	if ids := lenientIDs(h.get("Message-Id")); len(ids) > 0 {
 		return ids[0]
 	}
 	return ""
 }
 
-// msgIDList returns In-Reply-To or References without angle brackets,
-// leniently.
-func msgIDList(h *mail.Header, key string) []string {
-	v := h.Get(key)
-	if !strings.Contains(v, "(") { // see messageID
-		if ids, err := h.MsgIDList(key); err == nil {
-			return ids
-		}
-	}
-	return lenientIDs(v)
-}
-
 var bracketed = regexp.MustCompile(`<([^<>\s]+)>`)
 
-// lenientIDs finds message ids in a value that is not a clean list: every
-// <...>, or failing that every word.
+// lenientIDs finds the message ids in a value (In-Reply-To, References,
+// Message-ID): every <...>, or failing that every word. Comments and
+// broken lists need no other parser, and go-message read a comment in
+// quadratic time.
 func lenientIDs(v string) []string {
 	var ids []string
 	for _, m := range bracketed.FindAllStringSubmatch(v, -1) {

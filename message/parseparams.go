@@ -1,56 +1,30 @@
 package message
 
 import (
-	"bytes"
-	"io"
 	"mime"
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/emersion/go-message"
 )
-
-// decodeWords decodes RFC 2047 encoded words, keeping s when it cannot.
-func decodeWords(s string) string {
-	dec := mime.WordDecoder{CharsetReader: message.CharsetReader}
-	if d, err := dec.DecodeHeader(s); err == nil {
-		return d
-	}
-	return s
-}
 
 // parseParams parses a Content-Type or Content-Disposition value into its
 // lower-case value and parameters. It uses mime.ParseMediaType and falls
-// back to a lenient reading for what that rejects or drops: an unquoted
-// boundary with "=" in it, a file name with spaces, a repeated
-// parameter, an RFC 2231 value in a charset other than UTF-8.
+// back to a lenient reading for what that rejects: an unquoted boundary
+// with "=" in it, a file name with spaces, a repeated parameter. RFC 2231
+// values (a "*" in the value) are always read leniently: the standard
+// library decodes only UTF-8 ones and drops the first piece of a
+// continuation in any other charset, and ISO-8859-2 file names are
+// common in Hungarian mail.
 func parseParams(v string) (string, map[string]string) {
 	if strings.TrimSpace(v) == "" {
 		return "", nil
 	}
-	typ, params, err := mime.ParseMediaType(v)
-	if err != nil || strings.Contains(v, "*") {
-		ltyp, lparams := lenientParams(v)
-		if err != nil || !hasKeys(params, lparams) {
-			typ, params = ltyp, lparams
+	if !strings.Contains(v, "*") {
+		if typ, params, err := mime.ParseMediaType(v); err == nil {
+			return typ, params
 		}
 	}
-	for k, val := range params {
-		if encodedWord.MatchString(val) {
-			params[k] = decodeWords(val)
-		}
-	}
-	return typ, params
-}
-
-func hasKeys(m, of map[string]string) bool {
-	for k := range of {
-		if _, ok := m[k]; !ok {
-			return false
-		}
-	}
-	return true
+	return lenientParams(v)
 }
 
 // lenientParams reads a value and its parameters (key=token,
@@ -162,15 +136,7 @@ func joinRFC2231(ps []rfc2231Piece) string {
 			raw = append(raw, v...)
 		}
 	}
-	r, rep, known := charsetReader(cs, bytes.NewReader(raw))
-	if !known {
-		return rep.fix(string(raw))
-	}
-	out, err := io.ReadAll(r)
-	if err != nil {
-		return rep.fix(string(raw))
-	}
-	return rep.fix(string(out))
+	return decodingFor(raw, cs).text(raw)
 }
 
 // percentDecode undoes %XX escapes, keeping a stray % as it is.

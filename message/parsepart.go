@@ -1,26 +1,10 @@
 package message
 
 import (
-	"bufio"
 	"bytes"
-	"errors"
-	"io"
 	"strconv"
 	"strings"
-	"unicode/utf8"
-
-	"github.com/emersion/go-message"
-	"github.com/emersion/go-message/mail"
-	"github.com/emersion/go-message/textproto"
-	"golang.org/x/net/html"
 )
-
-// The walk below uses go-message's textproto layer (header and multipart
-// readers) and decodes each part itself rather than through message.Read
-// and Entity.Walk, because those decide the decoding from a strict
-// Content-Type parse (an unquoted boundary=----=_Part_1 loses the whole
-// tree), stop at the first broken part, and convert the charset of text
-// attachments, which would misstate their size.
 
 // part is where a MIME part sits in the tree.
 type part struct {
@@ -29,6 +13,7 @@ type part struct {
 	inReport bool   // inside multipart/report: a returned message is not the writer's text
 	inner    bool   // inside an attached message: its parts are not listed as attachments
 	defType  string // the media type of a part without Content-Type (message/rfc822 in a digest)
+	atEOF    bool   // the part runs to the end of the input: a multipart in it that is not closed was cut short
 }
 
 // name is the part number used in problems.
@@ -47,8 +32,8 @@ func (pt part) container() string {
 	return "part " + pt.path
 }
 
-func (pt part) child(n int, parentType string) part {
-	c := part{path: strconv.Itoa(n), depth: pt.depth + 1, inner: pt.inner,
+func (pt part) child(n int, parentType string, atEOF bool) part {
+	c := part{path: strconv.Itoa(n), depth: pt.depth + 1, inner: pt.inner, atEOF: atEOF,
 		inReport: pt.inReport || parentType == "multipart/report"}
 	if pt.path != "" {
 		c.path = pt.path + "." + c.path
@@ -59,82 +44,112 @@ func (pt part) child(n int, parentType string) part {
 	return c
 }
 
+// isText reports whether a media type is one whose text is the writer's.
+func isText(typ string) bool { return typ == "text/plain" || typ == "text/html" }
+
 // walk reads one part and what it contains, listing attachments as it
 // goes, and returns the text segments the part contributes.
-func (p *parser) walk(h mail.Header, body io.Reader, pt part) []segment {
+func (p *parser) walk(h header, body []byte, pt part) []segment {
 	p.parts++
-	if p.parts > maxParts {
-		p.problem("more than %d parts; the rest not read", maxParts)
-		return nil
-	}
 	name := pt.name()
-	typ, params := p.contentType(&h, pt)
+	typ, params := p.contentType(h, pt)
 	if strings.HasPrefix(typ, "multipart/") {
-		switch {
-		case pt.depth >= maxDepth:
-			p.problem("part %s: nested more than %d deep; not read", name, maxDepth)
+		if pt.depth >= maxDepth {
+			p.lose("part %s: nested more than %d deep; not read", name, maxDepth)
 			return nil
-		case params["boundary"] == "":
-			p.problem("%s: %s without a boundary; read as text", pt.container(), typ)
-			typ = "text/plain"
-		default:
-			return p.multipart(typ, params["boundary"], body, pt)
 		}
+		return p.multipart(typ, params["boundary"], body, pt)
 	}
 
-	disp, dparams := parseParams(h.Get("Content-Disposition"))
-	att := Attachment{ContentType: typ, Filename: p.filename(dparams["filename"], params["name"], name)}
-	cte := strings.ToLower(strings.TrimSpace(h.Get("Content-Transfer-Encoding")))
-	r, ok := transferDecoder(cte, cutMarker{body})
-	if !ok {
+	if len(p.attachments) >= maxParts && !isText(typ) && !strings.HasPrefix(typ, "message/") {
+		// Past the listing limit a part that holds no text costs only
+		// its header: a message of a million tiny parts stays cheap.
+		if !pt.inner {
+			p.unlisted++
+		}
+		return nil
+	}
+	disp, dparams := parseParams(h.get("Content-Disposition"))
+	att := Attachment{ContentType: typ, Filename: p.filename(dparams, params, name)}
+	cte := strings.ToLower(strings.TrimSpace(h.get("Content-Transfer-Encoding")))
+	kind := transferOf(cte)
+	switch {
+	case kind == transferUnknown:
 		p.problem("part %s: unknown transfer encoding %q; kept undecoded", name, label(cte))
+	case kind == transferBase64 && notBase64(body):
+		p.problem("part %s: labelled base64 but is plain text; read as it is", name)
+		kind = transferIdentity
 	}
 	switch {
-	case typ == "message/rfc822" || typ == "message/global":
-		return p.attachedMessage(att, r, cte, pt)
+	case typ == "message/rfc822" || typ == "message/global" || typ == "message/news":
+		return p.attachedMessage(att, body, kind, pt)
+	case typ == "message/partial":
+		// One piece of a message sent in several: the rest is in other
+		// mail, if anywhere.
+		p.lose("part %s: a message sent in pieces (message/partial); only one piece is here", name)
+		if params["number"] == "1" {
+			return p.attachedMessage(att, body, kind, pt)
+		}
+		p.attach(att, body, kind, pt)
+		return p.text("text/plain", nil, body, kind, name)
+	case typ == "message/delivery-status" && pt.inReport:
+		// The status of a bounce: text of a kind, read when the bounce
+		// says nothing else.
+		p.textAttachment("text/plain", nil, body, kind, name)
 	case typ == "text/rfc822-headers" && pt.inReport:
-		p.returnedHeader(bufio.NewReader(r), "returned headers in part "+name+": ")
+		b, _ := newBodyReader(body, kind).bytes(maxHeader)
+		p.returnedHeader(b, "returned headers in part "+name+": ")
 		return nil
-	case (typ == "text/plain" || typ == "text/html") && att.Filename == "" && (disp == "" || disp == "inline"):
-		return p.text(typ, params["charset"], r, name, cte)
+	case isText(typ) && (disp == "" || disp == "inline"):
+		// A text part with a file name (Apple Mail, Netscape and some
+		// webmail name the writer's text) is read, and listed.
+		segs := p.text(typ, params, body, kind, name)
+		if att.Filename != "" {
+			p.attach(att, body, kind, pt)
+		}
+		return segs
+	case isText(typ):
+		p.textAttachment(typ, params, body, kind, name)
 	}
-	p.attach(att, r, cte, pt)
+	p.attach(att, body, kind, pt)
 	return nil
 }
 
 // multipart walks the parts of a multipart body. Of an alternative it
 // keeps the first part with plain text, else the last with any text; of
 // every other kind it keeps all.
-func (p *parser) multipart(typ, boundary string, body io.Reader, pt part) []segment {
-	mr := textproto.NewMultipartReader(body, boundary)
-	var kids [][]segment
-	for n := 1; ; n++ {
-		if p.parts >= maxParts {
-			p.problem("more than %d parts; the rest not read", maxParts)
+func (p *parser) multipart(typ, boundary string, body []byte, pt part) []segment {
+	sc := newPartScanner(body, boundary)
+	var all []segment
+	var kids [][]segment // of an alternative, each part's
+	n := 0
+	for {
+		raw, ok := sc.next()
+		if !ok {
 			break
 		}
-		tp, err := mr.NextPart()
-		if err == io.EOF {
-			break
+		if len(bytes.TrimSpace(raw)) == 0 {
+			continue // a delimiter line written twice
 		}
-		if err != nil {
-			if n == 1 && pt.path == "" && !pt.inner {
-				// No boundary line at all: a mislabelled message. Its
-				// text is still worth more than nothing.
-				p.problem("message: %s without parts (boundary not found); body read as plain text", typ)
-				return p.text("text/plain", "", bytes.NewReader(p.rootBody), "1", "")
-			}
-			if p.cut {
-				p.problem("%s: %s ends before its closing boundary; the message is cut short", pt.container(), typ)
+		n++
+		child := pt.child(n, typ, pt.atEOF && sc.done && !sc.closed)
+		h, pbody, ok := p.readHeader(raw, "part "+child.name()+": ")
+		if !ok {
+			// An empty header (RFC 2046 allows it) or none at all.
+			if line := firstLineWithEnd(raw); len(bytes.TrimRight(line, "\r\n")) == 0 {
+				pbody = raw[len(line):]
 			} else {
-				p.problem("%s: %s broken after %d parts; the rest not read", pt.container(), typ, n-1)
+				p.problem("part %s has no header; read as text/plain", child.name())
+				pbody = raw
 			}
-			break
 		}
-		h := mail.Header{Header: message.Header{Header: tp.Header}}
-		kid := p.walk(h, tp, pt.child(n, typ))
+		kid := p.walk(h, pbody, child)
+		if typ != "multipart/alternative" {
+			all = append(all, kid...)
+			continue
+		}
 		kids = append(kids, kid)
-		if typ == "multipart/alternative" && !p.skipText && hasPlain(kid) {
+		if !p.skipText && hasPlain(kid) {
 			// The alternatives after the first with plain text are not
 			// kept, so their text is not read (turning the HTML twin of
 			// the text into text was a fifth of intake's parsing); they
@@ -143,13 +158,43 @@ func (p *parser) multipart(typ, boundary string, body io.Reader, pt part) []segm
 			defer func() { p.skipText = false }()
 		}
 	}
+	if n == 0 {
+		return p.noParts(typ, boundary, body, pt)
+	}
+	switch {
+	case !sc.closed && pt.atEOF:
+		p.lose("%s: %s ends before its closing boundary; the message is cut short", pt.container(), typ)
+	case !sc.closed:
+		p.problem("%s: %s has no closing boundary", pt.container(), typ)
+	}
+	if sc.junk > 0 {
+		p.problem("%s: %s with text after the boundary", pt.container(), describe(sc.junk, "delimiter line"))
+	}
 	if typ != "multipart/alternative" {
-		var all []segment
-		for _, k := range kids {
-			all = append(all, k...)
-		}
 		return all
 	}
+	return alternative(kids)
+}
+
+// noParts reads a multipart in which the boundary it declares never
+// comes: with the boundary its parts really use, if a line says, else as
+// plain text, which may hold the writer's words among MIME's.
+func (p *parser) noParts(typ, boundary string, body []byte, pt part) []segment {
+	if len(bytes.TrimSpace(body)) == 0 {
+		p.problem("%s: %s is empty", pt.container(), typ)
+		return nil
+	}
+	if b := guessBoundary(body); b != "" && b != boundary {
+		p.problem("%s: %s boundary not found; the one its parts use read instead", pt.container(), typ)
+		return p.multipart(typ, b, body, pt)
+	}
+	p.lose("%s: %s without parts (boundary not found); body read as plain text", pt.container(), typ)
+	return p.text("text/plain", nil, body, transferIdentity, pt.name())
+}
+
+// alternative picks the segments of the part of an alternative that is
+// kept: the first with plain text, else the last with any.
+func alternative(kids [][]segment) []segment {
 	for _, k := range kids {
 		if hasPlain(k) {
 			return k
@@ -175,195 +220,10 @@ func hasPlain(segs []segment) bool {
 	return false
 }
 
-// text reads an inline text/plain or text/html part.
-func (p *parser) text(typ, cs string, r io.Reader, name, cte string) []segment {
-	if p.skipText {
-		return nil
+// describe counts things for a problem: "1 line", "3 lines".
+func describe(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
 	}
-	budget := min(maxText, maxHeldText-p.held)
-	if budget <= 0 {
-		p.truncated = true
-		return nil
-	}
-	r, rep, known := charsetReader(cs, r)
-	var (
-		s   string
-		cut bool
-		err error
-	)
-	if typ == "text/html" {
-		s, cut, err = htmlToText(r, budget, rep.fix)
-		s = normalizeText(s)
-		if errors.Is(err, html.ErrBufferExceeded) {
-			p.problem("part %s: HTML has an element over %d MiB; the text after it is not read", name, maxHTMLToken>>20)
-			err = nil
-		}
-	} else {
-		s, cut, err = readPlain(r, budget, &rep)
-	}
-	p.readProblem(err, name, cte)
-	p.truncated = p.truncated || cut
-	switch {
-	case !known:
-		p.problem("unknown charset %q in part %s; %s", label(cs), name, rep.how())
-	case rep.latin || rep.replaced:
-		p.problem("part %s: text not valid in its charset; %s", name, rep.how())
-	}
-	p.held += len(s)
-	return []segment{{text: s, html: typ == "text/html"}}
-}
-
-// readPlain reads at most budget bytes of text.
-func readPlain(r io.Reader, budget int, rep *repair) (string, bool, error) {
-	b, err := io.ReadAll(io.LimitReader(r, int64(budget)+1))
-	cut := len(b) > budget
-	if cut {
-		b = b[:budget]
-		// Do not leave half a character for fix to mistake for another
-		// charset.
-		for i := len(b) - 1; i >= 0 && i >= len(b)-3; i-- {
-			if utf8.RuneStart(b[i]) {
-				if !utf8.FullRune(b[i:]) {
-					b = b[:i]
-				}
-				break
-			}
-		}
-	}
-	return normalizeText(rep.fix(string(b))), cut, err
-}
-
-// attach lists a part as an attachment, counting its decoded bytes
-// without keeping them.
-func (p *parser) attach(att Attachment, r io.Reader, cte string, pt part) {
-	n, err := io.Copy(p.keeper(pt), r)
-	att.Size = n
-	p.readProblem(err, pt.name(), cte)
-	if !pt.inner {
-		p.attachments = append(p.attachments, att)
-	}
-}
-
-// attachedMessage lists a message/rfc822 part as an attachment and, unless
-// it is the returned message of a delivery report, returns its text after
-// a separator line, so that a forwarded threat is read like the rest.
-func (p *parser) attachedMessage(att Attachment, r io.Reader, cte string, pt part) []segment {
-	cr := &countReader{r: io.TeeReader(r, p.keeper(pt))}
-	var segs []segment
-	name := pt.name()
-	if pt.inReport {
-		p.returnedHeader(bufio.NewReader(cr), "returned message in part "+name+": ")
-	} else if pt.depth < maxDepth {
-		br := bufio.NewReader(cr)
-		where := "attached message in part " + name + ": "
-		if h, ok := p.readHeader(br, where); ok {
-			head := "---------- Attached message ----------"
-			if from := p.addressList(&h, "From", where); len(from) > 0 {
-				head += "\nFrom: " + formatAddress(from[0])
-			}
-			if d := strings.TrimSpace(h.Get("Date")); d != "" {
-				head += "\nDate: " + p.cleanHeader(d, where+"Date")
-			}
-			if s := p.headerText(&h, "Subject", where); s != "" {
-				head += "\nSubject: " + s
-			}
-			segs = append([]segment{{text: head}}, p.walk(h, br, part{path: pt.path, depth: pt.depth + 1, inner: true})...)
-		} else {
-			p.problem("part %s: attached message has no header; listed only", name)
-		}
-	}
-	_, err := io.Copy(io.Discard, cr)
-	att.Size = cr.n
-	p.readProblem(err, name, cte)
-	if !pt.inner {
-		p.attachments = append(p.attachments, att)
-	}
-	return segs
-}
-
-// keeper is where the decoded bytes of an attachment go: to the caller of
-// AttachmentData for the one asked for, nowhere otherwise.
-func (p *parser) keeper(pt part) io.Writer {
-	if pt.inner || p.keep != len(p.attachments) {
-		return io.Discard
-	}
-	p.kept = &bytes.Buffer{}
-	return p.kept
-}
-
-// returnedHeader reads the header of a message a delivery report returns,
-// for its Message-ID: the bounce threads to the message that bounced.
-func (p *parser) returnedHeader(br *bufio.Reader, where string) {
-	if h, ok := p.readHeader(br, where); ok && p.returned == "" {
-		if id, err := h.MessageID(); err == nil {
-			p.returned = id
-		}
-	}
-}
-
-func formatAddress(a Address) string {
-	switch {
-	case a.Name == "":
-		return a.Addr
-	case a.Addr == "":
-		return a.Name
-	}
-	return a.Name + " <" + a.Addr + ">"
-}
-
-// contentType returns a part's media type, lower case, and parameters.
-func (p *parser) contentType(h *mail.Header, pt part) (string, map[string]string) {
-	v := h.Get("Content-Type")
-	if strings.TrimSpace(v) == "" {
-		if pt.defType != "" {
-			return pt.defType, nil
-		}
-		return "text/plain", nil
-	}
-	typ, params := parseParams(v)
-	if !validMediaType(typ) {
-		// RFC 2045 5.2: a Content-Type that cannot be understood means
-		// text/plain.
-		p.problem("part %s: Content-Type not understood; read as text/plain", pt.name())
-		return "text/plain", params
-	}
-	return typ, params
-}
-
-func validMediaType(t string) bool {
-	typ, sub, ok := strings.Cut(t, "/")
-	return ok && isToken(typ) && isToken(sub)
-}
-
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range []byte(s) {
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?=`, c) >= 0 {
-			return false
-		}
-	}
-	return true
-}
-
-// filename returns an attachment's name: Content-Disposition's, else
-// Content-Type's, decoded, without any directory a mailer left on it.
-func (p *parser) filename(disp, ctName, name string) string {
-	f := disp
-	if f == "" {
-		f = ctName
-	}
-	if f == "" {
-		return ""
-	}
-	if encodedWord.MatchString(f) {
-		// RFC 2047 inside a quoted parameter is not allowed, and common.
-		f = decodeWords(f)
-	}
-	f = strings.TrimSpace(p.cleanHeader(f, "part "+name+" file name"))
-	if i := strings.LastIndexAny(f, `/\`); i >= 0 && i < len(f)-1 {
-		f = f[i+1:]
-	}
-	return f
+	return strconv.Itoa(n) + " " + what + "s"
 }

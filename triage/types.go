@@ -69,6 +69,11 @@ const (
 	// said someone else reads their mail or phone. Never answer it
 	// automatically; the operator decides how to make contact.
 	FlagDoNotReply Flag = "do_not_reply"
+	// FlagUnreadable: okit could not read the message's text whole (a
+	// message cut short, a limit reached, a part that gave no text), so
+	// the rules may have missed what it says. Never answer it
+	// automatically before a person has looked.
+	FlagUnreadable Flag = "unreadable"
 )
 
 // Input is the part of an incoming message that triage reads.

@@ -71,6 +71,7 @@ func commands() map[string]command {
 		"reply":               {"queue an answer (text on stdin) or a crisis-home contact to a case's writer; it counts as the first response", runReply},
 		"rules check":         {"check a triage rules file; every problem is given with its line", runRulesCheck},
 		"triage explain":      {"triage a message read from stdin and say which rules fired, where and why", runTriageExplain},
+		"message inspect":     {"show what intake makes of a message read from stdin: status, problems, text, attachments, verdict (prints the message in plaintext: for an administrator's own machine)", runMessageInspect},
 		"shelters add":        {"add a crisis home: working name, region, intake phone, free places (address and notes sealed)", runSheltersAdd},
 		"shelters list":       {"list the crisis-home directory, homes with free places first", runSheltersList},
 		"shelters places":     {"record how many places a crisis home has free now", runSheltersPlaces},

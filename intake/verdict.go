@@ -1,0 +1,39 @@
+package intake
+
+import (
+	"slices"
+
+	"github.com/ncsszi/okit/message"
+	"github.com/ncsszi/okit/triage"
+)
+
+// RuleUnreadable is the rule id a verdict carries when okit could not read
+// the message whole.
+const RuleUnreadable = "okit.unreadable"
+
+// Judge triages a parsed message as intake does: the rules read its text,
+// and a message whose text could not be read whole (m.Unreadable) is
+// raised to at least P2 with the flag unreadable. It is the one place
+// that decision lives; `okit message inspect` shows what it gives.
+func Judge(rules *triage.Rules, m *message.Message) triage.Verdict {
+	in := triage.Input{Subject: m.Subject, Text: m.Text, From: m.From.Addr, Header: m.Header}
+	return judge(rules, in, m.Unreadable != "")
+}
+
+// judge triages in and, when okit could not read the message whole,
+// raises it: a human must look soon at what the rules could not read, and
+// no automatic mail goes out before (the flag tells the reply policy).
+func judge(rules *triage.Rules, in triage.Input, unreadable bool) triage.Verdict {
+	v := rules.Triage(in)
+	if !unreadable {
+		return v
+	}
+	v.Priority = min(v.Priority, triage.P2)
+	if !v.Has(triage.FlagUnreadable) {
+		v.Flags = append(v.Flags, triage.FlagUnreadable)
+	}
+	if !slices.Contains(v.Rules, RuleUnreadable) {
+		v.Rules = append(v.Rules, RuleUnreadable)
+	}
+	return v
+}
