@@ -6,10 +6,13 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/ncsszi/okit/demo"
 	"github.com/ncsszi/okit/intake"
 	"github.com/ncsszi/okit/message"
+	"github.com/ncsszi/okit/replies"
+	"github.com/ncsszi/okit/storage/storagetest"
 	"github.com/ncsszi/okit/triage"
 )
 
@@ -48,10 +51,12 @@ func TestJudgeRaisesWhatCouldNotBeRead(t *testing.T) {
 }
 
 // A message cut short in the mailbox is stored at P2 with the flag
-// unreadable, which the reply policy reads; one read whole is not.
+// unreadable and gets no automatic acknowledgement until a person has
+// looked; one read whole is acknowledged.
 func TestCutShortMessageIsStoredUnreadable(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, demo.MailboxOptions{})
+	f.cfg.Ack = &replies.AckPolicy{Own: []string{"okit@ncsszi.hu"}}
 	cut := []byte("From: kata@example.test\r\nTo: okit@ncsszi.hu\r\nSubject: kerdes\r\nMessage-ID: <cut-1@example.test>\r\n" +
 		"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n" +
 		"Szeretnek informaciot kerni.\r\n--b\r\nContent-Type: image/jpeg\r\nContent-Transfer-Encoding: base64\r\n\r\n/9j/4AAQ")
@@ -59,7 +64,7 @@ func TestCutShortMessageIsStoredUnreadable(t *testing.T) {
 	if st := f.once(); st.Stored != 2 {
 		t.Fatalf("pass %+v, want 2 stored", st)
 	}
-	rows, err := f.store.Pool().Query(context.Background(), `SELECT size, priority, flags FROM messages ORDER BY size DESC`)
+	rows, err := storagetest.Pool(f.store).Query(context.Background(), `SELECT size, priority, flags FROM messages ORDER BY size DESC`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,5 +84,17 @@ func TestCutShortMessageIsStoredUnreadable(t *testing.T) {
 	want := []row{{2, []string{"unreadable"}}, {4, []string{}}}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("stored verdicts mismatch (-want +got):\n%s", d)
+	}
+	rows, err = storagetest.Pool(f.store).Query(context.Background(),
+		`SELECT o.state || ':' || coalesce(o.reason, '') FROM outgoing o JOIN messages m ON m.id = o.answers ORDER BY m.size DESC`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acks, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]string{"suppressed:unreadable", "queued:"}, acks); d != "" {
+		t.Errorf("acknowledgements (-want +got):\n%s", d)
 	}
 }

@@ -24,6 +24,7 @@ const (
 	AckOK             AckReason = "ok"
 	AckAutomated      AckReason = "automated"       // triage flagged the message as sent by a machine
 	AckDoNotReply     AckReason = "do_not_reply"    // the writer asked not to be mailed, or others read their mail
+	AckUnreadable     AckReason = "unreadable"      // part of the message could not be read: a person looks first
 	AckNullSender     AckReason = "null_sender"     // no address to answer, or <>
 	AckBadAddress     AckReason = "bad_address"     // not local@domain
 	AckOwnAddress     AckReason = "own_address"     // ours: answering would talk to ourselves
@@ -71,6 +72,9 @@ func (p AckPolicy) Decide(in AckInput) AckReason {
 		return AckAutomated
 	case slices.Contains(in.Flags, triage.FlagDoNotReply):
 		return AckDoNotReply
+	case slices.Contains(in.Flags, triage.FlagUnreadable):
+		// What could not be read may say "do not write to me".
+		return AckUnreadable
 	case in.Recipient == "":
 		return AckNullSender // never checked: no address known to be writable
 	case in.Recipient != AckOK:

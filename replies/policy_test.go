@@ -68,6 +68,8 @@ func TestAckPolicyDecide(t *testing.T) {
 		{"out-of-office reply", AckOK, []triage.Flag{triage.FlagAutomated}, time.Time{}, 0, AckAutomated},
 		{"web form relaying a writer", AckOK, []triage.Flag{triage.FlagAutomated, triage.FlagDoNotReply}, time.Time{}, 0, AckAutomated},
 		{"husband reads her mail", AckOK, []triage.Flag{triage.FlagDoNotReply}, time.Time{}, 0, AckDoNotReply},
+		{"part of the message could not be read", AckOK, []triage.Flag{triage.FlagUnreadable}, time.Time{}, 0, AckUnreadable},
+		{"an earlier message could not be read", AckOK, []triage.Flag{triage.FlagUnreadable}, now.Add(-48 * time.Hour), 0, AckUnreadable},
 		{"acknowledged an hour ago", AckOK, nil, now.Add(-time.Hour), 0, AckWindow},
 		{"acknowledged 23h59m ago", AckOK, nil, now.Add(-24*time.Hour + time.Minute), 0, AckWindow},
 		{"acknowledged a day ago", AckOK, nil, now.Add(-24 * time.Hour), 0, AckOK},
