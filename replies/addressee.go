@@ -1,0 +1,43 @@
+package replies
+
+import (
+	"bytes"
+	"slices"
+)
+
+// Field names the header of a stored message an address was read from.
+// A case's writer addresses, and the address of every reply, are named
+// this way: the From or the Reply-To of one of its messages.
+type Field string
+
+const (
+	FieldFrom    Field = "from"
+	FieldReplyTo Field = "reply_to"
+)
+
+// AnswerField is where mail programs send an answer to a message: its
+// Reply-To when it has one, else its From.
+func AnswerField(hasReplyTo bool) Field {
+	if hasReplyTo {
+		return FieldReplyTo
+	}
+	return FieldFrom
+}
+
+// DefaultAddressee is the one rule for where an answer goes when nobody
+// picks: to the address a mail program would answer the message at
+// (AnswerField), if it is one of the case's writer addresses. Otherwise
+// ok is false: the message asks for answers at an address that does not
+// belong to the case, and a person must pick one (an automatic
+// acknowledgement is not sent). from and replyTo are the message's
+// address digests (replyTo nil when it has none), writers the case's.
+func DefaultAddressee(from, replyTo []byte, writers [][]byte) (f Field, ok bool) {
+	f, d := FieldFrom, from
+	if replyTo != nil {
+		f, d = FieldReplyTo, replyTo
+	}
+	if d == nil {
+		return f, false
+	}
+	return f, slices.ContainsFunc(writers, func(w []byte) bool { return bytes.Equal(w, d) })
+}
