@@ -26,18 +26,17 @@ func AnswerField(hasReplyTo bool) Field {
 
 // DefaultAddressee is the one rule for where an answer goes when nobody
 // picks: to the address a mail program would answer the message at
-// (AnswerField), if it is one of the case's writer addresses. Otherwise
-// ok is false: the message asks for answers at an address that does not
+// (AnswerField), if the message came from one of the case's writer
+// addresses and that address is one too. Otherwise ok is false: the
+// message came from, or asks for answers at, an address that does not
 // belong to the case, and a person must pick one (an automatic
 // acknowledgement is not sent). from and replyTo are the message's
-// address digests (replyTo nil when it has none), writers the case's.
+// address digests (nil when it has none), writers the case's.
 func DefaultAddressee(from, replyTo []byte, writers [][]byte) (f Field, ok bool) {
+	isWriter := func(d []byte) bool { return slices.ContainsFunc(writers, func(w []byte) bool { return bytes.Equal(w, d) }) }
 	f, d := FieldFrom, from
 	if replyTo != nil {
 		f, d = FieldReplyTo, replyTo
 	}
-	if d == nil {
-		return f, false
-	}
-	return f, slices.ContainsFunc(writers, func(w []byte) bool { return bytes.Equal(w, d) })
+	return f, d != nil && isWriter(d) && (from == nil || isWriter(from))
 }

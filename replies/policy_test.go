@@ -166,7 +166,8 @@ func TestDefaultAddressee(t *testing.T) {
 		{"the writer's Reply-To", anna, safe, [][]byte{anna, safe}, FieldReplyTo, true},
 		{"a stranger", stranger, nil, [][]byte{anna}, FieldFrom, false},
 		{"the writer asking for answers at a new address", anna, stranger, [][]byte{anna}, FieldReplyTo, false},
-		{"a stranger asking for answers at the writer's address", stranger, anna, [][]byte{anna}, FieldReplyTo, true},
+		{"a stranger asking for answers at the writer's address", stranger, anna, [][]byte{anna}, FieldReplyTo, false},
+		{"no From, answers at the writer's address", nil, anna, [][]byte{anna}, FieldReplyTo, true},
 		{"a null sender", nil, nil, [][]byte{anna}, FieldFrom, false},
 	}
 	for _, tc := range tests {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ncsszi/okit/replies"
 	"github.com/ncsszi/okit/report"
 	"github.com/ncsszi/okit/storage"
 )
@@ -90,7 +91,10 @@ type page struct {
 	Demo    bool
 	Now     time.Time
 	Path    string // the page's own address, to come back to after a form
-	Data    any
+	// AckAlert is, for a supervisor, when acknowledgements last passed
+	// their hourly limit, within the hour; nil otherwise.
+	AckAlert *time.Time
+	Data     any
 }
 
 // Is reports whether the page's user has one of the roles.
@@ -141,6 +145,13 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		block = "layout.html"
 	}
 	p.Demo, p.Now, p.Path = s.cfg.Demo, s.now(), r.URL.RequestURI()
+	if p.Is("supervisor") && p.Session.SecondFactor {
+		at, err := s.store.LastAlert(r.Context(), storage.AlertAckRate, p.Now.Add(-replies.AlertEvery))
+		if err != nil {
+			s.log.Error("read alerts", slog.Any("err", err)) // the page is worth more than the banner
+		}
+		p.AckAlert = at
+	}
 	if !p.catalog.hasKey(p.Notice) {
 		p.Notice = "" // a notice comes from the address: only the catalog's are shown
 	}

@@ -162,6 +162,7 @@ func (e *env) imapConfig() intake.Config {
 		CommandTimeout: e.duration("OKIT_IMAP_TIMEOUT", 2*time.Minute),
 		Rules:          e.rules(),
 		Targets:        e.targets(),
+		AuthservID:     e.str("OKIT_AUTHSERV_ID", ""),
 	}
 	if c.After != intake.AfterMove && c.After != intake.AfterDelete {
 		e.fail("OKIT_IMAP_AFTER=%q: give move (to OKIT_IMAP_MOVE_TO) or delete", c.After)
