@@ -33,7 +33,9 @@ func AnswerField(hasReplyTo bool) Field {
 // acknowledgement is not sent). from and replyTo are the message's
 // address digests (nil when it has none), writers the case's.
 func DefaultAddressee(from, replyTo []byte, writers [][]byte) (f Field, ok bool) {
-	isWriter := func(d []byte) bool { return slices.ContainsFunc(writers, func(w []byte) bool { return bytes.Equal(w, d) }) }
+	isWriter := func(d []byte) bool {
+		return slices.ContainsFunc(writers, func(w []byte) bool { return bytes.Equal(w, d) })
+	}
 	f, d := FieldFrom, from
 	if replyTo != nil {
 		f, d = FieldReplyTo, replyTo
