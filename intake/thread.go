@@ -6,12 +6,19 @@ import (
 	"slices"
 
 	"github.com/ncsszi/okit/replies"
+	"github.com/ncsszi/okit/triage"
 )
 
 // MaxRefs is how many of a message's references threading reads: its
 // In-Reply-To, then its References newest first. A message with ten
 // thousand references costs no more than one with twenty.
 const MaxRefs = 20
+
+// CarriedFlags are the flags a case opened as possibly related to
+// another (Outcome.Related) takes from it until a person decides: what a
+// writer said of their safety (someone reads my mail, do not write) holds
+// for whoever may be them.
+var CarriedFlags = []triage.Flag{triage.FlagDoNotReply}
 
 // CaseLink is a case a message may join.
 type CaseLink struct {

@@ -289,6 +289,7 @@ func (s *Store) insertMessages(ctx context.Context, tx pgx.Tx, mailbox string, c
 		b.Queue(`UPDATE cases SET status = 'open', closed_at = NULL WHERE id = ANY($1)`, slices.Collect(maps.Keys(reopen)))
 	}
 	queueFirstWriters(b, plan.Writers, recs, outs)
+	queueCarriedFlags(b, outs)
 	ev.queue(ctx, b, "intake", s.now())
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("insert messages: %w", err)

@@ -58,6 +58,25 @@ func queueFirstWriters(b *pgx.Batch, ws []intake.NewWriter, recs []intake.Record
 		cases, msgs, fields, digests, WriterFirst)
 }
 
+// queueCarriedFlags adds to b the update that gives each case a batch
+// opened the intake.CarriedFlags of the cases it is possibly related to.
+func queueCarriedFlags(b *pgx.Batch, outs []intake.Outcome) {
+	var ids, rels []int64
+	for _, o := range outs {
+		for _, r := range o.Related {
+			ids, rels = append(ids, o.CaseID), append(rels, r.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return
+	}
+	b.Queue(`
+		WITH t AS (SELECT id, array_agg(rel) AS rels FROM unnest($1::bigint[], $2::bigint[]) AS u(id, rel) GROUP BY id)
+		UPDATE cases c SET flags = ARRAY(SELECT DISTINCT x FROM unnest(c.flags || ARRAY(
+			SELECT f FROM cases r, unnest(r.flags) AS f WHERE r.id = ANY(t.rels) AND f = ANY($3))) AS x ORDER BY x)
+		FROM t WHERE c.id = t.id`, ids, rels, intake.CarriedFlags)
+}
+
 // nullIfEmpty stores "" as NULL: not reported.
 func nullIfEmpty(s string) *string {
 	if s == "" {
