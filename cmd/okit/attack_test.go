@@ -206,7 +206,9 @@ func TestAttacksOnAcknowledgements(t *testing.T) {
 	if n := s.count(`SELECT count(*) FROM case_events WHERE kind = 'alert' AND case_id IS NULL AND data->>'alert' = 'ack_rate'`); n != 1 {
 		t.Errorf("%d ack_rate alert events, want 1", n)
 	}
-	s.wait("the alert in /metrics", func() bool { return s.metric(`okit_alerts_total{kind="ack_rate"}`) == `okit_alerts_total{kind="ack_rate"} 1` })
+	s.wait("the alert in /metrics", func() bool {
+		return s.metric(`okit_alerts_total{kind="ack_rate"}`) == `okit_alerts_total{kind="ack_rate"} 1`
+	})
 	if !strings.Contains(s.logs(), `level=ERROR msg="ALERT: acknowledgements passed their hourly limit`) {
 		t.Errorf("no ERROR line for the alert:\n%s", s.logs())
 	}
