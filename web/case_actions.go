@@ -157,7 +157,7 @@ func (s *Server) split(w http.ResponseWriter, r *http.Request, c *call) {
 	}
 	ref, err := s.store.SplitCase(r.Context(), r.PathValue("ref"), ids, s.cfg.Targets, c.actor)
 	if err == nil {
-		redirect(w, r, "/cases/"+ref, "case.split")
+		redirect(w, r, "/cases/"+ref, "case.split_done")
 		return
 	}
 	s.caseDone(w, r, err, "")
