@@ -1,7 +1,6 @@
 package intake
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -18,7 +16,6 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/ncsszi/okit/message"
-	"github.com/ncsszi/okit/replies"
 	"github.com/ncsszi/okit/triage"
 )
 
@@ -245,24 +242,10 @@ func (in *Intake) record(uid imap.UID, internalDate time.Time, raw []byte) (Reco
 	}
 	rec.RawDigest = in.digest.RawDigest(raw)
 	rec.RefDigests = in.refDigests(msg.InReplyTo, msg.References)
-	rec.Auth = ReadAuth(msg.Header["Authentication-Results"], in.cfg.AuthservID, msg.From.Addr)
-	rec.Spam = Spam(msg.Header)
-	rec.DaemonSender = replies.IsDaemon(msg.From.Addr) || returnPathNull(msg.Header["Return-Path"])
-	if msg.Returned != "" {
-		rec.Bounce = &Bounce{Returned: in.digest.MessageIDDigest(msg.Returned)}
-		for _, a := range BounceRecipients(raw) {
-			rec.Bounce.Recipients = append(rec.Bounce.Recipients, in.digest.AddressDigest(a))
-		}
-	}
+	in.vouch(&rec, msg, raw)
 	rec.Status = string(msg.Status)
 	in.triage(&rec, triage.Input{Subject: msg.Subject, Text: msg.Text, From: msg.From.Addr, Header: msg.Header})
 	return rec, nil
-}
-
-// returnPathNull reports whether the envelope sender, as the delivering
-// server recorded it, was null (<>): a delivery report's.
-func returnPathNull(vs []string) bool {
-	return len(vs) > 0 && strings.Trim(strings.TrimSpace(vs[0]), "<> ") == ""
 }
 
 // oversize makes the record of a message left on the server, from its
@@ -321,60 +304,6 @@ func (in *Intake) triage(rec *Record, text triage.Input) {
 		rec.Verdict.Rules = append(rec.Verdict.Rules, "okit.unreadable")
 	}
 	rec.Due = in.cfg.Targets.Due(rec.Verdict.Priority, rec.InternalDate)
-}
-
-// threading starts a record with the digests that find its sender's case
-// and let later replies find it, and, when okit acknowledges, whether the
-// address an answer goes to may be written to at all: decided here, where
-// the address is readable, and carried on as a code. A Reply-To that is
-// the From is no second address.
-func (in *Intake) threading(sum message.Summary, replyTo string) Record {
-	var rec Record
-	if sum.FromAddr != "" {
-		rec.SenderDigest = in.digest.AddressDigest(sum.FromAddr)
-	}
-	if replyTo != "" {
-		if d := in.digest.AddressDigest(replyTo); !bytes.Equal(d, rec.SenderDigest) {
-			rec.ReplyToDigest = d
-		}
-	}
-	if in.cfg.Ack != nil {
-		to := sum.FromAddr
-		if replies.AnswerField(rec.ReplyToDigest != nil) == replies.FieldReplyTo {
-			to = replyTo
-		}
-		rec.Recipient = replies.CheckRecipient(to, in.cfg.Ack.Own)
-		if rec.Recipient == replies.AckOK {
-			rec.RecipientDomain = in.digest.DomainDigest(to)
-		}
-	}
-	if sum.MessageID != "" {
-		rec.MessageIDDigest = in.digest.MessageIDDigest(sum.MessageID)
-	}
-	return rec
-}
-
-// refDigests are the digests of the message ids a message refers to, in
-// the order threading reads them: In-Reply-To, then References newest
-// first, each once, at most MaxRefs.
-func (in *Intake) refDigests(inReplyTo, references []string) [][]byte {
-	ids := slices.Clone(inReplyTo)
-	for _, id := range slices.Backward(references) {
-		ids = append(ids, id)
-	}
-	var ds [][]byte
-	seen := map[string]bool{}
-	for _, id := range ids {
-		if id == "" || seen[id] {
-			continue
-		}
-		if len(ds) == MaxRefs {
-			break
-		}
-		seen[id] = true
-		ds = append(ds, in.digest.MessageIDDigest(id))
-	}
-	return ds
 }
 
 // mark moves or deletes stored messages on the server.
