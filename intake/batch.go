@@ -16,7 +16,6 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/ncsszi/okit/message"
-	"github.com/ncsszi/okit/replies"
 	"github.com/ncsszi/okit/triage"
 )
 
@@ -112,8 +111,13 @@ func (in *Intake) commit(ctx context.Context, cp Checkpoint, b batch) (Stats, er
 			slog.Any("flags", r.Verdict.Flags), slog.Int64("assignee", o.AssigneeID), slog.String("parse", r.Status),
 			slog.Duration("delay", in.now().Sub(r.InternalDate).Round(time.Millisecond)))
 		if o.Unassigned {
-			in.health.alert()
+			in.health.alert(alertP1)
 			in.log.Error("ALERT: P1 case and nobody on shift to take it", slog.String("case", o.CaseRef))
+		}
+		if o.AckAlert {
+			in.health.alert(alertAckRate)
+			in.log.Error("ALERT: acknowledgements passed their hourly limit; no more are sent until the hour's count falls",
+				slog.String("case", o.CaseRef))
 		}
 	}
 	return st, nil
@@ -216,21 +220,29 @@ func (in *Intake) record(uid imap.UID, internalDate time.Time, raw []byte) (Reco
 		in.log.Warn("message parsed with a problem", slog.Uint64("uid", uint64(uid)), slog.String("problem", p))
 	}
 	sum := message.Summarize(msg)
-	sealed, err := in.sealer.SealTogether(raw, sum.Marshal())
+	var replyTo string
+	if len(msg.ReplyTo) > 0 {
+		replyTo = msg.ReplyTo[0].Addr
+	}
+	rec := in.threading(sum, replyTo)
+	plains := [][]byte{raw, sum.Marshal()}
+	if rec.ReplyToDigest != nil {
+		plains = append(plains, []byte(replyTo))
+	}
+	sealed, err := in.sealer.SealTogether(plains...)
 	if err != nil {
 		return Record{}, fmt.Errorf("seal uid %d: %w", uid, err)
 	}
-	rec := in.threading(sum)
 	rec.UID = uint32(uid)
 	rec.InternalDate = internalDate
 	rec.Size = int64(len(raw))
 	rec.RawSealed, rec.SummarySealed = sealed[0], sealed[1]
-	rec.RawDigest = in.digest.RawDigest(raw)
-	// A bounce threads into the case of the message that bounced.
-	rec.RefDigests = in.refDigests(append(slices.Clone(msg.InReplyTo), append(msg.References, msg.Returned)...))
-	if msg.Returned != "" {
-		rec.Bounce = in.digest.MessageIDDigest(msg.Returned)
+	if rec.ReplyToDigest != nil {
+		rec.ReplyToSealed = sealed[2]
 	}
+	rec.RawDigest = in.digest.RawDigest(raw)
+	rec.RefDigests = in.refDigests(msg.InReplyTo, msg.References)
+	in.vouch(&rec, msg, raw)
 	rec.Status = string(msg.Status)
 	in.triage(&rec, Judge(in.cfg.Rules, msg))
 	return rec, nil
@@ -245,26 +257,37 @@ func (in *Intake) oversize(s *session, m *imapclient.FetchMessageBuffer) (Record
 		return Record{}, fmt.Errorf("fetch envelope of uid %d: %w", m.UID, err)
 	}
 	var refs []string
+	var replyTo string
 	if len(env) == 1 && env[0].Envelope != nil {
 		e := env[0].Envelope
 		sum.MessageID, sum.Subject = e.MessageID, e.Subject
 		if len(e.From) > 0 {
 			sum.FromName, sum.FromAddr = e.From[0].Name, e.From[0].Addr()
 		}
+		if len(e.ReplyTo) > 0 {
+			replyTo = e.ReplyTo[0].Addr() // the server gives the From when there is none
+		}
 		refs = e.InReplyTo
 	}
-	sealed, err := in.sealer.Seal(sum.Marshal())
+	rec := in.threading(sum, replyTo)
+	plains := [][]byte{sum.Marshal()}
+	if rec.ReplyToDigest != nil {
+		plains = append(plains, []byte(replyTo))
+	}
+	sealed, err := in.sealer.SealTogether(plains...)
 	if err != nil {
 		return Record{}, fmt.Errorf("seal summary of uid %d: %w", m.UID, err)
 	}
-	rec := in.threading(sum)
-	rec.SummarySealed = sealed
+	rec.SummarySealed = sealed[0]
+	if rec.ReplyToDigest != nil {
+		rec.ReplyToSealed = sealed[1]
+	}
 	rec.UID = uint32(m.UID)
 	rec.InternalDate = m.InternalDate
 	rec.Size = m.RFC822Size
 	id := "oversize\x00" + in.cfg.Key() + "\x00" + sum.MessageID + "\x00" + m.InternalDate.UTC().Format(time.RFC3339Nano) + "\x00" + strconv.FormatInt(m.RFC822Size, 10)
 	rec.RawDigest = in.digest.RawDigest([]byte(id))
-	rec.RefDigests = in.refDigests(refs)
+	rec.RefDigests = in.refDigests(refs, nil)
 	rec.Status = "oversize"
 	// Only the envelope was read: the body is for a person to read.
 	in.triage(&rec, judge(in.cfg.Rules, triage.Input{Subject: sum.Subject, From: sum.FromAddr}, true))
@@ -276,34 +299,6 @@ func (in *Intake) oversize(s *session, m *imapclient.FetchMessageBuffer) (Record
 func (in *Intake) triage(rec *Record, v triage.Verdict) {
 	rec.Verdict = v
 	rec.Due = in.cfg.Targets.Due(rec.Verdict.Priority, rec.InternalDate)
-}
-
-// threading starts a record with the digests that find its sender's case
-// and let later replies find it, and, when okit acknowledges, whether the
-// sender's address may be written to at all: decided here, where the
-// address is readable, and carried on as a code.
-func (in *Intake) threading(sum message.Summary) Record {
-	var rec Record
-	if in.cfg.Ack != nil {
-		rec.Recipient = replies.CheckRecipient(sum.FromAddr, in.cfg.Ack.Own)
-	}
-	if sum.FromAddr != "" {
-		rec.SenderDigest = in.digest.AddressDigest(sum.FromAddr)
-	}
-	if sum.MessageID != "" {
-		rec.MessageIDDigest = in.digest.MessageIDDigest(sum.MessageID)
-	}
-	return rec
-}
-
-func (in *Intake) refDigests(ids []string) [][]byte {
-	var ds [][]byte
-	for _, id := range ids {
-		if id != "" {
-			ds = append(ds, in.digest.MessageIDDigest(id))
-		}
-	}
-	return ds
 }
 
 // mark moves or deletes stored messages on the server.

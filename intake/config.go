@@ -56,6 +56,11 @@ type Config struct {
 	// Ack is the acknowledgement policy the store applies to each
 	// message it saves; nil when this okit does not acknowledge.
 	Ack *replies.AckPolicy
+
+	// AuthservID is the receiving mail server's authserv-id
+	// (OKIT_AUTHSERV_ID): only its Authentication-Results are believed
+	// (ReadAuth). Empty: nobody's are, and no sender is verified.
+	AuthservID string
 }
 
 // Key returns the name the database knows the mailbox by.

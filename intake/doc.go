@@ -11,4 +11,14 @@
 // crash at any point is followed by a fetch that the raw digest recognises.
 // Between passes it waits with IDLE where the server has it and polls
 // where not; a lost connection is dialled again with backoff.
+//
+// Whose case a message is, is Thread's decision, a pure function of the
+// batch and what the store looked up. No header a sender wrote decides it
+// by itself: a reply joins a case only from one of its writer addresses, a
+// sender joins their open case by address only when the receiving server
+// verified the From (ReadAuth, from its Authentication-Results), a bounce
+// counts only from a daemon returning our message to the address it was
+// sent to; anything else opens a case of its own, possibly related to the
+// one it named. Intake also reads the server's spam verdict (Spam), and,
+// where the address is readable, whether an answer may be written to it.
 package intake

@@ -21,8 +21,15 @@ type Health struct {
 	lastErrAt  time.Time
 	failures   int
 	total      Stats
-	alerts     int
+	alerts     [numAlerts]int
 }
+
+// Kinds of alert intake counts.
+const (
+	alertP1      = iota // a P1 case found nobody on shift
+	alertAckRate        // acknowledgements passed an hourly limit
+	numAlerts
+)
 
 func newHealth(now func() time.Time, stallAfter time.Duration) *Health {
 	return &Health{now: now, started: now(), stallAfter: stallAfter}
@@ -38,8 +45,10 @@ type HealthReport struct {
 	Failures  int       `json:"consecutive_failures"`
 	Stored    int       `json:"stored"`
 	TooLarge  int       `json:"left_on_server"`
-	// Alerts counts P1 cases that found nobody on shift.
-	Alerts int `json:"p1_unassigned_alerts"`
+	// Alerts counts P1 cases that found nobody on shift; AckRateAlerts,
+	// the times acknowledgements passed an hourly limit.
+	Alerts        int `json:"p1_unassigned_alerts"`
+	AckRateAlerts int `json:"ack_rate_alerts"`
 }
 
 func (h *Health) pass(st Stats) {
@@ -58,10 +67,10 @@ func (h *Health) fail(err error) {
 	h.failures++
 }
 
-func (h *Health) alert() {
+func (h *Health) alert(kind int) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.alerts++
+	h.alerts[kind]++
 }
 
 func (h *Health) recentlyOK(d time.Duration) bool {
@@ -76,7 +85,8 @@ func (h *Health) Report() HealthReport {
 	defer h.mu.Unlock()
 	r := HealthReport{
 		LastPass: h.lastPass, LastError: h.lastErr, ErrorAt: h.lastErrAt,
-		Failures: h.failures, Stored: h.total.Stored, TooLarge: h.total.TooLarge, Alerts: h.alerts,
+		Failures: h.failures, Stored: h.total.Stored, TooLarge: h.total.TooLarge,
+		Alerts: h.alerts[alertP1], AckRateAlerts: h.alerts[alertAckRate],
 	}
 	since := h.lastPass
 	if since.IsZero() {

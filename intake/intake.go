@@ -23,6 +23,7 @@ type Sealer interface {
 type Digester interface {
 	RawDigest(raw []byte) []byte
 	AddressDigest(addr string) []byte
+	DomainDigest(addr string) []byte
 	MessageIDDigest(id string) []byte
 }
 

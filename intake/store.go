@@ -18,24 +18,48 @@ type Checkpoint struct {
 // Record is one incoming message as intake hands it to the store: sealed
 // content, keyed digests and metadata, never plaintext.
 type Record struct {
-	UID             uint32
-	InternalDate    time.Time // the server's arrival time
-	Size            int64
-	RawSealed       []byte // nil when the message is left on the server
-	SummarySealed   []byte // a sealed Summary
-	RawDigest       []byte
-	SenderDigest    []byte   // nil for a null sender
+	UID           uint32
+	InternalDate  time.Time // the server's arrival time
+	Size          int64
+	RawSealed     []byte // nil when the message is left on the server
+	SummarySealed []byte // a sealed Summary
+	RawDigest     []byte
+	SenderDigest  []byte // the From address's; nil for a null sender
+	// ReplyToDigest and ReplyToSealed are the first Reply-To address's
+	// digest and the address sealed, for answers; nil when the message
+	// has no Reply-To other than its From.
+	ReplyToDigest   []byte
+	ReplyToSealed   []byte
 	MessageIDDigest []byte   // nil when the message has no Message-ID
-	RefDigests      [][]byte // In-Reply-To and References, for threading
+	RefDigests      [][]byte // In-Reply-To, then References newest first: at most MaxRefs
 	Status          string   // ok, partial, failed or oversize
 	Verdict         triage.Verdict
 	Due             time.Time // first response due, by the verdict's priority
-	// Recipient says whether the sender's address may be written to
-	// (replies.CheckRecipient); set when okit acknowledges.
-	Recipient replies.AckReason
-	// Bounce is, for a delivery report, the Message-ID digest of the
-	// message that came back: if it is one of ours, it bounced.
-	Bounce []byte
+	// Auth is what the receiving server's Authentication-Results said of
+	// the sender; Spam, which of its header fields marked the message as
+	// spam ("" for none).
+	Auth Auth
+	Spam string
+	// Recipient says whether the address an answer goes to (the
+	// Reply-To, else the From: replies.AnswerField) may be written to at
+	// all (replies.CheckRecipient); RecipientDomain is the digest of its
+	// domain, for the hourly rate per domain. Set when okit acknowledges.
+	Recipient       replies.AckReason
+	RecipientDomain []byte
+	// DaemonSender says the message came from a null or daemon sender
+	// (replies.IsDaemon): only such a message may be a bounce.
+	DaemonSender bool
+	// Bounce is, for a delivery report, what it returned (see Thread).
+	Bounce *Bounce
+}
+
+// AnswerDigest is the digest of the address an answer to the record
+// goes to (replies.AnswerField): its Reply-To, else its From.
+func (r *Record) AnswerDigest() []byte {
+	if replies.AnswerField(r.ReplyToDigest != nil) == replies.FieldReplyTo {
+		return r.ReplyToDigest
+	}
+	return r.SenderDigest
 }
 
 // Outcome is what the store did with one Record.
@@ -51,6 +75,16 @@ type Outcome struct {
 	// Unassigned is set when the case is a P1 and nobody on shift could
 	// take it: an alert event is written, and intake logs and counts it.
 	Unassigned bool
+	// Related are, for a message that opened a case, the cases it may
+	// belong to but did not join (see Thread): each gets a
+	// possibly_related event, and the new case one naming it.
+	Related []CaseLink
+	// Bounced is, for an accepted delivery report, the outgoing reply it
+	// returned: marked bounced.
+	Bounced int64
+	// AckAlert says the acknowledgement of this message passed an hourly
+	// rate and raised the alert: intake logs and counts it.
+	AckAlert bool
 }
 
 // Store is the durable side of intake. A Save commits the records and the

@@ -1,6 +1,24 @@
 package intake
 
-import "maps"
+import (
+	"bytes"
+	"maps"
+	"slices"
+
+	"github.com/ncsszi/okit/replies"
+	"github.com/ncsszi/okit/triage"
+)
+
+// MaxRefs is how many of a message's references threading reads: its
+// In-Reply-To, then its References newest first. A message with ten
+// thousand references costs no more than one with twenty.
+const MaxRefs = 20
+
+// CarriedFlags are the flags a case opened as possibly related to
+// another (Outcome.Related) takes from it until a person decides: what a
+// writer said of their safety (someone reads my mail, do not write) holds
+// for whoever may be them.
+var CarriedFlags = []triage.Flag{triage.FlagDoNotReply}
 
 // CaseLink is a case a message may join.
 type CaseLink struct {
@@ -9,43 +27,89 @@ type CaseLink struct {
 	Closed bool // a reply to a closed case reopens it
 }
 
+// Named is a stored message a reference may name.
+type Named struct {
+	Case CaseLink
+	// Outgoing and To are, for a message okit sent, the reply it is the
+	// copy of and the digest of the address it went to; 0 and nil for a
+	// writer's message.
+	Outgoing int64
+	To       []byte
+}
+
 // Known is what the store already holds that a batch may thread into,
 // looked up by keyed digest: the store finds these candidates and Thread
 // decides.
 type Known struct {
-	Stored    map[string]Outcome  // messages already stored, by raw digest
-	ByMessage map[string]CaseLink // the case of a stored message, by Message-ID digest
-	BySender  map[string]CaseLink // the sender's latest open case, by sender digest
+	Stored map[string]Outcome // messages already stored, by raw digest
+	// ByMessage are stored messages by Message-ID digest: several where
+	// an id was used again, by accident or on purpose.
+	ByMessage map[string][]Named
+	// BySender is, by address digest, the latest open case that address
+	// may join by itself: the From of its first message, or an address
+	// an operator confirmed. Not a Reply-To: that was only its sender's
+	// claim.
+	BySender map[string]CaseLink
+	// Writers are the writer addresses (digests) of the cases ByMessage
+	// and BySender name: who may join them by replying.
+	Writers map[int64][][]byte
+}
+
+// NewWriter is a writer address of a case the batch opens: a Field of
+// the record that opens it.
+type NewWriter struct {
+	Rec   int
+	Field replies.Field
 }
 
 // Plan is what the store must write besides the messages: the cases the
-// batch opens (by the index of the record that opens each) and the closed
-// cases a reply reopens.
+// batch opens (by the index of the record that opens each) with their
+// writer addresses, and the closed cases a reply reopens.
 type Plan struct {
-	Opens  []int
-	Reopen map[int64]bool
+	Opens   []int
+	Writers []NewWriter
+	Reopen  map[int64]bool
 }
 
-// Thread decides each record's case: the case of a stored (or earlier in
-// the batch) message it replies to, else its sender's open case, else a
-// new case. A record whose raw digest is stored already, or came earlier
-// in the batch, is a duplicate. A new case has no id yet: records that
-// share one point at the opening record through a negative CaseID
-// (-1-index), which the store replaces once the case is inserted.
+// Thread decides each record's case. A record whose raw digest is stored
+// already, or came earlier in the batch, is a duplicate. Otherwise, in
+// this order:
+//
+//   - a reply: a message its In-Reply-To or References name (at most
+//     MaxRefs of them) is in a case its sender (From) is a writer of;
+//   - a bounce: a null or daemon sender returns a message okit sent, and
+//     names the address okit sent it to (Outcome.Bounced);
+//   - its sender's open case (Known.BySender), but only for a verified
+//     sender: a From anyone could have written never joins by itself;
+//   - else a new case, whose writers are the record's From and Reply-To.
+//     Every case the record named or claimed but did not join is
+//     Outcome.Related: a person decides (merge, or not).
+//
+// A new case has no id yet: records that share one point at the opening
+// record through a negative CaseID (-1-index), which the store replaces
+// once the case is inserted; so may Related.
 //
 // Thread is pure: it reads known and recs and changes neither.
 func Thread(recs []Record, known Known) ([]Outcome, Plan) {
-	byMessage, bySender := maps.Clone(known.ByMessage), maps.Clone(known.BySender)
-	if byMessage == nil {
-		byMessage = map[string]CaseLink{}
+	t := threader{
+		byMessage: maps.Clone(known.ByMessage),
+		bySender:  maps.Clone(known.BySender),
+		writers:   maps.Clone(known.Writers),
 	}
-	if bySender == nil {
-		bySender = map[string]CaseLink{}
+	if t.byMessage == nil {
+		t.byMessage = map[string][]Named{}
+	}
+	if t.bySender == nil {
+		t.bySender = map[string]CaseLink{}
+	}
+	if t.writers == nil {
+		t.writers = map[int64][][]byte{}
 	}
 	outs := make([]Outcome, len(recs))
 	plan := Plan{Reopen: map[int64]bool{}}
 	seen := map[string]int{} // raw digests earlier in this batch
-	for i, r := range recs {
+	for i := range recs {
+		r := &recs[i]
 		if o, ok := known.Stored[string(r.RawDigest)]; ok {
 			outs[i] = o
 			continue
@@ -55,32 +119,85 @@ func Thread(recs []Record, known Known) ([]Outcome, Plan) {
 			continue
 		}
 		seen[string(r.RawDigest)] = i
-		c, found := CaseLink{}, false
-		for _, d := range r.RefDigests {
-			if c, found = byMessage[string(d)]; found {
-				break
-			}
-		}
-		if !found && r.SenderDigest != nil {
-			c, found = bySender[string(r.SenderDigest)]
-		}
+		c, bounced, related, found := t.find(r)
 		if !found {
 			c = CaseLink{ID: int64(-1 - i)}
 			plan.Opens = append(plan.Opens, i)
-			outs[i].NewCase = true
+			outs[i].NewCase, outs[i].Related = true, related
+			for _, w := range []struct {
+				d []byte
+				f replies.Field
+			}{{r.SenderDigest, replies.FieldFrom}, {r.ReplyToDigest, replies.FieldReplyTo}} {
+				if w.d != nil {
+					plan.Writers = append(plan.Writers, NewWriter{Rec: i, Field: w.f})
+					t.writers[c.ID] = append(t.writers[c.ID], w.d)
+				}
+			}
+			if r.SenderDigest != nil {
+				t.bySender[string(r.SenderDigest)] = c
+			}
 		}
 		if c.Closed {
 			plan.Reopen[c.ID] = true
 			c.Closed = false
 		}
-		outs[i].CaseID, outs[i].CaseRef = c.ID, c.Ref
-		// Later records of the batch thread into this one's case.
+		outs[i].CaseID, outs[i].CaseRef, outs[i].Bounced = c.ID, c.Ref, bounced
+		// Later records of the batch may reply to this one.
 		if r.MessageIDDigest != nil {
-			byMessage[string(r.MessageIDDigest)] = c
-		}
-		if r.SenderDigest != nil {
-			bySender[string(r.SenderDigest)] = c
+			k := string(r.MessageIDDigest)
+			t.byMessage[k] = append(slices.Clip(t.byMessage[k]), Named{Case: c})
 		}
 	}
 	return outs, plan
+}
+
+// threader is Thread's working copy of what it knows, grown by the batch.
+// Slices it shares with Known are clipped before appending, so Known
+// stays as it was.
+type threader struct {
+	byMessage map[string][]Named
+	bySender  map[string]CaseLink
+	writers   map[int64][][]byte
+}
+
+// find looks for the case a record joins, in Thread's order, and lists
+// the cases it named or claimed without joining them.
+func (t *threader) find(r *Record) (c CaseLink, bounced int64, related []CaseLink, ok bool) {
+	for _, d := range r.RefDigests[:min(len(r.RefDigests), MaxRefs)] {
+		for _, n := range t.byMessage[string(d)] {
+			if t.belongs(r.SenderDigest, n.Case.ID) {
+				return n.Case, 0, nil, true
+			}
+			related = addCase(related, n.Case)
+		}
+	}
+	if b := r.Bounce; b != nil {
+		for _, n := range t.byMessage[string(b.Returned)] {
+			if r.DaemonSender && n.Outgoing != 0 && slices.ContainsFunc(b.Recipients, func(d []byte) bool { return bytes.Equal(d, n.To) }) {
+				return n.Case, n.Outgoing, nil, true
+			}
+			related = addCase(related, n.Case)
+		}
+	}
+	if r.SenderDigest != nil {
+		if c, ok := t.bySender[string(r.SenderDigest)]; ok {
+			if r.Auth.Verified {
+				return c, 0, nil, true
+			}
+			related = addCase(related, c)
+		}
+	}
+	return CaseLink{}, 0, related, false
+}
+
+// belongs reports whether the address sender is a writer of the case.
+func (t *threader) belongs(sender []byte, caseID int64) bool {
+	return sender != nil && slices.ContainsFunc(t.writers[caseID], func(w []byte) bool { return bytes.Equal(w, sender) })
+}
+
+func addCase(cs []CaseLink, c CaseLink) []CaseLink {
+	if slices.ContainsFunc(cs, func(x CaseLink) bool { return x.ID == c.ID }) {
+		return cs
+	}
+	return append(cs, c)
 }

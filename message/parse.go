@@ -23,8 +23,12 @@ const (
 
 // triageHeaders are the header fields copied raw into Message.Header: the
 // ones that tell automated mail (RFC 3834, mailing lists, bounces) from a
-// person writing. Everything else stays in the sealed raw message.
+// person writing, and the receiving server's verdicts on the sender and
+// on spam (intake reads them). Everything else stays in the sealed raw
+// message. Names are canonical (textproto.CanonicalMIMEHeaderKey): they
+// are Header's keys.
 var triageHeaders = []string{
+	"Authentication-Results",
 	"Auto-Submitted",
 	"Content-Type",
 	"Feedback-Id",
@@ -37,8 +41,15 @@ var triageHeaders = []string{
 	"X-Auto-Response-Suppress",
 	"X-Autoreply",
 	"X-Autorespond",
+	"X-Forefront-Antispam-Report",
 	"X-Loop",
 	"X-Mailer",
+	"X-Ms-Exchange-Organization-Scl",
+	"X-Rspamd-Action",
+	"X-Spam",
+	"X-Spam-Flag",
+	"X-Spam-Status",
+	"X-Spamd-Result",
 }
 
 // Parse reads a raw RFC 5322 message. It never fails outright: a message

@@ -234,7 +234,8 @@ func asciiAddress(s string) (string, error) {
 	}
 	ascii, err := idna.Lookup.ToASCII(dom)
 	if err != nil {
-		return "", fmt.Errorf("address domain: %v: %w", err, ErrInvalid)
+		// idna's error quotes the label: an address must not reach a log.
+		return "", fmt.Errorf("address domain is not valid IDNA: %w", ErrInvalid)
 	}
 	return local + "@" + strings.ToLower(ascii), nil
 }

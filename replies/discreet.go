@@ -35,6 +35,9 @@ var revealingStems = []string{
 	"violen", "abus", "shelter", "crisis", "victim", "traffick",
 	"prostitut", "assault", "harass", "threat", "refuge", "hotline",
 	"helpline", "police",
+	// Ukrainian and Russian (folded: й is и, ї is і, ё is е)
+	"насил", "криз", "притул", "убежищ", "жертв", "поліц", "полиц",
+	"проститу",
 }
 
 // revealingWords are matched as whole words only, because they are short

@@ -40,14 +40,27 @@
 // # The acknowledgement policy
 //
 // AckPolicy.Decide is the one rule for automatic acknowledgements: never
-// to automated mail, a writer who asked not to be mailed, ourselves,
-// null, daemon or noreply senders, and at most one per case in a window.
-// It is pure and reads no content: intake checks the sender's address
-// where it is readable (CheckRecipient) and carries the answer as a code;
-// the store, saving the message, gathers the case's flags and its last
-// acknowledgement, asks Decide, and records the answer — a job for the
-// Worker, or a suppressed reply and an event saying why — in the same
+// to automated mail, a writer who asked not to be mailed, mail the
+// receiving server marked as spam, ourselves, null, daemon or noreply
+// senders or addresses that cannot be written to; with RequireAuth, never
+// to a sender whose DMARC failed or who is not verified; never to an
+// address that is not the case's writer's (DefaultAddressee), to mail
+// older than MaxAge, twice to a case or an address in a window, or past
+// the hourly rates, in all and per recipient domain (passing one raises
+// an alert, Alert). It is pure and reads no content: intake checks the
+// address where it is readable (CheckRecipient) and carries the answer as
+// a code; the store, saving the message, gathers the facts, asks Decide,
+// and records the answer — a job for the Worker, or a suppressed (or, for
+// a bad address, failed) reply and an event saying why — in the same
 // transaction. The Worker then only composes, stores and sends.
+//
+// # Whom a reply goes to
+//
+// Every reply goes to an address of the case's writer, named as a Field
+// (the From or Reply-To) of one of its stored messages: never to whoever
+// wrote last. DefaultAddressee says where an answer goes unasked; where
+// it says nobody, a person picks, and the pick is recorded. CheckFrom
+// looks at OKIT_FROM as the writer will see it.
 //
 // # Sending
 //

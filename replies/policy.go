@@ -10,10 +10,23 @@ import (
 	"github.com/ncsszi/okit/triage"
 )
 
-// DefaultAckWindow is how long after one automatic acknowledgement on a
-// case no other is sent: a writer who sends three messages in an evening
-// gets one, and a loop with another machine dies after one round.
-const DefaultAckWindow = 24 * time.Hour
+// Defaults of the acknowledgement policy's settings.
+const (
+	// DefaultAckWindow is how long after one automatic acknowledgement to
+	// a case, or to an address, no other is sent: a writer who sends three
+	// messages in an evening gets one, and a loop with another machine
+	// dies after one round.
+	DefaultAckWindow = 24 * time.Hour
+	// DefaultAckMaxAge is the oldest message (by the server's arrival
+	// time) acknowledged: a first import of a year of mail, or a mailbox
+	// back after a week, sends nothing automatic.
+	DefaultAckMaxAge = 2 * time.Hour
+	// DefaultAckRate and DefaultAckRateDomain are the most
+	// acknowledgements an hour in all and to one recipient domain: more
+	// is a flood of forged senders, not people writing.
+	DefaultAckRate       = 120
+	DefaultAckRateDomain = 30
+)
 
 // AckReason is the policy's answer: AckOK, or why okit sends no
 // automatic acknowledgement. Short and stable: it is stored on the
@@ -21,26 +34,54 @@ const DefaultAckWindow = 24 * time.Hour
 type AckReason string
 
 const (
-	AckOK             AckReason = "ok"
-	AckAutomated      AckReason = "automated"       // triage flagged the message as sent by a machine
-	AckDoNotReply     AckReason = "do_not_reply"    // the writer asked not to be mailed, or others read their mail
-	AckUnreadable     AckReason = "unreadable"      // part of the message could not be read: a person looks first
-	AckNullSender     AckReason = "null_sender"     // no address to answer, or <>
-	AckBadAddress     AckReason = "bad_address"     // not local@domain
-	AckOwnAddress     AckReason = "own_address"     // ours: answering would talk to ourselves
-	AckDaemonAddress  AckReason = "daemon_address"  // MAILER-DAEMON, postmaster
-	AckNoReplyAddress AckReason = "noreply_address" // noreply, do-not-reply, nevalaszolj …
-	AckWindow         AckReason = "window"          // the case had an acknowledgement within the window
+	AckOK              AckReason = "ok"
+	AckAutomated       AckReason = "automated"        // triage flagged the message as sent by a machine
+	AckDoNotReply      AckReason = "do_not_reply"     // the writer asked not to be mailed, or others read their mail
+	AckUnreadable      AckReason = "unreadable"       // part of the message could not be read: a person looks first
+	AckSpam            AckReason = "spam"             // the receiving server marked the message as spam
+	AckNullSender      AckReason = "null_sender"      // no address to answer, or <>
+	AckBadAddress      AckReason = "address"          // cannot be written to: not local@domain, bad IDNA, no domain
+	AckOwnAddress      AckReason = "own_address"      // ours: answering would talk to ourselves
+	AckDaemonAddress   AckReason = "daemon_address"   // MAILER-DAEMON, postmaster
+	AckNoReplyAddress  AckReason = "noreply_address"  // noreply, do-not-reply, nevalaszolj …
+	AckDMARCFail       AckReason = "dmarc_fail"       // the sender's domain says the message is not its (RequireAuth)
+	AckUnverified      AckReason = "unverified"       // the From is not known to be the sender's (RequireAuth)
+	AckNotWriter       AckReason = "not_writer"       // the answer would go to an address that is not the case's writer's
+	AckTooOld          AckReason = "old"              // arrived longer than MaxAge ago
+	AckWindow          AckReason = "window"           // the case had an acknowledgement within the window
+	AckRecipientRecent AckReason = "recipient_recent" // the address had one within the window, on any case
+	AckRate            AckReason = "rate"             // Rate acknowledgements in the last hour already
+	AckRateDomain      AckReason = "rate_domain"      // RateDomain to the recipient's domain in the last hour already
 )
 
+// State is what becomes of a reply the policy (or CheckRecipient) said no
+// to: an address that cannot be written to is a failure, to be put
+// right by the operator; every other no is a decision, suppressed.
+func (r AckReason) State() State {
+	if r == AckBadAddress {
+		return StateFailed
+	}
+	return StateSuppressed
+}
+
 // AckPolicy is how the service acknowledges: the settings the rule reads.
+// Zero values mean the defaults.
 type AckPolicy struct {
 	// Own are the service's addresses (OKIT_FROM and the mailbox's),
 	// with or without display names: never acknowledged.
 	Own []string
-	// Window is how long after an acknowledgement on a case no other is
-	// sent; zero means DefaultAckWindow.
+	// Window is how long after an acknowledgement to a case, or to an
+	// address, no other is sent (OKIT_ACK_WINDOW).
 	Window time.Duration
+	// RequireAuth acknowledges only senders the receiving server verified
+	// (OKIT_ACK_REQUIRE_AUTH): none whose DMARC failed, none unverified.
+	RequireAuth bool
+	// MaxAge is the oldest message acknowledged, by its arrival time
+	// (OKIT_ACK_MAX_AGE).
+	MaxAge time.Duration
+	// Rate and RateDomain are the most acknowledgements an hour, in all
+	// and to one recipient domain (OKIT_ACK_RATE, OKIT_ACK_RATE_DOMAIN).
+	Rate, RateDomain int
 }
 
 // AckInput is what deciding on an automatic acknowledgement needs: facts
@@ -48,24 +89,40 @@ type AckPolicy struct {
 // that the decision can be made where only sealed content is at hand.
 type AckInput struct {
 	// Recipient is CheckRecipient's answer for the address the
-	// acknowledgement would go to, made where that address was readable.
+	// acknowledgement would go to (the message's Reply-To, else its
+	// From), made where that address was readable.
 	Recipient AckReason
+	// ToWriter says that address is one of the case's writer addresses
+	// (DefaultAddressee).
+	ToWriter bool
 	// Flags are the message's triage flags and its case's: a writer who
 	// once said someone reads their mail is not acknowledged on a later
 	// message that does not say it again.
 	Flags []triage.Flag
+	// Spam says the receiving server marked the message as spam.
+	Spam bool
+	// DMARCFail and Verified are what a trusted Authentication-Results
+	// said of the sender: its domain's DMARC policy failed; its From is
+	// aligned with a passing DMARC, DKIM or SPF.
+	DMARCFail, Verified bool
+	// Received is the message's arrival time on the server (INTERNALDATE).
+	Received time.Time
 	// LastAck is when the case last had an automatic acknowledgement
-	// queued, composed or sent; zero if never.
-	LastAck time.Time
-	Now     time.Time
+	// queued, composed or sent; RecipientLastAck, when the address did,
+	// on any case. Zero if never.
+	LastAck, RecipientLastAck time.Time
+	// LastHour and LastHourDomain count the acknowledgements queued in
+	// the hour before Now, in all and to the recipient's domain.
+	LastHour, LastHourDomain int
+	Now                      time.Time
 }
 
 // Decide is the one rule for automatic acknowledgements (RFC 3834
 // section 2 and the promises in DESIGN.md: no harm by automation). It
 // returns AckOK, or the first reason against in the order of the Ack*
 // constants. It errs towards silence: a clock that runs backwards counts
-// as inside the window. It is pure: the store gathers the facts and
-// records the answer.
+// as inside a window, and a message from the future as not too old. It
+// is pure: the store gathers the facts and records the answer.
 func (p AckPolicy) Decide(in AckInput) AckReason {
 	switch {
 	case slices.Contains(in.Flags, triage.FlagAutomated):
@@ -75,27 +132,63 @@ func (p AckPolicy) Decide(in AckInput) AckReason {
 	case slices.Contains(in.Flags, triage.FlagUnreadable):
 		// What could not be read may say "do not write to me".
 		return AckUnreadable
+	case in.Spam:
+		return AckSpam
 	case in.Recipient == "":
 		return AckNullSender // never checked: no address known to be writable
 	case in.Recipient != AckOK:
 		return in.Recipient
-	}
-	window := p.Window
-	if window <= 0 {
-		window = DefaultAckWindow
-	}
-	if !in.LastAck.IsZero() && in.Now.Sub(in.LastAck) < window {
+	case p.RequireAuth && in.DMARCFail:
+		return AckDMARCFail
+	case p.RequireAuth && !in.Verified:
+		return AckUnverified
+	case !in.ToWriter:
+		return AckNotWriter
+	case in.Now.Sub(in.Received) > orDefault(p.MaxAge, DefaultAckMaxAge):
+		return AckTooOld
+	case within(in.LastAck, in.Now, orDefault(p.Window, DefaultAckWindow)):
 		return AckWindow
+	case within(in.RecipientLastAck, in.Now, orDefault(p.Window, DefaultAckWindow)):
+		return AckRecipientRecent
+	case in.LastHour >= orDefault(p.Rate, DefaultAckRate):
+		return AckRate
+	case in.LastHourDomain >= orDefault(p.RateDomain, DefaultAckRateDomain):
+		return AckRateDomain
 	}
 	return AckOK
 }
 
+// AlertEvery is how often a rate limit that keeps being passed raises
+// the alert again: once an hour, not once a message.
+const AlertEvery = time.Hour
+
+// Alert reports whether saying no for reason raises the rate alert (an
+// event, an ERROR log line, a metric, a banner for supervisors): the
+// limit is passed, and no alert was raised in the last AlertEvery
+// (lastAlert zero if none).
+func Alert(reason AckReason, lastAlert, now time.Time) bool {
+	return (reason == AckRate || reason == AckRateDomain) && !within(lastAlert, now, AlertEvery)
+}
+
+// within reports whether t happened less than d before now, or after it.
+func within(t, now time.Time, d time.Duration) bool {
+	return !t.IsZero() && now.Sub(t) < d
+}
+
+func orDefault[T time.Duration | int](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
 // CheckRecipient says whether okit may write to the address to at all:
-// AckOK, or why not (null, malformed, our own, a daemon, a noreply
-// address). own are the service's addresses (OKIT_FROM and the
-// mailbox's), with or without display names. It holds for every reply:
-// an operator's answer to a noreply address would go nowhere, one to our
-// own address would loop.
+// AckOK, or why not (null, an address that cannot be written to, our
+// own, a daemon, a noreply address). own are the service's addresses
+// (OKIT_FROM and the mailbox's), with or without display names. It holds
+// for every reply: an operator's answer to a noreply address would go
+// nowhere, one to our own address would loop, one to a domain that is not
+// valid IDNA would fail at the server.
 func CheckRecipient(to string, own []string) AckReason {
 	to = strings.TrimSpace(to)
 	if to == "" || to == "<>" {
@@ -103,6 +196,9 @@ func CheckRecipient(to string, own []string) AckReason {
 	}
 	local, dom, ok := splitAddress(to)
 	if !ok {
+		return AckBadAddress
+	}
+	if _, err := asciiAddress(to); err != nil {
 		return AckBadAddress
 	}
 	for _, o := range own {
@@ -119,6 +215,17 @@ func CheckRecipient(to string, own []string) AckReason {
 	return AckOK
 }
 
+// IsDaemon reports whether an address is a mail system's own (null,
+// MAILER-DAEMON, postmaster): where delivery reports come from.
+func IsDaemon(addr string) bool {
+	addr = strings.TrimSpace(addr)
+	if addr == "" || addr == "<>" {
+		return true
+	}
+	local, _, ok := splitAddress(addr)
+	return ok && isDaemon(local)
+}
+
 // splitAddress gives the lower-cased local part without a +tag and the
 // lower-cased domain without a trailing dot, or false for anything that
 // is not a plain local@domain.
@@ -132,7 +239,8 @@ func splitAddress(a string) (local, domain string, ok bool) {
 	}
 	local = strings.ToLower(a[:at])
 	domain = strings.TrimSuffix(strings.ToLower(a[at+1:]), ".")
-	if domain == "" || !strings.Contains(domain, ".") && domain != "localhost" {
+	if domain == "" || !strings.Contains(domain, ".") && domain != "localhost" || strings.Contains(domain, "..") ||
+		strings.HasPrefix(domain, ".") {
 		return "", "", false
 	}
 	if i := strings.IndexByte(local, '+'); i > 0 {

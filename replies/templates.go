@@ -186,10 +186,13 @@ var ErrUnknownTemplate = errors.New("no such reply template")
 // name would reveal what it is about.
 var ErrRevealing = errors.New("would reveal what the reply is about")
 
-// Render renders template name in language lang ("hu", "en"; anything
-// the template does not exist in, "other" included, falls back to
-// Hungarian). The subject is the template's {{define "subject"}} block on
-// one line; the body has LF line ends, one blank line between
+// Render renders template name in language lang ("hu", "en", "uk",
+// "ru", as the template exists in). A language the template lacks falls
+// back to Hungarian; for the automatic acknowledgement, which no person
+// words for the writer, a language known but not written ("other",
+// "de", …) gets the Hungarian text with the English one below it. The
+// subject is the template's {{define "subject"}} block on one line (the
+// Hungarian one); the body has LF line ends, one blank line between
 // paragraphs, one paragraph per line (mail programs wrap them), and ends
 // in a newline.
 func (t *Templates) Render(name, lang string, data Data) (subject, body string, err error) {
@@ -197,12 +200,23 @@ func (t *Templates) Render(name, lang string, data Data) (subject, body string, 
 	if byLang == nil {
 		return "", "", fmt.Errorf("render %q: %w", name, ErrUnknownTemplate)
 	}
-	tmpl := byLang[lang]
-	if tmpl == nil {
-		tmpl = byLang[DefaultLanguage]
+	if tmpl := byLang[lang]; tmpl != nil {
+		return t.render(name, tmpl, data)
 	}
-	return t.render(name, tmpl, data)
+	subject, body, err = t.render(name, byLang[DefaultLanguage], data)
+	if err != nil || name != TemplateAck || lang == "" || byLang["en"] == nil {
+		return subject, body, err
+	}
+	_, en, err := t.render(name, byLang["en"], data)
+	if err != nil {
+		return "", "", err
+	}
+	return subject, body + "\n" + englishBelow + "\n\n" + en, nil
 }
+
+// englishBelow separates the Hungarian acknowledgement from the English
+// one under it.
+const englishBelow = "* * *"
 
 func (t *Templates) render(name string, tmpl *template.Template, data Data) (subject, body string, err error) {
 	data.Name = strings.Join(strings.Fields(data.Name), " ")

@@ -41,6 +41,22 @@ var facts = map[string]map[string][]string{
 			"nincs saját telefonja", "a családsegítő vagy a gyermekjóléti szolgálat",
 		},
 	},
+	"uk": {
+		"common": {
+			"80/20-55-20", "безкоштовно, цілодобово", "зі стаціонарного та мобільного",
+			"112",
+			"дайте відповідь на цей лист", // writing back is answered
+			"видаліть цей лист",
+		},
+	},
+	"ru": {
+		"common": {
+			"80/20-55-20", "бесплатно, круглосуточно", "со стационарного и мобильного",
+			"112",
+			"ответьте на это письмо",
+			"удалите это письмо",
+		},
+	},
 	"en": {
 		"common": {
 			"80/20-55-20", "free of charge, day and night", "from landlines and mobiles",
@@ -66,8 +82,12 @@ func TestRenderEveryTemplate(t *testing.T) {
 	ts := loadBuiltin(t)
 	empty := Data{HomePhone: "+36 30 111 2222", CaseRef: "OKIT-2026-000002"} // what the templates cannot do without
 	for _, name := range ts.Names() {
-		if got := ts.Languages(name); !cmp.Equal(got, []string{"en", "hu"}) {
-			t.Errorf("%s exists in %v, want en and hu", name, got)
+		want := []string{"en", "hu"}
+		if name == TemplateAck {
+			want = []string{"en", "hu", "ru", "uk"} // Hungary's refugees since 2022 write in Ukrainian and Russian
+		}
+		if got := ts.Languages(name); !cmp.Equal(got, want) {
+			t.Errorf("%s exists in %v, want %v", name, got, want)
 		}
 		for _, lang := range append(ts.Languages(name), "other") {
 			for dname, data := range map[string]Data{"sample": sample, "empty": empty} {
@@ -97,6 +117,9 @@ func TestRenderEveryTemplate(t *testing.T) {
 						fl = "hu"
 					}
 					want := facts[fl]["common"]
+					if lang == "other" && name == TemplateAck {
+						want = append(want, facts["en"]["common"]...) // Hungarian with English below
+					}
 					if placement[name] {
 						want = append(want, facts[fl]["placement"]...)
 					}
@@ -188,13 +211,24 @@ func TestRenderChoices(t *testing.T) {
 			}
 		})
 	}
-	t.Run("other language falls back to Hungarian", func(t *testing.T) {
+	t.Run("no language falls back to Hungarian", func(t *testing.T) {
 		t.Parallel()
 		ws, wb := hu(sample)
-		for _, lang := range []string{"other", "", "de"} {
+		if s, b, err := ts.Render(TemplateAck, "", sample); err != nil || s != ws || b != wb {
+			t.Errorf("Render(ack, \"\") differs from Hungarian (err %v)", err)
+		}
+		if s, b, err := ts.Render(TemplateInformation, "de", sample); err != nil || !strings.Contains(b, "Kedves Anna!") || strings.Contains(b, "Hello") {
+			t.Errorf("Render(information, de) = %q, %v; want Hungarian only (an operator's words are not repeated)", s, err)
+		}
+	})
+	t.Run("another language gets Hungarian, then English", func(t *testing.T) {
+		t.Parallel()
+		ws, wb := hu(sample)
+		_, en, _ := ts.Render(TemplateAck, "en", sample)
+		for _, lang := range []string{"other", "de"} {
 			s, b, err := ts.Render(TemplateAck, lang, sample)
-			if err != nil || s != ws || b != wb {
-				t.Errorf("Render(ack, %q) differs from Hungarian (err %v)", lang, err)
+			if err != nil || s != ws || b != wb+"\n* * *\n\n"+en {
+				t.Errorf("Render(ack, %q) = %q,\n%s\nwant the Hungarian subject, the Hungarian body, then the English (err %v)", lang, s, b, err)
 			}
 		}
 	})
@@ -266,6 +300,11 @@ func TestRevealing(t *testing.T) {
 		{"hívja: 06-80/20-55-20", "80/20-55-20"},
 		{"80 205 520", "80/20-55-20"},
 		{"Reply to your message", ""},
+		{"Насильство в сім'ї", "насил"},
+		{"Кризисный центр", "криз"},
+		{"Притулок для жінок", "притул"},
+		{"Ответ на ваше письмо", ""},
+		{"Дякуємо за ваш лист, він надійшов до нас.", ""},
 		{"Hello Anna, Thank you for your message; it has reached us.", ""},
 	}
 	for _, tc := range tests {
@@ -303,7 +342,7 @@ func TestLoadTemplatesDir(t *testing.T) {
 			name:  "a new language and a new template",
 			files: map[string]string{"ack.de.tmpl": subj + "Hallo\n", "thanks.hu.tmpl": subj + "Köszönjük.\n"},
 			check: func(t *testing.T, ts *Templates) {
-				if got := ts.Languages(TemplateAck); !cmp.Equal(got, []string{"de", "en", "hu"}) {
+				if got := ts.Languages(TemplateAck); !cmp.Equal(got, []string{"de", "en", "hu", "ru", "uk"}) {
 					t.Errorf("ack languages = %v", got)
 				}
 				if _, b, err := ts.Render("thanks", "en", Data{}); err != nil || b != "Köszönjük.\n" {

@@ -2,6 +2,7 @@ package replies
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/mail"
@@ -36,6 +37,11 @@ type ReplyFacts struct {
 	Language      string // the case's
 	SummarySealed []byte // the writer's message's summary
 	CopySealed    []byte // the composed reply, once composed
+	// ToField and ToSealed are where the reply goes: the From of a
+	// message of the case (ToSealed is that message's sealed summary) or
+	// its Reply-To (ToSealed is the sealed address).
+	ToField  Field
+	ToSealed []byte
 }
 
 // ReplyCopy is a composed reply, sealed, as it is stored.
@@ -115,6 +121,10 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[ReplyArgs]) error {
 	if err != nil {
 		return fmt.Errorf("read summary: %w", err)
 	}
+	to, err := w.addressee(f, sum)
+	if err != nil {
+		return err
+	}
 	var raw []byte
 	if f.State == StateComposed {
 		if raw, err = w.Keys.Open(f.CopySealed); err != nil {
@@ -123,15 +133,18 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[ReplyArgs]) error {
 	} else {
 		// An acknowledgement was decided on when its message was stored
 		// (AckPolicy.Decide). An operator's reply was their decision; the
-		// address still keeps it from a noreply or our own mailbox.
-		if !f.Kind.Automatic() {
-			if reason := CheckRecipient(sum.FromAddr, w.Own); reason != AckOK {
-				w.Log.Info("reply not sent", slog.String("kind", string(f.Kind)), slog.Int64("outgoing", id), slog.String("reason", string(reason)))
-				return w.Store.SuppressReply(ctx, id, reason)
-			}
+		// address still keeps it from a noreply or our own mailbox. An
+		// address that cannot be written to fails at once, whatever the
+		// reply: retrying would not mend it.
+		if reason := CheckRecipient(to.Address, w.Own); reason != AckOK && (!f.Kind.Automatic() || reason.State() == StateFailed) {
+			return w.refuse(ctx, f, id, reason)
 		}
 		var c ReplyCopy
-		if raw, c, err = w.compose(f, sum); err != nil {
+		if raw, c, err = w.compose(f, sum, to); errors.Is(err, ErrInvalid) {
+			w.Log.Error("reply cannot be composed", slog.String("kind", string(f.Kind)), slog.Int64("outgoing", id), slog.Any("err", err))
+			return w.Store.ReplyFailed(ctx, id, "invalid")
+		}
+		if err != nil {
 			return err
 		}
 		stored, err := w.Store.StoreReply(ctx, id, c)
@@ -142,7 +155,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[ReplyArgs]) error {
 			return nil // an earlier run of the job composed it, and sends it
 		}
 	}
-	if err := w.Sender.Send(ctx, w.From.Address, sum.FromAddr, raw); err != nil {
+	if err := w.Sender.Send(ctx, w.From.Address, to.Address, raw); err != nil {
 		if Temporary(err) {
 			return err // the queue retries with backoff
 		}
@@ -155,8 +168,39 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[ReplyArgs]) error {
 	return w.Store.ReplySent(ctx, id)
 }
 
-// compose renders, composes and seals the reply.
-func (w *Worker) compose(f ReplyFacts, sum message.Summary) ([]byte, ReplyCopy, error) {
+// addressee opens where the reply goes: the From (with its name) of the
+// message ToSealed summarises, or a Reply-To address.
+func (w *Worker) addressee(f ReplyFacts, answered message.Summary) (mail.Address, error) {
+	plain, err := w.Keys.Open(f.ToSealed)
+	if err != nil {
+		return mail.Address{}, fmt.Errorf("open the reply's address: %w", err)
+	}
+	if f.ToField == FieldReplyTo {
+		return mail.Address{Address: string(plain)}, nil
+	}
+	sum, err := message.UnmarshalSummary(plain)
+	if err != nil {
+		return mail.Address{}, fmt.Errorf("read the reply's address: %w", err)
+	}
+	if sum.FromAddr != answered.FromAddr {
+		sum.FromName = "" // a name is greeted only on the address it came with
+	}
+	return mail.Address{Name: sum.FromName, Address: sum.FromAddr}, nil
+}
+
+// refuse records a reply that does not go out: failed for an address
+// that cannot be written to, else suppressed. The log names the reason,
+// never the address.
+func (w *Worker) refuse(ctx context.Context, f ReplyFacts, id int64, reason AckReason) error {
+	w.Log.Info("reply not sent", slog.String("kind", string(f.Kind)), slog.Int64("outgoing", id), slog.String("reason", string(reason)))
+	if reason.State() == StateFailed {
+		return w.Store.ReplyFailed(ctx, id, string(reason))
+	}
+	return w.Store.SuppressReply(ctx, id, reason)
+}
+
+// compose renders, composes and seals the reply to the address to.
+func (w *Worker) compose(f ReplyFacts, sum message.Summary, to mail.Address) ([]byte, ReplyCopy, error) {
 	data := DataFor(sum, f.Operator)
 	data.HomePhone, data.HomeLabel = f.HomePhone, f.HomeLabel
 	if f.TextSealed != nil {
@@ -176,7 +220,7 @@ func (w *Worker) compose(f ReplyFacts, sum message.Summary) ([]byte, ReplyCopy, 
 		return nil, ReplyCopy{}, err
 	}
 	raw, err := Compose(Outgoing{
-		From: w.From, To: mail.Address{Name: sum.FromName, Address: sum.FromAddr},
+		From: w.From, To: to,
 		Subject: subject, Body: body, Automatic: f.Kind.Automatic(), MessageID: msgID,
 		Parent: Parent{MessageID: sum.MessageID},
 	})

@@ -20,6 +20,7 @@ const (
 	PurposeAddress   = "address"
 	PurposeMessageID = "message-id"
 	PurposeRaw       = "raw"
+	PurposeDomain    = "domain"
 )
 
 // Index makes keyed digests for looking up sealed values by equality: the
@@ -88,6 +89,15 @@ func (x *Index) AddressDigest(addr string) []byte {
 // the clear.
 func (x *Index) MessageIDDigest(id string) []byte {
 	return x.Digest(PurposeMessageID, []byte(NormalizeMessageID(id)))
+}
+
+// DomainDigest is the digest of the domain of an address (lower case,
+// without a trailing dot), to count the acknowledgements to one domain
+// without storing it. Many writers share a domain (gmail.com), so it
+// tells a thief with the index key only which big provider wrote.
+func (x *Index) DomainDigest(addr string) []byte {
+	a := NormalizeAddress(addr)
+	return x.Digest(PurposeDomain, []byte(strings.TrimSuffix(a[strings.LastIndexByte(a, '@')+1:], ".")))
 }
 
 // RawDigest is the digest of a raw message exactly as fetched, to recognise

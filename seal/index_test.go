@@ -59,6 +59,7 @@ func TestDigestsAreDomainSeparated(t *testing.T) {
 		"address":            x.AddressDigest(v),
 		"message-id":         x.MessageIDDigest(v),
 		"raw":                x.RawDigest([]byte(v)),
+		"domain":             x.DomainDigest(v),
 		"ab|c":               x.Digest("ab", []byte("c")),
 		"a|bc":               x.Digest("a", []byte("bc")),
 		"other key, address": other.AddressDigest(v),
@@ -75,6 +76,9 @@ func TestDigestsAreDomainSeparated(t *testing.T) {
 	}
 	if !bytes.Equal(x.AddressDigest(v), x.Digest(PurposeAddress, []byte(v))) {
 		t.Error("AddressDigest is not Digest(PurposeAddress, normalised address)")
+	}
+	if !bytes.Equal(x.DomainDigest("<Eva@EXAMPLE.hu.>"), x.DomainDigest(v)) || !bytes.Equal(x.DomainDigest(v), x.Digest(PurposeDomain, []byte("example.hu"))) {
+		t.Error("DomainDigest is not Digest(PurposeDomain, the lower-cased domain)")
 	}
 }
 

@@ -39,7 +39,19 @@ type MessageSummary struct {
 	Priority      int    // 0 for messages stored before triage
 	Flags         []string
 	Rules         []string
+	ReplyToSealed []byte // its Reply-To, sealed; nil for none
+	// SenderVerified says whether the receiving server verified the From
+	// (nil for messages stored before okit asked); SPF, DKIM and DMARC
+	// are its results ("" when none was trusted); Spam, whether it marked
+	// the message as spam.
+	SenderVerified   *bool
+	SPF, DKIM, DMARC string
+	Spam             bool
 }
+
+// messageSummaryColumns are MessageSummary's, in order.
+const messageSummaryColumns = `id, case_id, direction, internal_date, size, parse_status, summary_sealed, coalesce(priority, 0), flags, rules,
+	reply_to_sealed, sender_verified, coalesce(auth_spf, ''), coalesce(auth_dkim, ''), coalesce(auth_dmarc, ''), spam`
 
 // ListCases returns at most limit cases in queue order: open before
 // closed, then by priority, then by due time.
@@ -64,8 +76,7 @@ func (s *Store) ListCases(ctx context.Context, limit int) ([]Case, error) {
 // CaseMessages returns the messages of the given cases, oldest first.
 func (s *Store) CaseMessages(ctx context.Context, caseIDs []int64) ([]MessageSummary, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT id, case_id, direction, internal_date, size, parse_status, summary_sealed, coalesce(priority, 0), flags, rules
-		FROM messages WHERE case_id = ANY($1) ORDER BY internal_date, id`, caseIDs)
+		SELECT `+messageSummaryColumns+` FROM messages WHERE case_id = ANY($1) ORDER BY internal_date, id`, caseIDs)
 	if err != nil {
 		return nil, fmt.Errorf("read case messages: %w", err)
 	}

@@ -10,10 +10,14 @@
 // an old schema.
 //
 // Storage decides nothing about people. Saving a batch of mail, it looks
-// up what the batch may thread into and asks intake.Thread which case each
-// message joins; it gathers each case's flags and last acknowledgement and
-// asks replies.AckPolicy.Decide whether to acknowledge; it records both
-// answers with their events. Assignment and response clocks follow package
+// up what the batch may thread into (stored messages by Message-ID, the
+// writer addresses of their cases, the open case each sender may join)
+// and asks intake.Thread which case each message joins; it gathers what
+// the acknowledgement policy reads (flags, writers, the last
+// acknowledgement of each case and address, the hour's counts) and asks
+// replies.AckPolicy.Decide whether to acknowledge; it records both answers
+// with their events. Where an answer goes is replies.DefaultAddressee's
+// rule, asked the same way. Assignment and response clocks follow package
 // triage's rules the same way.
 //
 // Outgoing mail and reminders are jobs of a river queue in the same

@@ -43,13 +43,13 @@ func (s *Store) Save(ctx context.Context, mailbox string, cp intake.Checkpoint, 
 		if err != nil {
 			return err
 		}
-		if err := s.insertMessages(ctx, tx, mailbox, cp, recs, outs, plan.Reopen); err != nil {
+		if err := s.insertMessages(ctx, tx, mailbox, cp, recs, outs, plan); err != nil {
 			return err
 		}
 		if err := s.triageCases(ctx, tx, recs, outs, opened); err != nil {
 			return err
 		}
-		if err := s.markBounces(ctx, tx, recs, outs); err != nil {
+		if err := s.markBounces(ctx, tx, outs); err != nil {
 			return err
 		}
 		return s.queueAcks(ctx, tx, ack, recs, outs)
@@ -60,17 +60,24 @@ func (s *Store) Save(ctx context.Context, mailbox string, cp intake.Checkpoint, 
 	return outs, nil
 }
 
-// lookup finds what a batch may thread into (see intake.Thread).
+// lookup finds what a batch may thread into (see intake.Thread): the
+// stored messages its references name (ours with the reply and address
+// they went to), the writers of their cases, and the open case each
+// sender may join by itself.
 func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (intake.Known, error) {
 	var raws, ids, senders [][]byte
 	for _, r := range recs {
 		raws = append(raws, r.RawDigest)
-		ids = append(ids, r.RefDigests...)
+		ids = append(ids, r.RefDigests[:min(len(r.RefDigests), intake.MaxRefs)]...)
+		if r.Bounce != nil {
+			ids = append(ids, r.Bounce.Returned)
+		}
 		if r.SenderDigest != nil {
 			senders = append(senders, r.SenderDigest)
 		}
 	}
-	k := intake.Known{Stored: map[string]intake.Outcome{}, ByMessage: map[string]intake.CaseLink{}, BySender: map[string]intake.CaseLink{}}
+	k := intake.Known{Stored: map[string]intake.Outcome{}, ByMessage: map[string][]intake.Named{},
+		BySender: map[string]intake.CaseLink{}, Writers: map[int64][][]byte{}}
 	b := &pgx.Batch{}
 	b.Queue(`SELECT m.raw_digest, m.id, c.id, c.ref FROM messages m JOIN cases c ON c.id = m.case_id
 		WHERE m.raw_digest = ANY($1)`, raws).Query(func(rows pgx.Rows) error {
@@ -83,13 +90,23 @@ func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (intake.Known,
 		})
 		return err
 	})
-	b.Queue(`SELECT DISTINCT ON (m.message_id_digest) m.message_id_digest, c.id, c.ref, c.status = 'closed'
-		FROM messages m JOIN cases c ON c.id = m.case_id
-		WHERE m.message_id_digest = ANY($1) ORDER BY m.message_id_digest, m.id DESC`, ids).Query(func(rows pgx.Rows) error {
+	b.Queue(`SELECT m.message_id_digest, c.id, c.ref, c.status = 'closed', coalesce(o.id, 0), o.to_digest
+		FROM messages m JOIN cases c ON c.id = m.case_id LEFT JOIN outgoing o ON o.copy_id = m.id
+		WHERE m.message_id_digest = ANY($1) ORDER BY m.id DESC`, ids).Query(func(rows pgx.Rows) error {
 		var d []byte
-		var c intake.CaseLink
-		_, err := pgx.ForEachRow(rows, []any{&d, &c.ID, &c.Ref, &c.Closed}, func() error {
-			k.ByMessage[string(d)] = c
+		var n intake.Named
+		_, err := pgx.ForEachRow(rows, []any{&d, &n.Case.ID, &n.Case.Ref, &n.Case.Closed, &n.Outgoing, &n.To}, func() error {
+			k.ByMessage[string(d)] = append(k.ByMessage[string(d)], n)
+			return nil
+		})
+		return err
+	})
+	b.Queue(`SELECT w.case_id, w.address_digest FROM case_writers w
+		WHERE w.case_id IN (SELECT m.case_id FROM messages m WHERE m.message_id_digest = ANY($1))`, ids).Query(func(rows pgx.Rows) error {
+		var id int64
+		var d []byte
+		_, err := pgx.ForEachRow(rows, []any{&id, &d}, func() error {
+			k.Writers[id] = append(k.Writers[id], d)
 			return nil
 		})
 		return err
@@ -97,12 +114,14 @@ func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (intake.Known,
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return k, fmt.Errorf("look up threads: %w", err)
 	}
-	// The senders' open cases: one probe of cases_open_sender per sender.
+	// The senders' open cases: one probe of case_writers_joins per sender.
 	// Planned afresh each time (QueryExecModeExec): a plan cached while the
-	// table was young filtered every open case against every sender, a
+	// tables were young filtered every open case against every sender, a
 	// cost that grew with the queue.
 	rows, err := tx.Query(ctx, `SELECT s.d, c.id, c.ref FROM (SELECT DISTINCT d FROM unnest($1::bytea[]) AS u(d)) s
-		CROSS JOIN LATERAL (SELECT id, ref FROM cases WHERE status = 'open' AND sender_digest = s.d ORDER BY id DESC LIMIT 1) c`,
+		CROSS JOIN LATERAL (SELECT c.id, c.ref FROM case_writers w JOIN cases c ON c.id = w.case_id
+			WHERE w.address_digest = s.d AND (w.field = 'from' OR w.source = 'confirmed') AND c.status = 'open'
+			ORDER BY c.id DESC LIMIT 1) c`,
 		pgx.QueryExecModeExec, senders)
 	if err != nil {
 		return k, fmt.Errorf("look up senders' cases: %w", err)
@@ -192,15 +211,23 @@ func openCases(ctx context.Context, tx pgx.Tx, p intake.Plan, recs []intake.Reco
 		if c, ok := byPlaceholder[outs[i].CaseID]; ok {
 			outs[i].CaseID, outs[i].CaseRef = c.ID, c.Ref
 		}
+		for j, r := range outs[i].Related {
+			if c, ok := byPlaceholder[r.ID]; ok {
+				outs[i].Related[j] = c
+			}
+		}
 	}
 	return opened, nil
 }
 
-// insertMessages writes the messages with their events, reopens cases that
-// got a reply, and advances the checkpoint. triageCases then updates the
+// insertMessages writes the messages with their events, the writer
+// addresses of the cases the batch opened and the possibly_related events
+// of those that named others, reopens cases that got a reply, and advances
+// the checkpoint. triageCases then updates the
 // cases. The messages go in by COPY: with sealed bodies of kilobytes it is
 // more than twice as fast as INSERT on the same server.
-func (s *Store) insertMessages(ctx context.Context, tx pgx.Tx, mailbox string, cp intake.Checkpoint, recs []intake.Record, outs []intake.Outcome, reopen map[int64]bool) error {
+func (s *Store) insertMessages(ctx context.Context, tx pgx.Tx, mailbox string, cp intake.Checkpoint, recs []intake.Record, outs []intake.Outcome, plan intake.Plan) error {
+	reopen := plan.Reopen
 	var fresh []int
 	for i := range recs {
 		if !outs[i].Duplicate {
@@ -227,13 +254,16 @@ func (s *Store) insertMessages(ctx context.Context, tx pgx.Tx, mailbox string, c
 	}
 	columns := []string{"id", "case_id", "direction", "mailbox", "uidvalidity", "uid", "raw_sealed", "summary_sealed",
 		"raw_digest", "sender_digest", "message_id_digest", "size", "internal_date", "parse_status",
-		"priority", "categories", "flags", "language", "rules", "ruleset_version"}
+		"priority", "categories", "flags", "language", "rules", "ruleset_version",
+		"reply_to_digest", "reply_to_sealed", "auth_spf", "auth_dkim", "auth_dmarc", "sender_verified", "spam"}
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{"messages"}, columns, pgx.CopyFromSlice(len(fresh), func(k int) ([]any, error) {
 		r, o := &recs[fresh[k]], &outs[fresh[k]]
 		v := r.Verdict
 		return []any{o.MessageID, o.CaseID, "in", mailbox, int64(cp.UIDValidity), int64(r.UID), r.RawSealed, r.SummarySealed,
 			r.RawDigest, r.SenderDigest, r.MessageIDDigest, r.Size, r.InternalDate, r.Status,
-			int16(v.Priority), nonNil(v.Categories), nonNil(v.Flags), v.Language, nonNil(v.Rules), v.RuleSetVersion}, nil
+			int16(v.Priority), nonNil(v.Categories), nonNil(v.Flags), v.Language, nonNil(v.Rules), v.RuleSetVersion,
+			r.ReplyToDigest, r.ReplyToSealed, nullIfEmpty(r.Auth.SPF), nullIfEmpty(r.Auth.DKIM), nullIfEmpty(r.Auth.DMARC),
+			r.Auth.Verified, r.Spam != ""}, nil
 	}))
 	if err != nil {
 		return fmt.Errorf("insert messages: %w", err)
@@ -250,11 +280,16 @@ func (s *Store) insertMessages(ctx context.Context, tx pgx.Tx, mailbox string, c
 		if r.Status == "oversize" {
 			ev.add(o.CaseID, EventMessageTooLarge, data)
 		}
+		for _, rel := range o.Related {
+			addRelated(&ev, intake.CaseLink{ID: o.CaseID, Ref: o.CaseRef}, rel, o.MessageID)
+		}
 	}
 	b = &pgx.Batch{}
 	if len(reopen) > 0 {
 		b.Queue(`UPDATE cases SET status = 'open', closed_at = NULL WHERE id = ANY($1)`, slices.Collect(maps.Keys(reopen)))
 	}
+	queueFirstWriters(b, plan.Writers, recs, outs)
+	queueCarriedFlags(b, outs)
 	ev.queue(ctx, b, "intake", s.now())
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("insert messages: %w", err)

@@ -10,7 +10,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
-	"github.com/ncsszi/okit/intake"
 	"github.com/ncsszi/okit/replies"
 	"github.com/ncsszi/okit/triage"
 )
@@ -25,108 +24,18 @@ const (
 	EventSendFailed      EventKind = "send_failed"
 )
 
-// queueAcks decides, by the acknowledgement policy, whether each stored
-// message of a person is acknowledged (replies.AckPolicy.Decide; the rule
-// is there, storage gathers the facts and records the answer): yes queues
-// a job for the reply worker; no records a suppressed reply and an event
-// saying why. Automated mail gets neither. Save holds the mailbox lock,
-// so the facts cannot change under it: a case's latest acknowledgement
-// is the one this batch queued, or one read here.
-func (s *Store) queueAcks(ctx context.Context, tx pgx.Tx, policy *replies.AckPolicy, recs []intake.Record, outs []intake.Outcome) error {
-	if policy == nil {
-		return nil
-	}
-	var caseIDs []int64
-	for i := range recs {
-		if !outs[i].Duplicate {
-			caseIDs = append(caseIDs, outs[i].CaseID)
-		}
-	}
-	flags := map[int64][]triage.Flag{}
-	lastAck := map[int64]time.Time{}
-	rows, err := tx.Query(ctx, `
-		SELECT c.id, c.flags, (SELECT max(o.created_at) FROM outgoing o
-			WHERE o.case_id = c.id AND o.kind = $2 AND o.state = ANY($3))
-		FROM cases c WHERE c.id = ANY($1)`,
-		caseIDs, replies.KindAck, []replies.State{replies.StateQueued, replies.StateComposed, replies.StateSent})
-	if err != nil {
-		return fmt.Errorf("acknowledgement facts: %w", err)
-	}
-	var id int64
-	var fs []triage.Flag
-	var last *time.Time
-	if _, err := pgx.ForEachRow(rows, []any{&id, &fs, &last}, func() error {
-		flags[id] = fs
-		if last != nil {
-			lastAck[id] = *last
-		}
-		return nil
-	}); err != nil {
-		return fmt.Errorf("acknowledgement facts: %w", err)
-	}
-
-	now := s.now()
-	var cases, answers []int64
-	var states []replies.State
-	var reasons []*replies.AckReason
-	var ev events
-	for i := range recs {
-		r, o := &recs[i], &outs[i]
-		if o.Duplicate {
-			continue
-		}
-		reason := policy.Decide(replies.AckInput{Recipient: r.Recipient,
-			Flags: append(slices.Clone(r.Verdict.Flags), flags[o.CaseID]...), LastAck: lastAck[o.CaseID], Now: now})
-		switch reason {
-		case replies.AckAutomated:
-			continue // a machine: no reply, and nothing to tell the operator
-		case replies.AckOK:
-			lastAck[o.CaseID] = now
-			states, reasons = append(states, replies.StateQueued), append(reasons, nil)
-		default:
-			ev.add(o.CaseID, EventReplySuppressed, map[string]any{"message_id": o.MessageID, "reason": reason})
-			states, reasons = append(states, replies.StateSuppressed), append(reasons, &reason)
-		}
-		cases, answers = append(cases, o.CaseID), append(answers, o.MessageID)
-	}
-	if len(cases) == 0 {
-		return nil
-	}
-	rows, err = tx.Query(ctx, `
-		INSERT INTO outgoing (case_id, answers, kind, automatic, state, reason)
-		SELECT c, a, $4, true, st, r FROM unnest($1::bigint[], $2::bigint[], $3::text[], $5::text[]) AS t(c, a, st, r)
-		RETURNING id, state`, cases, answers, states, replies.KindAck, reasons)
-	if err != nil {
-		return fmt.Errorf("queue acknowledgements: %w", err)
-	}
-	var jobs []river.InsertManyParams
-	var state replies.State
-	if _, err := pgx.ForEachRow(rows, []any{&id, &state}, func() error {
-		if state == replies.StateQueued {
-			jobs = append(jobs, river.InsertManyParams{Args: replies.ReplyArgs{OutgoingID: id}})
-		}
-		return nil
-	}); err != nil {
-		return fmt.Errorf("queue acknowledgements: %w", err)
-	}
-	if len(jobs) > 0 {
-		if _, err := s.jobs.InsertManyTx(ctx, tx, jobs); err != nil {
-			return fmt.Errorf("queue acknowledgement jobs: %w", err)
-		}
-	}
-	return ev.write(ctx, tx, "intake", now)
-}
-
 // ReplyFacts tells the reply worker about one queued reply.
 func (s *Store) ReplyFacts(ctx context.Context, outgoingID int64) (replies.ReplyFacts, error) {
 	var f replies.ReplyFacts
 	err := s.pool.QueryRow(ctx, `
 		SELECT o.case_id, o.kind, o.template, coalesce(o.signature, ''), o.text_sealed, coalesce(h.intake_phone, ''),
-			o.state, c.language, m.summary_sealed, cp.raw_sealed
+			o.state, c.language, m.summary_sealed, cp.raw_sealed,
+			coalesce(o.to_field, 'from'), CASE o.to_field WHEN 'reply_to' THEN tm.reply_to_sealed ELSE tm.summary_sealed END
 		FROM outgoing o JOIN cases c ON c.id = o.case_id JOIN messages m ON m.id = o.answers
+		LEFT JOIN messages tm ON tm.id = o.to_message
 		LEFT JOIN messages cp ON cp.id = o.copy_id LEFT JOIN shelters h ON h.id = o.shelter_id
 		WHERE o.id = $1`, outgoingID).Scan(&f.CaseID, &f.Kind, &f.Template, &f.Operator, &f.TextSealed, &f.HomePhone,
-		&f.State, &f.Language, &f.SummarySealed, &f.CopySealed)
+		&f.State, &f.Language, &f.SummarySealed, &f.CopySealed, &f.ToField, &f.ToSealed)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return f, fmt.Errorf("outgoing %d: %w", outgoingID, ErrNotFound)
 	}
@@ -207,7 +116,24 @@ type Reply struct {
 	// RemindAfter, for a crisis-home contact, is when the operator is
 	// reminded if the writer has not written since.
 	RemindAfter time.Duration
+	// To is where the answer goes, one of the case's Addresses: zero for
+	// its Default. Picking an address that is not the writer's makes it
+	// one (confirmed, an event).
+	To AddressRef
 }
+
+// AddressRef names an address of a case: the From or Reply-To of one of
+// its messages.
+type AddressRef struct {
+	MessageID int64
+	Field     replies.Field
+}
+
+// ErrPickAddress refuses an answer without an address picked when the
+// case's latest message asks for answers at an address that is not its
+// writer's.
+var ErrPickAddress = errors.New("the latest message came from, or asks for answers at, an address that is not the case's writer's: " +
+	"pick the address the answer goes to")
 
 // QueueReply queues an operator's reply to the case's latest incoming
 // message, and records it as the case's first human response if it is
@@ -232,6 +158,10 @@ func (s *Store) QueueReply(ctx context.Context, r Reply) (int64, error) {
 		if err != nil {
 			return fmt.Errorf("queue reply: the case's last message: %w", err)
 		}
+		to, err := s.pickAddress(ctx, tx, caseID, r.To, r.Actor)
+		if err != nil {
+			return err
+		}
 		var shelter *int64
 		if r.Kind == replies.KindCrisisHome {
 			var hid int64
@@ -245,9 +175,11 @@ func (s *Store) QueueReply(ctx context.Context, r Reply) (int64, error) {
 			shelter = &hid
 		}
 		err = tx.QueryRow(ctx, `
-			INSERT INTO outgoing (case_id, answers, kind, automatic, template, text_sealed, shelter_id, actor, signature, state)
-			VALUES ($1, $2, $3, false, $4, $5, $6, $7, nullif($8, ''), $9) RETURNING id`,
-			caseID, answers, r.Kind, r.Template, r.TextSealed, shelter, r.Actor, r.Signature, replies.StateQueued).Scan(&id)
+			INSERT INTO outgoing (case_id, answers, kind, automatic, template, text_sealed, shelter_id, actor, signature, state,
+				to_message, to_field, to_digest)
+			VALUES ($1, $2, $3, false, $4, $5, $6, $7, nullif($8, ''), $9, $10, $11, $12) RETURNING id`,
+			caseID, answers, r.Kind, r.Template, r.TextSealed, shelter, r.Actor, r.Signature, replies.StateQueued,
+			to.MessageID, to.Field, to.Digest).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("queue reply: %w", err)
 		}
@@ -262,7 +194,8 @@ func (s *Store) QueueReply(ctx context.Context, r Reply) (int64, error) {
 		}
 		var ev events
 		ev.add(caseID, EventReplyQueued, map[string]any{"outgoing": id, "kind": r.Kind, "template": r.Template,
-			"shelter_id": shelter, "safe_channel_confirmed": r.SafeChannel})
+			"shelter_id": shelter, "safe_channel_confirmed": r.SafeChannel,
+			"to_message": to.MessageID, "to_field": to.Field, "to_picked": r.To != AddressRef{}})
 		if err := ev.write(ctx, tx, r.Actor, s.now()); err != nil {
 			return err
 		}
@@ -293,36 +226,36 @@ func (s *Store) Remind(ctx context.Context, outgoingID int64) (string, bool, err
 	return ref, err == nil, err
 }
 
-// markBounces marks our replies that came back, and flags their cases
-// reply_bounced for the operator: the address may be wrong, or no longer
-// the writer's.
-func (s *Store) markBounces(ctx context.Context, tx pgx.Tx, recs []intake.Record, outs []intake.Outcome) error {
-	var ev events
-	for i := range recs {
-		if outs[i].Duplicate || recs[i].Bounce == nil {
-			continue
-		}
-		rows, err := tx.Query(ctx, `
-			UPDATE outgoing o SET state = $2 FROM messages m
-			WHERE m.id = o.copy_id AND m.direction = 'out' AND m.message_id_digest = $1
-			RETURNING o.id, o.case_id`, recs[i].Bounce, replies.StateBounced)
-		if err != nil {
-			return fmt.Errorf("mark bounce: %w", err)
-		}
-		var id, caseID int64
-		var bounced []int64
-		if _, err := pgx.ForEachRow(rows, []any{&id, &caseID}, func() error {
-			ev.add(caseID, EventReplyBounced, map[string]any{"outgoing": id, "message_id": outs[i].MessageID})
-			bounced = append(bounced, caseID)
-			return nil
-		}); err != nil {
-			return fmt.Errorf("mark bounce: %w", err)
-		}
-		_, err = tx.Exec(ctx, `UPDATE cases SET flags = ARRAY(SELECT DISTINCT x FROM unnest(flags || '{reply_bounced}'::text[]) AS x ORDER BY x)
-			WHERE id = ANY($1)`, bounced)
-		if err != nil {
-			return fmt.Errorf("mark bounce: %w", err)
-		}
+// pickAddress finds where an answer on the case goes: the address ref
+// names, or the case's Default. An address picked that is not yet the
+// writer's becomes one, confirmed by actor, with an event.
+func (s *Store) pickAddress(ctx context.Context, tx pgx.Tx, caseID int64, ref AddressRef, actor string) (Address, error) {
+	addrs, err := addresses(ctx, tx, caseID)
+	if err != nil {
+		return Address{}, err
 	}
-	return ev.write(ctx, tx, "intake", s.now())
+	i := slices.IndexFunc(addrs, func(a Address) bool {
+		if ref == (AddressRef{}) {
+			return a.Default
+		}
+		return a.MessageID == ref.MessageID && a.Field == ref.Field
+	})
+	switch {
+	case i < 0 && ref == (AddressRef{}):
+		return Address{}, ErrPickAddress
+	case i < 0:
+		return Address{}, fmt.Errorf("address %s of message %d on this case: %w", ref.Field, ref.MessageID, ErrNotFound)
+	}
+	a := addrs[i]
+	if a.Writer {
+		return a, nil
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO case_writers (case_id, message_id, field, address_digest, source, added_by)
+		VALUES ($1, $2, $3, $4, $5, $6)`, caseID, a.MessageID, a.Field, a.Digest, WriterConfirmed, actor)
+	if err != nil {
+		return Address{}, fmt.Errorf("confirm the address: %w", err)
+	}
+	var ev events
+	ev.add(caseID, EventWriterConfirmed, map[string]any{"message_id": a.MessageID, "field": a.Field})
+	return a, ev.write(ctx, tx, actor, s.now())
 }

@@ -114,7 +114,8 @@ func (s *Store) purgeBatch(ctx context.Context, tx pgx.Tx, before time.Time) (Pu
 			[]any{ids, jobKinds}, func(c *PurgeCounts) *int64 { return &c.Jobs }},
 		{`UPDATE outgoing SET text_sealed = NULL WHERE case_id = ANY($1) AND text_sealed IS NOT NULL RETURNING case_id`,
 			[]any{ids}, func(c *PurgeCounts) *int64 { return &c.Outgoing }},
-		{`UPDATE messages SET raw_sealed = NULL, summary_sealed = NULL, raw_digest = NULL, sender_digest = NULL, message_id_digest = NULL
+		{`UPDATE messages SET raw_sealed = NULL, summary_sealed = NULL, raw_digest = NULL, sender_digest = NULL, message_id_digest = NULL,
+				reply_to_digest = NULL, reply_to_sealed = NULL
 			WHERE case_id = ANY($1) RETURNING case_id`,
 			[]any{ids}, func(c *PurgeCounts) *int64 { return &c.Messages }},
 		{`DELETE FROM notes WHERE case_id = ANY($1) RETURNING case_id`,
@@ -134,7 +135,13 @@ func (s *Store) purgeBatch(ctx context.Context, tx pgx.Tx, before time.Time) (Pu
 		}
 	}
 	now := s.now()
-	if _, err := tx.Exec(ctx, `UPDATE cases SET sender_digest = NULL, purged_at = $2 WHERE id = ANY($1)`, ids, now); err != nil {
+	// The keyed digests of addresses, not counted: writers, where replies
+	// went, and the case's first sender.
+	b := &pgx.Batch{}
+	b.Queue(`DELETE FROM case_writers WHERE case_id = ANY($1)`, ids)
+	b.Queue(`UPDATE outgoing SET to_digest = NULL, to_domain_digest = NULL WHERE case_id = ANY($1)`, ids)
+	b.Queue(`UPDATE cases SET sender_digest = NULL, purged_at = $2 WHERE id = ANY($1)`, ids, now)
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return total, fmt.Errorf("mark cases purged: %w", err)
 	}
 	var ev events

@@ -92,6 +92,7 @@ type CaseDetail struct {
 	ClosedAt      *time.Time
 	PurgedAt      *time.Time // its sealed content was removed by the retention purge
 	AssigneeID    int64
+	MergedInto    string // the case it was merged into, if it was
 }
 
 // CaseByRef reads one case.
@@ -102,10 +103,12 @@ func (s *Store) CaseByRef(ctx context.Context, ref string) (CaseDetail, error) {
 		SELECT c.id, c.ref, c.status, (SELECT count(*) FROM messages m WHERE m.case_id = c.id)::int,
 			c.first_received, c.last_received, c.priority, c.categories, c.flags,
 			coalesce(u.username, ''), c.due_at, c.breached_at IS NOT NULL,
-			c.language, coalesce(c.priority_set_by, ''), c.first_response_at, c.closed_at, c.purged_at, coalesce(c.assignee_id, 0)
-		FROM cases c LEFT JOIN users u ON u.id = c.assignee_id WHERE c.ref = $1`, ref).Scan(
+			c.language, coalesce(c.priority_set_by, ''), c.first_response_at, c.closed_at, c.purged_at, coalesce(c.assignee_id, 0),
+			coalesce(mi.ref, '')
+		FROM cases c LEFT JOIN users u ON u.id = c.assignee_id LEFT JOIN cases mi ON mi.id = c.merged_into WHERE c.ref = $1`, ref).Scan(
 		&c.ID, &c.Ref, &c.Status, &c.Messages, &c.FirstReceived, &c.LastReceived, &c.Priority, &c.Categories, &c.Flags,
-		&c.Assignee, &c.Due, &c.Breached, &d.Language, &d.PrioritySetBy, &d.FirstResponse, &d.ClosedAt, &d.PurgedAt, &d.AssigneeID)
+		&c.Assignee, &c.Due, &c.Breached, &d.Language, &d.PrioritySetBy, &d.FirstResponse, &d.ClosedAt, &d.PurgedAt, &d.AssigneeID,
+		&d.MergedInto)
 	if err == pgx.ErrNoRows {
 		return d, fmt.Errorf("case %s: %w", ref, ErrNotFound)
 	}
@@ -126,8 +129,7 @@ type StoredMessage struct {
 // Messages returns a case's messages, both directions, oldest first.
 func (s *Store) Messages(ctx context.Context, caseID int64) ([]StoredMessage, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT id, case_id, direction, internal_date, size, parse_status, summary_sealed, coalesce(priority, 0), flags, rules,
-			raw_sealed, categories, coalesce(language, '')
+		SELECT `+messageSummaryColumns+`, raw_sealed, categories, coalesce(language, '')
 		FROM messages WHERE case_id = $1 ORDER BY internal_date, id`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("read messages: %w", err)
@@ -135,7 +137,8 @@ func (s *Store) Messages(ctx context.Context, caseID int64) ([]StoredMessage, er
 	ms, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (StoredMessage, error) {
 		var m StoredMessage
 		err := r.Scan(&m.ID, &m.CaseID, &m.Direction, &m.InternalDate, &m.Size, &m.ParseStatus, &m.SummarySealed,
-			&m.Priority, &m.Flags, &m.Rules, &m.RawSealed, &m.Categories, &m.Language)
+			&m.Priority, &m.Flags, &m.Rules, &m.ReplyToSealed, &m.SenderVerified, &m.SPF, &m.DKIM, &m.DMARC, &m.Spam,
+			&m.RawSealed, &m.Categories, &m.Language)
 		return m, err
 	})
 	if err != nil {

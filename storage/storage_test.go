@@ -23,6 +23,7 @@ func rec(uid uint32, raw, sender, msgID string, refs ...string) intake.Record {
 		RawSealed: []byte("sealed " + raw), SummarySealed: []byte("sealed summary"),
 		RawDigest: []byte("raw:" + raw), Status: "ok",
 		Verdict: triage.Verdict{Priority: triage.P4, Language: "hu"},
+		Auth:    intake.Auth{DMARC: "pass", Verified: true}, // storage's tests are about storing; Thread's about trust
 	}
 	if sender != "" {
 		r.SenderDigest = []byte("addr:" + sender)
@@ -62,14 +63,15 @@ func TestSaveThreadsAndDedupes(t *testing.T) {
 	ctx := context.Background()
 	st := storagetest.New(t)
 	const mb = "okit@ncsszi.hu/INBOX"
-	cp := intake.Checkpoint{UIDValidity: 7, LastUID: 5}
+	cp := intake.Checkpoint{UIDValidity: 7, LastUID: 6}
 
 	outs, err := st.Save(ctx, mb, cp, []intake.Record{
 		rec(1, "a", "anna", "m1"),
 		rec(2, "b", "anna", "m2"),              // same sender, open case: joins
-		rec(3, "c", "bela", "m3", "m1"),        // another sender replying in anna's thread: joins by reference
+		rec(3, "c", "bela", "m3", "m1"),        // another sender replying in anna's thread: a case of his own
 		rec(4, "d", "csilla", "m4"),            // new writer: new case
 		rec(5, "e", "", "", "unknown-message"), // null sender, unknown reference: new case
+		rec(6, "f", "anna", "m6", "m3"),        // anna replying to bela's message: her own case
 	}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -83,13 +85,33 @@ func TestSaveThreadsAndDedupes(t *testing.T) {
 	for _, o := range outs {
 		gots = append(gots, got{o.CaseID, o.NewCase, o.Duplicate})
 	}
-	a, c, e := outs[0].CaseID, outs[3].CaseID, outs[4].CaseID
-	want := []got{{a, true, false}, {a, false, false}, {a, false, false}, {c, true, false}, {e, true, false}}
+	a, b, c, e := outs[0].CaseID, outs[2].CaseID, outs[3].CaseID, outs[4].CaseID
+	want := []got{{a, true, false}, {a, false, false}, {b, true, false}, {c, true, false}, {e, true, false}, {a, false, false}}
 	if diff := cmp.Diff(want, gots); diff != "" {
 		t.Errorf("outcomes (-want +got):\n%s", diff)
 	}
-	if a == c || c == e || a == e {
-		t.Errorf("cases %d, %d, %d should differ", a, c, e)
+	if len(map[int64]bool{a: true, b: true, c: true, e: true}) != 4 {
+		t.Errorf("cases %d, %d, %d, %d should differ", a, b, c, e)
+	}
+	// Bela's case and anna's each say they may be related to the other.
+	related := func(id int64) []string {
+		var refs []string
+		evs, err := st.Events(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range evs {
+			if ev.Kind == storage.EventPossiblyRelated {
+				refs = append(refs, ev.Data["ref"].(string))
+			}
+		}
+		return refs
+	}
+	if diff := cmp.Diff([]string{outs[0].CaseRef}, related(b)); diff != "" {
+		t.Errorf("bela's case possibly related to (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{outs[2].CaseRef}, related(a)); diff != "" {
+		t.Errorf("anna's case possibly related to (-want +got):\n%s", diff)
 	}
 	if !regexp.MustCompile(`^OKIT-\d{4}-\d{6}$`).MatchString(outs[0].CaseRef) {
 		t.Errorf("case ref %q, want OKIT-YYYY-NNNNNN", outs[0].CaseRef)
@@ -111,7 +133,7 @@ func TestSaveThreadsAndDedupes(t *testing.T) {
 	for _, c := range cases {
 		count[c.ID] = c.Messages
 	}
-	if diff := cmp.Diff(map[int64]int{a: 3, c: 1, e: 1}, count); diff != "" {
+	if diff := cmp.Diff(map[int64]int{a: 3, b: 1, c: 1, e: 1}, count); diff != "" {
 		t.Errorf("messages per case (-want +got):\n%s", diff)
 	}
 	cp, ok, err := st.Checkpoint(ctx, mb)

@@ -152,6 +152,8 @@ var wantAccess = map[string]string{
 	"POST /cases/{ref}/notes":                        "operator supervisor",
 	"POST /cases/{ref}/close":                        "operator supervisor",
 	"POST /cases/{ref}/reopen":                       "operator supervisor",
+	"POST /cases/{ref}/merge":                        "operator supervisor",
+	"POST /cases/{ref}/split":                        "operator supervisor",
 
 	"POST /shelters/places": "supervisor",
 	"GET /audit":            "supervisor",

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -28,13 +29,33 @@ type caseData struct {
 	Priorities []triage.Priority
 	// Before and After are the answer template around the operator's words.
 	Before, After string
+	// To are the addresses an answer may go to; Pick says none is the
+	// default: the operator must choose.
+	To   []caseAddress
+	Pick bool
+	// Related are the cases this one may belong with (possibly_related
+	// events), by reference.
+	Related []string
 }
+
+// caseAddress is an address an answer may go to, opened.
+type caseAddress struct {
+	storage.Address
+	Addr string
+}
+
+// Value is how the answer form names the address: message id and field.
+func (a caseAddress) Value() string { return fmt.Sprintf("%d:%s", a.MessageID, a.Field) }
 
 type caseMessage struct {
 	storage.StoredMessage
 	Summary message.Summary
 	Parsed  *message.Message // nil when the raw message is not stored
 }
+
+// Unverified says the receiving server did not show the From to be the
+// sender's (false for mail stored before okit asked).
+func (m caseMessage) Unverified() bool { return m.SenderVerified != nil && !*m.SenderVerified }
 
 type caseNote struct {
 	storage.Note
@@ -101,6 +122,16 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, c *call) {
 		s.fail(w, r, err)
 		return
 	}
+	for _, ev := range d.Events {
+		if ref, ok := ev.Data["ref"].(string); ok && ev.Kind == storage.EventPossiblyRelated && !slices.Contains(d.Related, ref) {
+			d.Related = append(d.Related, ref)
+		}
+	}
+	if d.To, err = s.addresses(ctx, cd.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Pick = !slices.ContainsFunc(d.To, func(a caseAddress) bool { return a.Default })
 	users, err := s.store.Users(ctx)
 	if err != nil {
 		s.fail(w, r, err)
@@ -142,6 +173,33 @@ func (s *Server) openMessages(msgs []storage.StoredMessage) ([]caseMessage, erro
 		})
 	}
 	return out, g.Wait()
+}
+
+// addresses opens the addresses an answer on the case may go to. The
+// case's viewing is recorded already: these are of its messages.
+func (s *Server) addresses(ctx context.Context, caseID int64) ([]caseAddress, error) {
+	as, err := s.store.Addresses(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]caseAddress, len(as))
+	for i, a := range as {
+		out[i].Address = a
+		plain, err := s.keys.Open(a.Sealed)
+		if err != nil {
+			return nil, fmt.Errorf("open an address of case %d: %w", caseID, err)
+		}
+		if a.Field == replies.FieldReplyTo {
+			out[i].Addr = string(plain)
+			continue
+		}
+		sum, err := message.UnmarshalSummary(plain)
+		if err != nil {
+			return nil, fmt.Errorf("read an address of case %d: %w", caseID, err)
+		}
+		out[i].Addr = sum.FromAddr
+	}
+	return out, nil
 }
 
 // answerFrame renders the answer template around a marker and splits it,

@@ -28,6 +28,10 @@ func (s *Server) caseDone(w http.ResponseWriter, r *http.Request, err error, not
 		redirect(w, r, path, "problem.unchanged")
 	case errors.Is(err, storage.ErrDoNotReply):
 		redirect(w, r, path, "problem.do_not_reply")
+	case errors.Is(err, storage.ErrPickAddress):
+		redirect(w, r, path, "problem.pick_address")
+	case errors.Is(err, storage.ErrCannotMove):
+		redirect(w, r, path, "problem.cannot_move")
 	default:
 		s.fail(w, r, err)
 	}
@@ -104,12 +108,59 @@ func (s *Server) crisisHome(w http.ResponseWriter, r *http.Request, c *call) {
 	s.reply(w, r, c, storage.Reply{Kind: replies.KindCrisisHome, Template: replies.TemplateCrisisHome, Shelter: name}, "case.crisis_home_queued")
 }
 
+// reply queues an answer to the address the form names ("12:from"), or,
+// with none named, to the case's default one.
 func (s *Server) reply(w http.ResponseWriter, r *http.Request, c *call, rp storage.Reply, notice string) {
 	rp.CaseRef, rp.Signature, rp.Actor = r.PathValue("ref"), c.session.Signature, c.actor
 	rp.SafeChannel = r.PostFormValue("safe_channel") == "yes"
 	rp.RemindAfter = s.cfg.RemindAfter
+	if to := r.PostFormValue("to"); to != "" {
+		id, field, _ := strings.Cut(to, ":")
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil || (field != string(replies.FieldFrom) && field != string(replies.FieldReplyTo)) {
+			s.caseDone(w, r, nil, "problem.pick_address")
+			return
+		}
+		rp.To = storage.AddressRef{MessageID: n, Field: replies.Field(field)}
+	}
 	_, err := s.store.QueueReply(r.Context(), rp)
 	s.caseDone(w, r, err, notice)
+}
+
+// merge moves this case's messages and writer addresses into the case
+// the form names; the page then shows that case.
+func (s *Server) merge(w http.ResponseWriter, r *http.Request, c *call) {
+	into := strings.TrimSpace(r.PostFormValue("into"))
+	err := s.store.MergeCases(r.Context(), r.PathValue("ref"), into, c.actor)
+	if err == nil {
+		redirect(w, r, "/cases/"+into, "case.merged")
+		return
+	}
+	s.caseDone(w, r, err, "")
+}
+
+// split moves the messages ticked into a new case, and shows it.
+func (s *Server) split(w http.ResponseWriter, r *http.Request, c *call) {
+	r.ParseForm()
+	var ids []int64
+	for _, v := range r.PostForm["message"] {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			s.caseDone(w, r, storage.ErrNotFound, "")
+			return
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		s.caseDone(w, r, nil, "problem.split_none")
+		return
+	}
+	ref, err := s.store.SplitCase(r.Context(), r.PathValue("ref"), ids, s.cfg.Targets, c.actor)
+	if err == nil {
+		redirect(w, r, "/cases/"+ref, "case.split_done")
+		return
+	}
+	s.caseDone(w, r, err, "")
 }
 
 func (s *Server) closeCase(w http.ResponseWriter, r *http.Request, c *call) {

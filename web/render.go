@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ncsszi/okit/account"
+	"github.com/ncsszi/okit/replies"
 	"github.com/ncsszi/okit/report"
 	"github.com/ncsszi/okit/storage"
 )
@@ -91,7 +92,10 @@ type page struct {
 	Demo    bool
 	Now     time.Time
 	Path    string // the page's own address, to come back to after a form
-	Data    any
+	// AckAlert is, for a supervisor, when acknowledgements last passed
+	// their hourly limit, within the hour; nil otherwise.
+	AckAlert *time.Time
+	Data     any
 }
 
 // Is reports whether the page's user has one of the roles. A name that is
@@ -140,6 +144,13 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		block = "layout.html"
 	}
 	p.Demo, p.Now, p.Path = s.cfg.Demo, s.now(), r.URL.RequestURI()
+	if p.Session != nil && p.Session.Role == account.Supervisor && p.Session.SecondFactor {
+		at, err := s.store.LastAlert(r.Context(), storage.AlertAckRate, p.Now.Add(-replies.AlertEvery))
+		if err != nil {
+			s.log.Error("read alerts", slog.Any("err", err)) // the page is worth more than the banner
+		}
+		p.AckAlert = at
+	}
 	if !p.catalog.hasKey(p.Notice) {
 		p.Notice = "" // a notice comes from the address: only the catalog's are shown
 	}

@@ -27,9 +27,11 @@ func TestAnswerToADoNotReplyCase(t *testing.T) {
 	}
 	ctx := context.Background()
 	_, err = storagetest.Pool(c.st).Exec(ctx, `WITH c AS (INSERT INTO cases (ref, first_received, last_received, flags)
-		VALUES ('OKIT-2026-000001', now(), now(), '{do_not_reply}') RETURNING id)
-		INSERT INTO messages (case_id, summary_sealed, raw_digest, size, internal_date, parse_status, flags)
-		SELECT id, $1, '\x01', 100, now(), 'ok', '{do_not_reply}' FROM c`, sealed)
+		VALUES ('OKIT-2026-000001', now(), now(), '{do_not_reply}') RETURNING id),
+		m AS (INSERT INTO messages (case_id, summary_sealed, raw_digest, sender_digest, size, internal_date, parse_status, flags)
+		SELECT id, $1, '\x01', '\x02', 100, now(), 'ok', '{do_not_reply}' FROM c RETURNING id, case_id)
+		INSERT INTO case_writers (case_id, message_id, field, address_digest, source, added_by)
+		SELECT case_id, id, 'from', '\x02', 'first', 'test' FROM m`, sealed)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -72,6 +72,8 @@ var routes = []route{
 	{pattern: "POST /cases/{ref}/notes", access: caseWork, handle: (*Server).addNote},
 	{pattern: "POST /cases/{ref}/close", access: caseWork, handle: (*Server).closeCase},
 	{pattern: "POST /cases/{ref}/reopen", access: caseWork, handle: (*Server).reopenCase},
+	{pattern: "POST /cases/{ref}/merge", access: caseWork, handle: (*Server).merge},
+	{pattern: "POST /cases/{ref}/split", access: caseWork, handle: (*Server).split},
 
 	{pattern: "POST /shelters/places", access: supervisor, handle: (*Server).setPlaces},
 	{pattern: "GET /audit", access: supervisor, handle: (*Server).auditPage},

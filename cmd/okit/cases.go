@@ -28,15 +28,25 @@ type caseOut struct {
 }
 
 type messageOut struct {
+	ID          int64     `json:"id"`        // for okit cases split
 	Direction   string    `json:"direction"` // in: the writer's; out: ours
 	Received    time.Time `json:"received"`
 	Size        int64     `json:"size"`
 	ParseStatus string    `json:"parse_status"`
 	Priority    int       `json:"priority"`
 	Flags       []string  `json:"flags"`
+	// What the receiving server said of the sender and of spam (only
+	// for incoming mail; verified is absent for mail stored before okit
+	// asked).
+	Verified *bool  `json:"sender_verified,omitempty"`
+	SPF      string `json:"spf,omitempty"`
+	DKIM     string `json:"dkim,omitempty"`
+	DMARC    string `json:"dmarc,omitempty"`
+	Spam     bool   `json:"spam,omitempty"`
 	// Filled only with --decrypt.
 	SenderName string `json:"sender_name,omitempty"`
 	Sender     string `json:"sender,omitempty"`
+	ReplyTo    string `json:"reply_to,omitempty"`
 	Subject    string `json:"subject,omitempty"`
 	MessageID  string `json:"message_id,omitempty"`
 	Note       string `json:"note,omitempty"`
@@ -92,7 +102,8 @@ func runCasesList(ctx context.Context, a *app, args []string) error {
 	}
 	byCase := map[int64][]messageOut{}
 	for _, m := range msgs {
-		out := messageOut{Direction: m.Direction, Received: m.InternalDate, Size: m.Size, ParseStatus: m.ParseStatus, Priority: m.Priority, Flags: m.Flags}
+		out := messageOut{ID: m.ID, Direction: m.Direction, Received: m.InternalDate, Size: m.Size, ParseStatus: m.ParseStatus,
+			Priority: m.Priority, Flags: m.Flags, Verified: m.SenderVerified, SPF: m.SPF, DKIM: m.DKIM, DMARC: m.DMARC, Spam: m.Spam}
 		if opener != nil && m.SummarySealed != nil { // nil: the case was purged
 			plain, err := opener.Open(m.SummarySealed)
 			if err != nil {
@@ -103,6 +114,13 @@ func runCasesList(ctx context.Context, a *app, args []string) error {
 				return fmt.Errorf("read summary of message %d: %w", m.ID, err)
 			}
 			out.SenderName, out.Sender, out.Subject, out.MessageID, out.Note = s.FromName, s.FromAddr, s.Subject, s.MessageID, s.Note
+			if m.ReplyToSealed != nil {
+				plain, err := opener.Open(m.ReplyToSealed)
+				if err != nil {
+					return fmt.Errorf("open the Reply-To of message %d: %w", m.ID, err)
+				}
+				out.ReplyTo = string(plain)
+			}
 		}
 		byCase[m.CaseID] = append(byCase[m.CaseID], out)
 	}

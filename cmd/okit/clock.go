@@ -81,6 +81,7 @@ func metrics(h *intake.Health, w *clockWatch) http.Handler {
 		fmt.Fprintf(rw, "# HELP okit_intake_stored_total Messages stored since start.\n# TYPE okit_intake_stored_total counter\nokit_intake_stored_total %d\n", r.Stored)
 		fmt.Fprintf(rw, "# HELP okit_intake_left_on_server_total Messages over the size limit left on the server.\n# TYPE okit_intake_left_on_server_total counter\nokit_intake_left_on_server_total %d\n", r.TooLarge)
 		fmt.Fprintf(rw, "# HELP okit_alerts_total Alerts raised since start.\n# TYPE okit_alerts_total counter\n")
-		fmt.Fprintf(rw, "okit_alerts_total{kind=\"p1_unassigned\"} %d\nokit_alerts_total{kind=\"breach\"} %d\n", r.Alerts, w.breaches.Load())
+		fmt.Fprintf(rw, "okit_alerts_total{kind=\"p1_unassigned\"} %d\nokit_alerts_total{kind=\"breach\"} %d\nokit_alerts_total{kind=\"ack_rate\"} %d\n",
+			r.Alerts, w.breaches.Load(), r.AckRateAlerts)
 	})
 }

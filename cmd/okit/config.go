@@ -19,11 +19,14 @@ import (
 // env reads OKIT_* settings and collects every mistake, so that one start
 // reports all of them, each on a line naming its variable.
 type env struct {
-	get  func(string) string
-	errs []error
+	get      func(string) string
+	errs     []error
+	warnings []string // said at start, but no reason not to start
 }
 
 func (e *env) fail(format string, args ...any) { e.errs = append(e.errs, fmt.Errorf(format, args...)) }
+
+func (e *env) warn(w string) { e.warnings = append(e.warnings, w) }
 
 func (e *env) err() error { return errors.Join(e.errs...) }
 
@@ -162,6 +165,7 @@ func (e *env) imapConfig() intake.Config {
 		CommandTimeout: e.duration("OKIT_IMAP_TIMEOUT", 2*time.Minute),
 		Rules:          e.rules(),
 		Targets:        e.targets(),
+		AuthservID:     e.str("OKIT_AUTHSERV_ID", ""),
 	}
 	if c.After != intake.AfterMove && c.After != intake.AfterDelete {
 		e.fail("OKIT_IMAP_AFTER=%q: give move (to OKIT_IMAP_MOVE_TO) or delete", c.After)

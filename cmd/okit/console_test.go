@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/mail"
+	"net/url"
 	"os/exec"
 	"strings"
 	"testing"
@@ -192,6 +193,61 @@ func TestConsoleInBrowser(t *testing.T) {
 	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
 	if len(frame) != 2 || !strings.Contains(flat(all), flat(frame[0])+" "+flat(words)+" "+flat(frame[1])) {
 		t.Errorf("the answer sent is not the one the form showed:\nform: %q\nsent:\n%s", frame, all)
+	}
+
+	// A stranger replies to Edit's message: a case of his own, possibly
+	// related to hers. Its answer form shows whom an answer would reach.
+	mbox.Deliver([]byte("From: Idegen <idegen@example.test>\r\nTo: okit@ncsszi.hu\r\nSubject: Re: Segítség\r\n"+
+		"Message-ID: <stranger-1@example.test>\r\nIn-Reply-To: <danger-1@example.test>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHol vagy?\r\n"), time.Now())
+	waitFor("the stranger's case", func() bool { return count(`SELECT count(*) FROM cases`) == 5 })
+	var strangers string
+	var strangerMsg int64
+	storagetest.Pool(st).QueryRow(db, `SELECT c.ref, m.id FROM cases c JOIN messages m ON m.case_id = c.id ORDER BY c.id DESC LIMIT 1`).Scan(&strangers, &strangerMsg)
+	must(t, ctx, "open the stranger's case", chromedp.Navigate(base+"/cases/"+strangers), chromedp.WaitVisible(chromedp.CSS("#related")))
+	if related := get(t, ctx, chromedp.Text(chromedp.CSS("#related"))); !strings.Contains(related, ref) {
+		t.Errorf("the stranger's case does not name Edit's %s as possibly related: %q", ref, related)
+	}
+	if to := get(t, ctx, chromedp.Text(chromedp.CSS("#answer fieldset.to"))); !strings.Contains(to, "idegen@example.test") || strings.Contains(to, "edit@") {
+		t.Errorf("the stranger's answer form shows the address %q", to)
+	}
+	// at waits for the browser to arrive at a case page (edit: Edit's, or
+	// another) showing a notice.
+	at := func(what string, edit bool) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			loc, err := chromedp.Run(ctx, chromedp.Location())
+			if u, perr := url.Parse(loc); err == nil && perr == nil && strings.HasPrefix(u.Path, "/cases/") && (u.Path == "/cases/"+ref) == edit {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: the browser is at %s", what, loc)
+			}
+		}
+		must(t, ctx, what, chromedp.WaitVisible(chromedp.CSS("p.notice")))
+	}
+	// The operator merges it into Edit's case (the form offers it), then
+	// undoes that from the history, merges back, and splits it out by
+	// ticking the message: each a button, each an event on both cases.
+	must(t, ctx, "merge", chromedp.Click(chromedp.CSS("#merge button")))
+	at("merged into Edit's case", true)
+	must(t, ctx, "undo the merge", chromedp.Click(chromedp.CSS("form.undo button")))
+	at("split out again", false)
+	must(t, ctx, "merge back", chromedp.Click(chromedp.CSS("form.undo button")))
+	at("merged back", true)
+	must(t, ctx, "tick and split", chromedp.Click(chromedp.CSS(fmt.Sprintf(`input[name="message"][value="%d"]`, strangerMsg))),
+		chromedp.Click(chromedp.CSS("#split button")))
+	at("split by ticking", false)
+	var where string
+	storagetest.Pool(st).QueryRow(db, `SELECT c.ref FROM messages m JOIN cases c ON c.id = m.case_id WHERE m.id = $1`, strangerMsg).Scan(&where)
+	if loc, _ := url.Parse(get(t, ctx, chromedp.Location())); loc.Path != "/cases/"+where || where == ref || where == strangers {
+		t.Errorf("after the split the stranger's message is in %s, the page at %s", where, loc)
+	}
+	if n := count(`SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.ref = $1 AND e.kind IN ('case_merged', 'case_split')
+		AND e.actor = 'user:anna'`, ref); n != 4 {
+		t.Errorf("%d merge and split events on Edit's case, want 4", n)
+	}
+	if n := count(`SELECT count(*) FROM messages m JOIN cases c ON c.id = m.case_id WHERE c.ref = $1 AND m.direction = 'in'`, ref); n != 1 {
+		t.Errorf("Edit's case holds %d incoming messages, want her one", n)
 	}
 
 	// The script-bearing case renders as text.

@@ -62,6 +62,8 @@ func commands() map[string]command {
 		"serve":               {"run intake and the health endpoint until stopped", runServe},
 		"cases priority":      {"set a case's priority by hand, with a reason (sealed); its messages no longer change it", runCasesPriority},
 		"cases list":          {"list cases (--json; --decrypt adds sender, subject and Message-IDs, audited)", runCasesList},
+		"cases merge":         {"merge case FROM into case INTO: its messages and writer addresses join INTO (undone by cases split)", runCasesMerge},
+		"cases split":         {"move messages of a case into a new case, with their writer addresses (undone by cases merge)", runCasesSplit},
 		"demo":                {"run okit against an in-process mailbox filled with sample mail", runDemo},
 		"users add":           {"add an operator, supervisor or admin with languages, skills and a load limit", runUsersAdd},
 		"users list":          {"list users with their shift state and open load", runUsersList},

@@ -21,15 +21,20 @@ func (k openerKeys) SealTogether(plains ...[]byte) ([][]byte, error) {
 // mail (OKIT_SMTP_ADDR); an intake host without the private key sets it to
 // on and leaves the sending to an okit serve elsewhere.
 func (e *env) acknowledge() bool {
-	switch v := e.str("OKIT_ACKNOWLEDGE", ""); v {
+	return e.onOff("OKIT_ACKNOWLEDGE", e.str("OKIT_SMTP_ADDR", "") != "")
+}
+
+// onOff reads a setting given as on or off.
+func (e *env) onOff(name string, def bool) bool {
+	switch v := e.str(name, ""); v {
 	case "":
-		return e.str("OKIT_SMTP_ADDR", "") != ""
+		return def
 	case "on":
 		return true
 	case "off":
 		return false
 	default:
-		e.fail("OKIT_ACKNOWLEDGE=%q: give on or off", v)
+		e.fail("%s=%q: give on or off", name, v)
 		return false
 	}
 }
@@ -47,7 +52,11 @@ func (e *env) ackPolicy() *replies.AckPolicy {
 		e.fail("OKIT_FROM is not set: give the address replies come from, e.g. okit@ncsszi.hu; it is never acknowledged")
 	}
 	return &replies.AckPolicy{Own: []string{from, e.str("OKIT_IMAP_USERNAME", "")},
-		Window: e.duration("OKIT_ACK_WINDOW", replies.DefaultAckWindow)}
+		Window:      e.duration("OKIT_ACK_WINDOW", replies.DefaultAckWindow),
+		RequireAuth: e.onOff("OKIT_ACK_REQUIRE_AUTH", e.str("OKIT_AUTHSERV_ID", "") != ""),
+		MaxAge:      e.duration("OKIT_ACK_MAX_AGE", replies.DefaultAckMaxAge),
+		Rate:        e.positive("OKIT_ACK_RATE", replies.DefaultAckRate),
+		RateDomain:  e.positive("OKIT_ACK_RATE_DOMAIN", replies.DefaultAckRateDomain)}
 }
 
 // mailSettings reads the outgoing-mail settings; nil when OKIT_SMTP_ADDR
@@ -74,8 +83,13 @@ func (e *env) mailSettings() *mailSettings {
 		a, err := mail.ParseAddress(from)
 		if err != nil {
 			e.fail("OKIT_FROM: %v", err)
+		} else if warning, err := replies.CheckFrom(*a); err != nil {
+			e.fail("OKIT_FROM: %v", err)
 		} else {
 			m.from = *a
+			if warning != "" {
+				e.warn("OKIT_FROM: " + warning)
+			}
 		}
 	}
 	return m

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,7 +15,9 @@ import (
 )
 
 func runReply(ctx context.Context, a *app, args []string) error {
-	fs := a.flags("reply", "CASE [--template information|crisis_home] [--shelter NAME] [--sign NAME] [--confirm-safe-channel] < text")
+	fs := a.flags("reply", "CASE [--to ADDRESS] [--template information|crisis_home] [--shelter NAME] [--sign NAME] [--confirm-safe-channel] < text")
+	to := fs.String("to", "", "the address the answer goes to: one of the case's writer's, or the latest message's From or Reply-To "+
+		"(okit cases list --decrypt shows them); picking one that is not the writer's makes it one. Needed when the latest message asks for answers elsewhere")
 	template := fs.String("template", replies.TemplateInformation, "information (your words with the line's facts) or crisis_home")
 	shelter := fs.String("shelter", "", "the crisis home whose intake phone to give, with --template crisis_home")
 	sign := fs.String("sign", "", "the first name you sign with")
@@ -72,10 +76,39 @@ func runReply(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer st.Close()
+	c, err := st.CaseByRef(ctx, r.CaseRef)
+	if err != nil {
+		return err
+	}
+	addrs, err := st.Addresses(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(addrs, func(a storage.Address) bool {
+		if *to == "" {
+			return a.Default
+		}
+		return bytes.Equal(a.Digest, k.index.AddressDigest(*to))
+	})
+	switch {
+	case i < 0 && *to == "":
+		return fmt.Errorf("%w\ngive --to ADDRESS: the writer's, or the latest message's From or Reply-To (okit cases list --decrypt shows them)", storage.ErrPickAddress)
+	case i < 0:
+		return fmt.Errorf("--to: not an address of %s: give the writer's, or the latest message's From or Reply-To (okit cases list --decrypt shows them)", r.CaseRef)
+	}
+	r.To = storage.AddressRef{MessageID: addrs[i].MessageID, Field: addrs[i].Field}
 	id, err := st.QueueReply(ctx, r)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "queued reply %d to the writer of %s; okit serve sends it\n", id, r.CaseRef)
+	whom := fmt.Sprintf("the %s of message %d", strings.ReplaceAll(string(r.To.Field), "_", "-"), r.To.MessageID)
+	if *to != "" {
+		whom = *to
+	}
+	confirmed := ""
+	if !addrs[i].Writer {
+		confirmed = "; it is now the writer's address, recorded on the case"
+	}
+	fmt.Fprintf(a.stdout, "queued reply %d to the writer of %s at %s%s; okit serve sends it\n", id, r.CaseRef, whom, confirmed)
 	return nil
 }

@@ -33,6 +33,9 @@ type parts struct {
 // The caller closes the store (parts.close) after every loop has stopped.
 func build(ctx context.Context, s settings, log *slog.Logger) (*parts, error) {
 	p := &parts{log: log}
+	for _, w := range s.warnings {
+		log.Warn(w)
+	}
 	var errs []error
 	var err error
 	if p.keys, err = s.keys.load(log); err != nil {

@@ -31,6 +31,8 @@ type settings struct {
 	retention    time.Duration     // closed cases keep their content this long
 	reassign     []triage.Priority // breached cases of these priorities are handed over
 	clockEvery   time.Duration     // how often response clocks are checked
+
+	warnings []string // settings that work but should be changed: logged at start
 }
 
 // mailSettings are how replies leave: the SMTP server (its sender
@@ -49,6 +51,7 @@ func readSettings(getenv func(string) string, serve bool) (settings, error) {
 	s.imap.Ack = e.ackPolicy()
 	if !serve {
 		s.keys = e.keyFiles(sealKeys)
+		s.warnings = e.warnings
 		return s, e.err()
 	}
 	// The console and the reply worker read sealed mail: with either, the
@@ -67,5 +70,6 @@ func readSettings(getenv func(string) string, serve bool) (settings, error) {
 	s.retention = e.retention()
 	s.reassign = e.priorities("OKIT_BREACH_REASSIGN", "P1,P2")
 	s.clockEvery = e.duration("OKIT_CLOCK_INTERVAL", 30*time.Second)
+	s.warnings = e.warnings
 	return s, e.err()
 }
