@@ -83,7 +83,7 @@ func TestRenderEveryTemplate(t *testing.T) {
 	empty := Data{HomePhone: "+36 30 111 2222", CaseRef: "OKIT-2026-000002"} // what the templates cannot do without
 	for _, name := range ts.Names() {
 		want := []string{"en", "hu"}
-		if name == TemplateAck {
+		if name == TemplateAck || name == TemplateInformation || name == FrameName(TemplateInformation, VoiceInformal) {
 			want = []string{"en", "hu", "ru", "uk"} // Hungary's refugees since 2022 write in Ukrainian and Russian
 		}
 		if got := ts.Languages(name); !cmp.Equal(got, want) {
@@ -116,7 +116,11 @@ func TestRenderEveryTemplate(t *testing.T) {
 					if fl == "other" {
 						fl = "hu"
 					}
-					want := facts[fl]["common"]
+					want := []string{"80/20-55-20", "112"}
+					informal := strings.HasSuffix(name, "_"+string(VoiceInformal))
+					if !informal {
+						want = append(want, facts[fl]["common"]...)
+					}
 					if lang == "other" && name == TemplateAck {
 						want = append(want, facts["en"]["common"]...) // Hungarian with English below
 					}

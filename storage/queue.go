@@ -22,8 +22,11 @@ type QueueFilter struct {
 	View     string
 	UserID   int64  // whose cases "mine" shows
 	Category string // only cases of this category, if set
-	Limit    int
-	Offset   int
+	// IDs, when set, are the cases to show whatever their status (the
+	// search's results), in no particular order.
+	IDs    []int64
+	Limit  int
+	Offset int
 }
 
 // QueueItem is one row of the queue: the case and the sealed summary of its
@@ -51,6 +54,10 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) ([]QueueItem, error) {
 			WHERE r.case_id = c.id AND r.kind = 'reminder' AND r.at > c.last_received))`
 	case ViewClosed:
 		where, order = `c.status = 'closed'`, `c.closed_at DESC, c.id DESC`
+	}
+	if f.IDs != nil {
+		args = append(args, f.IDs)
+		where = fmt.Sprintf(`c.id = ANY($%d)`, len(args))
 	}
 	if f.Category != "" {
 		args = append(args, f.Category)

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"runtime"
 	"slices"
-	"strings"
 
 	"github.com/ncsszi/okit/message"
 	"github.com/ncsszi/okit/replies"
@@ -27,8 +26,12 @@ type caseData struct {
 	Rules      []string // the triage rules that fired on the writer's messages
 	DoNotReply bool
 	Priorities []triage.Priority
-	// Before and After are the answer template around the operator's words.
-	Before, After string
+	// Voice is the voice the answer is offered in; Frames the answer
+	// template around the operator's words in each voice (voice.go).
+	Voice  replies.Voice
+	Frames []answerFrame
+	// Saved are the saved answers of the answer's language (saved.go).
+	Saved []savedAnswer
 	// To are the addresses an answer may go to; Pick says none is the
 	// default: the operator must choose.
 	To   []caseAddress
@@ -146,7 +149,11 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, c *call) {
 		s.fail(w, r, err)
 		return
 	}
-	d.Before, d.After = s.answerFrame(cd.Language, c.session.Signature, d.Messages)
+	d.Voice, d.Frames = s.answerFrames(cd, c.session.Signature, d.Messages)
+	if d.Saved, err = s.savedFor(ctx, cd.Language); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "case", "", &page{catalog: s.lang(r), Title: "case.title", Nav: "queue", Session: c.session,
 		Notice: r.URL.Query().Get("notice"), Data: d})
 }
@@ -200,24 +207,4 @@ func (s *Server) addresses(ctx context.Context, caseID int64) ([]caseAddress, er
 		out[i].Addr = sum.FromAddr
 	}
 	return out, nil
-}
-
-// answerFrame renders the answer template around a marker and splits it,
-// so that the form shows the operator the mail their words go into.
-func (s *Server) answerFrame(lang, signature string, msgs []caseMessage) (before, after string) {
-	var last message.Summary // the writer's latest message, which the answer answers
-	for _, m := range msgs {
-		if m.Direction == "in" {
-			last = m.Summary
-		}
-	}
-	data := replies.DataFor(last, signature)
-	data.Text = answerMarker
-	_, body, err := s.mail.Render(replies.TemplateInformation, lang, data)
-	if err != nil {
-		s.log.Error("console: render the answer template", "err", err)
-		return "", ""
-	}
-	before, after, _ = strings.Cut(body, answerMarker)
-	return strings.TrimRight(before, "\n"), strings.TrimLeft(after, "\n")
 }

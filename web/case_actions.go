@@ -86,7 +86,8 @@ func (s *Server) addNote(w http.ResponseWriter, r *http.Request, c *call) {
 // reply worker composes and sends it exactly as for `okit reply`.
 func (s *Server) answer(w http.ResponseWriter, r *http.Request, c *call) {
 	text, ok := formText(r, "text")
-	if !ok || text == "" {
+	voice, known := voiceOf(r.PostFormValue("voice"))
+	if !ok || text == "" || !known {
 		s.caseDone(w, r, nil, "problem.empty")
 		return
 	}
@@ -95,7 +96,8 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, c *call) {
 		s.fail(w, r, err)
 		return
 	}
-	s.reply(w, r, c, storage.Reply{Kind: replies.KindAnswer, Template: replies.TemplateInformation, TextSealed: sealed}, "case.answer_queued")
+	s.reply(w, r, c, storage.Reply{Kind: replies.KindAnswer, Template: replies.FrameName(replies.TemplateInformation, voice),
+		TextSealed: sealed}, "case.answer_queued")
 }
 
 // crisisHome queues a crisis home's intake phone to the writer.

@@ -95,6 +95,13 @@ func (s *Server) queue(r *http.Request, c *call) (queueData, error) {
 	if d.Page > 0 {
 		d.Prev = "/queue?" + query(d.Page-1)
 	}
+	d.Rows, err = s.openRows(r, c, items, "queue")
+	return d, err
+}
+
+// openRows opens the summaries of cases for a list (the queue, search
+// results), recording first, in one event, whose summaries are opened.
+func (s *Server) openRows(r *http.Request, c *call, items []storage.QueueItem, purpose string) ([]queueRow, error) {
 	var ids []int64
 	for _, it := range items {
 		if it.SummarySealed != nil {
@@ -102,19 +109,20 @@ func (s *Server) queue(r *http.Request, c *call) (queueData, error) {
 		}
 	}
 	if len(ids) > 0 {
-		err := s.store.Record(r.Context(), storage.EventSummaryOpened, c.actor, map[string]any{"purpose": "queue", "cases": ids})
+		err := s.store.Record(r.Context(), storage.EventSummaryOpened, c.actor, map[string]any{"purpose": purpose, "cases": ids})
 		if err != nil {
-			return d, err
+			return nil, err
 		}
 	}
 	now := s.now()
+	var rows []queueRow
 	for _, it := range items {
 		row := queueRow{QueueItem: it, Reminded: it.Reminder,
 			Overdue: it.Status == "open" && (it.Breached || it.Due != nil && it.Due.Before(now))}
 		row.Unread = !s.openSummary(it.SummarySealed, &row.Summary)
-		d.Rows = append(d.Rows, row)
+		rows = append(rows, row)
 	}
-	return d, nil
+	return rows, nil
 }
 
 // openSummary decrypts a sealed summary; false if there is none or it

@@ -29,13 +29,15 @@ var pageFiles = map[string][]string{
 	"totp":      {"totp.html"},
 	"enrol":     {"enrol.html"},
 	"queue":     {"queue.html", "queue_rows.html"},
-	"case":      {"case.html", "case_actions.html"},
+	"case":      {"case.html", "case_actions.html", "answer_voice.html"},
 	"shelters":  {"shelters.html"},
 	"users":     {"users.html"},
 	"account":   {"account.html"},
 	"audit":     {"audit.html"},
 	"dashboard": {"dashboard.html"},
 	"error":     {"error.html"},
+	"search":    {"search.html", "queue_rows.html"},
+	"answers":   {"answers.html"},
 }
 
 // views are the parsed pages.
@@ -65,6 +67,7 @@ func parseViews(loc *time.Location) (views, error) {
 		"categoryKey": categoryKey,
 		"flagKey":     flagKey,
 		"eventKey":    eventKey,
+		"savedForm":   savedForm,
 	}
 	v := views{}
 	for name, files := range pageFiles {

@@ -63,6 +63,7 @@ var routes = []route{
 	{pattern: "GET /queue/rows", access: caseWork, background: true, handle: (*Server).queueRows},
 	{pattern: "GET /live", access: caseWork, background: true, handle: (*Server).liveEvents},
 	{pattern: "POST /shift", access: caseWork, handle: (*Server).toggleShift},
+	{pattern: "GET /search", access: caseWork, handle: (*Server).searchPage},
 	{pattern: "GET /cases/{ref}", access: caseWork, handle: (*Server).casePage},
 	{pattern: "GET /cases/{ref}/messages/{id}/attachments/{n}", access: caseWork, handle: (*Server).attachment},
 	{pattern: "POST /cases/{ref}/assign", access: caseWork, handle: (*Server).assign},
@@ -76,6 +77,10 @@ var routes = []route{
 	{pattern: "POST /cases/{ref}/split", access: caseWork, handle: (*Server).split},
 
 	{pattern: "POST /shelters/places", access: supervisor, handle: (*Server).setPlaces},
+	{pattern: "GET /answers", access: supervisor, handle: (*Server).answersPage},
+	{pattern: "POST /answers", access: supervisor, handle: (*Server).saveAnswer},
+	{pattern: "POST /answers/{id}", access: supervisor, handle: (*Server).saveAnswer},
+	{pattern: "POST /answers/{id}/delete", access: supervisor, handle: (*Server).deleteAnswer},
 	{pattern: "GET /audit", access: supervisor, handle: (*Server).auditPage},
 	{pattern: "GET /dashboard", access: supervisor, handle: (*Server).dashboardPage},
 	{pattern: "GET /dashboard.csv", access: supervisor, handle: (*Server).dashboardCSV},

@@ -64,6 +64,7 @@ type Server struct {
 	views    views
 	catalogs map[string]*catalog
 	live     *hub
+	index    *indexer
 	zone     *time.Location // the figures' time zone, report.Zone
 }
 
@@ -94,14 +95,17 @@ func New(cfg Config, d Deps) (*Server, error) {
 		return nil, fmt.Errorf("time zone of the figures: %w", err)
 	}
 	return &Server{cfg: cfg, store: d.Store, keys: d.Keys, mail: d.Templates, log: d.Log, now: d.Now,
-		views: v, catalogs: cats, live: newHub(), zone: zone}, nil
+		views: v, catalogs: cats, live: newHub(), index: newIndexer(d.Store, d.Keys, d.Log), zone: zone}, nil
 }
 
-// Run feeds live updates to open consoles until ctx ends, listening again
-// after a lost database connection.
+// Run feeds live updates to open consoles and to the search index until
+// ctx ends, listening again after a lost database connection; it builds
+// the search index in the background meanwhile.
 func (s *Server) Run(ctx context.Context) {
+	go s.index.run(ctx)
+	changed := func(ids []int64) { s.live.publish(ids); s.index.changed(ids) }
 	for wait := time.Second; ctx.Err() == nil; wait = min(2*wait, time.Minute) {
-		err := s.store.Listen(ctx, func() { wait = time.Second; s.live.publish(nil) }, s.live.publish)
+		err := s.store.Listen(ctx, func() { wait = time.Second; changed(nil) }, changed)
 		if ctx.Err() != nil {
 			return
 		}
