@@ -161,9 +161,9 @@ var wantAccess = map[string]string{
 	"POST /answers":             "supervisor",
 	"POST /answers/{id}":        "supervisor",
 	"POST /answers/{id}/delete": "supervisor",
-	"GET /audit":            "supervisor",
-	"GET /dashboard":        "supervisor",
-	"GET /dashboard.csv":    "supervisor",
+	"GET /audit":                "supervisor",
+	"GET /dashboard":            "supervisor",
+	"GET /dashboard.csv":        "supervisor",
 
 	"GET /users":                  "admin",
 	"POST /users":                 "admin",

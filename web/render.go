@@ -14,7 +14,6 @@ import (
 
 	"github.com/ncsszi/okit/account"
 	"github.com/ncsszi/okit/replies"
-	"github.com/ncsszi/okit/report"
 	"github.com/ncsszi/okit/storage"
 )
 
@@ -53,8 +52,6 @@ func parseViews(loc *time.Location) (views, error) {
 			}
 			return *t
 		},
-		"left":      left,
-		"human":     report.Human,
 		"percent":   func(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) },
 		"percentOf": func(x float64) float64 { return 100 * x },
 		"json": func(v any) string {
@@ -71,7 +68,7 @@ func parseViews(loc *time.Location) (views, error) {
 	}
 	v := views{}
 	for name, files := range pageFiles {
-		paths := []string{"templates/layout.html"}
+		paths := []string{"templates/layout.html", "templates/keys.html"}
 		for _, f := range files {
 			paths = append(paths, "templates/"+f)
 		}
@@ -95,6 +92,7 @@ type page struct {
 	Demo    bool
 	Now     time.Time
 	Path    string // the page's own address, to come back to after a form
+	Zone    string // the time zone pages show times in, for the script's clock
 	// AckAlert is, for a supervisor, when acknowledgements last passed
 	// their hourly limit, within the hour; nil otherwise.
 	AckAlert *time.Time
@@ -146,7 +144,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if block == "" {
 		block = "layout.html"
 	}
-	p.Demo, p.Now, p.Path = s.cfg.Demo, s.now(), r.URL.RequestURI()
+	p.Demo, p.Now, p.Path, p.Zone = s.cfg.Demo, s.now(), r.URL.RequestURI(), s.cfg.Location.String()
 	if p.Session != nil && p.Session.Role == account.Supervisor && p.Session.SecondFactor {
 		at, err := s.store.LastAlert(r.Context(), storage.AlertAckRate, p.Now.Add(-replies.AlertEvery))
 		if err != nil {
@@ -166,22 +164,4 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
-}
-
-// left says how long until t, or since, in whole minutes, hours or days:
-// "12 min", "3 h 5 min", "2 d 4 h". The clock on the page counts on.
-func left(t time.Time, now time.Time) string {
-	d := t.Sub(now)
-	if d < 0 {
-		d = -d
-	}
-	m := int(d.Minutes())
-	switch {
-	case m < 60:
-		return fmt.Sprintf("%d min", m)
-	case m < 24*60:
-		return fmt.Sprintf("%d h %d min", m/60, m%60)
-	default:
-		return fmt.Sprintf("%d d %d h", m/(24*60), m%(24*60)/60)
-	}
 }

@@ -6,11 +6,17 @@
 (function () {
   var body = document.body;
 
+  // The page's words for durations (page.Span in Go says them the same way).
+  var units = JSON.parse(body.dataset.units || "{}");
+  function say(unit) {
+    var args = Array.prototype.slice.call(arguments, 1);
+    return (units[unit] || "%d").replace(/%d/g, function () { return args.shift(); });
+  }
   function span(ms) {
     var m = Math.floor(Math.abs(ms) / 60000);
-    if (m < 60) return m + " min";
-    if (m < 1440) return Math.floor(m / 60) + " h " + (m % 60) + " min";
-    return Math.floor(m / 1440) + " d " + Math.floor((m % 1440) / 60) + " h";
+    if (m < 60) return say("m", m);
+    if (m < 1440) return m % 60 === 0 ? say("h", m / 60) : say("hm", Math.floor(m / 60), m % 60);
+    return say("dh", Math.floor(m / 1440), Math.floor((m % 1440) / 60));
   }
 
   function tick() {
@@ -53,6 +59,12 @@
       .then(function (html) {
         var before = {};
         table.querySelectorAll("tbody tr[data-case]").forEach(function (tr) { before[tr.dataset.case] = tr.innerHTML; });
+        // Whoever was reading or moving in the list keeps their place:
+        // the focus goes back to the same case's link, the page stays put.
+        var active = document.activeElement;
+        var focusedCase = active && table.contains(active) && active.closest("tr[data-case]");
+        focusedCase = focusedCase && focusedCase.dataset.case;
+        var y = window.scrollY;
         var tmp = document.createElement("table");
         tmp.innerHTML = html;
         var tbody = tmp.querySelector("tbody");
@@ -61,8 +73,18 @@
           if (!(tr.dataset.case in before) || changed.indexOf(tr.dataset.case) >= 0) tr.classList.add("fresh");
         });
         table.replaceChild(tbody, table.querySelector("tbody"));
+        if (focusedCase) {
+          var link = tbody.querySelector('tr[data-case="' + focusedCase + '"] a');
+          if (link) link.focus({ preventScroll: true });
+        }
+        window.scrollTo(0, y);
+        document.dispatchEvent(new Event("okit:rows"));
         tick();
-        if (live) { live.hidden = false; live.textContent = live.textContent.split(" ")[0] + " " + new Date().toLocaleTimeString(); }
+        if (live) {
+          live.hidden = false;
+          live.textContent = live.dataset.label + " " + new Date().toLocaleTimeString(document.documentElement.lang,
+            { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: body.dataset.zone });
+        }
       })
       .catch(function () {})
       .finally(function () { pending = false; });
