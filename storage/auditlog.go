@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -13,7 +14,9 @@ type AuditFilter struct {
 	CaseRef string // the case's events, and the queue pages that showed its summary
 	Actor   string // as recorded: "user:anna", "intake", ...
 	Kind    EventKind
-	Before  int64 // only events older than this id, for the next page
+	From    time.Time // events at or after, when set
+	To      time.Time // events before, when set
+	Before  int64     // only events older than this id, for the next page
 	Limit   int
 }
 
@@ -43,6 +46,12 @@ func (s *Store) Audit(ctx context.Context, f AuditFilter) ([]AuditEvent, error) 
 	if f.Kind != "" {
 		add("e.kind = ", f.Kind)
 	}
+	if !f.From.IsZero() {
+		add("e.at >= ", f.From)
+	}
+	if !f.To.IsZero() {
+		add("e.at < ", f.To)
+	}
 	if f.Before > 0 {
 		add("e.id < ", f.Before)
 	}
@@ -63,4 +72,24 @@ func (s *Store) Audit(ctx context.Context, f AuditFilter) ([]AuditEvent, error) 
 		return nil, fmt.Errorf("read audit trail: %w", err)
 	}
 	return evs, nil
+}
+
+// CaseRefs gives the references of cases by id, for pages that name cases
+// an event lists by id.
+func (s *Store) CaseRefs(ctx context.Context, ids []int64) (map[int64]string, error) {
+	refs := map[int64]string{}
+	if len(ids) == 0 {
+		return refs, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT id, ref FROM cases WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("read case references: %w", err)
+	}
+	var id int64
+	var ref string
+	_, err = pgx.ForEachRow(rows, []any{&id, &ref}, func() error { refs[id] = ref; return nil })
+	if err != nil {
+		return nil, fmt.Errorf("read case references: %w", err)
+	}
+	return refs, nil
 }

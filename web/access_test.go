@@ -162,6 +162,7 @@ var wantAccess = map[string]string{
 	"POST /answers/{id}":        "supervisor",
 	"POST /answers/{id}/delete": "supervisor",
 	"GET /audit":                "supervisor",
+	"GET /audit.csv":            "supervisor",
 	"GET /dashboard":            "supervisor",
 	"GET /dashboard.csv":        "supervisor",
 

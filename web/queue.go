@@ -100,7 +100,8 @@ func (s *Server) queue(r *http.Request, c *call) (queueData, error) {
 }
 
 // openRows opens the summaries of cases for a list (the queue, search
-// results), recording first, in one event, whose summaries are opened.
+// results), recording first, in one event, whose summaries are opened:
+// each case once per session (seen.go).
 func (s *Server) openRows(r *http.Request, c *call, items []storage.QueueItem, purpose string) ([]queueRow, error) {
 	var ids []int64
 	for _, it := range items {
@@ -108,11 +109,12 @@ func (s *Server) openRows(r *http.Request, c *call, items []storage.QueueItem, p
 			ids = append(ids, it.ID)
 		}
 	}
-	if len(ids) > 0 {
+	if ids = s.seen.unrecorded(c.digest, ids); len(ids) > 0 {
 		err := s.store.Record(r.Context(), storage.EventSummaryOpened, c.actor, map[string]any{"purpose": purpose, "cases": ids})
 		if err != nil {
 			return nil, err
 		}
+		s.seen.recorded(c.digest, ids, s.now())
 	}
 	now := s.now()
 	var rows []queueRow

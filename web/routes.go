@@ -82,6 +82,7 @@ var routes = []route{
 	{pattern: "POST /answers/{id}", access: supervisor, handle: (*Server).saveAnswer},
 	{pattern: "POST /answers/{id}/delete", access: supervisor, handle: (*Server).deleteAnswer},
 	{pattern: "GET /audit", access: supervisor, handle: (*Server).auditPage},
+	{pattern: "GET /audit.csv", access: supervisor, handle: (*Server).auditCSV},
 	{pattern: "GET /dashboard", access: supervisor, handle: (*Server).dashboardPage},
 	{pattern: "GET /dashboard.csv", access: supervisor, handle: (*Server).dashboardCSV},
 

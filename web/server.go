@@ -65,6 +65,7 @@ type Server struct {
 	catalogs map[string]*catalog
 	live     *hub
 	index    *indexer
+	seen     *seen          // whose summaries each session has had recorded
 	zone     *time.Location // the figures' time zone, report.Zone
 }
 
@@ -95,7 +96,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 		return nil, fmt.Errorf("time zone of the figures: %w", err)
 	}
 	return &Server{cfg: cfg, store: d.Store, keys: d.Keys, mail: d.Templates, log: d.Log, now: d.Now,
-		views: v, catalogs: cats, live: newHub(), index: newIndexer(d.Store, d.Keys, d.Log), zone: zone}, nil
+		views: v, catalogs: cats, live: newHub(), index: newIndexer(d.Store, d.Keys, d.Log), seen: newSeen(cfg.MaxSessionAge), zone: zone}, nil
 }
 
 // Run feeds live updates to open consoles and to the search index until

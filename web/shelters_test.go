@@ -31,7 +31,7 @@ func TestShelterChangeInAuditTrail(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, page := c.do(t, sup, http.MethodGet, "/audit?kind="+string(storage.EventShelterUpdate), nil)
-	rows := strings.Split(page, "<tr>")[1:]
+	rows := strings.Split(page, "<tr id=")[1:]
 	var got []string
 	for _, row := range rows {
 		if strings.Contains(row, "krízisotthon frissítve") {
@@ -42,8 +42,8 @@ func TestShelterChangeInAuditTrail(t *testing.T) {
 		t.Fatalf("%d crisis-home rows in the audit trail, want 2:\n%s", len(got), page)
 	}
 	for i, want := range [][]string{
-		{"cli:root", "Tisza: már nem ajánljuk"},
-		{"user:sup", "127.0.0.1", "Tisza: szabad helyek 2 → 3"},
+		{"root (parancssor)", "Tisza: már nem ajánljuk"},
+		{"<td>sup</td>", "127.0.0.1", "Tisza: szabad helyek 2 → 3"},
 	} {
 		for _, w := range want {
 			if !strings.Contains(got[i], w) {

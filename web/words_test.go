@@ -39,7 +39,7 @@ func TestWordsOfAPage(t *testing.T) {
 	}
 	hu, en := &page{catalog: cats["hu"]}, &page{catalog: cats["en"]}
 	for _, tc := range []struct {
-		p          *page
+		p         *page
 		got, want string
 	}{
 		{hu, hu.Span(45 * time.Minute), "45 perc"},
