@@ -65,6 +65,7 @@ func parseViews(loc *time.Location) (views, error) {
 		"flagKey":     flagKey,
 		"eventKey":    eventKey,
 		"savedForm":   savedForm,
+		"langTag":     langTag,
 	}
 	v := views{}
 	for name, files := range pageFiles {

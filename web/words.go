@@ -61,3 +61,13 @@ func (p *page) Who(actor string) string {
 	}
 	return p.T("actor.okit")
 }
+
+// langTag is the lang attribute of a writer's text in a language triage
+// recognised ("en" inside a Hungarian page), so that a screen reader reads
+// it in its language; "" for a language it did not ("other").
+func langTag(lang string) string {
+	if len(lang) == 2 {
+		return lang
+	}
+	return ""
+}

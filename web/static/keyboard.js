@@ -117,6 +117,28 @@
         if (text) { e.preventDefault(); text.scrollIntoView({ block: "center" }); text.focus(); }
         return;
     }
-    if (/^[1-9]$/.test(e.key) && document.getElementById("text") && savedKey(e.key)) e.preventDefault();
+    if (/^[1-9]$/.test(e.key) && document.getElementById("text")) {
+      e.preventDefault();
+      swallow = e.key; // the key's character must not follow it into the answer
+      setTimeout(function () { swallow = null; }, 200);
+      savedKey(e.key);
+    }
   });
+  var swallow = null;
+  ["keypress", "beforeinput"].forEach(function (type) {
+    document.addEventListener(type, function (e) {
+      if (swallow !== null && (e.key === swallow || e.data === swallow)) { e.preventDefault(); swallow = null; }
+    }, true);
+  });
+
+  // A table wider than a phone scrolls in its own box: it takes the focus,
+  // so that it can be scrolled by keyboard too.
+  function scrollable() {
+    document.querySelectorAll("main table").forEach(function (t) {
+      if (t.scrollWidth > t.clientWidth + 1) t.setAttribute("tabindex", "0");
+      else t.removeAttribute("tabindex");
+    });
+  }
+  scrollable();
+  window.addEventListener("resize", scrollable);
 })();
