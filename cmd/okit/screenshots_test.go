@@ -64,6 +64,12 @@ func TestDemoScreenshots(t *testing.T) {
 	must(t, ctx, "second factor", chromedp.SendKeys(chromedp.CSS("#code"), code), chromedp.Submit(chromedp.CSS("#code")),
 		chromedp.WaitVisible(chromedp.CSS("#queue")))
 	shoot("queue-hu")
+	// A writer's word in another form and with accents ("apu megutott" was written).
+	must(t, ctx, "search", chromedp.Navigate(base+"/search?q=meg%C3%BCt%C3%B6tte"), chromedp.WaitVisible(chromedp.CSS("#search-count")))
+	shoot("search-hu")
+	must(t, ctx, "phone", chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+"/queue"), chromedp.WaitVisible(chromedp.CSS("#queue")))
+	shoot("queue-phone-hu")
+	must(t, ctx, "laptop", chromedp.EmulateViewport(1280, 900))
 	// The first case by address: the live queue may replace its rows at any moment.
 	href := get(t, ctx, chromedp.AttributeValue(chromedp.CSS("#rows tr[data-case] a"), "href")).Value
 	must(t, ctx, "case", chromedp.Navigate(base+href), chromedp.WaitVisible(chromedp.CSS("pre.body")))
