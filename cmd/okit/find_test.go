@@ -179,7 +179,9 @@ func TestFindAnswerAndAccessInBrowser(t *testing.T) {
 		}
 	}
 	// The cases in the order their messages came.
-	nth := func(n int) string { return ref(fmt.Sprintf(`m.id = (SELECT id FROM messages ORDER BY id OFFSET %d LIMIT 1)`, n)) }
+	nth := func(n int) string {
+		return ref(fmt.Sprintf(`m.id = (SELECT id FROM messages ORDER BY id OFFSET %d LIMIT 1)`, n))
+	}
 	danger, teen, english := nth(0), nth(1), nth(2)
 
 	// A supervisor writes saved answers; one that carries an address is refused.
