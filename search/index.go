@@ -168,3 +168,12 @@ func (x *Index) Size() Size {
 	}
 	return s
 }
+
+// Dead says how many documents are dead (their case's words changed since)
+// and how many cases there are: when the first passes the second, the
+// index is worth building afresh.
+func (x *Index) Dead() (dead, cases int) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.dead, len(x.cases)
+}

@@ -73,6 +73,9 @@ func TestSearch(t *testing.T) {
 	if got := ids(Query{Text: "biztonsag", Priority: 1}); !cmp.Equal(got, []int64{1}) {
 		t.Errorf("new words and facts: %v", got)
 	}
+	if dead, cases := x.Dead(); dead != 1 || cases != 3 {
+		t.Errorf("%d dead documents of %d cases, want 1 of 3: new words leave the old document dead", dead, cases)
+	}
 	x.Remove(2)
 	if got := ids(Query{Text: "utlevel"}); got != nil {
 		t.Errorf("a removed case is found: %v", got)

@@ -22,8 +22,8 @@ type QueueFilter struct {
 	View     string
 	UserID   int64  // whose cases "mine" shows
 	Category string // only cases of this category, if set
-	// IDs, when set, are the cases to show whatever their status (the
-	// search's results), in no particular order.
+	// IDs, when set, are the cases to show whatever their status and
+	// the view (the search's results), in no particular order.
 	IDs    []int64
 	Limit  int
 	Offset int
@@ -43,21 +43,20 @@ type QueueItem struct {
 func (s *Store) Queue(ctx context.Context, f QueueFilter) ([]QueueItem, error) {
 	where, order := `c.status = 'open'`, `c.priority, c.due_at NULLS LAST, c.id`
 	args := []any{f.Limit, f.Offset}
-	switch f.View {
-	case ViewMine:
+	switch {
+	case f.IDs != nil:
+		args = append(args, f.IDs)
+		where = `c.id = ANY($3)`
+	case f.View == ViewMine:
 		args = append(args, f.UserID)
 		where += ` AND c.assignee_id = $3`
-	case ViewUnassigned:
+	case f.View == ViewUnassigned:
 		where += ` AND c.assignee_id IS NULL`
-	case ViewFlagged:
+	case f.View == ViewFlagged:
 		where += ` AND (c.flags <> '{}' OR c.breached_at IS NOT NULL OR EXISTS (SELECT 1 FROM case_events r
 			WHERE r.case_id = c.id AND r.kind = 'reminder' AND r.at > c.last_received))`
-	case ViewClosed:
+	case f.View == ViewClosed:
 		where, order = `c.status = 'closed'`, `c.closed_at DESC, c.id DESC`
-	}
-	if f.IDs != nil {
-		args = append(args, f.IDs)
-		where = fmt.Sprintf(`c.id = ANY($%d)`, len(args))
 	}
 	if f.Category != "" {
 		args = append(args, f.Category)

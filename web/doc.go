@@ -5,7 +5,8 @@
 // It is server-rendered HTML (html/template, files embedded) that works
 // without JavaScript; a small script adds the running clocks, live updates
 // of the queue (server-sent events fed by PostgreSQL LISTEN/NOTIFY) and a
-// keep-alive while an operator types. Every route states the roles that may
+// keep-alive while an operator types, and another the keyboard (keys.html
+// lists the keys: j/k, Enter, r, /, g q, numbers for saved answers). Every route states the roles that may
 // use it (routes.go); a request is let through only with a live session of
 // one of them, and after the second factor where one is needed. Roles,
 // password hashes and TOTP codes are package account's; web asks for them
@@ -14,7 +15,17 @@
 // Sealed content is opened only here and in the reply worker. Before
 // anything of a case is decrypted, an event says who opens it, when and
 // from where; the queue decrypts only the small summaries of the writers'
-// latest messages, the case page the case's messages and notes. Mail is
+// latest messages (recorded once per session and case, seen.go), the case
+// page the case's messages and notes. The search index (searchindex.go,
+// package search) is built in this process's memory from every case's
+// texts, after one event saying so, and kept current from the same live
+// stream; nothing of it leaves the process. A search is recorded with its
+// words sealed.
+//
+// Answers are framed in the writer's language and in a voice, formal or
+// informal (voice.go); supervisors keep saved answers (saved.go), which
+// hold the service's own words and are refused when they look like a
+// writer's. Mail is
 // shown as text, never as HTML, and attachments are offered for download,
 // never rendered.
 //

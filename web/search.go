@@ -95,7 +95,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, c *call) {
 // opens them.
 func (s *Server) searched(r *http.Request, c *call, d *searchData, q search.Query) error {
 	ctx := r.Context()
-	res := s.index.x.Search(q)
+	res := s.index.index().Search(q)
 	d.Total = res.Total
 	data := map[string]any{"results": res.Total}
 	if d.Q != "" {

@@ -105,13 +105,13 @@ func BenchmarkSearch(b *testing.B) {
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	start, cpu0 := time.Now(), cpuTime()
-	if err := c.srv.index.sync(ctx, nil, true); err != nil {
+	if err := c.srv.index.sync(ctx, c.srv.index.index(), nil, true); err != nil {
 		b.Fatal(err)
 	}
 	built, cpu := time.Since(start), cpuTime()-cpu0
 	runtime.GC()
 	runtime.ReadMemStats(&after)
-	size := c.srv.index.x.Size()
+	size := c.srv.index.index().Size()
 	b.Logf("index of %d cases: built in %v (%v of this process's CPU), %d terms, %d postings, heap %.0f MiB", size.Cases, built.Round(time.Millisecond), cpu.Round(time.Millisecond),
 		size.Terms, size.Postings, float64(after.HeapAlloc-before.HeapAlloc)/(1<<20))
 	if size.Cases != 100000 {
@@ -141,7 +141,7 @@ func BenchmarkSearch(b *testing.B) {
 			b.Fatalf("%s: %d", q.Encode(), rec.Code)
 		}
 		t0 = time.Now()
-		c.srv.index.x.Search(search.Query{Text: q.Get("q"), Status: q.Get("status"), Limit: searchLimit})
+		c.srv.index.index().Search(search.Query{Text: q.Get("q"), Status: q.Get("status"), Limit: searchLimit})
 		index = append(index, time.Since(t0))
 	}
 	pct := func(ts []time.Duration, p int) float64 {

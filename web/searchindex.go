@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"runtime"
 	"sync"
@@ -26,7 +27,7 @@ const indexBatch = 500
 // start, then kept current from the live stream. It opens sealed texts
 // with the console's key and keeps only their terms, in memory.
 type indexer struct {
-	x     *search.Index
+	cur   atomic.Pointer[search.Index]
 	store *storage.Store
 	keys  *seal.Opener
 	log   *slog.Logger
@@ -40,10 +41,19 @@ type indexer struct {
 	wake    chan struct{}
 }
 
+// compactAfter is how many dead documents (cases whose words changed)
+// the index carries before it is built afresh: at most as many as it has
+// cases, and never for a handful.
+const compactAfter = 10000
+
 func newIndexer(st *storage.Store, keys *seal.Opener, log *slog.Logger) *indexer {
-	return &indexer{x: search.New(search.Terms), store: st, keys: keys, log: log, pending: map[int64]bool{},
-		wake: make(chan struct{}, 1)}
+	ix := &indexer{store: st, keys: keys, log: log, pending: map[int64]bool{}, wake: make(chan struct{}, 1)}
+	ix.cur.Store(search.New(search.Terms))
+	return ix
 }
+
+// index is the index searches read.
+func (ix *indexer) index() *search.Index { return ix.cur.Load() }
 
 // changed notes cases to read again; nil means any may have changed.
 func (ix *indexer) changed(ids []int64) {
@@ -61,24 +71,32 @@ func (ix *indexer) changed(ids []int64) {
 	}
 }
 
-// run builds the index, then keeps it current until ctx ends.
-func (ix *indexer) run(ctx context.Context) {
+// build reads every case into x, recording first that it opens them all.
+func (ix *indexer) build(ctx context.Context, x *search.Index) error {
 	start := time.Now()
 	if err := ix.store.Record(ctx, storage.EventSearchIndex, indexActor, map[string]any{"purpose": "search"}); err != nil {
-		ix.log.Error("search index: not built: its decryption could not be recorded", slog.Any("err", err))
-		return
+		return fmt.Errorf("record the search index's decryption: %w", err)
 	}
+	if err := ix.sync(ctx, x, nil, true); err != nil {
+		return fmt.Errorf("build the search index: %w", err)
+	}
+	size := x.Size()
+	ix.log.Info("search index built", slog.Int("cases", size.Cases), slog.Int("terms", size.Terms),
+		slog.Duration("took", time.Since(start)))
+	return nil
+}
+
+// run builds the index, then keeps it current until ctx ends, building it
+// afresh when the words of many cases have changed.
+func (ix *indexer) run(ctx context.Context) {
 	ix.mu.Lock()
 	ix.all = false // the build reads everything as it is now
 	ix.mu.Unlock()
-	if err := ix.sync(ctx, nil, true); err != nil {
-		ix.log.Error("search index: build failed", slog.Any("err", err))
+	if err := ix.build(ctx, ix.index()); err != nil {
+		ix.log.Error("search index: not built", slog.Any("err", err))
 		return
 	}
 	ix.ready.Store(true)
-	size := ix.x.Size()
-	ix.log.Info("search index built", slog.Int("cases", size.Cases), slog.Int("terms", size.Terms),
-		slog.Duration("took", time.Since(start)))
 	for {
 		select {
 		case <-ctx.Done():
@@ -95,9 +113,18 @@ func (ix *indexer) run(ctx context.Context) {
 		if all {
 			ids = nil
 		}
-		if err := ix.sync(ctx, ids, false); err != nil && ctx.Err() == nil {
+		if err := ix.sync(ctx, ix.index(), ids, false); err != nil && ctx.Err() == nil {
 			ix.log.Warn("search index: a change was not taken in", slog.Any("err", err))
 			ix.changed(ids) // tried again on the next change
+		}
+		// Changes meanwhile wait in pending and go into the new index.
+		if dead, cases := ix.index().Dead(); dead > max(cases, compactAfter) {
+			fresh := search.New(search.Terms)
+			if err := ix.build(ctx, fresh); err != nil {
+				ix.log.Warn("search index: not built afresh", slog.Any("err", err))
+				continue
+			}
+			ix.cur.Store(fresh)
 		}
 	}
 }
@@ -111,7 +138,7 @@ type job struct {
 // sync reads cases (ids, or all with nil) and puts each in: its facts,
 // and its words when the version of its texts is not the one indexed.
 // With build, a case a live change put in meanwhile is left alone.
-func (ix *indexer) sync(ctx context.Context, ids []int64, build bool) error {
+func (ix *indexer) sync(ctx context.Context, x *search.Index, ids []int64, build bool) error {
 	g, ctx := errgroup.WithContext(ctx)
 	jobs := make(chan job, 2*indexBatch)
 	g.Go(func() error {
@@ -123,11 +150,11 @@ func (ix *indexer) sync(ctx context.Context, ids []int64, build bool) error {
 				return err
 			}
 			if ids != nil {
-				ix.removeMissing(ids, cs)
+				removeMissing(x, ids, cs)
 			}
 			var stale []int64
 			for _, c := range cs {
-				if c.Version != ix.x.Version(c.ID) {
+				if c.Version != x.Version(c.ID) {
 					stale = append(stale, c.ID)
 				}
 			}
@@ -157,7 +184,7 @@ func (ix *indexer) sync(ctx context.Context, ids []int64, build bool) error {
 	for range runtime.GOMAXPROCS(0) {
 		g.Go(func() error {
 			for j := range jobs {
-				ix.put(j, build)
+				ix.put(x, j, build)
 			}
 			return nil
 		})
@@ -168,17 +195,17 @@ func (ix *indexer) sync(ctx context.Context, ids []int64, build bool) error {
 // put opens a case's texts and puts the case in. A text that cannot be
 // opened is left out (logged, without content): one broken message must
 // not keep its case, or the index, from being found.
-func (ix *indexer) put(j job, build bool) {
+func (ix *indexer) put(x *search.Index, j job, build bool) {
 	c := search.Case{ID: j.c.ID, Ref: j.c.Ref, Status: j.c.Status, Priority: j.c.Priority, Categories: j.c.Categories,
 		Assignee: j.c.Assignee, First: j.c.FirstReceived, Last: j.c.LastReceived, Version: j.c.Version}
 	var texts []string
-	if c.Version != ix.x.Version(c.ID) {
+	if c.Version != x.Version(c.ID) {
 		texts = []string{}
 		for _, t := range j.texts {
 			texts = append(texts, ix.open(t)...)
 		}
 	}
-	ix.x.Put(c, texts, build)
+	x.Put(c, texts, build)
 	if build {
 		ix.done.Add(1)
 	}
@@ -219,14 +246,14 @@ func (ix *indexer) open(t storage.SealedText) []string {
 }
 
 // removeMissing takes out the cases asked for that no longer exist.
-func (ix *indexer) removeMissing(ids []int64, found []storage.SearchCase) {
+func removeMissing(x *search.Index, ids []int64, found []storage.SearchCase) {
 	have := map[int64]bool{}
 	for _, c := range found {
 		have[c.ID] = true
 	}
 	for _, id := range ids {
 		if !have[id] {
-			ix.x.Remove(id)
+			x.Remove(id)
 		}
 	}
 }
