@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/ncsszi/okit/account"
@@ -39,6 +41,11 @@ func TestAnswerToADoNotReplyCase(t *testing.T) {
 	queued := func() (n int) {
 		storagetest.Pool(c.st).QueryRow(ctx, `SELECT count(*) FROM outgoing WHERE kind = 'answer'`).Scan(&n)
 		return n
+	}
+	// The confirmation names the address it confirms.
+	if _, page := c.do(t, cookie, http.MethodGet, "/cases/OKIT-2026-000001", nil); !strings.Contains(page, `<strong class="safe-addr"`) ||
+		!regexp.MustCompile(`class="safe-addr"[^>]*>e@example.test</strong>`).MatchString(page) {
+		t.Errorf("the safe-channel confirmation does not name e@example.test:\n%s", page)
 	}
 	resp, _ := c.do(t, cookie, http.MethodPost, "/cases/OKIT-2026-000001/answer", url.Values{"text": {"Hívjon bármikor."}})
 	if got := resp.Request.URL.Query().Get("notice"); got != "problem.do_not_reply" || queued() != 0 {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 
@@ -237,7 +238,21 @@ func TestFindAnswerAndAccessInBrowser(t *testing.T) {
 		keys++
 		return chromedp.KeyEvent(key, opts...)
 	}
-	must(t, ctx, "j and Enter open the most urgent case", press("j"), press("\r"), chromedp.WaitVisible(chromedp.CSS("#text")))
+	// ? lists the keys; Esc closes the list.
+	must(t, ctx, "?", chromedp.KeyEvent("?"))
+	if !get(t, ctx, chromedp.Evaluate[bool](`document.getElementById("keys-help").open`)) {
+		t.Error("? does not show the keys")
+	}
+	must(t, ctx, "Esc", chromedp.KeyEvent(kb.Escape))
+	must(t, ctx, "j chooses the most urgent case", press("j"))
+	// A live refresh keeps the focus on the case chosen (WCAG 2.4.3).
+	mbox.Deliver(msg("later@example.test", "Lili <lili@example.test>", "Kérdés", "Kérdésem lenne a gyerekelhelyezésről."), time.Now())
+	get(t, ctx, chromedp.Poll[bool](`document.querySelectorAll("#rows tr[data-case]").length === 4 && document.querySelector("#rows tr.fresh") !== null`,
+		chromedp.WithPollingTimeout(30*time.Second)))
+	if f := get(t, ctx, chromedp.Evaluate[string](`document.activeElement.getAttribute("href") || document.activeElement.tagName`)); f != "/cases/"+danger {
+		t.Errorf("after a live refresh the focus is on %s, want the case chosen, /cases/%s", f, danger)
+	}
+	must(t, ctx, "Enter opens it", press("\r"), chromedp.WaitVisible(chromedp.CSS("#text")))
 	if loc := get(t, ctx, chromedp.Location()); !strings.HasSuffix(loc, "/cases/"+danger) {
 		t.Fatalf("j and Enter opened %s, want the P1 case %s", loc, danger)
 	}
