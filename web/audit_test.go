@@ -42,7 +42,7 @@ func TestAuditTrailReads(t *testing.T) {
 	}
 	sup := c.session(t, "sup", true)
 	_, page := c.do(t, sup, http.MethodGet, "/audit?kind=summary_decrypted&user=op", nil)
-	for _, want := range []string{"2 ügy összefoglalóját nyitotta meg (várólista):", `<a href="/cases/OKIT-2026-000002">`, "<td>op</td>"} {
+	for _, want := range []string{"2 ügy összefoglalóját nyitotta meg (beérkezett ügyek):", `<a href="/cases/OKIT-2026-000002">`, "<td>op</td>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the audit page lacks %q:\n%s", want, page)
 		}
