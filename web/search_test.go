@@ -17,7 +17,7 @@ import (
 )
 
 // addCase stores a case with one message of the writer's, sealed as
-// intake seals it, and returns its id.
+// intake seals it, its sender the case's writer, and returns its id.
 func (c *console) addCase(t testing.TB, ref string, priority int, category, from, subject, body string) int64 {
 	t.Helper()
 	ctx := context.Background()
@@ -34,8 +34,9 @@ func (c *console) addCase(t testing.TB, ref string, priority int, category, from
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = storagetest.Pool(c.st).Exec(ctx, `INSERT INTO messages (case_id, direction, raw_sealed, summary_sealed, raw_digest, size,
-		internal_date, parse_status, priority) VALUES ($1, 'in', $2, $3, $4, $5, now(), 'ok', $6)`,
+	_, err = storagetest.Pool(c.st).Exec(ctx, `WITH m AS (INSERT INTO messages (case_id, direction, raw_sealed, summary_sealed, raw_digest,
+			sender_digest, size, internal_date, parse_status, priority) VALUES ($1, 'in', $2, $3, $4, $4, $5, now(), 'ok', $6) RETURNING id)
+		INSERT INTO case_writers (case_id, message_id, field, address_digest, source, added_by) SELECT $1, id, 'from', $4, 'first', 'test' FROM m`,
 		id, sealed[0], sealed[1], []byte(ref), len(raw), priority)
 	if err != nil {
 		t.Fatal(err)
