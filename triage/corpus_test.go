@@ -216,7 +216,7 @@ func (s *score) report() string {
 func TestCorpus(t *testing.T) {
 	r := Default()
 	corpus := readCorpus(t, "testdata/corpus")
-	for _, dir := range []string{"testdata/corpus/heldout", "testdata/corpus/heldout2", "testdata/corpus/heldout3"} {
+	for _, dir := range []string{"testdata/corpus/heldout", "testdata/corpus/heldout2", "testdata/corpus/heldout3", "testdata/corpus/tuning"} {
 		part := readCorpus(t, dir)
 		t.Logf("%s (written apart from the rules, see its README):\n%s", dir, evaluate(r, part).report())
 		corpus = append(corpus, part...)
