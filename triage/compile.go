@@ -1,6 +1,9 @@
 package triage
 
-import "sync"
+import (
+	"strings"
+	"sync"
+)
 
 // Rules is a checked, compiled rule set. It is safe for concurrent use:
 // each call takes its own working space from a pool.
@@ -15,6 +18,12 @@ type Rules struct {
 	excl    [][]int32   // by rule index: elem ids that exclude a word
 	// hasExclPhr: some rule has an exclude phrase
 	hasExclPhr bool
+	concepts   []*concept
+	morph      *morphIndex
+	// unknownLemmas are Hungarian lemmas of concepts that the generated
+	// table does not have: they match as written and, at minPrefix letters
+	// or more, as a prefix. okit rules check lists them.
+	unknownLemmas []string
 }
 
 // Version is the version field of the rules file.
@@ -150,8 +159,8 @@ func (t *trie) freeze() {
 }
 
 // compile builds the matching tables of a checked rule set.
-func compile(version string, rules []*rule) *Rules {
-	r := &Rules{version: version, rules: rules}
+func compile(version string, rules []*rule, concepts []*concept) *Rules {
+	r := &Rules{version: version, rules: rules, concepts: concepts, morph: newMorphIndex()}
 	r.trie.insert("")
 	ids := map[elem]int32{}
 	id := func(e elem) int32 {
@@ -162,8 +171,14 @@ func compile(version string, rules []*rule) *Rules {
 		ids[e] = i
 		r.elems = append(r.elems, e)
 		r.trig = append(r.trig, nil)
-		r.trie.add(r.trie.insert(e.word), i, e.prefix)
+		if !strings.HasPrefix(e.word, "@") {
+			r.addWord(e, i)
+		}
 		return i
+	}
+	for _, c := range concepts {
+		c.elem = id(elem{word: "@" + c.id})
+		r.addConcept(c)
 	}
 	r.excl = make([][]int32, len(rules))
 	for ri, ru := range rules {
@@ -210,6 +225,44 @@ func compile(version string, rules []*rule) *Rules {
 		r.trig[i] = uniqueTriggers(ts)
 	}
 	return r
+}
+
+// addWord puts an elem's word in the trie, and its apostrophe-free
+// spelling ("dont" for "don't") with it.
+func (r *Rules) addWord(e elem, id int32) {
+	r.trie.add(r.trie.insert(e.word), id, e.prefix)
+	if v, ok := apostropheFree(e.word); ok {
+		r.trie.add(r.trie.insert(v), id, e.prefix)
+	}
+}
+
+// addConcept makes every word of a concept match the concept's elem: its
+// words as written, the forms of its English lemmas in the trie, the forms
+// of its Hungarian lemmas in the morphology index.
+func (r *Rules) addConcept(c *concept) {
+	for _, w := range c.words {
+		r.addWord(w, c.elem)
+	}
+	for _, l := range c.en {
+		for _, f := range englishForms(l) {
+			r.addWord(elem{word: f}, c.elem)
+		}
+	}
+	excl := map[string]bool{}
+	for _, x := range c.exclude {
+		excl[x] = true
+	}
+	for _, l := range c.hu {
+		if r.morph.addLemma(l, c.elem, excl) {
+			continue
+		}
+		r.unknownLemmas = append(r.unknownLemmas, l)
+		f := Fold(l)
+		r.addWord(elem{word: f}, c.elem)
+		if len(f) >= minPrefix {
+			r.addWord(elem{word: f, prefix: true}, c.elem)
+		}
+	}
 }
 
 // uniqueTriggers drops repeated triggers: "hova" and "hová" fold to the

@@ -15,6 +15,7 @@ type token struct {
 	sent       int32  // sentence number, counted from 0
 	m0, m1     int32  // elements that matched this word: matches[m0:m1]
 	region     Region // new text, quoted, forwarded
+	feat       feat   // what the word's ending says, when it is a form of a lemma
 }
 
 // words is a tokenised text. Its slices are reused between calls.

@@ -39,6 +39,7 @@ type scratch struct {
 	past, urgent []int32
 	recent       []int32
 	urgentRule   []int32 // rule of each urgent hit
+	refs         []formRef
 }
 
 // reset prepares a pooled scratch for the next message.
@@ -64,6 +65,13 @@ func (r *Rules) matchField(s *scratch, field uint8) {
 		t.m0 = int32(len(m))
 		var lang uint8
 		m, lang = r.trie.walk(w.buf[t.f0:t.f1], m)
+		s.refs = r.morph.lookup(w, i, s.refs[:0])
+		for _, rf := range s.refs {
+			t.feat |= rf.feat
+			if !containsID(m[t.m0:], rf.elem) {
+				m = append(m, rf.elem)
+			}
+		}
 		t.m1 = int32(len(m))
 		if t.region == RegionQuoted || s.latin+s.other >= langSample {
 			continue
@@ -131,6 +139,15 @@ func (r *Rules) matchField(s *scratch, field uint8) {
 		s.hits = r.dropExcluded(w, m, s.hits, first)
 	}
 	r.modifiers(s, field, first)
+}
+
+func containsID(ids []int32, x int32) bool {
+	for _, e := range ids {
+		if e == x {
+			return true
+		}
+	}
+	return false
 }
 
 // dropExcluded removes, from index first on, hits that start an exclude
