@@ -18,8 +18,9 @@ type Rules struct {
 	excl    [][]int32   // by rule index: elem ids that exclude a word
 	// hasExclPhr: some rule has an exclude phrase
 	hasExclPhr bool
-	concepts   []*concept
-	morph      *morphIndex
+	concepts    []*concept
+	conceptElem map[string]int32 // concept id → elem id; the policy asks for me, child, device …
+	morph       *morphIndex
 	// unknownLemmas are Hungarian lemmas of concepts that the generated
 	// table does not have: they match as written and, at minPrefix letters
 	// or more, as a prefix. okit rules check lists them.
@@ -176,8 +177,10 @@ func compile(version string, rules []*rule, concepts []*concept) *Rules {
 		}
 		return i
 	}
+	r.conceptElem = map[string]int32{}
 	for _, c := range concepts {
 		c.elem = id(elem{word: "@" + c.id})
+		r.conceptElem[c.id] = c.elem
 		r.addConcept(c)
 	}
 	r.excl = make([][]int32, len(rules))

@@ -1,6 +1,7 @@
 package triage
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -16,6 +17,8 @@ type token struct {
 	m0, m1     int32  // elements that matched this word: matches[m0:m1]
 	region     Region // new text, quoted, forwarded
 	feat       feat   // what the word's ending says, when it is a form of a lemma
+	clause     int32  // clause number, counted from 0 (see markClauses)
+	punct      bool   // a comma, colon, dash, bracket or quote stands before the word
 }
 
 // words is a tokenised text. Its slices are reused between calls.
@@ -118,6 +121,7 @@ func tokenize(s string, spans []span, w *words) {
 		cur       token
 		si        int
 		skip      bool
+		punct     bool
 	)
 	start := func(at int) {
 		if breakNext {
@@ -134,7 +138,8 @@ func tokenize(s string, spans []span, w *words) {
 		}
 		skip = region == RegionSignature || region == RegionUnread
 		inTok = true
-		cur = token{start: int32(at), f0: int32(len(buf)), sent: sent, region: region}
+		cur = token{start: int32(at), f0: int32(len(buf)), sent: sent, region: region, punct: punct}
+		punct = false
 	}
 	end := func(at int) {
 		inTok = false
@@ -182,6 +187,9 @@ func tokenize(s string, spans []span, w *words) {
 					breakNext = true
 				}
 			case ' ', '\t', '\r':
+			case ',', ':', '(', ')', '"', '-':
+				punct = true
+				newlines = 0
 			default:
 				newlines = 0
 			}
@@ -223,6 +231,7 @@ func tokenize(s string, spans []span, w *words) {
 			if r == '\u2026' { // …
 				breakNext = true
 			}
+			punct = true
 		}
 		i += n
 	}
@@ -230,6 +239,45 @@ func tokenize(s string, spans []span, w *words) {
 		end(len(s))
 	}
 	w.toks, w.buf = toks, buf
+	markClauses(w)
+}
+
+// markClauses numbers the clauses of a text. A clause ends with its
+// sentence, and before a conjunction or relative word that follows a
+// comma, colon or dash ("…, hogy megöl", "…, but he"), or before a
+// contrasting conjunction even without one ("de tegnap", "but now"):
+// softeners (a past, a negation) reach only the words of their own
+// clause.
+func markClauses(w *words) {
+	var clause int32
+	for i := range w.toks {
+		t := &w.toks[i]
+		if i > 0 {
+			prev := &w.toks[i-1]
+			f := w.buf[t.f0:t.f1]
+			if prev.sent != t.sent || len(f) <= 8 && (contrastWords[string(f)] || t.punct && clauseWords[string(f)]) {
+				clause++
+			}
+		}
+		t.clause = clause
+	}
+}
+
+// clauseWords open a clause after a comma; contrastWords open one always.
+var (
+	clauseWords = setOf(`hogy es mert ha amikor mikor mig amig aki ami amit akit amely ahol majd vagy pedig hiszen ugyhogy
+		ezert mivel mintha bar habar mert akkor
+		that and because when if while although though so who which where since after before until then
+		dass und weil wenn als ob ca si pentru daca cand що і бо коли якщо что и потому когда если`)
+	contrastWords = setOf(`de viszont azonban megis csakhogy but however although aber dar але але но однако`)
+)
+
+func setOf(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
 }
 
 func isLetterAt(s string, i int) bool {

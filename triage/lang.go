@@ -65,6 +65,10 @@ func language(counts [numLangs]int, latin, nonLatin, huStrong, huWeak, huSuffix 
 		return "hu"
 	case best == langEN:
 		return "en"
+	case best == langDE:
+		return "de"
+	case best == langRO:
+		return "ro"
 	}
 	return "other"
 }

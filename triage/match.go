@@ -35,6 +35,9 @@ type scratch struct {
 	lang         [numLangs]int
 	latin, other int
 	huSuffix     int // words ending in a Hungarian case suffix (-ban, -nak, -hoz …)
+	cyr          int // words in Cyrillic script
+	ukMark       int // Cyrillic words with і, є or ґ (Ukrainian)
+	ruMark       int // Cyrillic words with ы, э or ъ (Russian)
 	negEnd       []bool
 	past, urgent []int32
 	recent       []int32
@@ -46,7 +49,7 @@ type scratch struct {
 func (s *scratch) reset() {
 	s.hits = s.hits[:0]
 	s.lang = [numLangs]int{}
-	s.latin, s.other, s.huSuffix = 0, 0, 0
+	s.latin, s.other, s.huSuffix, s.cyr, s.ukMark, s.ruMark = 0, 0, 0, 0, 0, 0
 }
 
 func (s *scratch) words(field uint8) *words {
@@ -76,10 +79,13 @@ func (r *Rules) matchField(s *scratch, field uint8) {
 		if t.region == RegionQuoted || s.latin+s.other >= langSample {
 			continue
 		}
-		if w.buf[t.f0] < 0x80 {
+		if c := w.buf[t.f0]; c < 0x80 {
 			s.latin++
 		} else {
 			s.other++
+			if c == 0xD0 || c == 0xD1 || c == 0xD2 {
+				s.cyrillic(w.buf[t.f0:t.f1])
+			}
 		}
 		if t.f1-t.f0 >= 5 && huSuffix(w.buf[t.f1-3:t.f1]) {
 			s.huSuffix++
@@ -139,6 +145,27 @@ func (r *Rules) matchField(s *scratch, field uint8) {
 		s.hits = r.dropExcluded(w, m, s.hits, first)
 	}
 	r.modifiers(s, field, first)
+}
+
+// cyrillic counts a Cyrillic word and the letters that tell Ukrainian
+// (і, є, ґ) from Russian (ы, э, ъ); folding keeps them.
+func (s *scratch) cyrillic(b []byte) {
+	s.cyr++
+	uk, ru := false, false
+	for k := 0; k+1 < len(b); k++ {
+		switch {
+		case b[k] == 0xD1 && (b[k+1] == 0x96 || b[k+1] == 0x94), b[k] == 0xD2 && b[k+1] == 0x91:
+			uk = true
+		case b[k] == 0xD1 && (b[k+1] == 0x8B || b[k+1] == 0x8D || b[k+1] == 0x8A):
+			ru = true
+		}
+	}
+	if uk {
+		s.ukMark++
+	}
+	if ru {
+		s.ruMark++
+	}
 }
 
 func containsID(ids []int32, x int32) bool {
@@ -253,13 +280,13 @@ func (r *Rules) modifiers(s *scratch, field uint8, first int) {
 		}
 		t := w.toks[h.t0]
 		for j := h.t0 - 1; j >= 0 && j >= h.t0-negationWindow; j-- {
-			if negEnd[j] && w.toks[j].sent == t.sent && w.toks[j].region == t.region {
+			if negEnd[j] && w.toks[j].clause == t.clause && w.toks[j].region == t.region {
 				h.negated = true
 			}
 		}
 		pastHere, urgentSent := false, false
 		for _, p := range past {
-			pastHere = pastHere || w.toks[p].sent == t.sent && w.toks[p].region == t.region
+			pastHere = pastHere || w.toks[p].clause == t.clause && w.toks[p].region == t.region
 		}
 		for k, u := range urgent {
 			if w.toks[u].region != t.region {
@@ -268,10 +295,10 @@ func (r *Rules) modifiers(s *scratch, field uint8, first int) {
 			if d, reach := u-h.t0, r.rules[s.urgentRule[k]].within; d <= reach && d >= -reach {
 				h.urgent = true
 			}
-			urgentSent = urgentSent || w.toks[u].sent == t.sent
+			urgentSent = urgentSent || w.toks[u].clause == t.clause
 		}
 		for _, u := range recent {
-			urgentSent = urgentSent || w.toks[u].sent == t.sent && w.toks[u].region == t.region
+			urgentSent = urgentSent || w.toks[u].clause == t.clause && w.toks[u].region == t.region
 		}
 		h.past = pastHere && !urgentSent
 	}
