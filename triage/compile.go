@@ -17,7 +17,7 @@ type Rules struct {
 	trig    [][]trigger // by elem id: where the elem starts a pattern
 	excl    [][]int32   // by rule index: elem ids that exclude a word
 	// hasExclPhr: some rule has an exclude phrase
-	hasExclPhr bool
+	hasExclPhr  bool
 	concepts    []*concept
 	conceptElem map[string]int32 // concept id → elem id; the policy asks for me, child, device …
 	morph       *morphIndex

@@ -59,7 +59,7 @@ func language(counts [numLangs]int, latin, nonLatin, huStrong, huWeak, huSuffix 
 		}
 	}
 	switch {
-	case best >= 0 && bestN*10 < latin:
+	case best >= 0 && (bestN*10 < latin || bestN < 2 && latin > 6):
 		return "other"
 	case best == langHU:
 		return "hu"

@@ -27,7 +27,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	pc := policyContext{r: r, s: s, hu: lang == "hu", close: map[[2]int32]bool{}}
 	best, newBest, p1New := P4, P4, false
 	var cats, ctxCats, quotedCats, topicCats catSet
-	var topic, concrete, self, autoHit, closeDanger bool
+	var topic, concrete, autoHit, closeDanger bool
 	var reasons []Reason
 	topicPrio := P4
 	fired := make([]bool, len(r.rules))
@@ -48,8 +48,6 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 				}
 			case KindConcrete:
 				concrete = true
-			case KindSelf:
-				self = true
 			}
 		}
 	}
@@ -81,7 +79,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 			if up {
 				p--
 			}
-			close := pc.closeSentence(h) && !pc.about(h)
+			close := pc.closeSentence(h, capTopic) && !pc.about(h)
 			if !close && ru.ifOther == lower {
 				p++
 				eff.other = true
@@ -90,11 +88,11 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 			if inNew {
 				if p == P1 {
 					p1New = true
-					if ru.held {
+					if ru.held && pc.closeSentence(h, true) {
 						reasons = addReason(reasons, ReasonHeldOrControlled)
 					}
 				}
-				if close && p <= P2 {
+				if p <= P2 && pc.closeSentence(h, true) {
 					closeDanger = true
 				}
 				if capTopic && !close && p < topicPrio {
@@ -140,6 +138,9 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	}
 	if len(harmSents) > 0 {
 		cats |= pc.harmCategories(harmSents, harmFields, ctxCats)
+		if cats&violenceCats() == 0 {
+			cats.add(PartnerViolence)
+		}
 	}
 	if p1New && best > P2 {
 		ex.note("a P1 signal in the writer's own words: priority %s instead of %s", P2, best)
@@ -150,7 +151,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	}
 	automated := len(hdr) > 0 || autoHit
 	if automated {
-		if newBest <= P2 && (self || closeDanger) {
+		if newBest <= P2 && closeDanger {
 			ex.note("automated mail, but the writer speaks of danger to themselves: priority kept")
 			cats.add(Automated)
 		} else {
@@ -218,7 +219,9 @@ func ownAddress(in Input) bool {
 			break
 		}
 	}
-	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return r == ' ' || r == '\n' || r == '\t' || r == ',' || r == '<' || r == '>' || r == '(' || r == ')' }) {
+	for _, f := range strings.FieldsFunc(text, func(r rune) bool {
+		return r == ' ' || r == '\n' || r == '\t' || r == ',' || r == '<' || r == '>' || r == '(' || r == ')'
+	}) {
 		f = strings.Trim(f, ".;:!?\"'")
 		at := strings.IndexByte(f, '@')
 		if at > 0 && strings.Contains(f[at:], ".") && !strings.Contains(strings.ToLower(f), "ncsszi.hu") &&

@@ -13,7 +13,27 @@ type policyContext struct {
 // hitHas reports whether the first or last word of a hit carries f.
 func (pc *policyContext) hitHas(h hit, f feat) bool {
 	w := pc.s.words(h.field)
-	return w.toks[h.t0].feat&f != 0 || w.toks[h.t1].feat&f != 0
+	for _, i := range [2]int32{h.t0, h.t1} {
+		t := w.toks[i]
+		if t.feat&f != 0 || f == featPast && t.feat == 0 && englishPast(w.folded(int(i))) {
+			return true
+		}
+	}
+	return false
+}
+
+// englishPast reports whether an English word is a past form: -ed, or an
+// irregular past.
+func englishPast(b []byte) bool {
+	n := len(b)
+	if n > 4 && b[n-2] == 'e' && b[n-1] == 'd' {
+		return true
+	}
+	switch string(b) {
+	case "shot", "stabbed", "beat", "threw", "broke", "took", "held", "kept", "hit":
+		return true
+	}
+	return false
 }
 
 // hasConcept reports whether token i of w matched the concept named id.
@@ -32,8 +52,13 @@ func (pc *policyContext) hasConcept(w *words, m []int32, i int, id string) bool 
 // Hungarian verb whose object is left unsaid ("megvert": he beat me).
 // A sentence that names none of them is someone else's story, news or a
 // topic, and the rules with if_other: lower count one lower there.
-func (pc *policyContext) closeSentence(h hit) bool {
-	key := [2]int32{int32(h.field), pc.s.words(h.field).toks[h.t0].sent}
+//
+// When strict, the writer as the one who speaks ("kutatást végzek", "I'm
+// a teacher") does not count: only the writer as the one harmed (mine,
+// me, an unsaid object), a child or family. A professional writing about
+// the subject speaks in the first person too.
+func (pc *policyContext) closeSentence(h hit, strict bool) bool {
+	key := [2]int32{int32(h.field)*2 + b2i(strict), pc.s.words(h.field).toks[h.t0].sent}
 	if c, ok := pc.close[key]; ok {
 		return c
 	}
@@ -49,13 +74,30 @@ func (pc *policyContext) closeSentence(h hit) bool {
 	c := false
 	for i := lo; i <= hi && !c; i++ {
 		t := w.toks[i]
-		c = t.feat&(featFirst|featMine|featYou|featOnMe) != 0 ||
-			pc.hasConcept(w, m, i, "me") || pc.hasConcept(w, m, i, "child") || pc.hasConcept(w, m, i, "minor_age") ||
+		c = t.feat&(featMine|featYou|featOnMe) != 0 ||
+			pc.hasConcept(w, m, i, "child") || pc.hasConcept(w, m, i, "minor_age") ||
 			pc.hasConcept(w, m, i, "kin_parent") && t.feat&featThird == 0 ||
-			pc.hu && firstPersonEnding(w.folded(i))
+			!strict && (t.feat&featFirst != 0 || pc.hasConcept(w, m, i, "me") || pc.hu && firstPersonEnding(w.folded(i))) ||
+			strict && objectPronoun(w.folded(i))
 	}
 	pc.close[key] = c
 	return c
+}
+
+func b2i(b bool) int32 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// objectPronoun: the writer as the one something is done to.
+func objectPronoun(b []byte) bool {
+	switch string(b) {
+	case "engem", "minket", "nekem", "velem", "me", "us", "my", "our", "mich", "mir", "мене", "мені", "меня", "мне", "нас":
+		return true
+	}
+	return false
 }
 
 // firstPersonEnding guesses from a Hungarian word that is no lemma of the
@@ -152,8 +194,8 @@ func (pc *policyContext) harmCategories(sents []int32, fields []uint8, msg catSe
 				}
 			}
 		}
-		if here == 0 {
-			here.add(PartnerViolence)
+		if here.has(FamilyViolence) && msg.has(ChildAbuse) {
+			here.add(ChildAbuse) // a parent, and a child in the message: a child harmed at home
 		}
 		out |= here
 	}

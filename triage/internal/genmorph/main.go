@@ -358,6 +358,13 @@ func features(as []string, s split) (string, bool) {
 			continue
 		}
 		ok = true
+		hasIs := false
+		for _, x := range f {
+			hasIs = hasIs || strings.HasPrefix(x, "is:")
+		}
+		if !hasIs && strings.Contains(a, "po:vrb") && strings.Contains(a, "ts:PRES_INDIC_INDEF_SG_3") && !strings.Contains(a, "ds:") {
+			feat += "3o" // the bare verb: "megöl", he will kill (me)
+		}
 		for _, x := range f {
 			tag, found := strings.CutPrefix(x, "is:")
 			if !found {
