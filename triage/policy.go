@@ -120,7 +120,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 				quotedCats.add(ru.category)
 			}
 		case KindSafety:
-			if h.negated && ru.ifNegated != keep || !inNew || !pc.safetyHolds(h, in) {
+			if h.negated && ru.ifNegated != keep || !pc.safetyHolds(h, in) {
 				eff.ignored = true
 				break
 			}
