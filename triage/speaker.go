@@ -165,7 +165,7 @@ func (pc *policyContext) safetyHolds(h hit, in Input) bool {
 		mine := d&featMine != 0 || dev > 0 && pc.hasConcept(w, m, dev-1, "me")
 		o := w.toks[max(other, 0)].feat
 		if o == 0 { // not a Hungarian form: fail safe unless "I" reads it
-			return mine && !(other > 0 && string(w.folded(other-1)) == "i")
+			return !(other > 0 && string(w.folded(other-1)) == "i")
 		}
 		return mine && o&featThird != 0 && o&featFirst == 0
 	case ReasonOtherPersonsDevice:
