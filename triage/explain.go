@@ -24,6 +24,16 @@ type Hit struct {
 	// urgency and quoting; 0 for hits that set no priority.
 	Priority Priority `json:"priority,omitempty"`
 	Ignored  bool     `json:"ignored,omitempty"` // the rule says to ignore it when negated or past
+	// Other: lowered, its sentence names no one close to the writer.
+	Other bool `json:"other,omitempty"`
+	// About: named as a subject of talk ("about …", "-ról").
+	About bool `json:"about,omitempty"`
+	// Conditional: confinement on a condition, counted as control.
+	Conditional bool `json:"conditional,omitempty"`
+	// Capped: capped by writing about the subject; Floored: a P1 signal
+	// the cap would have taken lower, kept at P2.
+	Capped  bool `json:"capped,omitempty"`
+	Floored bool `json:"floored,omitempty"`
 }
 
 // Span is a part of the body that is not the writer's new text.
@@ -86,6 +96,8 @@ func (r *Rules) Explain(in Input) Explanation {
 			Region: h.region.String(), Pattern: pat, Text: text[start:end],
 			Negated: h.negated, Past: h.past, Urgent: h.urgent,
 			Priority: ex.effects[i].priority, Ignored: ex.effects[i].ignored,
+			Other: ex.effects[i].other, About: ex.effects[i].about, Conditional: ex.effects[i].conditional,
+			Capped: ex.effects[i].capped, Floored: ex.effects[i].floored,
 		})
 	}
 	return out
@@ -115,7 +127,8 @@ func (e Explanation) String() string {
 		for _, t := range []struct {
 			on   bool
 			name string
-		}{{h.Region != "new", h.Region}, {h.Negated, "negated"}, {h.Past, "past"}, {h.Urgent, "urgent"}, {h.Ignored, "ignored"}} {
+		}{{h.Region != "new", h.Region}, {h.Negated, "negated"}, {h.Past, "past"}, {h.Urgent, "urgent"}, {h.Ignored, "ignored"},
+			{h.Other, "other"}, {h.About, "about"}, {h.Conditional, "conditional"}, {h.Capped, "capped"}, {h.Floored, "floored"}} {
 			if t.on {
 				tags = append(tags, t.name)
 			}

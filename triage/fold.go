@@ -275,7 +275,7 @@ var (
 func setOf(s string) map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(s) {
-		m[w] = true
+		m[Fold(w)] = true
 	}
 	return m
 }

@@ -43,6 +43,13 @@ type scratch struct {
 	recent       []int32
 	urgentRule   []int32 // rule of each urgent hit
 	refs         []formRef
+	// the decision's (scratch.go)
+	close        map[[3]int32]bool
+	firedBuf     []bool
+	countedBuf   []bool
+	effectBuf    []effect
+	topicClauses []clauseRef
+	harm         []clauseRef
 }
 
 // reset prepares a pooled scratch for the next message.
@@ -279,7 +286,9 @@ func (r *Rules) modifiers(s *scratch, field uint8, first int) {
 			continue
 		}
 		t := w.toks[h.t0]
-		for j := h.t0 - 1; j >= 0 && j >= h.t0-negationWindow; j-- {
+		// A negation reaches its own words: not across a comma ("nem
+		// engednek el, elvették az útlevelemet").
+		for j := h.t0 - 1; j >= 0 && j >= h.t0-negationWindow && !w.toks[j+1].punct; j-- {
 			if negEnd[j] && w.toks[j].clause == t.clause && w.toks[j].region == t.region {
 				h.negated = true
 			}

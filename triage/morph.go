@@ -140,7 +140,9 @@ func (x *morphIndex) addLemma(lemma string, e int32, exclude map[string]bool) bo
 			continue
 		}
 		ft := parseFeat(code)
-		head := len(form) >= minHead && (t.pos[lemma] != 'v' || ft&featNoun != 0) && ft&featSplit == 0
+		// A possessed form ends no compound: "alapítványunk" is not
+		// alapítv + anyunk.
+		head := len(form) >= minHead && (t.pos[lemma] != 'v' || ft&featNoun != 0) && ft&(featSplit|featMine) == 0
 		x.forms[form] = append(x.forms[form], formRef{elem: e, lemma: li, feat: ft, head: head})
 		h := hashWord(form)
 		i, b := bitOf(h)

@@ -1,60 +1,64 @@
 package triage
 
-import (
-	"slices"
-	"strings"
-)
+import "slices"
 
 // effect is what one hit counted for, for Explain.
 type effect struct {
-	priority Priority // 0: sets no priority
-	ignored  bool
-	other    bool // lowered: its sentence names no one close to the writer, or it is a topic ("about …")
-	capped   bool // capped by writing about the subject
+	priority    Priority // 0: sets no priority
+	ignored     bool
+	other       bool // lowered: its sentence names no one close to the writer
+	about       bool // named as a subject of talk ("about …", "-ról"): a topic, not an event
+	conditional bool // confinement on a condition ("unless I tell him"): control, one lower
+	capped      bool // capped by writing about the subject
+	floored     bool // a P1 signal kept at P2 although the topic capped it
 }
 
 // decide turns the hits into a verdict, following the decision table of
 // README.md: each signal counts at its rule's priority, raised by a time
 // word or a companion signal, lowered only by a softener of its own clause
 // (negation, the past, a past-tense form, nobody close to the writer in
-// the sentence, a topic); the most urgent wins; quoted mail counts at most
-// P3; writing about the subject caps only the signals not about someone
-// close to the writer, and nothing caps a P1 below P2; an unread language
-// is P2.
+// the sentence, a condition, being named as a subject of talk); the most
+// urgent wins; quoted mail counts at most P3; writing about the subject
+// caps only the signals whose sentence names no one close to the writer
+// (in the sentences that speak about the subject: not the writer as the
+// one harmed), and signals named as a subject; nothing caps a P1 signal
+// below P2; an unread language is P2.
 func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	hdr := automatedByHeader(in)
 	lang := r.language(s)
-	pc := policyContext{r: r, s: s, hu: lang == "hu", close: map[[2]int32]bool{}}
-	best, newBest, p1New := P4, P4, false
+	pc := policyContext{r: r, s: s, lang: lang, close: s.closeCache()}
+	best, newBest := P4, P4
 	var cats, ctxCats, quotedCats, topicCats catSet
 	var topic, concrete, autoHit, closeDanger bool
 	var reasons []Reason
 	topicPrio := P4
-	fired := make([]bool, len(r.rules))
-	countedNew := make([]bool, len(r.rules))
+	fired := s.fired(len(r.rules))
+	countedNew := s.counted(len(r.rules))
+	topicClauses := s.topicClauses[:0]
 	for _, h := range s.hits {
+		ru := r.rules[h.rule]
 		if _, ok := r.base(h); ok && h.region != RegionQuoted {
 			countedNew[h.rule] = true
 		}
-	}
-	for _, h := range s.hits {
-		if ru := r.rules[h.rule]; h.region != RegionQuoted {
-			switch ru.kind {
-			case KindTopic:
-				topic = true
-				topicPrio = min(topicPrio, ru.priority)
-				if ru.category != "" {
-					topicCats.add(ru.category)
-				}
-			case KindConcrete:
-				concrete = true
+		if h.region == RegionQuoted {
+			continue
+		}
+		switch ru.kind {
+		case KindTopic:
+			topic = true
+			topicPrio = min(topicPrio, ru.priority)
+			if ru.category != "" {
+				topicCats.add(ru.category)
 			}
+			topicClauses = append(topicClauses, clauseRef{h.field, s.words(h.field).toks[h.t0].sent})
+		case KindConcrete:
+			concrete = true
 		}
 	}
+	s.topicClauses = topicClauses
 	capTopic := topic && !concrete
-	var harmSents []int32 // sentences of harm signals in new text, by field
-	var harmFields []uint8
-	effects := make([]effect, len(s.hits))
+	harm := s.harm[:0] // sentences of harm signals in new text
+	effects := s.effects(len(s.hits))
 	for i, h := range s.hits {
 		ru := r.rules[h.rule]
 		inNew := h.region != RegionQuoted
@@ -72,38 +76,50 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 				eff.ignored = true
 				break
 			}
-			up := ru.escalate && h.urgent
+			if ru.held && pc.conditional(h) {
+				p++
+				eff.conditional = true
+			}
+			up := ru.escalate && h.urgent && !h.negated
 			for _, j := range ru.escIdx {
 				up = up || countedNew[j]
 			}
 			if up {
 				p--
 			}
-			close := pc.closeSentence(h, capTopic) && !pc.about(h)
+			// In a sentence that speaks about the subject the writer
+			// speaks in the first person as a professional: only the
+			// writer as the one harmed makes it theirs.
+			inTopic := capTopic && containsClause(topicClauses, h.field, s.words(h.field).toks[h.t0].sent)
+			close := pc.closeSentence(h, inTopic)
 			if !close && ru.ifOther == lower {
 				p++
 				eff.other = true
 			}
+			eff.about = pc.about(h, inTopic)
+			if eff.about && !capTopic {
+				p = max(p, P3)
+			}
 			p = min(max(p, P1), P4)
 			if inNew {
-				if p == P1 {
-					p1New = true
-					if ru.held && pc.closeSentence(h, true) {
-						reasons = addReason(reasons, ReasonHeldOrControlled)
-					}
+				if p == P1 && ru.held && !h.past && pc.heldSelf(h) {
+					reasons = addReason(reasons, ReasonHeldOrControlled)
 				}
 				if p <= P2 && pc.closeSentence(h, true) {
 					closeDanger = true
 				}
-				if capTopic && !close && p < topicPrio {
+				if capTopic && (eff.about || !close) && p < topicPrio {
+					eff.floored = p == P1 && !eff.about
 					p, eff.capped = topicPrio, true
+					if eff.floored {
+						p = P2
+					}
 				}
 				newBest = min(newBest, p)
 				if ru.category != "" {
 					cats.add(ru.category)
 				} else {
-					harmSents = append(harmSents, s.words(h.field).toks[h.t0].sent)
-					harmFields = append(harmFields, h.field)
+					harm = append(harm, clauseRef{h.field, s.words(h.field).toks[h.t0].sent})
 				}
 			} else {
 				p = max(p, P3) // an earlier message was triaged when it came
@@ -120,7 +136,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 				quotedCats.add(ru.category)
 			}
 		case KindSafety:
-			if h.negated && ru.ifNegated != keep || !pc.safetyHolds(h, in) {
+			if h.negated && ru.ifNegated != keep || !pc.safetyHolds(h) {
 				eff.ignored = true
 				break
 			}
@@ -133,18 +149,15 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 			fired[h.rule] = true
 		}
 	}
+	s.harm = harm
 	if ex != nil {
-		ex.effects = effects
+		ex.effects = append(ex.effects[:0], effects...)
 	}
-	if len(harmSents) > 0 {
-		cats |= pc.harmCategories(harmSents, harmFields, ctxCats)
+	if len(harm) > 0 {
+		cats |= pc.harmCategories(harm, ctxCats)
 		if cats&violenceCats() == 0 {
 			cats.add(PartnerViolence)
 		}
-	}
-	if p1New && best > P2 {
-		ex.note("a P1 signal in the writer's own words: priority %s instead of %s", P2, best)
-		best = P2
 	}
 	if capTopic && topicCats != 0 && best >= topicPrio {
 		cats = topicCats
@@ -172,9 +185,9 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	if cats == 0 {
 		cats.add(Information)
 	}
-	if slices.Contains(reasons, ReasonOtherPersonsDevice) && ownAddress(in) {
+	if containsReason(reasons, ReasonOtherPersonsDevice) && ownAddress(in) {
 		ex.note("writes from someone else's device but gives an address of their own: no flag for that")
-		reasons = slices.DeleteFunc(reasons, func(x Reason) bool { return x == ReasonOtherPersonsDevice })
+		reasons = removeReason(reasons, ReasonOtherPersonsDevice)
 	}
 	v := Verdict{Priority: best, Categories: cats.list(), Language: lang, RuleSetVersion: r.version}
 	if automated {
@@ -194,40 +207,34 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	return v
 }
 
+// clauseRef names a clause (or a sentence) of the subject or the body.
+type clauseRef struct {
+	field uint8
+	n     int32
+}
+
+func containsClause(cs []clauseRef, field uint8, n int32) bool {
+	for _, c := range cs {
+		if c.field == field && c.n == n {
+			return true
+		}
+	}
+	return false
+}
+
 func addReason(rs []Reason, x Reason) []Reason {
-	if slices.Contains(rs, x) {
+	if containsReason(rs, x) {
 		return rs
 	}
 	return append(rs, x)
 }
 
-func reasonIndex(x Reason) int {
-	return slices.Index([]Reason{ReasonAskedNotToWrite, ReasonSomeoneReads, ReasonOtherPersonsDevice, ReasonHeldOrControlled}, x)
+func containsReason(rs []Reason, x Reason) bool { return slices.Contains(rs, x) }
+
+func removeReason(rs []Reason, x Reason) []Reason {
+	return slices.DeleteFunc(rs, func(y Reason) bool { return y == x })
 }
 
-// ownAddress reports whether the writer gives an address to answer: a
-// Reply-To other than the sender, or an email address in the text that is
-// not the hotline's.
-func ownAddress(in Input) bool {
-	if in.ReplyTo != "" && !strings.EqualFold(strings.TrimSpace(in.ReplyTo), strings.TrimSpace(in.From)) {
-		return true
-	}
-	text := in.Text
-	for _, sp := range findRegions(text, false) {
-		if sp.region == RegionQuoted || sp.region == RegionUnread || sp.region == RegionForwarded {
-			text = text[:min(sp.start, len(text))]
-			break
-		}
-	}
-	for _, f := range strings.FieldsFunc(text, func(r rune) bool {
-		return r == ' ' || r == '\n' || r == '\t' || r == ',' || r == '<' || r == '>' || r == '(' || r == ')'
-	}) {
-		f = strings.Trim(f, ".;:!?\"'")
-		at := strings.IndexByte(f, '@')
-		if at > 0 && strings.Contains(f[at:], ".") && !strings.Contains(strings.ToLower(f), "ncsszi.hu") &&
-			!strings.EqualFold(f, in.From) {
-			return true
-		}
-	}
-	return false
+func reasonIndex(x Reason) int {
+	return slices.Index([]Reason{ReasonAskedNotToWrite, ReasonSomeoneReads, ReasonOtherPersonsDevice, ReasonHeldOrControlled}, x)
 }

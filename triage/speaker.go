@@ -2,12 +2,13 @@ package triage
 
 // policyContext answers, for the hits of one message, the questions of
 // the decision table: whose danger a sentence speaks of, whether a hit is
-// a topic, whether a safety hit is about the writer's own phone.
+// a topic, whether the writer is the one held, whether a safety hit is
+// about the writer's own phone.
 type policyContext struct {
 	r     *Rules
 	s     *scratch
-	hu    bool
-	close map[[2]int32]bool // by field and sentence
+	lang  string
+	close map[[3]int32]bool // by field, strictness and the first token of the span read
 }
 
 // hitHas reports whether the first or last word of a hit carries f.
@@ -39,46 +40,140 @@ func englishPast(b []byte) bool {
 // hasConcept reports whether token i of w matched the concept named id.
 func (pc *policyContext) hasConcept(w *words, m []int32, i int, id string) bool {
 	e, ok := pc.r.conceptElem[id]
-	if !ok {
+	if !ok || i < 0 || i >= len(w.toks) {
 		return false
 	}
 	t := w.toks[i]
 	return containsID(m[t.m0:t.m1], e)
 }
 
-// closeSentence reports whether the sentence of a hit names the writer or
-// someone close: a first person pronoun, ending or possessive ("férjem",
-// "my"), a child, a parent said the family's way ("apu", "anyu"), or a
-// Hungarian verb whose object is left unsaid ("megvert": he beat me).
-// A sentence that names none of them is someone else's story, news or a
-// topic, and the rules with if_other: lower count one lower there.
-//
-// When strict, the writer as the one who speaks ("kutatást végzek", "I'm
-// a teacher") does not count: only the writer as the one harmed (mine,
-// me, an unsaid object), a child or family. A professional writing about
-// the subject speaks in the first person too.
+// person reports whether token i names a person: a partner, a relative or
+// a child.
+func (pc *policyContext) person(w *words, m []int32, i int) bool {
+	return pc.hasConcept(w, m, i, "partner") || pc.hasConcept(w, m, i, "kin_parent") ||
+		pc.hasConcept(w, m, i, "kin_other") || pc.hasConcept(w, m, i, "child")
+}
+
+// ownsPerson reports whether token i is "my", "our" (or mein, мій …)
+// before a person: "my husband", "our son". "My research" is not.
+func (pc *policyContext) ownsPerson(w *words, m []int32, i int) bool {
+	if !possessive[string(w.folded(i))] {
+		return false
+	}
+	for j := i + 1; j <= i+2 && j < len(w.toks) && w.toks[j].clause == w.toks[i].clause; j++ {
+		if pc.person(w, m, j) {
+			return true
+		}
+	}
+	return false
+}
+
+// onMe reports whether token i is a Hungarian verb whose object is left
+// unsaid, so the writer ("megvert": he beat me; "megverte" is him or
+// her), unless the clause names a generic someone ("ha valakit
+// bántalmaznak") or an article makes the form an adjective ("a
+// bántalmazott nők").
+func (pc *policyContext) onMe(w *words, i int) bool {
+	if w.toks[i].feat&featOnMe == 0 {
+		return false
+	}
+	if i > 0 && w.toks[i-1].clause == w.toks[i].clause {
+		prev := w.folded(i - 1)
+		n := len(prev)
+		if articles[string(prev)] {
+			return false
+		}
+		// "nőt öl meg", "egy embert megvert": the object is said.
+		if n >= 3 && prev[n-1] == 't' && isVowel(prev[n-2]) && !notObject[string(prev)] {
+			return false
+		}
+	}
+	return !pc.clauseHas(w, i, generic)
+}
+
+// clauseHas reports whether the clause of token i holds a word of set.
+func (pc *policyContext) clauseHas(w *words, i int, set map[string]bool) bool {
+	cl := w.toks[i].clause
+	for j := i; j >= 0 && w.toks[j].clause == cl; j-- {
+		if set[string(w.folded(j))] {
+			return true
+		}
+	}
+	for j := i + 1; j < len(w.toks) && w.toks[j].clause == cl; j++ {
+		if set[string(w.folded(j))] {
+			return true
+		}
+	}
+	return false
+}
+
+// closeMarker reports whether token i names the writer or someone close.
+// Strict: only the writer as the one harmed (me, us, an unsaid object),
+// "mine" or a person of the writer's, a child by age; not the writer as
+// the one who speaks ("kutatást végzek", "I'm a teacher"), since a
+// professional writing about the subject speaks in the first person too.
+func (pc *policyContext) closeMarker(w *words, m []int32, i int, strict bool) bool {
+	t := w.toks[i]
+	b := w.folded(i)
+	mine := t.feat&featMine != 0
+	switch {
+	case mine && (pc.person(w, m, i) || pc.hasConcept(w, m, i, "neck")), // my husband, my neck; not my research
+		t.feat&featYou != 0, pc.onMe(w, i), objectPronoun[string(b)], onMeAux[string(b)],
+		pc.ownsPerson(w, m, i), pc.hasConcept(w, m, i, "minor_age"),
+		pc.lang == "ro" && romanianMe[string(b)]:
+		return true
+	case strict:
+		return false
+	}
+	return mine || t.feat&featFirst != 0 || pc.hasConcept(w, m, i, "me") || pc.hasConcept(w, m, i, "child") ||
+		pc.hasConcept(w, m, i, "kin_parent") && t.feat&featThird == 0 ||
+		pc.lang == "hu" && firstPersonEnding(b)
+}
+
+// span gives the tokens whose words say whose danger a hit is: its
+// sentence, or, when the hit stands in a clause that retells what the
+// writer read or heard ("olvastam, hogy …", "I read that …"), that clause
+// to the end of the sentence: the writer who read the news is not the
+// one in it.
+func (pc *policyContext) span(h hit) (lo, hi int) {
+	w := pc.s.words(h.field)
+	t := w.toks[h.t0]
+	lo, hi = int(h.t0), int(h.t0)
+	for lo > 0 && w.toks[lo-1].sent == t.sent {
+		lo--
+	}
+	for hi+1 < len(w.toks) && w.toks[hi+1].sent == t.sent {
+		hi++
+	}
+	c0 := int(h.t0)
+	for c0 > lo && w.toks[c0-1].clause == t.clause {
+		c0--
+	}
+	if c0 == lo || !clauseOpeners[string(w.folded(c0))] {
+		return lo, hi
+	}
+	for j := c0 - 1; j >= lo && w.toks[j].clause == w.toks[c0-1].clause; j-- {
+		if hearsay(w.folded(j)) {
+			return c0, hi
+		}
+	}
+	return lo, hi
+}
+
+// closeSentence reports whether the span of a hit (see span) names the
+// writer or someone close (see closeMarker). A span that names none of
+// them is someone else's story, news or a topic, and the rules with
+// if_other: lower count one lower there.
 func (pc *policyContext) closeSentence(h hit, strict bool) bool {
-	key := [2]int32{int32(h.field)*2 + b2i(strict), pc.s.words(h.field).toks[h.t0].sent}
+	lo, hi := pc.span(h)
+	key := [3]int32{int32(h.field), b2i(strict), int32(lo)}
 	if c, ok := pc.close[key]; ok {
 		return c
 	}
 	w, m := pc.s.words(h.field), pc.s.matches[h.field]
-	sent := w.toks[h.t0].sent
-	lo, hi := int(h.t0), int(h.t0)
-	for lo > 0 && w.toks[lo-1].sent == sent {
-		lo--
-	}
-	for hi+1 < len(w.toks) && w.toks[hi+1].sent == sent {
-		hi++
-	}
 	c := false
 	for i := lo; i <= hi && !c; i++ {
-		t := w.toks[i]
-		c = t.feat&(featMine|featYou|featOnMe) != 0 ||
-			pc.hasConcept(w, m, i, "child") || pc.hasConcept(w, m, i, "minor_age") ||
-			pc.hasConcept(w, m, i, "kin_parent") && t.feat&featThird == 0 ||
-			!strict && (t.feat&featFirst != 0 || pc.hasConcept(w, m, i, "me") || pc.hu && firstPersonEnding(w.folded(i))) ||
-			strict && objectPronoun(w.folded(i))
+		c = pc.closeMarker(w, m, i, strict)
 	}
 	pc.close[key] = c
 	return c
@@ -89,15 +184,6 @@ func b2i(b bool) int32 {
 		return 1
 	}
 	return 0
-}
-
-// objectPronoun: the writer as the one something is done to.
-func objectPronoun(b []byte) bool {
-	switch string(b) {
-	case "engem", "minket", "nekem", "velem", "me", "us", "my", "our", "mich", "mir", "мене", "мені", "меня", "мне", "нас":
-		return true
-	}
-	return false
 }
 
 // firstPersonEnding guesses from a Hungarian word that is no lemma of the
@@ -118,100 +204,66 @@ func firstPersonEnding(b []byte) bool {
 	return b[n-2] == 'n' && b[n-1] == 'k' && isVowel(b[n-3])
 }
 
-// about reports whether a hit names its danger as a topic: a Hungarian
-// "about" ending ("fojtogatásról") or "about", "regarding" earlier in
-// its clause.
-func (pc *policyContext) about(h hit) bool {
-	if pc.hitHas(h, featAbout) {
-		return true
-	}
-	w := pc.s.words(h.field)
-	cl := w.toks[h.t0].clause
-	for i := int(h.t0) - 1; i >= 0 && w.toks[i].clause == cl; i-- {
-		switch string(w.folded(i)) {
-		case "about", "regarding", "concerning", "uber":
-			return true
-		}
-	}
-	return false
-}
-
-// safetyHolds checks what the words of a safety rule cannot say alone:
-// that the phone someone reads is the writer's ("a férjem nézi a
-// telefonomat", not "a húgom férje nézi a telefonját", not "ellenőrzöm a
-// telefonomat"), and that a phone the writer writes from is someone
-// else's ("a szomszéd telefonjáról írok"). Phrases carry their own
-// person ("he checks my phone") and always hold.
-func (pc *policyContext) safetyHolds(h hit, in Input) bool {
-	ru := pc.r.rules[h.rule]
-	if int(h.pat) < len(ru.phrases) {
-		return true
-	}
+// about reports whether a hit names its danger as a subject of talk: a
+// Hungarian "about" ending on it or closing its noun phrase
+// ("fojtogatásról", "az öngyilkossági veszély felméréséről"), or "about",
+// "regarding", "the risk of" earlier in its clause; and the clause does
+// not name the writer ("he talks about killing me", "I keep thinking
+// about suicide" are no topic). In a message about the subject (strict)
+// only the writer as the one harmed counts: a researcher writes "I" too.
+func (pc *policyContext) about(h hit, strict bool) bool {
 	w, m := pc.s.words(h.field), pc.s.matches[h.field]
-	dev, other := -1, -1
-	for _, i := range [2]int{int(h.t0), int(h.t1)} {
-		if pc.hasConcept(w, m, i, "device") {
-			dev = i
-		} else {
-			other = i
+	cl := w.toks[h.t0].clause
+	found := pc.hitHas(h, featAbout)
+	for i := int(h.t1); !found && i < len(w.toks) && i <= int(h.t1)+aboutReach && w.toks[i].clause == cl; i++ {
+		b := w.folded(i)
+		found = len(b) >= 5 && string(b[len(b)-3:]) == "rol"
+	}
+	for i := int(h.t0) - 1; !found && i >= 0 && w.toks[i].clause == cl; i-- {
+		found = aboutWords[string(w.folded(i))]
+	}
+	if !found {
+		return false
+	}
+	for i := int(h.t0); i >= 0 && w.toks[i].clause == cl; i-- {
+		if pc.closeMarker(w, m, i, strict) {
+			return false
 		}
 	}
-	if dev < 0 {
-		return true
-	}
-	d := w.toks[dev].feat
-	switch ru.reason {
-	case ReasonSomeoneReads:
-		mine := d&featMine != 0 || dev > 0 && pc.hasConcept(w, m, dev-1, "me")
-		o := w.toks[max(other, 0)].feat
-		if o == 0 { // not a Hungarian form: fail safe unless "I" reads it
-			return !(other > 0 && string(w.folded(other-1)) == "i")
+	for i := int(h.t0) + 1; i < len(w.toks) && w.toks[i].clause == cl; i++ {
+		if pc.closeMarker(w, m, i, strict) {
+			return false
 		}
-		return mine && o&featThird != 0 && o&featFirst == 0
-	case ReasonOtherPersonsDevice:
-		return d&featThird != 0 && d&featMine == 0
 	}
 	return true
 }
 
-// harmCategories gives the categories of harm signals that have none of
-// their own: those of the context rules in the same sentence, or, when no
-// sentence says who is involved, of the whole message (a partner before
-// family before a child), or partner violence.
-func (pc *policyContext) harmCategories(sents []int32, fields []uint8, msg catSet) catSet {
-	var out catSet
-	for k, sent := range sents {
-		var here catSet
-		w := pc.s.words(fields[k])
-		for _, h := range pc.s.hits {
-			ru := pc.r.rules[h.rule]
-			if ru.kind == KindContext && h.field == fields[k] && h.region != RegionQuoted && w.toks[h.t0].sent == sent {
-				here.add(ru.category)
-			}
+// aboutReach: how many words after a hit an "about" ending may close its
+// noun phrase ("a megölt nők és a bántalmazott gyerekek eseteiről").
+const aboutReach = 6
+
+// hearsay reports whether a word says the writer read or heard something:
+// what follows is someone else's story.
+func hearsay(b []byte) bool {
+	s := string(b)
+	for _, p := range [...]string{"olvas", "hallot", "hallom", "mesel", "elmesel"} {
+		if len(s) >= len(p) && s[:len(p)] == p {
+			return true
 		}
-		if here == 0 {
-			for _, c := range []Category{PartnerViolence, FamilyViolence, ChildAbuse} {
-				if msg.has(c) {
-					here.add(c)
-					break
-				}
-			}
-		}
-		if here.has(FamilyViolence) && msg.has(ChildAbuse) {
-			here.add(ChildAbuse) // a parent, and a child in the message: a child harmed at home
-		}
-		out |= here
 	}
-	return out
+	return s == "read" || s == "heard" || s == "learned" || s == "learnt"
 }
 
-// language names the language of the writer's new text.
-func (r *Rules) language(s *scratch) string {
-	if s.other > s.latin && s.cyr*2 > s.other {
-		if s.ukMark > s.ruMark {
-			return "uk"
-		}
-		return "ru"
-	}
-	return language(s.lang, s.latin, s.other, s.subj.huStrong+s.body.huStrong, s.subj.huWeak+s.body.huWeak, s.huSuffix)
-}
+// Word lists of the policy, folded. They describe the languages, not a
+// supervisor's choice, so they live here rather than in the rules file.
+var (
+	possessive    = setOf(`my our mein meine meinen meinem meiner unser unsere мій моя мого моєї мой моего моей meu mea mei mele`)
+	objectPronoun = setOf(`engem minket nekem nekunk velem velunk ram rank tolem me us mich mir uns мене мені нас меня мне`)
+	onMeAux       = setOf(`akar akart akarnak akartak fog fognak`) // "meg akar ölni": he wants to kill (me); akarja is him or her
+	generic       = setOf(`valaki valakit valakinek valakivel barki barkit aki akit someone somebody anyone anybody`)
+	articles      = setOf(`a az egy the`)
+	notObject     = setOf(`sokat keveset eleget egyet eppet kicsit nagyot ujat`) // -t words that are no object
+	romanianMe    = setOf(`ma m mi imi ne eu noi`)
+	clauseOpeners = setOf(`hogy that`)
+	aboutWords    = setOf(`about regarding concerning uber risk risks prevention kockazat kockazata kockazatarol veszely veszelye megelozes prevencio`)
+)

@@ -218,10 +218,14 @@ func stemAlternants(dic map[string][]dicEntry, aff *affixes) map[string][]string
 // collides reports whether a form, once its accents are gone, is written
 // like another dictionary word: "megöld" (kill it!) folds to "megold"
 // (solve), "ölt" to "olt" (vaccinate). Such a form cannot tell the two
-// apart in a message typed without accents, so it is left out.
+// apart in a message typed without accents, so it is left out. A form
+// that has no accents itself stays: "vert" (beat) is what writers type,
+// with or without accents, and the accented word it meets ("vért",
+// armour) is the one that loses its accents by accident.
 func collides(form string, dic map[string][]dicEntry, folded map[string]bool) bool {
 	_, own := dic[form]
-	return !own && folded[triage.Fold(form)]
+	plain := triage.Fold(form) == strings.ToLower(form)
+	return !own && !plain && folded[triage.Fold(form)]
 }
 
 func readDic(path string) (map[string][]dicEntry, error) {
