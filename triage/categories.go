@@ -5,14 +5,19 @@ package triage
 // sentence says who is involved, of the whole message (a partner before
 // family before a child).
 func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet) catSet {
+	ctx := pc.s.ctx[:0]
+	for _, h := range pc.s.hits {
+		if ru := pc.r.rules[h.rule]; ru.kind == KindContext && h.region != RegionQuoted {
+			ctx = append(ctx, contextHit{clauseRef{h.field, pc.s.words(h.field).toks[h.t0].sent}, ru.category})
+		}
+	}
+	pc.s.ctx = ctx
 	var out catSet
 	for _, sent := range sents {
 		var here catSet
-		w := pc.s.words(sent.field)
-		for _, h := range pc.s.hits {
-			ru := pc.r.rules[h.rule]
-			if ru.kind == KindContext && h.field == sent.field && h.region != RegionQuoted && w.toks[h.t0].sent == sent.n {
-				here.add(ru.category)
+		for _, c := range ctx {
+			if c.sent == sent {
+				here.add(c.cat)
 			}
 		}
 		if here == 0 {
@@ -29,6 +34,12 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet) catSet {
 		out |= here
 	}
 	return out
+}
+
+// contextHit is a context rule's category and the sentence it stands in.
+type contextHit struct {
+	sent clauseRef
+	cat  Category
 }
 
 // language names the language of the writer's new text.

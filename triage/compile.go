@@ -17,10 +17,10 @@ type Rules struct {
 	trig    [][]trigger // by elem id: where the elem starts a pattern
 	excl    [][]int32   // by rule index: elem ids that exclude a word
 	// hasExclPhr: some rule has an exclude phrase
-	hasExclPhr  bool
-	concepts    []*concept
-	conceptElem map[string]int32 // concept id → elem id; the policy asks for me, child, device …
-	morph       *morphIndex
+	hasExclPhr bool
+	concepts   []*concept
+	policy     policyConcepts // the elems of the concepts the policy asks about
+	morph      *morphIndex
 	// unknownLemmas are Hungarian lemmas of concepts that the generated
 	// table does not have: they match as written and, at minPrefix letters
 	// or more, as a prefix. okit rules check lists them.
@@ -64,6 +64,7 @@ type trie struct {
 type trieNode struct {
 	next     [37]uint16 // a-z, 0-9 and the apostrophe; 0 = none
 	lang     uint8      // language hint of the whole word ending here
+	class    wordClass  // the policy's classes of the whole word ending here
 	nPrefix  uint8      // ids[at:at+nPrefix] are prefixes ending here,
 	nExact   uint8      // ids[at+nPrefix:][:nExact] whole words ending here
 	at       uint32
@@ -177,12 +178,13 @@ func compile(version string, rules []*rule, concepts []*concept) *Rules {
 		}
 		return i
 	}
-	r.conceptElem = map[string]int32{}
+	byID := map[string]int32{}
 	for _, c := range concepts {
 		c.elem = id(elem{word: "@" + c.id})
-		r.conceptElem[c.id] = c.elem
+		byID[c.id] = c.elem
 		r.addConcept(c)
 	}
+	r.policy = newPolicyConcepts(byID)
 	r.excl = make([][]int32, len(rules))
 	for ri, ru := range rules {
 		ru.phrases = uniquePhrases(ru.phrases)
@@ -215,6 +217,12 @@ func compile(version string, rules []*rule, concepts []*concept) *Rules {
 		}
 		for _, e := range ru.exclude {
 			r.excl[ri] = append(r.excl[ri], id(e))
+		}
+	}
+	for _, c := range classWords {
+		for _, w := range strings.Fields(c.words) {
+			n := r.trie.insert(Fold(w))
+			r.trie.nodes[n].class |= c.class
 		}
 	}
 	for lang, list := range langWords() {
@@ -332,13 +340,13 @@ func slotIDs(slots [][]elem, id func(elem) int32) [][]int32 {
 }
 
 // walk appends to dst the ids of the elems that match word, and returns
-// the language hint of word.
-func (t *trie) walk(word []byte, dst []int32) ([]int32, uint8) {
+// the language hint and the word classes of word.
+func (t *trie) walk(word []byte, dst []int32) ([]int32, uint8, wordClass) {
 	n := uint16(0)
 	for i := 0; i < len(word); i++ {
 		n = t.child(n, word[i])
 		if n == 0 {
-			return dst, 0
+			return dst, 0, 0
 		}
 		if nd := &t.nodes[n]; nd.nPrefix > 0 {
 			dst = append(dst, t.ids[nd.at:nd.at+uint32(nd.nPrefix)]...)
@@ -349,5 +357,5 @@ func (t *trie) walk(word []byte, dst []int32) ([]int32, uint8) {
 		a := nd.at + uint32(nd.nPrefix)
 		dst = append(dst, t.ids[a:a+uint32(nd.nExact)]...)
 	}
-	return dst, nd.lang
+	return dst, nd.lang, nd.class
 }

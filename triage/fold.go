@@ -1,7 +1,6 @@
 package triage
 
 import (
-	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -11,20 +10,24 @@ import (
 // token is one word of a text: where it stands in the text as given and
 // its folded form (lower case, accents removed) in a shared buffer.
 type token struct {
-	start, end int32  // byte offsets in the original text
-	f0, f1     int32  // folded bytes: words.buf[f0:f1]
-	sent       int32  // sentence number, counted from 0
-	m0, m1     int32  // elements that matched this word: matches[m0:m1]
-	region     Region // new text, quoted, forwarded
-	feat       feat   // what the word's ending says, when it is a form of a lemma
-	clause     int32  // clause number, counted from 0 (see markClauses)
-	punct      bool   // a comma, colon, dash, bracket or quote stands before the word
+	start, end int32     // byte offsets in the original text
+	f0, f1     int32     // folded bytes: words.buf[f0:f1]
+	sent       int32     // sentence number, counted from 0
+	m0, m1     int32     // elements that matched this word: matches[m0:m1]
+	clause     int32     // clause number, counted from 0 (see markClauses)
+	class      wordClass // the policy's word classes (wordclass.go), set by the match
+	feat       feat      // what the word's ending says, when it is a form of a lemma
+	region     Region    // new text, quoted, forwarded
+	punct      bool      // a comma, colon, dash, bracket or quote stands before the word
 }
 
 // words is a tokenised text. Its slices are reused between calls.
 type words struct {
 	toks []token
 	buf  []byte
+	// sents and clauses hold the first token of each sentence and each
+	// clause (markClauses), so that the policy finds them at once.
+	sents, clauses []int32
 	// Letters that point to Hungarian, outside quoted text: ő ű (and the
 	// legacy õ û) are Hungarian only; á é í ó ú are shared with a few
 	// languages okit rarely sees.
@@ -239,45 +242,42 @@ func tokenize(s string, spans []span, w *words) {
 		end(len(s))
 	}
 	w.toks, w.buf = toks, buf
-	markClauses(w)
 }
 
-// markClauses numbers the clauses of a text. A clause ends with its
-// sentence, and before a conjunction or relative word that follows a
-// comma, colon or dash ("…, hogy megöl", "…, but he"), or before a
-// contrasting conjunction even without one ("de tegnap", "but now"):
-// softeners (a past, a negation) reach only the words of their own
-// clause.
+// markClauses numbers the clauses of a text whose word classes are set.
+// A clause ends with its sentence, and before a conjunction or relative
+// word that follows a comma, colon or dash ("…, hogy megöl", "…, but
+// he"), or before a contrasting conjunction even without one ("de
+// tegnap", "but now"): softeners (a past, a negation) reach only the
+// words of their own clause.
 func markClauses(w *words) {
 	var clause int32
+	sents, clauses := w.sents[:0], w.clauses[:0]
 	for i := range w.toks {
 		t := &w.toks[i]
-		if i > 0 {
-			prev := &w.toks[i-1]
-			f := w.buf[t.f0:t.f1]
-			if prev.sent != t.sent || len(f) <= 8 && (contrastWords[string(f)] || t.punct && clauseWords[string(f)]) {
-				clause++
-			}
+		newSent := i == 0 || w.toks[i-1].sent != t.sent
+		if i > 0 && (newSent || t.class&clsContrast != 0 || t.punct && t.class&clsClauseWord != 0) {
+			clause++
+		}
+		for newSent && int(t.sent) >= len(sents) { // sentences without words keep their number
+			sents = append(sents, int32(i))
+		}
+		if i == 0 || clause != w.toks[i-1].clause {
+			clauses = append(clauses, int32(i))
 		}
 		t.clause = clause
 	}
+	w.sents, w.clauses = sents, clauses
 }
 
-// clauseWords open a clause after a comma; contrastWords open one always.
-var (
-	clauseWords = setOf(`hogy es mert ha amikor mikor mig amig aki ami amit akit amely ahol majd vagy pedig hiszen ugyhogy
-		ezert mivel mintha bar habar mert akkor
-		that and because when if while although though so who which where since after before until then
-		dass und weil wenn als ob ca si pentru daca cand що і бо коли якщо что и потому когда если`)
-	contrastWords = setOf(`de viszont azonban megis csakhogy but however although aber dar але але но однако`)
-)
-
-func setOf(s string) map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(s) {
-		m[Fold(w)] = true
+// sentence gives the first and last token of the sentence of token i.
+func (w *words) sentence(i int) (lo, hi int) {
+	s := w.toks[i].sent
+	lo, hi = int(w.sents[s]), len(w.toks)-1
+	if int(s)+1 < len(w.sents) {
+		hi = int(w.sents[s+1]) - 1
 	}
-	return m
+	return lo, hi
 }
 
 func isLetterAt(s string, i int) bool {

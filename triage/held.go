@@ -65,17 +65,16 @@ func (pc *policyContext) heldSelf(h hit) bool {
 // neither.
 func (pc *policyContext) heldWord(w *words, m []int32, j int) int {
 	t := w.toks[j]
-	b := string(w.folded(j))
 	switch {
-	case pc.person(w, m, j), thirdPronoun[b]:
+	case pc.person(w, m, j), t.class&clsThirdPronoun != 0:
 		return -1
-	case possessive[b]:
+	case t.class&clsPossessive != 0:
 		if pc.ownsPerson(w, m, j) {
 			return -1
 		}
 		return 1
-	case objectPronoun[b], t.feat&(featFirst|featMine) != 0, pc.hasConcept(w, m, j, "me"),
-		pc.lang == "ro" && romanianMe[b]:
+	case t.class&clsObjectPronoun != 0, t.feat&(featFirst|featMine) != 0, hasConcept(w, m, j, pc.r.policy.me),
+		pc.lang == "ro" && t.class&clsRomanianMe != 0:
 		return 1
 	}
 	return 0
@@ -89,10 +88,7 @@ func (pc *policyContext) conditional(h hit) bool {
 	w := pc.s.words(h.field)
 	sent := w.toks[h.t1].sent
 	for i := int(h.t1) + 1; i < len(w.toks) && i <= int(h.t1)+conditionReach && w.toks[i].sent == sent; i++ {
-		switch b := string(w.folded(i)); {
-		case b == "hacsak" || b == "unless":
-			return true
-		case (b == "ha" || b == "if") && i+1 < len(w.toks) && negWords[string(w.folded(i+1))]:
+		if w.is(i, clsUnless) || w.is(i, clsIf) && i+1 < len(w.toks) && w.is(i+1, clsNeg) {
 			return true
 		}
 	}
@@ -101,8 +97,3 @@ func (pc *policyContext) conditional(h hit) bool {
 
 // conditionReach: how many words after a hit its condition may start.
 const conditionReach = 4
-
-var (
-	thirdPronoun = setOf(`ot oket neki nekik vele veluk him her them his their ihn ihr sie ее его їх її`)
-	negWords     = setOf(`nem not`)
-)

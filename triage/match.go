@@ -44,12 +44,13 @@ type scratch struct {
 	urgentRule   []int32 // rule of each urgent hit
 	refs         []formRef
 	// the decision's (scratch.go)
-	close        map[[3]int32]bool
+	close        [2][]uint8
 	firedBuf     []bool
 	countedBuf   []bool
 	effectBuf    []effect
 	topicClauses []clauseRef
 	harm         []clauseRef
+	ctx          []contextHit
 }
 
 // reset prepares a pooled scratch for the next message.
@@ -74,7 +75,7 @@ func (r *Rules) matchField(s *scratch, field uint8) {
 		t := &w.toks[i]
 		t.m0 = int32(len(m))
 		var lang uint8
-		m, lang = r.trie.walk(w.buf[t.f0:t.f1], m)
+		m, lang, t.class = r.trie.walk(w.buf[t.f0:t.f1], m)
 		s.refs = r.morph.lookup(w, i, s.refs[:0])
 		for _, rf := range s.refs {
 			t.feat |= rf.feat
@@ -104,6 +105,7 @@ func (r *Rules) matchField(s *scratch, field uint8) {
 		}
 	}
 	s.matches[field] = m
+	markClauses(w)
 	if cap(s.lastA) < len(r.nears) {
 		s.lastA = make([]int32, len(r.nears))
 		s.lastB = make([]int32, len(r.nears))

@@ -165,9 +165,10 @@ func (x *morphIndex) lookup(w *words, i int, dst []formRef) []formRef {
 	var h uint64
 	var cand [4]int
 	nc := 0
+	compound := n >= minModifier+minHead // most words are too short to be one
 	for j := n - 1; j >= 0; j-- {
 		h = hashStep(h, b[j])
-		if j >= minModifier && j <= n-minHead && nc < len(cand) {
+		if compound && j >= minModifier && j <= n-minHead && nc < len(cand) {
 			if k, bit := bitOf(h); x.heads[k]&bit != 0 {
 				cand[nc] = j
 				nc++

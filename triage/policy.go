@@ -119,7 +119,9 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 				if ru.category != "" {
 					cats.add(ru.category)
 				} else {
-					harm = append(harm, clauseRef{h.field, s.words(h.field).toks[h.t0].sent})
+					if sent := s.words(h.field).toks[h.t0].sent; !containsClause(harm, h.field, sent) {
+						harm = append(harm, clauseRef{h.field, sent})
+					}
 				}
 			} else {
 				p = max(p, P3) // an earlier message was triaged when it came

@@ -16,7 +16,7 @@ func (pc *policyContext) safetyHolds(h hit) bool {
 	w, m := pc.s.words(h.field), pc.s.matches[h.field]
 	dev, other := -1, -1
 	for _, i := range [2]int{int(h.t0), int(h.t1)} {
-		if pc.hasConcept(w, m, i, "device") {
+		if hasConcept(w, m, i, pc.r.policy.device) {
 			dev = i
 		} else {
 			other = i
@@ -34,7 +34,7 @@ func (pc *policyContext) safetyHolds(h hit) bool {
 		if w.toks[other].feat == 0 { // not a Hungarian form
 			return englishWatcher(w, other)
 		}
-		mine := d&featMine != 0 || dev > 0 && pc.hasConcept(w, m, dev-1, "me")
+		mine := d&featMine != 0 || dev > 0 && hasConcept(w, m, dev-1, pc.r.policy.me)
 		o := w.toks[other].feat
 		return mine && o&featThird != 0 && o&featFirst == 0
 	case ReasonOtherPersonsDevice:
@@ -50,13 +50,10 @@ func (pc *policyContext) safetyHolds(h hit) bool {
 func englishWatcher(w *words, i int) bool {
 	cl := w.toks[i].clause
 	for j := i - 1; j >= 0 && w.toks[j].clause == cl; j-- {
-		b := string(w.folded(j))
 		switch {
-		case writerOrReader[b]:
+		case w.is(j, clsWriterOrReader|clsPlease):
 			return false
-		case b == "please" || b == "kindly" || b == "pls":
-			return false
-		case thirdSubject[b]:
+		case w.is(j, clsThirdSubject):
 			return true
 		}
 	}
@@ -66,11 +63,6 @@ func englishWatcher(w *words, i int) bool {
 	start := i == 0 || w.toks[i-1].clause != cl
 	return !(base && start)
 }
-
-var (
-	writerOrReader = setOf(`i we you i'll i'm i've we'll we're you'll you're let's lets`)
-	thirdSubject   = setOf(`he she they someone somebody he's she's they're husband boyfriend partner ex wife girlfriend father mother dad stepdad`)
-)
 
 // ownAddress reports whether the writer gives an address to answer: a
 // Reply-To other than the sender, or an email address in the text that is

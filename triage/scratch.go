@@ -3,13 +3,18 @@ package triage
 // The decision's working space lives in the pooled scratch, so that
 // triaging a message allocates little beyond its verdict.
 
-// closeCache returns the emptied cache of closeSentence.
-func (s *scratch) closeCache() map[[3]int32]bool {
-	if s.close == nil {
-		s.close = map[[3]int32]bool{}
+// closeCache returns the emptied cache of closeSentence: two entries
+// for each sentence of the subject and the body.
+func (s *scratch) closeCache() *[2][]uint8 {
+	for f := range s.close {
+		n := 2 * len(s.words(uint8(f)).sents)
+		if cap(s.close[f]) < n {
+			s.close[f] = make([]uint8, n)
+		}
+		s.close[f] = s.close[f][:n]
+		clear(s.close[f])
 	}
-	clear(s.close)
-	return s.close
+	return &s.close
 }
 
 // fired returns n cleared flags, one per rule.

@@ -8,7 +8,7 @@ type policyContext struct {
 	r     *Rules
 	s     *scratch
 	lang  string
-	close map[[3]int32]bool // by field, strictness and the first token of the span read
+	close *[2][]uint8 // by field, then sentence*2+strict: 0 not known yet, 1 no, 2 yes
 }
 
 // hitHas reports whether the first or last word of a hit carries f.
@@ -37,10 +37,27 @@ func englishPast(b []byte) bool {
 	return false
 }
 
-// hasConcept reports whether token i of w matched the concept named id.
-func (pc *policyContext) hasConcept(w *words, m []int32, i int, id string) bool {
-	e, ok := pc.r.conceptElem[id]
-	if !ok || i < 0 || i >= len(w.toks) {
+// policyConcepts are the elems of the concepts the policy asks about, -1
+// when a rules file has no such concept: a file of its own may leave
+// them out, and the policy then reads less.
+type policyConcepts struct {
+	me, child, kinParent, kinOther, partner, minorAge, neck, device int32
+}
+
+func newPolicyConcepts(byID map[string]int32) policyConcepts {
+	get := func(id string) int32 {
+		if e, ok := byID[id]; ok {
+			return e
+		}
+		return -1
+	}
+	return policyConcepts{me: get("me"), child: get("child"), kinParent: get("kin_parent"), kinOther: get("kin_other"),
+		partner: get("partner"), minorAge: get("minor_age"), neck: get("neck"), device: get("device")}
+}
+
+// hasConcept reports whether token i of w matched the concept elem e.
+func hasConcept(w *words, m []int32, i int, e int32) bool {
+	if e < 0 || i < 0 || i >= len(w.toks) {
 		return false
 	}
 	t := w.toks[i]
@@ -50,14 +67,15 @@ func (pc *policyContext) hasConcept(w *words, m []int32, i int, id string) bool 
 // person reports whether token i names a person: a partner, a relative or
 // a child.
 func (pc *policyContext) person(w *words, m []int32, i int) bool {
-	return pc.hasConcept(w, m, i, "partner") || pc.hasConcept(w, m, i, "kin_parent") ||
-		pc.hasConcept(w, m, i, "kin_other") || pc.hasConcept(w, m, i, "child")
+	c := &pc.r.policy
+	return hasConcept(w, m, i, c.partner) || hasConcept(w, m, i, c.kinParent) ||
+		hasConcept(w, m, i, c.kinOther) || hasConcept(w, m, i, c.child)
 }
 
 // ownsPerson reports whether token i is "my", "our" (or mein, мій …)
 // before a person: "my husband", "our son". "My research" is not.
 func (pc *policyContext) ownsPerson(w *words, m []int32, i int) bool {
-	if !possessive[string(w.folded(i))] {
+	if !w.is(i, clsPossessive) {
 		return false
 	}
 	for j := i + 1; j <= i+2 && j < len(w.toks) && w.toks[j].clause == w.toks[i].clause; j++ {
@@ -80,27 +98,27 @@ func (pc *policyContext) onMe(w *words, i int) bool {
 	if i > 0 && w.toks[i-1].clause == w.toks[i].clause {
 		prev := w.folded(i - 1)
 		n := len(prev)
-		if articles[string(prev)] {
+		if w.is(i-1, clsArticle) {
 			return false
 		}
 		// "nőt öl meg", "egy embert megvert": the object is said.
-		if n >= 3 && prev[n-1] == 't' && isVowel(prev[n-2]) && !notObject[string(prev)] {
+		if n >= 3 && prev[n-1] == 't' && isVowel(prev[n-2]) && !w.is(i-1, clsNotObject) {
 			return false
 		}
 	}
-	return !pc.clauseHas(w, i, generic)
+	return !clauseHas(w, i, clsGeneric)
 }
 
-// clauseHas reports whether the clause of token i holds a word of set.
-func (pc *policyContext) clauseHas(w *words, i int, set map[string]bool) bool {
+// clauseHas reports whether the clause of token i holds a word of class c.
+func clauseHas(w *words, i int, c wordClass) bool {
 	cl := w.toks[i].clause
 	for j := i; j >= 0 && w.toks[j].clause == cl; j-- {
-		if set[string(w.folded(j))] {
+		if w.is(j, c) {
 			return true
 		}
 	}
 	for j := i + 1; j < len(w.toks) && w.toks[j].clause == cl; j++ {
-		if set[string(w.folded(j))] {
+		if w.is(j, c) {
 			return true
 		}
 	}
@@ -114,20 +132,19 @@ func (pc *policyContext) clauseHas(w *words, i int, set map[string]bool) bool {
 // professional writing about the subject speaks in the first person too.
 func (pc *policyContext) closeMarker(w *words, m []int32, i int, strict bool) bool {
 	t := w.toks[i]
-	b := w.folded(i)
 	mine := t.feat&featMine != 0
 	switch {
-	case mine && (pc.person(w, m, i) || pc.hasConcept(w, m, i, "neck")), // my husband, my neck; not my research
-		t.feat&featYou != 0, pc.onMe(w, i), objectPronoun[string(b)], onMeAux[string(b)],
-		pc.ownsPerson(w, m, i), pc.hasConcept(w, m, i, "minor_age"),
-		pc.lang == "ro" && romanianMe[string(b)]:
+	case mine && (pc.person(w, m, i) || hasConcept(w, m, i, pc.r.policy.neck)), // my husband, my neck; not my research
+		t.feat&featYou != 0, pc.onMe(w, i), t.class&(clsObjectPronoun|clsOnMeAux) != 0,
+		pc.ownsPerson(w, m, i), hasConcept(w, m, i, pc.r.policy.minorAge),
+		pc.lang == "ro" && t.class&clsRomanianMe != 0:
 		return true
 	case strict:
 		return false
 	}
-	return mine || t.feat&featFirst != 0 || pc.hasConcept(w, m, i, "me") || pc.hasConcept(w, m, i, "child") ||
-		pc.hasConcept(w, m, i, "kin_parent") && t.feat&featThird == 0 ||
-		pc.lang == "hu" && firstPersonEnding(b)
+	return mine || t.feat&featFirst != 0 || hasConcept(w, m, i, pc.r.policy.me) || hasConcept(w, m, i, pc.r.policy.child) ||
+		hasConcept(w, m, i, pc.r.policy.kinParent) && t.feat&featThird == 0 ||
+		pc.lang == "hu" && firstPersonEnding(w.folded(i))
 }
 
 // span gives the tokens whose words say whose danger a hit is: its
@@ -137,19 +154,9 @@ func (pc *policyContext) closeMarker(w *words, m []int32, i int, strict bool) bo
 // one in it.
 func (pc *policyContext) span(h hit) (lo, hi int) {
 	w := pc.s.words(h.field)
-	t := w.toks[h.t0]
-	lo, hi = int(h.t0), int(h.t0)
-	for lo > 0 && w.toks[lo-1].sent == t.sent {
-		lo--
-	}
-	for hi+1 < len(w.toks) && w.toks[hi+1].sent == t.sent {
-		hi++
-	}
-	c0 := int(h.t0)
-	for c0 > lo && w.toks[c0-1].clause == t.clause {
-		c0--
-	}
-	if c0 == lo || !clauseOpeners[string(w.folded(c0))] {
+	lo, hi = w.sentence(int(h.t0))
+	c0 := int(w.clauses[w.toks[h.t0].clause])
+	if c0 == lo || !w.is(c0, clsClauseOpener) {
 		return lo, hi
 	}
 	for j := c0 - 1; j >= lo && w.toks[j].clause == w.toks[c0-1].clause; j-- {
@@ -165,25 +172,30 @@ func (pc *policyContext) span(h hit) (lo, hi int) {
 // them is someone else's story, news or a topic, and the rules with
 // if_other: lower count one lower there.
 func (pc *policyContext) closeSentence(h hit, strict bool) bool {
-	lo, hi := pc.span(h)
-	key := [3]int32{int32(h.field), b2i(strict), int32(lo)}
-	if c, ok := pc.close[key]; ok {
-		return c
-	}
 	w, m := pc.s.words(h.field), pc.s.matches[h.field]
+	lo, hi := pc.span(h)
+	cache := &pc.close[h.field]
+	k := -1
+	if lo == int(w.sents[w.toks[lo].sent]) { // the whole sentence: cached
+		k = int(w.toks[lo].sent) * 2
+		if strict {
+			k++
+		}
+		if k < len(*cache) && (*cache)[k] != 0 {
+			return (*cache)[k] == 2
+		}
+	}
 	c := false
 	for i := lo; i <= hi && !c; i++ {
 		c = pc.closeMarker(w, m, i, strict)
 	}
-	pc.close[key] = c
-	return c
-}
-
-func b2i(b bool) int32 {
-	if b {
-		return 1
+	if k >= 0 && k < len(*cache) {
+		(*cache)[k] = 1
+		if c {
+			(*cache)[k] = 2
+		}
 	}
-	return 0
+	return c
 }
 
 // firstPersonEnding guesses from a Hungarian word that is no lemma of the
@@ -220,7 +232,7 @@ func (pc *policyContext) about(h hit, strict bool) bool {
 		found = len(b) >= 5 && string(b[len(b)-3:]) == "rol"
 	}
 	for i := int(h.t0) - 1; !found && i >= 0 && w.toks[i].clause == cl; i-- {
-		found = aboutWords[string(w.folded(i))]
+		found = w.is(i, clsAbout)
 	}
 	if !found {
 		return false
@@ -253,17 +265,3 @@ func hearsay(b []byte) bool {
 	}
 	return s == "read" || s == "heard" || s == "learned" || s == "learnt"
 }
-
-// Word lists of the policy, folded. They describe the languages, not a
-// supervisor's choice, so they live here rather than in the rules file.
-var (
-	possessive    = setOf(`my our mein meine meinen meinem meiner unser unsere мій моя мого моєї мой моего моей meu mea mei mele`)
-	objectPronoun = setOf(`engem minket nekem nekunk velem velunk ram rank tolem me us mich mir uns мене мені нас меня мне`)
-	onMeAux       = setOf(`akar akart akarnak akartak fog fognak`) // "meg akar ölni": he wants to kill (me); akarja is him or her
-	generic       = setOf(`valaki valakit valakinek valakivel barki barkit aki akit someone somebody anyone anybody`)
-	articles      = setOf(`a az egy the`)
-	notObject     = setOf(`sokat keveset eleget egyet eppet kicsit nagyot ujat`) // -t words that are no object
-	romanianMe    = setOf(`ma m mi imi ne eu noi`)
-	clauseOpeners = setOf(`hogy that`)
-	aboutWords    = setOf(`about regarding concerning uber risk risks prevention kockazat kockazata kockazatarol veszely veszelye megelozes prevencio`)
-)
