@@ -29,11 +29,19 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet) catSet {
 			}
 		}
 		if here.has(FamilyViolence) && msg.has(ChildAbuse) {
-			here.add(ChildAbuse) // a parent, and a child in the message: a child harmed at home
+			// A relative, and a child in the message: a child harmed at
+			// home is child abuse, as the operators file it.
+			here = here&^catOf(FamilyViolence) | catOf(ChildAbuse)
 		}
 		out |= here
 	}
 	return out
+}
+
+func catOf(c Category) catSet {
+	var s catSet
+	s.add(c)
+	return s
 }
 
 // contextHit is a context rule's category and the sentence it stands in.

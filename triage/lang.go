@@ -3,7 +3,8 @@ package triage
 import "strings"
 
 // Language hints: frequent words that belong to one language only, folded.
-// Words shared by two of them ("a", "is", "de", "in", "mit", "ma", "am")
+// Words shared by two of them, or with Slavic languages ("a", "is", "de",
+// "in", "mit", "ma", "am", "do")
 // are left out on purpose.
 const (
 	langHU = iota
@@ -25,7 +26,7 @@ func langWords() [numLangs][]string {
 			mondta mondja tudja haza otthon kellene voltam lett tudna egyik masik mindenki senki valaki
 			nekunk nekik tavaly holnap reggel ejjel dolgozom`),
 		langEN: strings.Fields(`the and i to my me he she you of it that this with for have has was are
-			not don't do can please help him her his we they would what from at or if your our
+			not don't can please help him her his we they would what from at or if your our
 			about out there been know want because hi hello dear thank thanks who how where when
 			just very scared husband boyfriend i'm it's can't won't didn't doesn't he's she's`),
 		langDE: strings.Fields(`ich und der die das nicht mein meine mich mir ist bin sie er ein eine zu
