@@ -32,13 +32,25 @@ func (pc *policyContext) safetyHolds(h hit) bool {
 			return true
 		}
 		if w.toks[other].feat == 0 { // not a Hungarian form
+			// "checking account", "tracking number": a noun, not a reading.
+			f := w.folded(other)
+			if other == dev-1 && len(f) > 4 && string(f[len(f)-3:]) == "ing" {
+				return false
+			}
 			return englishWatcher(w, other)
 		}
 		mine := d&featMine != 0 || dev > 0 && hasConcept(w, m, dev-1, pc.r.policy.me)
 		o := w.toks[other].feat
 		return mine && o&featThird != 0 && o&featFirst == 0
 	case ReasonOtherPersonsDevice:
-		return d&featThird != 0 && d&featMine == 0
+		// "a szomszéd telefonjáról írok": from someone else's phone, in
+		// the -ról/-ből case; "a levelére írok" is an answer to theirs.
+		if d == 0 { // not a Hungarian form: the English pair says it ("friend's phone")
+			return true
+		}
+		f := w.folded(dev)
+		from := len(f) > 3 && (string(f[len(f)-3:]) == "rol" || string(f[len(f)-3:]) == "bol")
+		return d&featThird != 0 && d&featMine == 0 && from
 	}
 	return true
 }
