@@ -96,7 +96,11 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 				p++
 				eff.other = true
 			}
-			eff.about = pc.about(h, inTopic)
+			// Only the writer as the one harmed keeps a danger from being a
+			// subject ("he talks about killing me"); for suicide the writer
+			// who speaks is the one at risk ("I keep thinking about
+			// suicide"), unless they speak as a professional.
+			eff.about = pc.about(h, inTopic || ru.category != SuicideRisk)
 			if eff.about && !capTopic {
 				p = max(p, P3)
 			}

@@ -220,9 +220,7 @@ func firstPersonEnding(b []byte) bool {
 // Hungarian "about" ending on it or closing its noun phrase
 // ("fojtogatásról", "az öngyilkossági veszély felméréséről"), or "about",
 // "regarding", "the risk of" earlier in its clause; and the clause does
-// not name the writer ("he talks about killing me", "I keep thinking
-// about suicide" are no topic). In a message about the subject (strict)
-// only the writer as the one harmed counts: a researcher writes "I" too.
+// not name the writer (see closeMarker; strict: only as the one harmed).
 func (pc *policyContext) about(h hit, strict bool) bool {
 	w, m := pc.s.words(h.field), pc.s.matches[h.field]
 	cl := w.toks[h.t0].clause
