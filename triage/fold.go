@@ -19,6 +19,7 @@ type token struct {
 	feat       feat      // what the word's ending says, when it is a form of a lemma
 	region     Region    // new text, quoted, forwarded
 	punct      bool      // a comma, colon, dash, bracket or quote stands before the word
+	foreign    bool      // a letter of a Latin alphabet triage does not read (ą ł ř ů …)
 }
 
 // words is a tokenised text. Its slices are reused between calls.
@@ -212,6 +213,9 @@ func tokenize(s string, spans []span, w *words) {
 					w.huStrong++
 				case 'á', 'é', 'í', 'ó', 'ú', 'Á', 'É', 'Í', 'Ó', 'Ú':
 					w.huWeak++
+				case 'ö', 'ü', 'Ö', 'Ü', 'ä', 'Ä', 'ß', 'ă', 'â', 'î', 'ș', 'ț', 'ş', 'ţ', 'Ă', 'Â', 'Î', 'Ș', 'Ț':
+				default:
+					cur.foreign = true
 				}
 			}
 		case r == '\u2019' || r == '\u02bc':

@@ -43,6 +43,7 @@ type scratch struct {
 	recent       []int32
 	urgentRule   []int32 // rule of each urgent hit
 	refs         []formRef
+	readable     readability
 	// the decision's (scratch.go)
 	close        [2][]uint8
 	firedBuf     []bool
@@ -56,6 +57,7 @@ type scratch struct {
 // reset prepares a pooled scratch for the next message.
 func (s *scratch) reset() {
 	s.hits = s.hits[:0]
+	s.readable = readability{sent: -1}
 	s.lang = [numLangs]int{}
 	s.latin, s.other, s.huSuffix, s.cyr, s.ukMark, s.ruMark = 0, 0, 0, 0, 0, 0
 }
@@ -87,15 +89,20 @@ func (r *Rules) matchField(s *scratch, field uint8) {
 		if t.region == RegionQuoted || s.latin+s.other >= langSample {
 			continue
 		}
+		suffix := t.f1-t.f0 >= 5 && huSuffix(w.buf[t.f1-3:t.f1])
+		hinted := lang != 0 || suffix
 		if c := w.buf[t.f0]; c < 0x80 {
 			s.latin++
+			if field == fieldBody && (c < '0' || c > '9') {
+				s.readable.word(t.sent, hinted || readableEnding(w.buf[t.f0:t.f1]), t.foreign)
+			}
 		} else {
 			s.other++
 			if c == 0xD0 || c == 0xD1 || c == 0xD2 {
 				s.cyrillic(w.buf[t.f0:t.f1])
 			}
 		}
-		if t.f1-t.f0 >= 5 && huSuffix(w.buf[t.f1-3:t.f1]) {
+		if suffix {
 			s.huSuffix++
 		}
 		for l := 0; l < numLangs; l++ {
@@ -105,6 +112,7 @@ func (r *Rules) matchField(s *scratch, field uint8) {
 		}
 	}
 	s.matches[field] = m
+	s.readable.end()
 	markClauses(w)
 	if cap(s.lastA) < len(r.nears) {
 		s.lastA = make([]int32, len(r.nears))

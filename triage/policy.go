@@ -19,9 +19,8 @@ type effect struct {
 // (negation, the past, a past-tense form, nobody close to the writer in
 // the sentence, a condition, being named as a subject of talk); the most
 // urgent wins; quoted mail counts at most P3; writing about the subject
-// caps only the signals whose sentence names no one close to the writer
-// (in the sentences that speak about the subject: not the writer as the
-// one harmed), and signals named as a subject; nothing caps a P1 signal
+// caps only the signals of its own sentences that do not name the writer
+// as harmed, and signals named as a subject; nothing caps a P1 signal
 // below P2; an unread language is P2.
 func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	hdr := automatedByHeader(in)
@@ -112,7 +111,11 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 				if p <= P2 && pc.closeSentence(h, true) {
 					closeDanger = true
 				}
-				if capTopic && (eff.about || !close) && p < topicPrio {
+				// The topic is a softener too: it reaches the signals of its
+				// own sentences and those named as a subject, never a
+				// danger told elsewhere ("I found your address at a school
+				// talk. He is at the door.").
+				if capTopic && (eff.about || inTopic && !close) && p < topicPrio {
 					eff.floored = p == P1 && !eff.about
 					p, eff.capped = topicPrio, true
 					if eff.floored {
@@ -181,7 +184,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 			cats.add(Automated)
 		}
 	}
-	if !automated && lang == "other" && best > P2 {
+	if !automated && (lang == "other" || s.readable.unread) && best > P2 {
 		ex.note("a language triage cannot read: priority %s instead of %s", P2, best)
 		best = P2
 	}

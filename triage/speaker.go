@@ -172,6 +172,9 @@ func (pc *policyContext) span(h hit) (lo, hi int) {
 // them is someone else's story, news or a topic, and the rules with
 // if_other: lower count one lower there.
 func (pc *policyContext) closeSentence(h hit, strict bool) bool {
+	if pc.lang != "hu" && pc.lang != "en" {
+		return true // whose danger it is cannot be told well: the writer's
+	}
 	w, m := pc.s.words(h.field), pc.s.matches[h.field]
 	lo, hi := pc.span(h)
 	cache := &pc.close[h.field]
