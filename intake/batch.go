@@ -231,7 +231,7 @@ func (in *Intake) record(uid imap.UID, internalDate time.Time, raw []byte) (Reco
 		rec.Bounce = in.digest.MessageIDDigest(msg.Returned)
 	}
 	rec.Status = string(msg.Status)
-	in.triage(&rec, triage.Input{Subject: msg.Subject, Text: msg.Text, From: msg.From.Addr, Header: msg.Header})
+	in.triage(&rec, triage.Input{Subject: msg.Subject, Text: msg.Text, From: msg.From.Addr, ReplyTo: msg.ReplyAddr(), Header: msg.Header})
 	return rec, nil
 }
 

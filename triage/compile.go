@@ -19,7 +19,8 @@ type Rules struct {
 	// hasExclPhr: some rule has an exclude phrase
 	hasExclPhr bool
 	concepts   []*concept
-	policy     policyConcepts // the elems of the concepts the policy asks about
+	policy     policyConcepts    // the elems of the concepts the policy asks about
+	enLemma    map[string]string // English form → lemma, for Explain
 	morph      *morphIndex
 	// unknownLemmas are Hungarian lemmas of concepts that the generated
 	// table does not have: they match as written and, at minPrefix letters
@@ -162,7 +163,7 @@ func (t *trie) freeze() {
 
 // compile builds the matching tables of a checked rule set.
 func compile(version string, rules []*rule, concepts []*concept) *Rules {
-	r := &Rules{version: version, rules: rules, concepts: concepts, morph: newMorphIndex()}
+	r := &Rules{version: version, rules: rules, concepts: concepts, morph: newMorphIndex(), enLemma: map[string]string{}}
 	r.trie.insert("")
 	ids := map[elem]int32{}
 	id := func(e elem) int32 {
@@ -257,6 +258,7 @@ func (r *Rules) addConcept(c *concept) {
 	for _, l := range c.en {
 		for _, f := range englishForms(l) {
 			r.addWord(elem{word: f}, c.elem)
+			r.enLemma[f] = l
 		}
 	}
 	excl := map[string]bool{}

@@ -2,6 +2,7 @@ package triage
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/kljensen/snowball/english"
@@ -169,3 +170,10 @@ func apostropheFree(w string) (string, bool) {
 	}
 	return v, true
 }
+
+// UnknownLemmas lists the Hungarian lemmas of the rule set's concepts that
+// the generated word-form table (morph_hu.txt) lacks: they match only as
+// written and, from five letters, as a prefix, so their inflected forms
+// may be missed. Run go generate ./triage after adding a lemma; okit rules
+// check shows the list.
+func (r *Rules) UnknownLemmas() []string { return slices.Clone(r.unknownLemmas) }
