@@ -133,9 +133,13 @@ func clauseHas(w *words, i int, c wordClass) bool {
 func (pc *policyContext) closeMarker(w *words, m []int32, i int, strict bool) bool {
 	t := w.toks[i]
 	mine := t.feat&featMine != 0
+	// Without accents "verték" (they beat him) is "vertek" (they beat me,
+	// or you beat): a sentence about the subject does not take such a
+	// form as the writer harmed.
+	onMe := pc.onMe(w, i) && !(strict && t.feat&featSecond != 0)
 	switch {
 	case mine && (pc.person(w, m, i) || hasConcept(w, m, i, pc.r.policy.neck)), // my husband, my neck; not my research
-		t.feat&featYou != 0, pc.onMe(w, i), t.class&(clsObjectPronoun|clsOnMeAux) != 0,
+		t.feat&featYou != 0, onMe, t.class&(clsObjectPronoun|clsOnMeAux) != 0,
 		pc.ownsPerson(w, m, i), hasConcept(w, m, i, pc.r.policy.minorAge),
 		pc.lang == "ro" && t.class&clsRomanianMe != 0:
 		return true
