@@ -38,6 +38,8 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet) catSet {
 	return out
 }
 
+func (c catSet) has(k Category) bool { return c&(1<<categoryIndex(k)) != 0 }
+
 func catOf(c Category) catSet {
 	var s catSet
 	s.add(c)

@@ -46,8 +46,6 @@ func (c *catSet) add(k Category) {
 	}
 }
 
-func (c catSet) has(k Category) bool { return c&(1<<categoryIndex(k)) != 0 }
-
 func (c catSet) list() []Category {
 	var out []Category
 	for i, k := range categoryOrder {
