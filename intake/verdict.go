@@ -16,7 +16,7 @@ const RuleUnreadable = "okit.unreadable"
 // raised to at least P2 with the flag unreadable. It is the one place
 // that decision lives; `okit message inspect` shows what it gives.
 func Judge(rules *triage.Rules, m *message.Message) triage.Verdict {
-	in := triage.Input{Subject: m.Subject, Text: m.Text, From: m.From.Addr, Header: m.Header}
+	in := triage.Input{Subject: m.Subject, Text: m.Text, From: m.From.Addr, ReplyTo: m.ReplyAddr(), Header: m.Header}
 	return judge(rules, in, m.Unreadable != "")
 }
 
