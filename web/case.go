@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ncsszi/okit/intake"
 	"github.com/ncsszi/okit/message"
 	"github.com/ncsszi/okit/replies"
 	"github.com/ncsszi/okit/storage"
@@ -17,14 +18,17 @@ import (
 )
 
 type caseData struct {
-	Case       storage.CaseDetail
-	Messages   []caseMessage
-	Outgoing   []storage.Outgoing
-	Events     []storage.Event
-	Notes      []caseNote
-	Operators  []storage.User
-	Shelters   []storage.Shelter
-	Rules      []string // the triage rules that fired on the writer's messages
+	Case      storage.CaseDetail
+	Messages  []caseMessage
+	Outgoing  []storage.Outgoing
+	Events    []storage.Event
+	Notes     []caseNote
+	Operators []storage.User
+	Shelters  []storage.Shelter
+	// Why says why the case has its priority: a line per triage rule that
+	// fired on the writer's messages, the words it read and how, or the
+	// bare rule ids for a message that is not stored whole.
+	Why        []string
 	DoNotReply bool
 	Priorities []triage.Priority
 	// Before and After are the answer template around the operator's words.
@@ -51,6 +55,7 @@ type caseMessage struct {
 	storage.StoredMessage
 	Summary message.Summary
 	Parsed  *message.Message // nil when the raw message is not stored
+	why     []string         // triage's lines for a writer's message
 }
 
 // Unverified says the receiving server did not show the From to be the
@@ -94,10 +99,14 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, c *call) {
 		s.fail(w, r, err)
 		return
 	}
-	for _, m := range msgs {
-		for _, rule := range m.Rules {
-			if !slices.Contains(d.Rules, rule) {
-				d.Rules = append(d.Rules, rule)
+	for _, m := range d.Messages {
+		why := m.why
+		if m.Parsed == nil {
+			why = m.Rules
+		}
+		for _, line := range why {
+			if !slices.Contains(d.Why, line) {
+				d.Why = append(d.Why, line)
 			}
 		}
 	}
@@ -169,6 +178,9 @@ func (s *Server) openMessages(msgs []storage.StoredMessage) ([]caseMessage, erro
 				return fmt.Errorf("open message %d: %w", m.ID, err)
 			}
 			out[i].Parsed = message.Parse(raw)
+			if m.Direction == "in" && s.rules != nil {
+				out[i].why = s.rules.Explain(intake.TriageInput(out[i].Parsed)).Lines()
+			}
 			return nil
 		})
 	}

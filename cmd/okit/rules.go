@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/ncsszi/okit/intake"
 	"github.com/ncsszi/okit/message"
 	"github.com/ncsszi/okit/triage"
 )
@@ -55,7 +56,7 @@ func runTriageExplain(ctx context.Context, a *app, args []string) error {
 		return fmt.Errorf("read message: %w", err)
 	}
 	m := message.Parse(raw)
-	ex := rules.Explain(triage.Input{Subject: m.Subject, Text: m.Text, From: m.From.Addr, ReplyTo: m.ReplyAddr(), Header: m.Header})
+	ex := rules.Explain(intake.TriageInput(m))
 	if *asJSON {
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
