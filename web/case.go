@@ -29,6 +29,9 @@ type caseData struct {
 	// fired on the writer's messages, the words it read and how, or the
 	// bare rule ids for a message that is not stored whole.
 	Why        []string
+	// Reasons say why the writer is not to be answered by email, as
+	// triage reads their messages now.
+	Reasons    []triage.Reason
 	DoNotReply bool
 	Priorities []triage.Priority
 	// Before and After are the answer template around the operator's words.
@@ -56,6 +59,7 @@ type caseMessage struct {
 	Summary message.Summary
 	Parsed  *message.Message // nil when the raw message is not stored
 	why     []string         // triage's lines for a writer's message
+	reasons []triage.Reason  // and why it is not to be answered by email
 }
 
 // Unverified says the receiving server did not show the From to be the
@@ -107,6 +111,11 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, c *call) {
 		for _, line := range why {
 			if !slices.Contains(d.Why, line) {
 				d.Why = append(d.Why, line)
+			}
+		}
+		for _, r := range m.reasons {
+			if !slices.Contains(d.Reasons, r) {
+				d.Reasons = append(d.Reasons, r)
 			}
 		}
 	}
@@ -179,7 +188,8 @@ func (s *Server) openMessages(msgs []storage.StoredMessage) ([]caseMessage, erro
 			}
 			out[i].Parsed = message.Parse(raw)
 			if m.Direction == "in" && s.rules != nil {
-				out[i].why = s.rules.Explain(intake.TriageInput(out[i].Parsed)).Lines()
+				ex := s.rules.Explain(intake.TriageInput(out[i].Parsed))
+				out[i].why, out[i].reasons = ex.Lines(), ex.Verdict.Reasons
 			}
 			return nil
 		})
