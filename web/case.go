@@ -28,7 +28,7 @@ type caseData struct {
 	// Why says why the case has its priority: a line per triage rule that
 	// fired on the writer's messages, the words it read and how, or the
 	// bare rule ids for a message that is not stored whole.
-	Why        []string
+	Why []string
 	// Reasons say why the writer is not to be answered by email, as
 	// triage reads their messages now.
 	Reasons    []triage.Reason
