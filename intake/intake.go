@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -25,6 +26,7 @@ type Digester interface {
 	AddressDigest(addr string) []byte
 	DomainDigest(addr string) []byte
 	MessageIDDigest(id string) []byte
+	CanaryDigest(value []byte) []byte
 }
 
 // Intake takes mail from one IMAP mailbox into the store.
@@ -36,16 +38,25 @@ type Intake struct {
 	log    *slog.Logger
 	now    func() time.Time
 	health *Health
+	canary *canary // nil without Config.Canary
+
+	seenMu sync.Mutex
+	seen   map[string]time.Time // canaries taken in, by nonce: each is one only once
 }
 
 // New returns an Intake. now is the clock (time.Now outside tests).
 func New(cfg Config, store Store, sealer Sealer, digest Digester, log *slog.Logger, now func() time.Time) *Intake {
-	return &Intake{
+	in := &Intake{
 		cfg: cfg, store: store, sealer: sealer, digest: digest,
 		log:    log.With(slog.String("mailbox", cfg.Key())),
 		now:    now,
 		health: newHealth(now, 2*cfg.PollInterval+cfg.CommandTimeout),
+		seen:   map[string]time.Time{},
 	}
+	if cfg.Canary != nil {
+		in.canary = newCanary(in, *cfg.Canary)
+	}
+	return in
 }
 
 // Health reports how intake is doing.
@@ -66,14 +77,31 @@ func (s *Stats) add(o Stats) {
 	s.Marked += o.Marked
 }
 
+// lockRetry is how often a process on standby tries to take the mailbox
+// over: with the holder gone, another takes it within a few seconds.
+const lockRetry = 2 * time.Second
+
+// errRenew ends a session whose token is about to run out: Run signs in
+// again at once, with a fresh one.
+var errRenew = errors.New("the sign-in's token runs out soon")
+
 // Once connects, takes in every message waiting in the mailbox, and
 // disconnects.
 func (in *Intake) Once(ctx context.Context) (Stats, error) {
-	release, err := in.store.LockMailbox(ctx, in.cfg.Key())
+	lock, err := in.store.LockMailbox(ctx, in.cfg.Key())
 	if err != nil {
 		return Stats{}, err
 	}
-	defer release()
+	defer lock.Release()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-lock.Lost():
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	s, err := in.dial(ctx)
 	if err != nil {
 		return Stats{}, err
@@ -88,32 +116,76 @@ func (in *Intake) Once(ctx context.Context) (Stats, error) {
 	return st, nil
 }
 
-// Run takes in mail until ctx ends: it waits for the mailbox lock, keeps a
-// connection open, drains the mailbox, then idles (or polls) for more. A
-// lost connection is dialled again with backoff.
+// Run takes in mail until ctx ends. It waits for the mailbox lock (on
+// standby while another process holds it), then keeps a connection open,
+// drains the mailbox, and idles (or polls) for more; a lost connection is
+// dialled again with backoff. A lost lock stops intake at once, and Run
+// waits for the mailbox again.
 func (in *Intake) Run(ctx context.Context) error {
-	var release func()
-	for attempt := 0; release == nil; attempt++ {
-		r, err := in.store.LockMailbox(ctx, in.cfg.Key())
+	for attempt := 0; ctx.Err() == nil; {
+		lock, err := in.store.LockMailbox(ctx, in.cfg.Key())
 		switch {
-		case err == nil:
-			release = r
-		case errors.Is(err, context.Canceled):
+		case ctx.Err() != nil:
 			return nil
-		default:
+		case errors.Is(err, ErrLocked):
+			if attempt >= 0 {
+				in.log.Info("another okit process holds the mailbox: on standby to take it over")
+				in.health.setStandby(true)
+			}
+			attempt = -1
+			if !sleep(ctx, lockRetry) {
+				return nil
+			}
+			continue
+		case err != nil:
+			attempt = max(attempt, 0)
 			in.health.fail(err)
 			in.log.Warn("intake waiting for the mailbox", slog.Any("err", err))
 			if !sleep(ctx, backoff(attempt)) {
 				return nil
 			}
+			attempt++
+			continue
+		}
+		attempt = 0
+		in.health.setStandby(false)
+		in.log.Info("intake holds the mailbox")
+		in.hold(ctx, lock)
+		lock.Release()
+		if ctx.Err() == nil {
+			err := errors.New("lost the mailbox lock: its database connection ended")
+			in.health.fail(err)
+			in.log.Error("intake stopped: it lost the mailbox lock, and another process may take the mailbox; waiting for it again")
 		}
 	}
-	defer release()
+	return nil
+}
 
+// hold takes in mail, and sends the canary, while lock holds: until ctx
+// ends or the lock is lost, which ends both at once.
+func (in *Intake) hold(ctx context.Context, lock Lock) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-lock.Lost():
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	var canary sync.WaitGroup
+	if in.canary != nil {
+		canary.Go(func() { in.canary.run(ctx) })
+	}
+	defer canary.Wait()
 	for failures := 0; ctx.Err() == nil; {
 		err := in.session(ctx)
 		if ctx.Err() != nil {
-			return nil
+			return
+		}
+		if errors.Is(err, errRenew) {
+			in.log.Info("intake signing in again with a fresh token")
+			continue
 		}
 		failures++
 		in.health.fail(err)
@@ -121,13 +193,12 @@ func (in *Intake) Run(ctx context.Context) error {
 		in.log.Error("intake connection lost", slog.Any("err", err),
 			slog.Int("failures", failures), slog.Duration("retry_in", wait))
 		if !sleep(ctx, wait) {
-			return nil
+			return
 		}
 		if in.health.recentlyOK(time.Minute) {
 			failures = 0
 		}
 	}
-	return nil
 }
 
 // session runs one connection until it fails or ctx ends.
@@ -158,14 +229,29 @@ func (in *Intake) session(ctx context.Context) error {
 }
 
 // wait returns when new mail may be there: the server said so while
-// idling, or the poll interval passed.
+// idling, or the poll interval passed. It returns errRenew, after ending
+// IDLE, when the session's token is about to run out: before IDLE would
+// be issued again with a token the server no longer takes.
 func (in *Intake) wait(ctx context.Context, s *session) error {
-	timer := time.NewTimer(in.cfg.PollInterval)
+	every, renew := in.cfg.PollInterval, false
+	if !s.renew.IsZero() {
+		if left := s.renew.Sub(in.now()); left < every {
+			every, renew = max(left, 0), true
+		}
+	}
+	timer := time.NewTimer(every)
 	defer timer.Stop()
+	expired := func() error {
+		if renew {
+			return errRenew
+		}
+		return nil
+	}
 	if !s.canIdle {
 		select {
 		case <-ctx.Done():
 		case <-timer.C:
+			return expired()
 		case <-s.c.Closed():
 			return errors.New("connection closed by server")
 		}
@@ -175,9 +261,11 @@ func (in *Intake) wait(ctx context.Context, s *session) error {
 	if err != nil {
 		return fmt.Errorf("idle: %w", err)
 	}
+	timedOut := false
 	select {
 	case <-ctx.Done():
 	case <-timer.C:
+		timedOut = true
 	case <-s.wake:
 	case <-s.c.Closed():
 		return errors.New("connection closed by server")
@@ -187,6 +275,9 @@ func (in *Intake) wait(ctx context.Context, s *session) error {
 	}
 	if err := idle.Wait(); err != nil {
 		return fmt.Errorf("end idle: %w", err)
+	}
+	if timedOut {
+		return expired()
 	}
 	return nil
 }
