@@ -36,7 +36,8 @@ type Health struct {
 	now        func() time.Time
 	stallAfter time.Duration
 	started    time.Time
-	standby    bool
+	holds      bool // this process holds the mailbox's lock
+	standby    bool // another process holds it
 	lastPass   time.Time
 	lastErr    string
 	lastErrAt  time.Time
@@ -53,8 +54,10 @@ func newHealth(now func() time.Time, stallAfter time.Duration) *Health {
 
 // HealthReport is a snapshot of Health.
 type HealthReport struct {
-	OK        bool      `json:"ok"`
-	State     string    `json:"state"` // starting, running, failing, stalled, standby
+	OK    bool   `json:"ok"`
+	State string `json:"state"` // starting, running, failing, stalled, standby
+	// Holds says this process holds the mailbox: it takes it in.
+	Holds     bool      `json:"holds_mailbox"`
 	LastPass  time.Time `json:"last_pass,omitzero"`
 	LastError string    `json:"last_error,omitempty"`
 	ErrorAt   time.Time `json:"last_error_at,omitzero"`
@@ -100,15 +103,16 @@ func (h *Health) fail(err error) {
 	h.failures++
 }
 
-// setStandby says whether another process holds the mailbox. Taking it
-// over starts the stall clock afresh.
-func (h *Health) setStandby(on bool) {
+// setLock says who holds the mailbox: this process (holds), another
+// (standby), or nobody it knows of (neither: waiting for the database).
+// Taking the mailbox over starts the stall clock afresh.
+func (h *Health) setLock(holds, standby bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.standby && !on {
+	if h.standby && holds {
 		h.started, h.lastPass = h.now(), time.Time{}
 	}
-	h.standby = on
+	h.holds, h.standby = holds, standby
 }
 
 // Alerted counts an alert of the given kind (Alert...).
@@ -158,7 +162,7 @@ func (h *Health) Report() HealthReport {
 	defer h.mu.Unlock()
 	r := HealthReport{
 		LastPass: h.lastPass, LastError: h.lastErr, ErrorAt: h.lastErrAt,
-		Failures: h.failures, Stored: h.total.Stored, TooLarge: h.total.TooLarge,
+		Failures: h.failures, Stored: h.total.Stored, TooLarge: h.total.TooLarge, Holds: h.holds,
 		Alerts: h.alerts[AlertP1Unassigned], AckRateAlerts: h.alerts[AlertAckRate],
 		AlertsByKind: maps.Clone(h.alerts),
 	}

@@ -130,7 +130,7 @@ func (in *Intake) Run(ctx context.Context) error {
 		case errors.Is(err, ErrLocked):
 			if attempt >= 0 {
 				in.log.Info("another okit process holds the mailbox: on standby to take it over")
-				in.health.setStandby(true)
+				in.health.setLock(false, true)
 			}
 			attempt = -1
 			if !sleep(ctx, lockRetry) {
@@ -139,6 +139,7 @@ func (in *Intake) Run(ctx context.Context) error {
 			continue
 		case err != nil:
 			attempt = max(attempt, 0)
+			in.health.setLock(false, false)
 			in.health.fail(err)
 			in.log.Warn("intake waiting for the mailbox", slog.Any("err", err))
 			if !sleep(ctx, backoff(attempt)) {
@@ -148,10 +149,11 @@ func (in *Intake) Run(ctx context.Context) error {
 			continue
 		}
 		attempt = 0
-		in.health.setStandby(false)
+		in.health.setLock(true, false)
 		in.log.Info("intake holds the mailbox")
 		in.hold(ctx, lock)
 		lock.Release()
+		in.health.setLock(false, false)
 		if ctx.Err() == nil {
 			err := errors.New("lost the mailbox lock: its database connection ended")
 			in.health.fail(err)

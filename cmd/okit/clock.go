@@ -76,7 +76,7 @@ func metrics(h *intake.Health, w *clockWatch) http.Handler {
 		if r.State == "running" || r.State == "standby" {
 			up = 1
 		}
-		if r.State != "standby" {
+		if r.Holds {
 			holds = 1
 		}
 		rw.Header().Set("Content-Type", "text/plain; version=0.0.4")
