@@ -6,6 +6,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
@@ -24,6 +25,7 @@ type Sink struct {
 	notify func(Delivery)
 	oauth  *OAuth // with RequireOAuth: mail only from a sign-in as user with its token
 	user   string
+	down   atomic.Bool
 }
 
 // Delivery is one message the sink accepted.
@@ -45,9 +47,18 @@ func StartSink(notify func(Delivery)) (*Sink, error) {
 		return nil, err
 	}
 	s.Addr = ln.Addr().String()
-	go s.srv.Serve(ln)
+	go s.srv.Serve(&wrappedListener{ln, func(c net.Conn) net.Conn {
+		if s.down.Load() {
+			c.Close() // a server that is down: the connection ends before the greeting
+		}
+		return c
+	}})
 	return s, nil
 }
+
+// Down makes the sink drop every connection at once (true), as a mail
+// server that is down, or take mail again (false).
+func (s *Sink) Down(down bool) { s.down.Store(down) }
 
 // Close stops the server.
 func (s *Sink) Close() error { return s.srv.Close() }
