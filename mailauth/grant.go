@@ -135,6 +135,7 @@ func (g *Grant) Token(ctx context.Context, user string) (Access, error) {
 		tell = g.health.failed(err, now, g.cfg.Grace)
 	} else {
 		g.tokens[subject] = held{tok: tok, fetched: now}
+		g.health.fetched()
 	}
 	h := g.tokens[subject]
 	g.mu.Unlock()
@@ -204,6 +205,14 @@ func (h *grantHealth) failed(err error, now time.Time, grace time.Duration) func
 	h.reported = true
 	watch := h.watch
 	return func() { watch(err) }
+}
+
+// fetched records a token fetched: a failure that may pass, not yet
+// reported, is over (one reported waits for a sign-in that works).
+func (h *grantHealth) fetched() {
+	if !h.reported {
+		h.since = time.Time{}
+	}
 }
 
 // worked records a sign-in that worked and returns the call that reports
