@@ -119,10 +119,7 @@ func (g *Grant) Watch(log *slog.Logger, f func(error)) {
 // it stays valid a while yet, else a new one.
 func (g *Grant) Token(ctx context.Context, user string) (Access, error) {
 	g.mu.Lock()
-	subject := ""
-	if g.cfg.Kind == ServiceAccount {
-		subject = user
-	}
+	subject := g.subject(user)
 	now := g.now()
 	if h, ok := g.tokens[subject]; ok && (h.renew().IsZero() || now.Before(h.renew())) {
 		g.mu.Unlock()
@@ -149,6 +146,16 @@ func (g *Grant) Token(ctx context.Context, user string) (Access, error) {
 	return Access{Token: tok.AccessToken, Renew: h.renew()}, nil
 }
 
+// subject is whom a token for a sign-in as user is for: the mailbox for
+// a service account, which signs as it; anyone else's token is one for
+// all the sign-ins.
+func (g *Grant) subject(user string) string {
+	if g.cfg.Kind == ServiceAccount {
+		return user
+	}
+	return ""
+}
+
 // Refused says the mail server refused the token of a sign-in as user:
 // it is dropped, and the next sign-in fetches another. A token fetched
 // within the last minute and refused is a failure of the grant (the app
@@ -156,10 +163,7 @@ func (g *Grant) Token(ctx context.Context, user string) (Access, error) {
 // else): an administrator must act.
 func (g *Grant) Refused(user string, err error) {
 	g.mu.Lock()
-	subject := ""
-	if g.cfg.Kind == ServiceAccount {
-		subject = user
-	}
+	subject := g.subject(user)
 	h, ok := g.tokens[subject]
 	delete(g.tokens, subject)
 	now := g.now()

@@ -37,6 +37,7 @@ func TestServeCanary(t *testing.T) {
 	t.Cleanup(func() { relay.Close() })
 	s.vars["OKIT_SMTP_ADDR"] = relay.Addr
 	s.start("OKIT_CANARY_EVERY=1s", "OKIT_CANARY_ALERT=4s", "OKIT_CANARY_TO=okit@ncsszi.hu")
+	s.ready()
 
 	metric := func(name string) float64 {
 		v, _ := strconv.ParseFloat(strings.TrimPrefix(s.metric(name+" "), name+" "), 64)

@@ -50,8 +50,9 @@ func TestPostgresRestartWhileMailArrives(t *testing.T) {
 	mbox := startMailbox(t)
 	sink := startSink(t)
 	env := okitEnvAt(t, bin, mbox, pg.URL)
-	cmd, _, logs := startServe(t, bin, env, "OKIT_SMTP_ADDR="+sink.Addr, "OKIT_SMTP_TLS=none", "OKIT_FROM=valasz@example.hu",
+	cmd, addr, logs := startServe(t, bin, env, "OKIT_SMTP_ADDR="+sink.Addr, "OKIT_SMTP_TLS=none", "OKIT_FROM=valasz@example.hu",
 		"OKIT_ACK_RATE=1000", "OKIT_ACK_RATE_DOMAIN=1000")
+	(&stage{t: t, addr: addr, logs: logs}).ready()
 
 	const total = 120
 	delivered := make(chan struct{})
@@ -112,8 +113,9 @@ func TestSMTPDownRepliesWaitAndGoOutOnce(t *testing.T) {
 	s := newStage(t)
 	delete(s.vars, "OKIT_AUTHSERV_ID")
 	s.sink.Down(true)
-	down := time.Now()
 	s.start()
+	s.ready()
+	down := time.Now()
 	for i := range 3 {
 		s.deliver(writerMail(i), time.Now())
 	}
@@ -170,6 +172,7 @@ func TestTokenEndpointFailsThenRecovers(t *testing.T) {
 		s.vars[k] = v
 	}
 	s.start()
+	s.ready()
 	s.deliver(writerMail(0), time.Now())
 	s.stored(1)
 

@@ -72,15 +72,15 @@ func TestTwoNodesShareTheMailbox(t *testing.T) {
 		}
 		return h
 	}
-	var first *node
-	s.wait("a node holding the mailbox", func() bool { first = holder(); return first != nil })
 	for _, n := range nodes {
 		s.addr = n.addr
-		s.wait("both nodes healthy", func() bool { code, _ := s.get("/healthz"); return code == 200 })
+		s.ready()
 		if code, _ := s.get("/login"); code != 200 {
 			t.Errorf("node %s serves no console: %d", n.addr, code)
 		}
 	}
+	var first *node
+	s.wait("a node holding the mailbox", func() bool { first = holder(); return first != nil })
 
 	var mu sync.Mutex
 	sent := 0
