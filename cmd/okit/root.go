@@ -62,6 +62,9 @@ func build(ctx context.Context, s settings, log *slog.Logger) (*parts, error) {
 		}
 	}
 	p.intake = intake.New(s.imap, p.store, p.keys.sealer, p.keys.index, log, time.Now)
+	if s.grant != nil {
+		p.watchGrant(s.grant)
+	}
 	if m := s.mail; m != nil {
 		p.workers = river.NewWorkers()
 		river.AddWorker(p.workers, &replies.Worker{
