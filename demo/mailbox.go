@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"sync/atomic"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -21,14 +23,20 @@ type Mailbox struct {
 	Username string
 	Password string
 
-	user *imapmemserver.User
-	srv  *imapserver.Server
+	user   *imapmemserver.User
+	srv    *imapserver.Server
+	oauth  *OAuth
+	logins atomic.Int64
 }
 
 // MailboxOptions tunes a Mailbox for tests.
 type MailboxOptions struct {
 	// WrapConn, if set, wraps every accepted connection (to drop or slow it).
 	WrapConn func(net.Conn) net.Conn
+	// OAuth, if set, makes the mailbox sign in only with its tokens, by
+	// XOAUTH2 or OAUTHBEARER, as Microsoft 365 does: no password, and a
+	// session whose token runs out is ended (BYE).
+	OAuth *OAuth
 }
 
 // StartMailbox starts an in-process IMAP server for username, with a
@@ -36,7 +44,7 @@ type MailboxOptions struct {
 func StartMailbox(username string, log *slog.Logger, opts MailboxOptions) (*Mailbox, error) {
 	pw := make([]byte, 12)
 	rand.Read(pw)
-	m := &Mailbox{Username: username, Password: hex.EncodeToString(pw)}
+	m := &Mailbox{Username: username, Password: hex.EncodeToString(pw), oauth: opts.OAuth}
 	m.user = imapmemserver.NewUser(m.Username, m.Password)
 	if err := m.user.Create("INBOX", nil); err != nil {
 		return nil, err
@@ -44,8 +52,12 @@ func StartMailbox(username string, log *slog.Logger, opts MailboxOptions) (*Mail
 	mem := imapmemserver.New()
 	mem.AddUser(m.user)
 	m.srv = imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return idleSession{mem.NewSession().(imapserver.SessionMove)}, nil, nil
+		NewSession: func(c *imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			s := &idleSession{SessionMove: mem.NewSession().(imapserver.SessionMove), conn: c}
+			if m.oauth != nil {
+				return &oauthSession{idleSession: s, m: m}, nil, nil
+			}
+			return s, nil, nil
 		},
 		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapMove: {}, imap.CapUIDPlus: {}},
 		InsecureAuth: true, // loopback only
@@ -98,15 +110,27 @@ func (m *Mailbox) Recreate(raws [][]byte, t time.Time) error {
 	return nil
 }
 
+// SignIns counts the sign-ins that succeeded.
+func (m *Mailbox) SignIns() int { return int(m.logins.Load()) }
+
 // idleSession answers IDLE by looking for news every 20 ms. imapmemserver's
 // own IDLE waits for the next change and so misses one that arrived just
 // before the client began to idle, which real servers report at once.
-type idleSession struct{ imapserver.SessionMove }
+// Signed in with a token, it ends the session when the token runs out.
+type idleSession struct {
+	imapserver.SessionMove
+	conn   *imapserver.Conn
+	expiry time.Time // of the token it signed in with; zero for a password
+}
 
-func (s idleSession) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
+func (s *idleSession) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
+		if !s.expiry.IsZero() && time.Now().After(s.expiry) {
+			s.conn.Bye("Session invalidated - AccessTokenExpired")
+			return errors.New("access token expired")
+		}
 		if err := s.Poll(w, true); err != nil {
 			return err
 		}

@@ -25,10 +25,11 @@ const fetchBytes = 16 << 20
 
 // batch is a set of messages ready to be committed.
 type batch struct {
-	lastUID uint32     // the highest UID looked at: the new checkpoint
-	recs    []Record   // to store
-	toMark  []imap.UID // to move or delete once stored (not those left on the server)
-	err     error
+	lastUID  uint32        // the highest UID looked at: the new checkpoint
+	recs     []Record      // to store
+	canaries []*canarySeen // okit's own canaries: not stored, but moved
+	toMark   []imap.UID    // to move or delete once stored (not those left on the server)
+	err      error
 }
 
 // prepare fetches, parses and seals the messages with the given UIDs.
@@ -42,6 +43,7 @@ func (in *Intake) prepare(s *session, uids []imap.UID) batch {
 	slices.SortFunc(meta, func(a, b *imapclient.FetchMessageBuffer) int { return int(a.UID) - int(b.UID) })
 
 	recs := make([]Record, 0, len(meta))
+	var canaries []*canarySeen
 	var toMark []imap.UID
 	for len(meta) > 0 {
 		var group []*imapclient.FetchMessageBuffer
@@ -71,12 +73,18 @@ func (in *Intake) prepare(s *session, uids []imap.UID) batch {
 		if err != nil {
 			return batch{err: err}
 		}
-		recs = append(recs, grecs...)
+		for _, r := range grecs {
+			if r.canary != nil {
+				canaries = append(canaries, r.canary)
+			} else {
+				recs = append(recs, r)
+			}
+		}
 		for _, m := range group {
 			toMark = append(toMark, m.UID)
 		}
 	}
-	return batch{lastUID: uint32(slices.Max(uids)), recs: recs, toMark: toMark}
+	return batch{lastUID: uint32(slices.Max(uids)), recs: recs, canaries: canaries, toMark: toMark}
 }
 
 // commit stores a batch together with the checkpoint; drain marks its
@@ -91,6 +99,7 @@ func (in *Intake) commit(ctx context.Context, cp Checkpoint, b batch) (Stats, er
 	if err != nil {
 		return st, err
 	}
+	in.canariesBack(b.canaries)
 	for i, o := range outs {
 		switch {
 		case o.Duplicate:
@@ -111,11 +120,11 @@ func (in *Intake) commit(ctx context.Context, cp Checkpoint, b batch) (Stats, er
 			slog.Any("flags", r.Verdict.Flags), slog.Int64("assignee", o.AssigneeID), slog.String("parse", r.Status),
 			slog.Duration("delay", in.now().Sub(r.InternalDate).Round(time.Millisecond)))
 		if o.Unassigned {
-			in.health.alert(alertP1)
+			in.health.Alerted(AlertP1Unassigned)
 			in.log.Error("ALERT: P1 case and nobody on shift to take it", slog.String("case", o.CaseRef))
 		}
 		if o.AckAlert {
-			in.health.alert(alertAckRate)
+			in.health.Alerted(AlertAckRate)
 			in.log.Error("ALERT: acknowledgements passed their hourly limit; no more are sent until the hour's count falls",
 				slog.String("case", o.CaseRef))
 		}
@@ -144,6 +153,10 @@ func (in *Intake) fetchBodies(s *session, group []*imapclient.FetchMessageBuffer
 				raw, ok := byUID[m.UID]
 				if !ok {
 					errs[i] = fmt.Errorf("fetch bodies: server sent no body for uid %d", m.UID)
+					continue
+				}
+				if c, ok := in.canaryIn(raw); ok {
+					recs[i] = Record{UID: uint32(m.UID), canary: c}
 					continue
 				}
 				recs[i], errs[i] = in.record(m.UID, m.InternalDate, raw)

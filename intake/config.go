@@ -2,8 +2,11 @@ package intake
 
 import (
 	"crypto/tls"
+	"net"
+	"strconv"
 	"time"
 
+	"github.com/ncsszi/okit/mailauth"
 	"github.com/ncsszi/okit/replies"
 	"github.com/ncsszi/okit/triage"
 )
@@ -30,11 +33,15 @@ type Config struct {
 	Addr      string // host:port
 	Security  Security
 	TLSConfig *tls.Config // server name and roots; nil for the system's
-	Username  string
-	Password  string
-	Mailbox   string // the folder new mail arrives in, usually INBOX
-	After     After
-	MoveTo    string // the folder stored mail is moved to, with AfterMove
+	Username  string      // the login name; with OAuth the mailbox's address (SASL user=)
+	Password  string      // with Auth password
+	// Auth is how intake signs in: password (or "") by LOGIN, xoauth2 or
+	// oauthbearer with a token from Grant.
+	Auth    mailauth.Method
+	Grant   *mailauth.Grant
+	Mailbox string // the folder new mail arrives in, usually INBOX
+	After   After
+	MoveTo  string // the folder stored mail is moved to, with AfterMove
 
 	// PollInterval is how often the mailbox is checked when the server
 	// has no IDLE, and the safety-net rescan while idling.
@@ -61,6 +68,26 @@ type Config struct {
 	// (OKIT_AUTHSERV_ID): only its Authentication-Results are believed
 	// (ReadAuth). Empty: nobody's are, and no sender is verified.
 	AuthservID string
+
+	// Canary, if set, is okit's message to itself through the real mail
+	// path (see Canary); nil for none.
+	Canary *CanaryConfig
+}
+
+// CanaryConfig is how the canary is sent and when it is missed.
+type CanaryConfig struct {
+	Every      time.Duration // a canary is sent this often
+	AlertAfter time.Duration // no canary back for this long raises the alert
+	From, To   string        // envelope and header addresses: OKIT_FROM and the hotline's
+	// Sender is the SMTP path replies take.
+	Sender replies.Sender
+}
+
+// login is how intake signs in to the IMAP server.
+func (c *Config) login() *mailauth.Login {
+	host, p, _ := net.SplitHostPort(c.Addr)
+	port, _ := strconv.Atoi(p)
+	return &mailauth.Login{Method: c.Auth, Username: c.Username, Password: c.Password, Grant: c.Grant, Host: host, Port: port}
 }
 
 // Key returns the name the database knows the mailbox by.

@@ -1,7 +1,12 @@
 // Package intake takes mail from the hotline's IMAP mailbox into the
 // store, losing nothing and storing nothing twice.
 //
-// One process at a time holds a mailbox (Store.LockMailbox). It fetches
+// One process at a time holds a mailbox (Store.LockMailbox: a Lock on a
+// database connection of its own). Others wait on standby and try again
+// every few seconds; a holder whose lock is lost stops at once and waits
+// too. It signs in with a password or an OAuth2 token (package mailauth),
+// and signs in again with a fresh token before the one it used runs out,
+// idling included. It fetches
 // new messages by UID in batches, has package message parse each, triage
 // rate it, seals the raw message and its summary to the organisation's
 // public key (intake cannot read what it stored), computes the keyed
@@ -21,4 +26,8 @@
 // sent to; anything else opens a case of its own, possibly related to the
 // one it named. Intake also reads the server's spam verdict (Spam), and,
 // where the address is readable, whether an answer may be written to it.
+//
+// While it holds the mailbox, intake may send okit's canary through the
+// SMTP path replies take and time its way back (canary.go): mail that
+// silently stops arriving raises an alert.
 package intake

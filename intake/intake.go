@@ -2,11 +2,11 @@ package intake
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -25,6 +25,7 @@ type Digester interface {
 	AddressDigest(addr string) []byte
 	DomainDigest(addr string) []byte
 	MessageIDDigest(id string) []byte
+	CanaryDigest(value []byte) []byte
 }
 
 // Intake takes mail from one IMAP mailbox into the store.
@@ -36,16 +37,25 @@ type Intake struct {
 	log    *slog.Logger
 	now    func() time.Time
 	health *Health
+	canary *canary // nil without Config.Canary
+
+	seenMu sync.Mutex
+	seen   map[string]time.Time // canaries taken in, by nonce: each is one only once
 }
 
 // New returns an Intake. now is the clock (time.Now outside tests).
 func New(cfg Config, store Store, sealer Sealer, digest Digester, log *slog.Logger, now func() time.Time) *Intake {
-	return &Intake{
+	in := &Intake{
 		cfg: cfg, store: store, sealer: sealer, digest: digest,
 		log:    log.With(slog.String("mailbox", cfg.Key())),
 		now:    now,
 		health: newHealth(now, 2*cfg.PollInterval+cfg.CommandTimeout),
+		seen:   map[string]time.Time{},
 	}
+	if cfg.Canary != nil {
+		in.canary = newCanary(in, *cfg.Canary)
+	}
+	return in
 }
 
 // Health reports how intake is doing.
@@ -64,131 +74,6 @@ func (s *Stats) add(o Stats) {
 	s.Duplicates += o.Duplicates
 	s.TooLarge += o.TooLarge
 	s.Marked += o.Marked
-}
-
-// Once connects, takes in every message waiting in the mailbox, and
-// disconnects.
-func (in *Intake) Once(ctx context.Context) (Stats, error) {
-	release, err := in.store.LockMailbox(ctx, in.cfg.Key())
-	if err != nil {
-		return Stats{}, err
-	}
-	defer release()
-	s, err := in.dial(ctx)
-	if err != nil {
-		return Stats{}, err
-	}
-	defer s.close()
-	st, err := in.drain(ctx, s)
-	if err != nil {
-		in.health.fail(err)
-		return st, err
-	}
-	in.health.pass(st)
-	return st, nil
-}
-
-// Run takes in mail until ctx ends: it waits for the mailbox lock, keeps a
-// connection open, drains the mailbox, then idles (or polls) for more. A
-// lost connection is dialled again with backoff.
-func (in *Intake) Run(ctx context.Context) error {
-	var release func()
-	for attempt := 0; release == nil; attempt++ {
-		r, err := in.store.LockMailbox(ctx, in.cfg.Key())
-		switch {
-		case err == nil:
-			release = r
-		case errors.Is(err, context.Canceled):
-			return nil
-		default:
-			in.health.fail(err)
-			in.log.Warn("intake waiting for the mailbox", slog.Any("err", err))
-			if !sleep(ctx, backoff(attempt)) {
-				return nil
-			}
-		}
-	}
-	defer release()
-
-	for failures := 0; ctx.Err() == nil; {
-		err := in.session(ctx)
-		if ctx.Err() != nil {
-			return nil
-		}
-		failures++
-		in.health.fail(err)
-		wait := backoff(failures - 1)
-		in.log.Error("intake connection lost", slog.Any("err", err),
-			slog.Int("failures", failures), slog.Duration("retry_in", wait))
-		if !sleep(ctx, wait) {
-			return nil
-		}
-		if in.health.recentlyOK(time.Minute) {
-			failures = 0
-		}
-	}
-	return nil
-}
-
-// session runs one connection until it fails or ctx ends.
-func (in *Intake) session(ctx context.Context) error {
-	s, err := in.dial(ctx)
-	if err != nil {
-		return err
-	}
-	defer s.close()
-	in.log.Info("intake connected", slog.Bool("idle", s.canIdle))
-	for {
-		st, err := in.drain(ctx, s)
-		if err != nil {
-			return err // Run counts the failure
-		}
-		in.health.pass(st)
-		if st != (Stats{}) {
-			in.log.Info("intake pass", slog.Int("stored", st.Stored), slog.Int("duplicates", st.Duplicates),
-				slog.Int("left_on_server", st.TooLarge), slog.Int("marked", st.Marked))
-		}
-		if err := in.wait(ctx, s); err != nil {
-			return err
-		}
-		if ctx.Err() != nil {
-			return nil
-		}
-	}
-}
-
-// wait returns when new mail may be there: the server said so while
-// idling, or the poll interval passed.
-func (in *Intake) wait(ctx context.Context, s *session) error {
-	timer := time.NewTimer(in.cfg.PollInterval)
-	defer timer.Stop()
-	if !s.canIdle {
-		select {
-		case <-ctx.Done():
-		case <-timer.C:
-		case <-s.c.Closed():
-			return errors.New("connection closed by server")
-		}
-		return nil
-	}
-	idle, err := s.c.Idle()
-	if err != nil {
-		return fmt.Errorf("idle: %w", err)
-	}
-	select {
-	case <-ctx.Done():
-	case <-timer.C:
-	case <-s.wake:
-	case <-s.c.Closed():
-		return errors.New("connection closed by server")
-	}
-	if err := idle.Close(); err != nil {
-		return fmt.Errorf("end idle: %w", err)
-	}
-	if err := idle.Wait(); err != nil {
-		return fmt.Errorf("end idle: %w", err)
-	}
-	return nil
 }
 
 // drain takes in everything waiting in the mailbox.

@@ -295,11 +295,11 @@ func TestUnparseableMessageIsStoredRawAndFlagged(t *testing.T) {
 func TestMailboxLockKeepsASecondIntakeOut(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, demo.MailboxOptions{})
-	release, err := f.store.LockMailbox(context.Background(), f.cfg.Key())
+	lock, err := f.store.LockMailbox(context.Background(), f.cfg.Key())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer release()
+	defer lock.Release()
 	if _, err := f.intake().Once(context.Background()); err == nil {
 		t.Error("Once ran while another process held the mailbox")
 	}

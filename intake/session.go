@@ -2,6 +2,7 @@ package intake
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"mime"
 	"net"
@@ -10,6 +11,8 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-message/charset"
+
+	"github.com/ncsszi/okit/mailauth"
 )
 
 // session is one logged-in connection with the mailbox selected.
@@ -19,6 +22,9 @@ type session struct {
 	uidValidity uint32
 	canIdle     bool
 	uidPlus     bool
+	// renew is when to sign in again with a fresh token, before the one
+	// this session signed in with runs out (zero: never).
+	renew time.Time
 }
 
 func (in *Intake) dial(ctx context.Context) (*session, error) {
@@ -52,16 +58,16 @@ func (in *Intake) dial(ctx context.Context) (*session, error) {
 	}
 	stop := context.AfterFunc(ctx, func() { s.c.Close() })
 	defer stop()
-	if err := s.open(in.cfg); err != nil {
+	if err := s.open(ctx, in.cfg); err != nil {
 		s.c.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
-func (s *session) open(cfg Config) error {
-	if err := s.c.Login(cfg.Username, cfg.Password).Wait(); err != nil {
-		return fmt.Errorf("IMAP login as %s: %w", cfg.Username, err)
+func (s *session) open(ctx context.Context, cfg Config) error {
+	if err := s.signIn(ctx, cfg); err != nil {
+		return err
 	}
 	if cfg.After == AfterMove {
 		found, err := s.c.List("", cfg.MoveTo, nil).Collect()
@@ -82,6 +88,34 @@ func (s *session) open(cfg Config) error {
 	caps := s.c.Caps()
 	s.canIdle = caps.Has(imap.CapIdle) || caps.Has(imap.CapIMAP4rev2)
 	s.uidPlus = caps.Has(imap.CapUIDPlus) || caps.Has(imap.CapIMAP4rev2)
+	return nil
+}
+
+// signIn logs in with the password, or authenticates with a token fresh
+// from the grant. A token the server refuses is dropped, so the next
+// sign-in fetches another.
+func (s *session) signIn(ctx context.Context, cfg Config) error {
+	if !cfg.Auth.OAuth() {
+		if err := s.c.Login(cfg.Username, cfg.Password).Wait(); err != nil {
+			return fmt.Errorf("IMAP login as %s: %w", cfg.Username, err)
+		}
+		return nil
+	}
+	login := cfg.login()
+	client, renew, err := login.Client(ctx)
+	if err != nil {
+		return fmt.Errorf("IMAP sign-in as %s: %w", cfg.Username, err)
+	}
+	if err := s.c.Authenticate(client); err != nil {
+		err = mailauth.Explain(client, err)
+		var refused *imap.Error
+		if errors.As(err, &refused) {
+			login.Refused(err)
+		}
+		return fmt.Errorf("IMAP sign-in as %s by %s: %w", cfg.Username, cfg.Auth, err)
+	}
+	login.Accepted()
+	s.renew = renew
 	return nil
 }
 

@@ -2,6 +2,7 @@ package intake
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/ncsszi/okit/replies"
@@ -51,6 +52,8 @@ type Record struct {
 	DaemonSender bool
 	// Bounce is, for a delivery report, what it returned (see Thread).
 	Bounce *Bounce
+
+	canary *canarySeen // one of okit's canaries: never stored
 }
 
 // AnswerDigest is the digest of the address an answer to the record
@@ -87,12 +90,24 @@ type Outcome struct {
 	AckAlert bool
 }
 
+// ErrLocked means another okit process holds the mailbox.
+var ErrLocked = errors.New("another okit process is taking in this mailbox")
+
+// A Lock makes its process the only one taking in a mailbox, until it is
+// released, or lost with its connection to the database (the process
+// died, the database restarted, someone ended the connection): then Lost
+// is closed, and another process may take the mailbox.
+type Lock interface {
+	Lost() <-chan struct{}
+	Release()
+}
+
 // Store is the durable side of intake. A Save commits the records and the
 // new checkpoint together, or nothing.
 type Store interface {
-	// LockMailbox makes this process the only one taking in the mailbox
-	// until release is called or the process dies.
-	LockMailbox(ctx context.Context, mailbox string) (release func(), err error)
+	// LockMailbox takes the mailbox's Lock, or fails with ErrLocked when
+	// another process holds it.
+	LockMailbox(ctx context.Context, mailbox string) (Lock, error)
 	// Checkpoint returns the mailbox's checkpoint, or ok=false for a mailbox
 	// never seen.
 	Checkpoint(ctx context.Context, mailbox string) (cp Checkpoint, ok bool, err error)
@@ -108,4 +123,8 @@ type Store interface {
 	// LeftOnServer lists the UIDs of messages deliberately left in the
 	// mailbox (over the size limit): they are not to be moved or deleted.
 	LeftOnServer(ctx context.Context, mailbox string, uidValidity uint32) ([]uint32, error)
+	// RaiseAlert writes an alert event about no case (data.alert is the
+	// code, the rest of data codes and counts only): the supervisors'
+	// banner shows it.
+	RaiseAlert(ctx context.Context, alert string, data map[string]any) error
 }

@@ -16,8 +16,14 @@ const RuleUnreadable = "okit.unreadable"
 // raised to at least P2 with the flag unreadable. It is the one place
 // that decision lives; `okit message inspect` shows what it gives.
 func Judge(rules *triage.Rules, m *message.Message) triage.Verdict {
-	in := triage.Input{Subject: m.Subject, Text: m.Text, From: m.From.Addr, Header: m.Header}
-	return judge(rules, in, m.Unreadable != "")
+	return judge(rules, TriageInput(m), m.Unreadable != "")
+}
+
+// TriageInput is what triage reads of a parsed message: the same for
+// intake, `okit triage explain` and the console's "why" lines, so that
+// they all explain the verdict that was stored.
+func TriageInput(m *message.Message) triage.Input {
+	return triage.Input{Subject: m.Subject, Text: m.Text, From: m.From.Addr, ReplyTo: m.ReplyAddr(), Header: m.Header}
 }
 
 // judge triages in and, when okit could not read the message whole,

@@ -24,7 +24,7 @@ func htmlToText(r io.Reader, limit int) htmlResult {
 	g := newHTMLGuard(r)
 	c := &htmlText{limit: limit}
 	res := htmlResult{}
-	res.err, res.reread = c.read(g, true)
+	res.reread, res.err = c.read(g, true)
 	res.cutElements = g.cut
 	// A raw-text element cut short and never closed held text that is
 	// now partly gone.
@@ -52,14 +52,14 @@ const maxTitle = 4 << 10
 
 // read converts the tokens of r; top is false for the content of an
 // unclosed element read again, which is not read again in turn.
-func (c *htmlText) read(r io.Reader, top bool) (err error, reread string) {
+func (c *htmlText) read(r io.Reader, top bool) (reread string, err error) {
 	z := html.NewTokenizer(r)
 	z.SetMaxBuf(maxHTMLToken)
 	for !c.full {
 		switch z.Next() {
 		case html.ErrorToken:
 			if z.Err() != io.EOF {
-				return z.Err(), reread
+				return reread, z.Err()
 			}
 			if top && c.rawOpen != "" && strings.TrimSpace(c.lastSkipped) != "" {
 				// A raw-text element never closed holds the rest: a
@@ -67,7 +67,7 @@ func (c *htmlText) read(r io.Reader, top bool) (err error, reread string) {
 				reread, c.skip = "<"+c.rawOpen+">", 0
 				c.read(strings.NewReader(c.lastSkipped), false)
 			}
-			return nil, reread
+			return reread, nil
 		case html.TextToken:
 			if c.skip > 0 {
 				// Raw text with nothing buffered after it ran to the end
@@ -112,7 +112,7 @@ func (c *htmlText) read(r io.Reader, top bool) (err error, reread string) {
 			c.end(atom.Lookup(name))
 		}
 	}
-	return nil, reread
+	return reread, nil
 }
 
 // skippedText keeps what a skipped element holds that may be needed: the

@@ -63,3 +63,13 @@ type Message struct {
 	// message content.
 	Problems []string
 }
+
+// ReplyAddr is the address of the first Reply-To, or "" without one.
+// Triage reads it: a writer who names an address of their own to answer
+// is not flagged for writing from someone else's device.
+func (m *Message) ReplyAddr() string {
+	if len(m.ReplyTo) == 0 {
+		return ""
+	}
+	return m.ReplyTo[0].Addr
+}

@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"net"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
-	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+
+	"github.com/ncsszi/okit/mailauth"
 )
 
 // Sender hands one composed message to the mail system. The SMTP
@@ -39,8 +41,12 @@ type SMTPConfig struct {
 	TLSConfig *tls.Config // roots and server name; nil for the system's roots and the host of Addr
 	// Username and Password authenticate with AUTH PLAIN, only ever over
 	// TLS or loopback; an empty Username sends without authenticating.
+	// With Auth xoauth2 or oauthbearer, Username is the mailbox's address
+	// (SASL user=) and the token comes from Grant, fresh for each mail.
 	Username string
 	Password string
+	Auth     mailauth.Method // "" is password
+	Grant    *mailauth.Grant
 	// LocalName is the name given in EHLO; "" for "localhost". With
 	// STARTTLS the greeting before TLS always says "localhost".
 	LocalName string
@@ -74,6 +80,9 @@ func NewSMTPSender(cfg SMTPConfig) (*SMTPSender, error) {
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = time.Minute
+	}
+	if cfg.Auth == "" {
+		cfg.Auth = mailauth.Password
 	}
 	tc := &tls.Config{MinVersion: tls.VersionTLS12}
 	if cfg.TLSConfig != nil {
@@ -188,7 +197,7 @@ func (s *SMTPSender) Send(ctx context.Context, from, to string, msg []byte) erro
 		if ok, _ := c.Extension("AUTH"); !ok {
 			return &SendError{Stage: "auth", Err: errors.New("the server offers no AUTH; is TLS set up on its side?")}
 		}
-		if err := c.Auth(sasl.NewPlainClient("", s.cfg.Username, s.cfg.Password)); err != nil {
+		if err := s.signIn(ctx, c); err != nil {
 			return &SendError{Stage: "auth", Err: err}
 		}
 	}
@@ -209,6 +218,30 @@ func (s *SMTPSender) Send(ctx context.Context, from, to string, msg []byte) erro
 		return &SendError{Stage: "data", Err: err}
 	}
 	c.Quit() // the message is accepted; a failed goodbye changes nothing
+	return nil
+}
+
+// signIn authenticates with the password (AUTH PLAIN), or with a token
+// fresh from the grant; a token the server refuses is dropped, so the
+// next mail's sign-in fetches another.
+func (s *SMTPSender) signIn(ctx context.Context, c *smtp.Client) error {
+	host, p, _ := net.SplitHostPort(s.cfg.Addr)
+	port, _ := strconv.Atoi(p)
+	login := &mailauth.Login{Method: s.cfg.Auth, Username: s.cfg.Username, Password: s.cfg.Password, Grant: s.cfg.Grant,
+		Host: host, Port: port}
+	client, _, err := login.Client(ctx)
+	if err != nil {
+		return err
+	}
+	if err := c.Auth(client); err != nil {
+		err = mailauth.Explain(client, err)
+		var refused *smtp.SMTPError
+		if errors.As(err, &refused) {
+			login.Refused(err)
+		}
+		return err
+	}
+	login.Accepted()
 	return nil
 }
 

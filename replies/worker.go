@@ -165,7 +165,32 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[ReplyArgs]) error {
 		}
 		return river.JobCancel(err)
 	}
-	return w.Store.ReplySent(ctx, id)
+	return w.recordSent(ctx, id)
+}
+
+// sentRecordWait is how long a reply the mail server accepted waits for
+// the database to record it: a job that failed there would be retried and
+// send the reply a second time.
+const sentRecordWait = 30 * time.Second
+
+// recordSent records that the mail server accepted the reply, waiting
+// out a database that is away for a moment (a restart, a failover).
+func (w *Worker) recordSent(ctx context.Context, id int64) error {
+	wait, waited := 250*time.Millisecond, time.Duration(0)
+	for {
+		err := w.Store.ReplySent(ctx, id)
+		if err == nil || waited >= sentRecordWait {
+			return err
+		}
+		w.Log.Warn("reply accepted by the mail server but not yet recorded: trying again", slog.Int64("outgoing", id), slog.Any("err", err))
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		waited += wait
+		wait = min(2*wait, 4*time.Second)
+	}
 }
 
 // addressee opens where the reply goes: the From (with its name) of the

@@ -21,6 +21,7 @@ const (
 	PurposeMessageID = "message-id"
 	PurposeRaw       = "raw"
 	PurposeDomain    = "domain"
+	PurposeCanary    = "canary"
 )
 
 // Index makes keyed digests for looking up sealed values by equality: the
@@ -104,6 +105,13 @@ func (x *Index) DomainDigest(addr string) []byte {
 // a message fetched twice.
 func (x *Index) RawDigest(raw []byte) []byte {
 	return x.Digest(PurposeRaw, raw)
+}
+
+// CanaryDigest is the mark of okit's canary message (intake.Canary): only a
+// holder of the index key can make it, so no one else can have a message
+// taken for a canary and dropped.
+func (x *Index) CanaryDigest(value []byte) []byte {
+	return x.Digest(PurposeCanary, value)
 }
 
 // NormalizeAddress trims spaces and one pair of angle brackets and lower-cases

@@ -22,14 +22,13 @@ const AlertAckRate = "ack_rate"
 // batch, for replies.AckPolicy.Decide; the batch's own decisions are
 // added as it goes.
 type ackFacts struct {
-	flags      map[int64][]triage.Flag
-	lastAck    map[int64]time.Time  // by case
-	writers    map[int64][][]byte   // by case
-	recipient  map[string]time.Time // last acknowledgement, by address digest
-	lastHour   int                  // acknowledgements in the hour before now
-	byDomain   map[string]int       // the same, by domain digest
-	lastAlert  time.Time            // the latest ack_rate alert, within the hour
-	ackedState []replies.State      // states that count as an acknowledgement made
+	flags     map[int64][]triage.Flag
+	lastAck   map[int64]time.Time  // by case
+	writers   map[int64][][]byte   // by case
+	recipient map[string]time.Time // last acknowledgement, by address digest
+	lastHour  int                  // acknowledgements in the hour before now
+	byDomain  map[string]int       // the same, by domain digest
+	lastAlert time.Time            // the latest ack_rate alert, within the hour
 }
 
 // gatherAckFacts reads, in one round trip, what Decide needs of the

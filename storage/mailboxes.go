@@ -10,38 +10,6 @@ import (
 	"github.com/ncsszi/okit/intake"
 )
 
-// ErrLocked means another okit process holds the mailbox.
-var ErrLocked = errors.New("another okit process is taking in this mailbox")
-
-// LockMailbox takes a session-level advisory lock on a connection of its
-// own, so that one process at a time takes in a mailbox. The lock ends with
-// release or with the connection, so a killed process frees it.
-func (s *Store) LockMailbox(ctx context.Context, mailbox string) (func(), error) {
-	conn, err := s.pool.Acquire(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("lock mailbox: %w", err)
-	}
-	var got bool
-	err = conn.QueryRow(ctx, `SELECT pg_try_advisory_lock(hashtextextended(current_schema() || ':okit:mailbox:' || $1, 0))`, mailbox).Scan(&got)
-	if err != nil {
-		conn.Release()
-		return nil, fmt.Errorf("lock mailbox: %w", err)
-	}
-	if !got {
-		conn.Release()
-		return nil, ErrLocked
-	}
-	return func() {
-		// A fresh context: the caller's may be cancelled already, and an
-		// unlock that fails leaves the lock to die with the connection.
-		_, err := conn.Exec(context.Background(), `SELECT pg_advisory_unlock(hashtextextended(current_schema() || ':okit:mailbox:' || $1, 0))`, mailbox)
-		if err != nil {
-			conn.Conn().Close(context.Background())
-		}
-		conn.Release()
-	}, nil
-}
-
 // Checkpoint returns the stored checkpoint of mailbox.
 func (s *Store) Checkpoint(ctx context.Context, mailbox string) (intake.Checkpoint, bool, error) {
 	var v, last int64

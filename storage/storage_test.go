@@ -186,22 +186,37 @@ func TestEventsAreAppendOnly(t *testing.T) {
 	}
 }
 
+// One process at a time holds a mailbox; the lock ends with Release, and
+// a lock whose connection the server ends is lost at once, and free.
 func TestLockMailbox(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	st := storagetest.New(t)
 	mb := "lock-test-" + t.Name()
-	release, err := st.LockMailbox(ctx, mb)
+	lock, err := st.LockMailbox(ctx, mb)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.LockMailbox(ctx, mb); !errors.Is(err, storage.ErrLocked) {
 		t.Errorf("second lock = %v, want ErrLocked", err)
 	}
-	release()
-	release2, err := st.LockMailbox(ctx, mb)
+	lock.Release()
+	lock, err = st.LockMailbox(ctx, mb)
 	if err != nil {
 		t.Fatalf("lock after release: %v", err)
 	}
-	release2()
+	if n := storagetest.EndMailboxLock(t, st, mb); n != 1 {
+		t.Fatalf("ended %d lock connections, want 1", n)
+	}
+	select {
+	case <-lock.Lost():
+	case <-time.After(time.Second):
+		t.Fatal("the lock was not lost within a second of its connection ending")
+	}
+	lock.Release()
+	again, err := st.LockMailbox(ctx, mb)
+	if err != nil {
+		t.Fatalf("lock after the holder's connection ended: %v", err)
+	}
+	again.Release()
 }

@@ -1,6 +1,9 @@
 package triage
 
-import "sync"
+import (
+	"strings"
+	"sync"
+)
 
 // Rules is a checked, compiled rule set. It is safe for concurrent use:
 // each call takes its own working space from a pool.
@@ -15,6 +18,14 @@ type Rules struct {
 	excl    [][]int32   // by rule index: elem ids that exclude a word
 	// hasExclPhr: some rule has an exclude phrase
 	hasExclPhr bool
+	concepts   []*concept
+	policy     policyConcepts    // the elems of the concepts the policy asks about
+	enLemma    map[string]string // English form → lemma, for Explain
+	morph      *morphIndex
+	// unknownLemmas are Hungarian lemmas of concepts that the generated
+	// table does not have: they match as written and, at minPrefix letters
+	// or more, as a prefix. okit rules check lists them.
+	unknownLemmas []string
 }
 
 // Version is the version field of the rules file.
@@ -54,6 +65,7 @@ type trie struct {
 type trieNode struct {
 	next     [37]uint16 // a-z, 0-9 and the apostrophe; 0 = none
 	lang     uint8      // language hint of the whole word ending here
+	class    wordClass  // the policy's classes of the whole word ending here
 	nPrefix  uint8      // ids[at:at+nPrefix] are prefixes ending here,
 	nExact   uint8      // ids[at+nPrefix:][:nExact] whole words ending here
 	at       uint32
@@ -150,8 +162,8 @@ func (t *trie) freeze() {
 }
 
 // compile builds the matching tables of a checked rule set.
-func compile(version string, rules []*rule) *Rules {
-	r := &Rules{version: version, rules: rules}
+func compile(version string, rules []*rule, concepts []*concept) *Rules {
+	r := &Rules{version: version, rules: rules, concepts: concepts, morph: newMorphIndex(), enLemma: map[string]string{}}
 	r.trie.insert("")
 	ids := map[elem]int32{}
 	id := func(e elem) int32 {
@@ -162,9 +174,18 @@ func compile(version string, rules []*rule) *Rules {
 		ids[e] = i
 		r.elems = append(r.elems, e)
 		r.trig = append(r.trig, nil)
-		r.trie.add(r.trie.insert(e.word), i, e.prefix)
+		if !strings.HasPrefix(e.word, "@") {
+			r.addWord(e, i)
+		}
 		return i
 	}
+	byID := map[string]int32{}
+	for _, c := range concepts {
+		c.elem = id(elem{word: "@" + c.id})
+		byID[c.id] = c.elem
+		r.addConcept(c)
+	}
+	r.policy = newPolicyConcepts(byID)
 	r.excl = make([][]int32, len(rules))
 	for ri, ru := range rules {
 		ru.phrases = uniquePhrases(ru.phrases)
@@ -199,6 +220,12 @@ func compile(version string, rules []*rule) *Rules {
 			r.excl[ri] = append(r.excl[ri], id(e))
 		}
 	}
+	for _, c := range classWords {
+		for _, w := range strings.Fields(c.words) {
+			n := r.trie.insert(Fold(w))
+			r.trie.nodes[n].class |= c.class
+		}
+	}
 	for lang, list := range langWords() {
 		for _, w := range list {
 			n := r.trie.insert(w)
@@ -210,6 +237,45 @@ func compile(version string, rules []*rule) *Rules {
 		r.trig[i] = uniqueTriggers(ts)
 	}
 	return r
+}
+
+// addWord puts an elem's word in the trie, and its apostrophe-free
+// spelling ("dont" for "don't") with it.
+func (r *Rules) addWord(e elem, id int32) {
+	r.trie.add(r.trie.insert(e.word), id, e.prefix)
+	if v, ok := apostropheFree(e.word); ok {
+		r.trie.add(r.trie.insert(v), id, e.prefix)
+	}
+}
+
+// addConcept makes every word of a concept match the concept's elem: its
+// words as written, the forms of its English lemmas in the trie, the forms
+// of its Hungarian lemmas in the morphology index.
+func (r *Rules) addConcept(c *concept) {
+	for _, w := range c.words {
+		r.addWord(w, c.elem)
+	}
+	for _, l := range c.en {
+		for _, f := range englishForms(l) {
+			r.addWord(elem{word: f}, c.elem)
+			r.enLemma[f] = l
+		}
+	}
+	excl := map[string]bool{}
+	for _, x := range c.exclude {
+		excl[x] = true
+	}
+	for _, l := range c.hu {
+		if r.morph.addLemma(l, c.elem, excl) {
+			continue
+		}
+		r.unknownLemmas = append(r.unknownLemmas, l)
+		f := Fold(l)
+		r.addWord(elem{word: f}, c.elem)
+		if len(f) >= minPrefix {
+			r.addWord(elem{word: f, prefix: true}, c.elem)
+		}
+	}
 }
 
 // uniqueTriggers drops repeated triggers: "hova" and "hová" fold to the
@@ -276,13 +342,13 @@ func slotIDs(slots [][]elem, id func(elem) int32) [][]int32 {
 }
 
 // walk appends to dst the ids of the elems that match word, and returns
-// the language hint of word.
-func (t *trie) walk(word []byte, dst []int32) ([]int32, uint8) {
+// the language hint and the word classes of word.
+func (t *trie) walk(word []byte, dst []int32) ([]int32, uint8, wordClass) {
 	n := uint16(0)
 	for i := 0; i < len(word); i++ {
 		n = t.child(n, word[i])
 		if n == 0 {
-			return dst, 0
+			return dst, 0, 0
 		}
 		if nd := &t.nodes[n]; nd.nPrefix > 0 {
 			dst = append(dst, t.ids[nd.at:nd.at+uint32(nd.nPrefix)]...)
@@ -293,5 +359,5 @@ func (t *trie) walk(word []byte, dst []int32) ([]int32, uint8) {
 		a := nd.at + uint32(nd.nPrefix)
 		dst = append(dst, t.ids[a:a+uint32(nd.nExact)]...)
 	}
-	return dst, nd.lang
+	return dst, nd.lang, nd.class
 }

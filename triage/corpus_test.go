@@ -123,7 +123,7 @@ func evaluate(r *Rules, corpus []labelled) *score {
 				wrong = true
 			}
 		}
-		if v.Language != l.lang {
+		if !languageRight(l.lang, v.Language) {
 			s.langWrong = append(s.langWrong, fmt.Sprintf("%s (want %s, got %s)", l.name, l.lang, v.Language))
 		}
 		for _, c := range categoryOrder {
@@ -142,6 +142,41 @@ func evaluate(r *Rules, corpus []labelled) *score {
 		}
 	}
 	return s
+}
+
+// languageRight: a label names the language (hu, en, uk, ru, de, ro), or
+// "other", which any language but Hungarian and English satisfies.
+func languageRight(want, got string) bool {
+	return want == got || want == "other" && got != "hu" && got != "en"
+}
+
+// categoryF1 gives the F1 of category c; ok is false when c is neither
+// labelled nor given.
+func (s *score) categoryF1(c Category) (f1 float64, ok bool) {
+	tp, fp, fn := s.catTP[c], s.catFP[c], s.catFN[c]
+	if tp+fp+fn == 0 {
+		return 0, false
+	}
+	return 2 * float64(tp) / float64(2*tp+fp+fn), true
+}
+
+// macroF1 is the mean F1 of the categories labelled or given.
+func (s *score) macroF1() float64 {
+	sum, n := 0.0, 0
+	for _, c := range categoryOrder {
+		if f, ok := s.categoryF1(c); ok {
+			sum += f
+			n++
+		}
+	}
+	return ratio2(sum, n)
+}
+
+func ratio2(sum float64, n int) float64 {
+	if n == 0 {
+		return 1
+	}
+	return sum / float64(n)
 }
 
 func ratio(a, b int) float64 {
@@ -166,6 +201,9 @@ func (s *score) precision(p Priority) float64 {
 	}
 	return ratio(s.confusion[p][p], n)
 }
+
+func (s *score) catPrecision(c Category) float64 { return ratio(s.catTP[c], s.catTP[c]+s.catFP[c]) }
+func (s *score) catRecall(c Category) float64    { return ratio(s.catTP[c], s.catTP[c]+s.catFN[c]) }
 
 // urgentRecall is the share of P1 and P2 messages triaged P1 or P2.
 func (s *score) urgentRecall() float64 {
@@ -199,27 +237,48 @@ func (s *score) report() string {
 	for _, f := range []Flag{FlagAutomated, FlagDoNotReply} {
 		fmt.Fprintf(&b, "flag %-13s missed %v, false alarms %v\n", f, s.flagMiss[f], s.flagFalse[f])
 	}
-	fmt.Fprintf(&b, "language wrong: %d %v\ncategory        precision recall\n", len(s.langWrong), s.langWrong)
+	fmt.Fprintf(&b, "language wrong: %d %v\ncategory        precision recall   F1\n", len(s.langWrong), s.langWrong)
 	for _, c := range categoryOrder {
-		fmt.Fprintf(&b, "  %-16s %5.0f%% %5.0f%%\n", c, 100*ratio(s.catTP[c], s.catTP[c]+s.catFP[c]), 100*ratio(s.catTP[c], s.catTP[c]+s.catFN[c]))
+		if f, ok := s.categoryF1(c); ok {
+			fmt.Fprintf(&b, "  %-16s %5.0f%% %5.0f%% %5.2f\n", c, 100*s.catPrecision(c), 100*s.catRecall(c), f)
+		}
 	}
+	fmt.Fprintf(&b, "category macro-F1: %.2f\n", s.macroF1())
 	for _, m := range s.misses {
 		fmt.Fprintf(&b, "wrong: %s\n", m)
 	}
 	return b.String()
 }
 
+// seenParts are the folders of the corpus written apart from the rules
+// that have been scored and tuned on since: they count as corpus.
+var seenParts = []string{"heldout", "heldout2", "heldout3", "tuning"}
+
+// categoryBars are the least precision and recall each category must keep
+// on the whole corpus: a little under the figures of rule set 2026.12-2,
+// so that a change that loses categories fails. child_abuse and
+// family_violence overlap by nature (a parent harming a child at home).
+var categoryBars = map[Category][2]float64{
+	PartnerViolence: {0.70, 0.80}, ChildAbuse: {0.45, 0.80}, FamilyViolence: {0.55, 0.80},
+	Trafficking: {0.70, 0.80}, Prostitution: {0.85, 0.80}, SuicideRisk: {0.90, 0.95},
+	ShelterRequest: {0.75, 0.85}, LegalInfo: {0.75, 0.85}, Information: {0.90, 0.65}, Automated: {1, 1},
+}
+
 // TestCorpus triages the labelled corpus and holds the rules to the bars
 // that matter: no missed life-threatening message, almost no missed urgent
-// one, few false alarms at P1, and no mistake in the flags that stop an
-// automatic reply.
+// one, few false alarms at P1, no mistake in the flags that stop an
+// automatic reply, and categories that stay as good as they are. Folders
+// heldout* that are not in seenParts are unseen batches (written by
+// someone else, dropped in by the lead): each gets a table of its own and
+// the bars of issue 12.
 func TestCorpus(t *testing.T) {
 	r := Default()
 	corpus := readCorpus(t, "testdata/corpus")
-	for _, dir := range []string{"testdata/corpus/heldout", "testdata/corpus/heldout2", "testdata/corpus/heldout3"} {
-		part := readCorpus(t, dir)
-		t.Logf("%s (written apart from the rules, see its README):\n%s", dir, evaluate(r, part).report())
-		corpus = append(corpus, part...)
+	for _, part := range seenParts {
+		dir := filepath.Join("testdata/corpus", part)
+		labels := readCorpus(t, dir)
+		t.Logf("%s (written apart from the rules, see its README):\n%s", dir, evaluate(r, labels).report())
+		corpus = append(corpus, labels...)
 	}
 	s := evaluate(r, corpus)
 	t.Log("whole corpus:\n" + s.report())
@@ -247,5 +306,48 @@ func TestCorpus(t *testing.T) {
 	}
 	if len(s.langWrong) > s.n/20 {
 		t.Errorf("language wrong for %d of %d messages", len(s.langWrong), s.n)
+	}
+	for _, c := range categoryOrder {
+		bar := categoryBars[c]
+		if p, rc := s.catPrecision(c), s.catRecall(c); p < bar[0] || rc < bar[1] {
+			t.Errorf("category %s: precision %.0f%% recall %.0f%%, want at least %.0f%% and %.0f%%", c, 100*p, 100*rc, 100*bar[0], 100*bar[1])
+		}
+	}
+	unseen, err := filepath.Glob("testdata/corpus/heldout*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range unseen {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() || slices.Contains(seenParts, filepath.Base(dir)) {
+			continue
+		}
+		t.Run(filepath.Base(dir), func(t *testing.T) { holdsIssueBars(t, r, dir) })
+	}
+}
+
+// holdsIssueBars scores an unseen batch and holds it to the bars of issue
+// 12: P1 recall 100%, P1+P2 recall at least 97%, P1 precision at least
+// 80%, no do_not_reply missed and false alarms on at most 5% of the
+// messages, category macro-F1 at least 0.85.
+func holdsIssueBars(t *testing.T, r *Rules, dir string) {
+	s := evaluate(r, readCorpus(t, dir))
+	t.Logf("%s (unseen):\n%s", dir, s.report())
+	if got := s.recall(P1); got < 1 {
+		t.Errorf("P1 recall %.1f%%, want 100%%", 100*got)
+	}
+	if got := s.urgentRecall(); got < 0.97 {
+		t.Errorf("P1+P2 recall %.1f%%, want at least 97%%", 100*got)
+	}
+	if got := s.precision(P1); got < 0.80 {
+		t.Errorf("P1 precision %.1f%%, want at least 80%%", 100*got)
+	}
+	if m := s.flagMiss[FlagDoNotReply]; len(m) > 0 {
+		t.Errorf("do_not_reply missed: %v", m)
+	}
+	if fa := s.flagFalse[FlagDoNotReply]; float64(len(fa)) > 0.05*float64(s.n) {
+		t.Errorf("do_not_reply false alarms on %d of %d messages, want at most 5%%: %v", len(fa), s.n, fa)
+	}
+	if got := s.macroF1(); got < 0.85 {
+		t.Errorf("category macro-F1 %.2f, want at least 0.85", got)
 	}
 }

@@ -31,34 +31,33 @@
 //     marks dropped, lower case. "Megölt", "megolt" and the legacy
 //     "megõlt" all become "megolt" (fold.go, latin.go).
 //  3. Every folded word walks one trie that holds all words and prefixes
-//     of all rules (compile.go), so the cost does not grow with the number
-//     of rules. Phrases ("nem enged* ki") and pairs of words within N
-//     words of each other (near) are checked from there (match.go).
+//     of all rules, the English forms of the concepts' lemmas and the
+//     policy's word classes (compile.go, wordclass.go), so the cost does
+//     not grow with the number of rules; Hungarian words are then looked
+//     up in the generated word-form table (morph.go, morph_hu.txt), which
+//     gives the concept, the lemma and what the ending says (first person,
+//     "mine", an unsaid object, past, "about"). Phrases and pairs of words
+//     within N words of each other (near) are checked from there
+//     (match.go). Sentences are cut into clauses (fold.go).
 //  4. Modifier rules mark each hit: negated (nem, ne, soha, don't … up to
-//     3 words before), in the past (évekkel ezelőtt, gyerekkoromban … in
-//     the same sentence, unless tegnap, most … is there too) or urgent
-//     (most, ma este, tonight … within 10 words). Each rule says what negation and the past do to it: keep,
-//     lower by one priority, or ignore. Suicide and threats to kill keep
-//     their priority when negated: "nem akarom megölni magam" is P1.
-//  5. The verdict (triage.go): the most urgent hit sets the priority.
-//     Hits in quoted mail count at most P3 (that mail was triaged when it
-//     came) and give categories only when the new text has none. Forwarded
-//     mail counts in full: a writer forwards a threat as evidence. Writing
-//     about the subject (press, research, a class) caps the priority at
-//     P4 unless the writer names a particular person ("a tanítványom") or
-//     speaks of their own life ("a férjem"). Automated mail, recognised by
-//     its header (RFC 3834 and the conventions of common servers,
-//     headers.go) or its wording, is P4, unless it carries a P1 or P2
-//     danger in first-person words: a web form relaying a writer in danger
-//     keeps its priority and also gets the automated flag.
-//  6. The language (lang.go) is guessed from frequent words of the new
-//     text: hu, en or other.
+//     3 words before, not across a comma), in the past (évekkel ezelőtt,
+//     gyerekkoromban … in the same clause, unless tegnap, most … is there
+//     too) or urgent (most, ma este, tonight … within 10 words).
+//  5. The decision (policy.go, speaker.go, held.go, safety.go) follows
+//     the table in README.md: a softener lowers only the signal of its
+//     own clause; whose danger a sentence speaks of is read from the
+//     person marking; writing about the subject caps only the signals of
+//     its own sentences that do not name the writer as harmed; nothing
+//     caps a P1 signal below P2; quoted mail counts at most P3; automated
+//     mail is P4 unless the writer is in danger; an unread language is
+//     P2; a writer held at P1 gets do_not_reply.
+//  6. The language (lang.go) is told from script and frequent words of
+//     the new text: hu, en, uk, ru, de, ro or other.
 //
-// Hungarian is agglutinative, and snowball's Hungarian stemmer handles
-// nouns only, so rules use prefixes of at least five letters with explicit
-// exclusions (megöl* excludes megold*, megölel*), exact word forms where
-// a prefix would be too short (kés, kést, késsel), and a test checks every
-// prefix against the Hungarian hunspell word list.
+// Hungarian is agglutinative, so rules name lemmas in concepts, and every
+// form of a lemma counts; where a rule still uses a prefix, it has at
+// least five letters and explicit exclusions (megöl* excludes megold*),
+// and a test checks every prefix against the Hungarian hunspell word list.
 //
 // Explain gives the same verdict with every hit, its place and why it
 // counted, for a supervisor checking a message on their own machine.

@@ -10,17 +10,25 @@ import (
 // token is one word of a text: where it stands in the text as given and
 // its folded form (lower case, accents removed) in a shared buffer.
 type token struct {
-	start, end int32  // byte offsets in the original text
-	f0, f1     int32  // folded bytes: words.buf[f0:f1]
-	sent       int32  // sentence number, counted from 0
-	m0, m1     int32  // elements that matched this word: matches[m0:m1]
-	region     Region // new text, quoted, forwarded
+	start, end int32     // byte offsets in the original text
+	f0, f1     int32     // folded bytes: words.buf[f0:f1]
+	sent       int32     // sentence number, counted from 0
+	m0, m1     int32     // elements that matched this word: matches[m0:m1]
+	clause     int32     // clause number, counted from 0 (see markClauses)
+	class      wordClass // the policy's word classes (wordclass.go), set by the match
+	feat       feat      // what the word's ending says, when it is a form of a lemma
+	region     Region    // new text, quoted, forwarded
+	punct      bool      // a comma, colon, dash, bracket or quote stands before the word
+	foreign    bool      // a letter of a Latin alphabet triage does not read (ą ł ř ů …)
 }
 
 // words is a tokenised text. Its slices are reused between calls.
 type words struct {
 	toks []token
 	buf  []byte
+	// sents and clauses hold the first token of each sentence and each
+	// clause (markClauses), so that the policy finds them at once.
+	sents, clauses []int32
 	// Letters that point to Hungarian, outside quoted text: ő ű (and the
 	// legacy õ û) are Hungarian only; á é í ó ú are shared with a few
 	// languages okit rarely sees.
@@ -117,6 +125,7 @@ func tokenize(s string, spans []span, w *words) {
 		cur       token
 		si        int
 		skip      bool
+		punct     bool
 	)
 	start := func(at int) {
 		if breakNext {
@@ -133,7 +142,8 @@ func tokenize(s string, spans []span, w *words) {
 		}
 		skip = region == RegionSignature || region == RegionUnread
 		inTok = true
-		cur = token{start: int32(at), f0: int32(len(buf)), sent: sent, region: region}
+		cur = token{start: int32(at), f0: int32(len(buf)), sent: sent, region: region, punct: punct}
+		punct = false
 	}
 	end := func(at int) {
 		inTok = false
@@ -181,6 +191,9 @@ func tokenize(s string, spans []span, w *words) {
 					breakNext = true
 				}
 			case ' ', '\t', '\r':
+			case ',', ':', '(', ')', '"', '-':
+				punct = true
+				newlines = 0
 			default:
 				newlines = 0
 			}
@@ -200,6 +213,9 @@ func tokenize(s string, spans []span, w *words) {
 					w.huStrong++
 				case 'á', 'é', 'í', 'ó', 'ú', 'Á', 'É', 'Í', 'Ó', 'Ú':
 					w.huWeak++
+				case 'ö', 'ü', 'Ö', 'Ü', 'ä', 'Ä', 'ß', 'ă', 'â', 'î', 'ș', 'ț', 'ş', 'ţ', 'Ă', 'Â', 'Î', 'Ș', 'Ț':
+				default:
+					cur.foreign = true
 				}
 			}
 		case r == '\u2019' || r == '\u02bc':
@@ -222,6 +238,7 @@ func tokenize(s string, spans []span, w *words) {
 			if r == '\u2026' { // …
 				breakNext = true
 			}
+			punct = true
 		}
 		i += n
 	}
@@ -229,6 +246,42 @@ func tokenize(s string, spans []span, w *words) {
 		end(len(s))
 	}
 	w.toks, w.buf = toks, buf
+}
+
+// markClauses numbers the clauses of a text whose word classes are set.
+// A clause ends with its sentence, and before a conjunction or relative
+// word that follows a comma, colon or dash ("…, hogy megöl", "…, but
+// he"), or before a contrasting conjunction even without one ("de
+// tegnap", "but now"): softeners (a past, a negation) reach only the
+// words of their own clause.
+func markClauses(w *words) {
+	var clause int32
+	sents, clauses := w.sents[:0], w.clauses[:0]
+	for i := range w.toks {
+		t := &w.toks[i]
+		newSent := i == 0 || w.toks[i-1].sent != t.sent
+		if i > 0 && (newSent || t.class&clsContrast != 0 || t.punct && t.class&clsClauseWord != 0) {
+			clause++
+		}
+		for newSent && int(t.sent) >= len(sents) { // sentences without words keep their number
+			sents = append(sents, int32(i))
+		}
+		if i == 0 || clause != w.toks[i-1].clause {
+			clauses = append(clauses, int32(i))
+		}
+		t.clause = clause
+	}
+	w.sents, w.clauses = sents, clauses
+}
+
+// sentence gives the first and last token of the sentence of token i.
+func (w *words) sentence(i int) (lo, hi int) {
+	s := w.toks[i].sent
+	lo, hi = int(w.sents[s]), len(w.toks)-1
+	if int(s)+1 < len(w.sents) {
+		hi = int(w.sents[s+1]) - 1
+	}
+	return lo, hi
 }
 
 func isLetterAt(s string, i int) bool {

@@ -3,7 +3,8 @@ package triage
 import "strings"
 
 // Language hints: frequent words that belong to one language only, folded.
-// Words shared by two of them ("a", "is", "de", "in", "mit", "ma", "am")
+// Words shared by two of them, or with Slavic languages ("a", "is", "de",
+// "in", "mit", "ma", "am", "do")
 // are left out on purpose.
 const (
 	langHU = iota
@@ -25,7 +26,7 @@ func langWords() [numLangs][]string {
 			mondta mondja tudja haza otthon kellene voltam lett tudna egyik masik mindenki senki valaki
 			nekunk nekik tavaly holnap reggel ejjel dolgozom`),
 		langEN: strings.Fields(`the and i to my me he she you of it that this with for have has was are
-			not don't do can please help him her his we they would what from at or if your our
+			not don't can please help him her his we they would what from at or if your our
 			about out there been know want because hi hello dear thank thanks who how where when
 			just very scared husband boyfriend i'm it's can't won't didn't doesn't he's she's`),
 		langDE: strings.Fields(`ich und der die das nicht mein meine mich mir ist bin sie er ein eine zu
@@ -59,12 +60,16 @@ func language(counts [numLangs]int, latin, nonLatin, huStrong, huWeak, huSuffix 
 		}
 	}
 	switch {
-	case best >= 0 && bestN*10 < latin:
+	case best >= 0 && (bestN*10 < latin || bestN < 2 && latin > 6):
 		return "other"
 	case best == langHU:
 		return "hu"
 	case best == langEN:
 		return "en"
+	case best == langDE:
+		return "de"
+	case best == langRO:
+		return "ro"
 	}
 	return "other"
 }
@@ -80,4 +85,58 @@ func huSuffix(end []byte) bool {
 		return true
 	}
 	return false
+}
+
+// readability finds a sentence of the writer's new text in Latin script
+// that triage cannot read: unreadWords words or more, two of them with
+// letters of an alphabet it does not read (Polish ą ł ś, Czech ř ů …),
+// fewer than one in five a hint of Hungarian, English, German or
+// Romanian (a frequent word, or an ending, see readableEnding). Accents do not
+// count, so that a message typed without them reads the same. A Polish plea with a
+// Hungarian closing added is still a plea nobody has read.
+const unreadWords = 6
+
+type readability struct {
+	sent                   int32 // the sentence being counted, -1 before the first
+	words, hinted, foreign int
+	unread                 bool
+}
+
+// word counts one word of sentence sent.
+func (r *readability) word(sent int32, hinted, foreign bool) {
+	if sent != r.sent {
+		r.end()
+		r.sent = sent
+	}
+	r.words++
+	if hinted {
+		r.hinted++
+	}
+	if foreign {
+		r.foreign++
+	}
+}
+
+// end closes the sentence being counted.
+func (r *readability) end() {
+	if r.words >= unreadWords && r.foreign >= 2 && r.hinted*5 < r.words {
+		r.unread = true
+	}
+	r.words, r.hinted, r.foreign = 0, 0, 0
+}
+
+// readableEnding reports whether a word of five letters or more ends the
+// way Hungarian or English words do and Polish, Czech or Slovak words
+// seldom do: Hungarian cases (-ról, -tól, -val, -nál, -ért, -ban …) and
+// past forms (-ott, -ett, -tta), English -ing, -ion, -ly.
+func readableEnding(b []byte) bool {
+	n := len(b)
+	if n < 5 {
+		return false
+	}
+	switch string(b[n-3:]) {
+	case "rol", "tol", "val", "vel", "ert", "nal", "nel", "ott", "ett", "tte", "tta", "nak", "nek", "ban", "ben", "hoz", "hez", "bol", "ing", "ion":
+		return true
+	}
+	return string(b[n-2:]) == "ly"
 }

@@ -10,9 +10,11 @@ func TestLanguage(t *testing.T) {
 		{"a ferjem tegnap megint megvert nem tudom hova menjek", "hu"},
 		{"segitseg", "hu"}, // too short to tell: the service's language
 		{"My husband hit me again and I don't know where to go.", "en"},
-		{"Mein Mann schlägt mich und ich weiß nicht, wohin.", "other"},
-		{"Soțul meu mă bate și nu am unde să merg.", "other"},
-		{"Мій чоловік б'є мене, я не знаю куди йти.", "other"},
+		// Issue 12: German, Romanian, Ukrainian and Russian are told by name.
+		{"Mein Mann schlägt mich und ich weiß nicht, wohin.", "de"},
+		{"Soțul meu mă bate și nu am unde să merg.", "ro"},
+		{"Мій чоловік б'є мене, я не знаю куди йти.", "uk"},
+		{"Мой муж меня бьёт, я не знаю, куда идти.", "ru"},
 		{"Mój mąż mnie bije i nie wiem, gdzie mam iść z dziećmi teraz.", "other"},
 		// The quoted English reply does not make a Hungarian writer English.
 		{"Köszönöm, holnap hívom a számot.\n\n> Dear Kata, thank you for your message, we are here for you and your children.", "hu"},

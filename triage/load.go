@@ -88,14 +88,33 @@ func Load(data []byte, name string) (*Rules, error) {
 	top := doc.Content[0]
 	var version string
 	var specs []*rule
+	var concepts []*concept
+	conceptLine := map[string]int{}
 	seen := map[string]int{}
 	index := map[string]int{}
-	for _, kv := range l.pairs(top, "version", "rules") {
+	for _, kv := range l.pairs(top, "version", "concepts", "rules") {
 		switch kv.key {
 		case "version":
 			version = l.str(kv.val)
 			if version == "" {
 				l.fail(kv.val, "version must not be empty")
+			}
+		case "concepts":
+			if kv.val.Kind != yaml.SequenceNode {
+				l.fail(kv.val, "concepts must be a list")
+				continue
+			}
+			for _, cn := range kv.val.Content {
+				c := l.concept(cn)
+				if c == nil {
+					continue
+				}
+				if prev, dup := conceptLine[c.id]; dup {
+					l.fail(cn, "duplicate concept id %q (first used on line %d)", c.id, prev)
+					continue
+				}
+				conceptLine[c.id] = c.line
+				concepts = append(concepts, c)
 			}
 		case "rules":
 			if kv.val.Kind != yaml.SequenceNode {
@@ -121,6 +140,11 @@ func Load(data []byte, name string) (*Rules, error) {
 		l.fail(top, "missing version: add a line such as version: \"2025-01-1\"")
 	}
 	for _, r := range specs {
+		for _, id := range r.conceptRefs() {
+			if _, ok := conceptLine[id]; !ok {
+				l.problems = append(l.problems, Problem{r.line, fmt.Sprintf("rule %q: names unknown concept @%s", r.id, id)})
+			}
+		}
 		for _, id := range r.escWith {
 			i, ok := index[id]
 			switch {
@@ -136,19 +160,19 @@ func Load(data []byte, name string) (*Rules, error) {
 	if len(l.problems) > 0 {
 		return nil, &LoadError{name, l.problems}
 	}
-	return compileChecked(name, version, specs)
+	return compileChecked(name, version, specs, concepts)
 }
 
 // compileChecked compiles the rules, turning the matching tables' limits
 // (a rule set far larger than any real one) into a clear error instead of
 // a crash at start-up.
-func compileChecked(name, version string, specs []*rule) (r *Rules, err error) {
+func compileChecked(name, version string, specs []*rule, concepts []*concept) (r *Rules, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = &LoadError{name, []Problem{{0, fmt.Sprint(v)}}}
 		}
 	}()
-	return compile(version, specs), nil
+	return compile(version, specs, concepts), nil
 }
 
 type pair struct {

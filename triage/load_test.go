@@ -27,7 +27,7 @@ func TestLoadErrors(t *testing.T) {
 	}{{
 		name: "unknown key",
 		yaml: "version: \"1\"\nrules:\n  - id: a\n    priority: 2\n    prioritty: 1\n    match: [megver*]\n",
-		want: []string{`t.yaml:5: unknown key "prioritty" (known keys here: id, kind, category, priority, match, near, exclude, allow, in, start, if_negated, if_past, escalate, escalate_with, within, note)`},
+		want: []string{`t.yaml:5: unknown key "prioritty" (known keys here: id, kind, category, priority, match, near, exclude, allow, in, start, if_negated, if_past, if_other, past_tense, escalate, escalate_with, within, note, reason, held)`},
 	}, {
 		name: "unknown category",
 		yaml: "version: \"1\"\nrules:\n  - id: a\n    priority: 2\n    category: partner\n    match: [megver*]\n",

@@ -35,17 +35,31 @@ type scratch struct {
 	lang         [numLangs]int
 	latin, other int
 	huSuffix     int // words ending in a Hungarian case suffix (-ban, -nak, -hoz …)
+	cyr          int // words in Cyrillic script
+	ukMark       int // Cyrillic words with і, є or ґ (Ukrainian)
+	ruMark       int // Cyrillic words with ы, э or ъ (Russian)
 	negEnd       []bool
 	past, urgent []int32
 	recent       []int32
 	urgentRule   []int32 // rule of each urgent hit
+	refs         []formRef
+	readable     readability
+	// the decision's (scratch.go)
+	close        [2][]uint8
+	firedBuf     []bool
+	countedBuf   []bool
+	effectBuf    []effect
+	topicClauses []clauseRef
+	harm         []clauseRef
+	ctx          []contextHit
 }
 
 // reset prepares a pooled scratch for the next message.
 func (s *scratch) reset() {
 	s.hits = s.hits[:0]
+	s.readable = readability{sent: -1}
 	s.lang = [numLangs]int{}
-	s.latin, s.other, s.huSuffix = 0, 0, 0
+	s.latin, s.other, s.huSuffix, s.cyr, s.ukMark, s.ruMark = 0, 0, 0, 0, 0, 0
 }
 
 func (s *scratch) words(field uint8) *words {
@@ -63,17 +77,32 @@ func (r *Rules) matchField(s *scratch, field uint8) {
 		t := &w.toks[i]
 		t.m0 = int32(len(m))
 		var lang uint8
-		m, lang = r.trie.walk(w.buf[t.f0:t.f1], m)
+		m, lang, t.class = r.trie.walk(w.buf[t.f0:t.f1], m)
+		s.refs = r.morph.lookup(w, i, s.refs[:0])
+		for _, rf := range s.refs {
+			t.feat |= rf.feat
+			if !containsID(m[t.m0:], rf.elem) {
+				m = append(m, rf.elem)
+			}
+		}
 		t.m1 = int32(len(m))
 		if t.region == RegionQuoted || s.latin+s.other >= langSample {
 			continue
 		}
-		if w.buf[t.f0] < 0x80 {
+		suffix := t.f1-t.f0 >= 5 && huSuffix(w.buf[t.f1-3:t.f1])
+		hinted := lang != 0 || suffix
+		if c := w.buf[t.f0]; c < 0x80 {
 			s.latin++
+			if field == fieldBody && (c < '0' || c > '9') {
+				s.readable.word(t.sent, hinted || readableEnding(w.buf[t.f0:t.f1]), t.foreign)
+			}
 		} else {
 			s.other++
+			if c == 0xD0 || c == 0xD1 || c == 0xD2 {
+				s.cyrillic(w.buf[t.f0:t.f1])
+			}
 		}
-		if t.f1-t.f0 >= 5 && huSuffix(w.buf[t.f1-3:t.f1]) {
+		if suffix {
 			s.huSuffix++
 		}
 		for l := 0; l < numLangs; l++ {
@@ -83,6 +112,8 @@ func (r *Rules) matchField(s *scratch, field uint8) {
 		}
 	}
 	s.matches[field] = m
+	s.readable.end()
+	markClauses(w)
 	if cap(s.lastA) < len(r.nears) {
 		s.lastA = make([]int32, len(r.nears))
 		s.lastB = make([]int32, len(r.nears))
@@ -131,6 +162,36 @@ func (r *Rules) matchField(s *scratch, field uint8) {
 		s.hits = r.dropExcluded(w, m, s.hits, first)
 	}
 	r.modifiers(s, field, first)
+}
+
+// cyrillic counts a Cyrillic word and the letters that tell Ukrainian
+// (і, є, ґ) from Russian (ы, э, ъ); folding keeps them.
+func (s *scratch) cyrillic(b []byte) {
+	s.cyr++
+	uk, ru := false, false
+	for k := 0; k+1 < len(b); k++ {
+		switch {
+		case b[k] == 0xD1 && (b[k+1] == 0x96 || b[k+1] == 0x94), b[k] == 0xD2 && b[k+1] == 0x91:
+			uk = true
+		case b[k] == 0xD1 && (b[k+1] == 0x8B || b[k+1] == 0x8D || b[k+1] == 0x8A):
+			ru = true
+		}
+	}
+	if uk {
+		s.ukMark++
+	}
+	if ru {
+		s.ruMark++
+	}
+}
+
+func containsID(ids []int32, x int32) bool {
+	for _, e := range ids {
+		if e == x {
+			return true
+		}
+	}
+	return false
 }
 
 // dropExcluded removes, from index first on, hits that start an exclude
@@ -235,14 +296,16 @@ func (r *Rules) modifiers(s *scratch, field uint8, first int) {
 			continue
 		}
 		t := w.toks[h.t0]
-		for j := h.t0 - 1; j >= 0 && j >= h.t0-negationWindow; j-- {
-			if negEnd[j] && w.toks[j].sent == t.sent && w.toks[j].region == t.region {
+		// A negation reaches its own words: not across a comma ("nem
+		// engednek el, elvették az útlevelemet").
+		for j := h.t0 - 1; j >= 0 && j >= h.t0-negationWindow && !w.toks[j+1].punct; j-- {
+			if negEnd[j] && w.toks[j].clause == t.clause && w.toks[j].region == t.region {
 				h.negated = true
 			}
 		}
 		pastHere, urgentSent := false, false
 		for _, p := range past {
-			pastHere = pastHere || w.toks[p].sent == t.sent && w.toks[p].region == t.region
+			pastHere = pastHere || w.toks[p].clause == t.clause && w.toks[p].region == t.region
 		}
 		for k, u := range urgent {
 			if w.toks[u].region != t.region {
@@ -251,10 +314,10 @@ func (r *Rules) modifiers(s *scratch, field uint8, first int) {
 			if d, reach := u-h.t0, r.rules[s.urgentRule[k]].within; d <= reach && d >= -reach {
 				h.urgent = true
 			}
-			urgentSent = urgentSent || w.toks[u].sent == t.sent
+			urgentSent = urgentSent || w.toks[u].clause == t.clause
 		}
 		for _, u := range recent {
-			urgentSent = urgentSent || w.toks[u].sent == t.sent && w.toks[u].region == t.region
+			urgentSent = urgentSent || w.toks[u].clause == t.clause && w.toks[u].region == t.region
 		}
 		h.past = pastHere && !urgentSent
 	}

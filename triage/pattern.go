@@ -97,6 +97,12 @@ func parseElem(s string, checkLen bool) (elem, error) {
 	if s == "" {
 		return elem{}, fmt.Errorf("empty word")
 	}
+	if id, ok := strings.CutPrefix(s, "@"); ok {
+		if !conceptID.MatchString(id) {
+			return elem{}, fmt.Errorf("%q: a concept is named @ and its id (letters, digits, _)", s)
+		}
+		return elem{word: s}, nil
+	}
 	var e elem
 	if strings.HasSuffix(s, "*") {
 		e.prefix = true

@@ -1,6 +1,7 @@
 package triage
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -71,10 +72,14 @@ type rule struct {
 	escLine   int
 	within    int32 // urgent rules: how many words away they reach
 	note      string
+	ifOther   modifier // when the sentence names no one close to the writer
+	pastTense modifier // when the matched form is in the past tense ("megölte")
+	reason    Reason   // safety rules: why the writer must not get a reply
+	held      bool     // confinement or control: at P1 the writer gets no automatic mail
 }
 
 var ruleKeys = []string{"id", "kind", "category", "priority", "match", "near", "exclude", "allow",
-	"in", "start", "if_negated", "if_past", "escalate", "escalate_with", "within", "note"}
+	"in", "start", "if_negated", "if_past", "if_other", "past_tense", "escalate", "escalate_with", "within", "note", "reason", "held"}
 
 // rule reads one entry of the rules list. It returns nil when the entry is
 // too broken to use; the problems are recorded either way.
@@ -165,7 +170,14 @@ func (l *loader) rule(n *yaml.Node) *rule {
 			}
 		case "start":
 			r.start = l.boolean(v)
-		case "if_negated", "if_past":
+		case "held":
+			r.held = l.boolean(v)
+		case "reason":
+			r.reason = Reason(l.str(v))
+			if !slices.Contains(ruleReasons, r.reason) {
+				l.fail(v, "reason must be one of %v, not %q", ruleReasons, v.Value)
+			}
+		case "if_negated", "if_past", "if_other", "past_tense":
 			m := keep
 			switch l.str(v) {
 			case "keep":
@@ -176,10 +188,15 @@ func (l *loader) rule(n *yaml.Node) *rule {
 			default:
 				l.fail(v, "%s must be keep, lower or ignore, not %q", kv.key, v.Value)
 			}
-			if kv.key == "if_negated" {
+			switch kv.key {
+			case "if_negated":
 				r.ifNegated = m
-			} else {
+			case "if_past":
 				r.ifPast = m
+			case "if_other":
+				r.ifOther = m
+			default:
+				r.pastTense = m
 			}
 		case "escalate":
 			r.escalate = l.boolean(v)
@@ -234,6 +251,12 @@ func (l *loader) rule(n *yaml.Node) *rule {
 		if catNode != nil {
 			l.fail(catNode, "rule %q: kind %s does not take a category", r.id, r.kind)
 		}
+	}
+	if r.kind == KindSafety && r.reason == "" {
+		r.reason = ReasonAskedNotToWrite
+	}
+	if r.reason != "" && r.kind != KindSafety {
+		l.fail(n, "rule %q: reason is for safety rules", r.id)
 	}
 	if len(l.problems) > before {
 		return nil

@@ -208,3 +208,21 @@ func TestConcurrentTriage(t *testing.T) {
 		}
 	}
 }
+
+// TestExplanationLines gives the console's "why" lines: one per rule,
+// naming the words, concept, lemma, person and clause.
+func TestExplanationLines(t *testing.T) {
+	t.Parallel()
+	e := Default().Explain(Input{Text: "Szia. A párom tegnap fojtogatott, és fojtogatta a húgomat is."})
+	lines := e.Lines()
+	var strangling []string
+	for _, l := range lines {
+		if strings.HasPrefix(l, "strangling: ") {
+			strangling = append(strangling, l)
+		}
+	}
+	want := "strangling: «fojtogatott» (concept strangle, lemma fojtogat, 3rd person, object unsaid (me), past, noun, clause 2) P1"
+	if len(strangling) != 1 || strangling[0] != want {
+		t.Errorf("strangling lines %q, want one: %q\nall: %q", strangling, want, lines)
+	}
+}

@@ -76,11 +76,39 @@ const (
 	FlagUnreadable Flag = "unreadable"
 )
 
+// Reason says why a message carries FlagDoNotReply. Reasons are codes,
+// never words of the message: a verdict is stored in the clear.
+type Reason string
+
+// The reasons for FlagDoNotReply.
+const (
+	// ReasonAskedNotToWrite: the writer asked not to be answered by email.
+	ReasonAskedNotToWrite Reason = "asked_not_to_write"
+	// ReasonSomeoneReads: someone else reads, checks or has the writer's
+	// phone, mail or messages.
+	ReasonSomeoneReads Reason = "someone_reads"
+	// ReasonOtherPersonsDevice: the writer writes from someone else's
+	// phone or account and gave no address of their own to answer.
+	ReasonOtherPersonsDevice Reason = "other_persons_device"
+	// ReasonHeldOrControlled: the writer is held or controlled (a
+	// confinement or control signal counted at P1); whoever holds them
+	// may read what we send.
+	ReasonHeldOrControlled Reason = "held_or_controlled"
+)
+
+// ruleReasons are the reasons a safety rule may give; held_or_controlled
+// is the program's own.
+var ruleReasons = []Reason{ReasonAskedNotToWrite, ReasonSomeoneReads, ReasonOtherPersonsDevice}
+
 // Input is the part of an incoming message that triage reads.
 type Input struct {
 	Subject string // decoded subject
 	Text    string // the message as readable text
 	From    string // the sender's address (local@domain); may be empty
+	// ReplyTo is the address of the Reply-To header (local@domain), empty
+	// when there is none. A writer who names an address of their own to
+	// answer is not flagged for writing from someone else's device.
+	ReplyTo string
 	// Header holds raw header values by canonical key: Auto-Submitted,
 	// Precedence, List-Id, List-Unsubscribe, Return-Path, X-Autoreply,
 	// X-Autorespond, X-Auto-Response-Suppress, Content-Type, Sender, …
@@ -94,7 +122,10 @@ type Verdict struct {
 	Priority   Priority   `json:"priority"`
 	Categories []Category `json:"categories"`
 	Flags      []Flag     `json:"flags,omitempty"`
-	Language   string     `json:"language"` // "hu", "en" or "other"
+	// Reasons says why FlagDoNotReply is set, in a fixed order; empty
+	// without the flag.
+	Reasons  []Reason `json:"reasons,omitempty"`
+	Language string   `json:"language"` // "hu", "en", "uk", "ru", "ro", "de" or "other"
 	// Rules lists the ids of the rules that matched, header rules
 	// ("header-auto-submitted" …) first, then in the order of the rules
 	// file; negation words are left out. Quoted mail counts too.

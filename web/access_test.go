@@ -57,7 +57,7 @@ func newConsoleOn(t testing.TB, st *storage.Store, now func() time.Time) *consol
 	c.ts = httptest.NewUnstartedServer(nil)
 	u, _ := url.Parse("http://" + c.ts.Listener.Addr().String())
 	c.srv, err = New(Config{PublicURL: u, Targets: triage.DefaultTargets, RemindAfter: time.Hour, Location: time.UTC},
-		Deps{Store: c.st, Keys: keys, Templates: templates, Log: slog.New(slog.NewTextHandler(t.Output(), nil)), Now: now})
+		Deps{Store: c.st, Keys: keys, Templates: templates, Rules: triage.Default(), Log: slog.New(slog.NewTextHandler(t.Output(), nil)), Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

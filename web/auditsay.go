@@ -97,7 +97,7 @@ func say(p *page, e storage.Event, refs map[int64]string, users map[int64]string
 		}
 	case storage.EventReplySuppressed, storage.EventSendFailed:
 		if r := str("reason"); r != "" {
-			s.Sentence = p.Label("reason."+r, r)
+			s.Sentence = p.Label("unsent."+r, r)
 		}
 	case storage.EventCaseMerged:
 		s.Cases = []string{str("from_ref"), str("into_ref")}

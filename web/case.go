@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 
+	"github.com/ncsszi/okit/intake"
 	"github.com/ncsszi/okit/message"
 	"github.com/ncsszi/okit/replies"
 	"github.com/ncsszi/okit/storage"
@@ -16,14 +17,20 @@ import (
 )
 
 type caseData struct {
-	Case       storage.CaseDetail
-	Messages   []caseMessage
-	Outgoing   []storage.Outgoing
-	Events     []storage.Event
-	Notes      []caseNote
-	Operators  []storage.User
-	Shelters   []storage.Shelter
-	Rules      []string // the triage rules that fired on the writer's messages
+	Case      storage.CaseDetail
+	Messages  []caseMessage
+	Outgoing  []storage.Outgoing
+	Events    []storage.Event
+	Notes     []caseNote
+	Operators []storage.User
+	Shelters  []storage.Shelter
+	// Why says why the case has its priority: a line per triage rule that
+	// fired on the writer's messages, the words it read and how, or the
+	// bare rule ids for a message that is not stored whole.
+	Why []string
+	// Reasons say why the writer is not to be answered by email, as
+	// triage reads their messages now.
+	Reasons    []triage.Reason
 	DoNotReply bool
 	Priorities []triage.Priority
 	// Voice is the voice the answer is offered in; Frames the answer
@@ -54,6 +61,8 @@ type caseMessage struct {
 	storage.StoredMessage
 	Summary message.Summary
 	Parsed  *message.Message // nil when the raw message is not stored
+	why     []string         // triage's lines for a writer's message
+	reasons []triage.Reason  // and why it is not to be answered by email
 }
 
 // Unverified says the receiving server did not show the From to be the
@@ -97,10 +106,19 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, c *call) {
 		s.fail(w, r, err)
 		return
 	}
-	for _, m := range msgs {
-		for _, rule := range m.Rules {
-			if !slices.Contains(d.Rules, rule) {
-				d.Rules = append(d.Rules, rule)
+	for _, m := range d.Messages {
+		why := m.why
+		if m.Parsed == nil {
+			why = m.Rules
+		}
+		for _, line := range why {
+			if !slices.Contains(d.Why, line) {
+				d.Why = append(d.Why, line)
+			}
+		}
+		for _, r := range m.reasons {
+			if !slices.Contains(d.Reasons, r) {
+				d.Reasons = append(d.Reasons, r)
 			}
 		}
 	}
@@ -176,6 +194,10 @@ func (s *Server) openMessages(msgs []storage.StoredMessage) ([]caseMessage, erro
 				return fmt.Errorf("open message %d: %w", m.ID, err)
 			}
 			out[i].Parsed = message.Parse(raw)
+			if m.Direction == "in" && s.rules != nil {
+				ex := s.rules.Explain(intake.TriageInput(out[i].Parsed))
+				out[i].why, out[i].reasons = ex.Lines(), ex.Verdict.Reasons
+			}
 			return nil
 		})
 	}

@@ -49,8 +49,11 @@ type Deps struct {
 	Store     *storage.Store
 	Keys      *seal.Opener // opens sealed content; its Sealer seals notes and answers
 	Templates *replies.Templates
-	Log       *slog.Logger
-	Now       func() time.Time
+	// Rules are the triage rules intake runs with: the case page explains
+	// each message's verdict with them.
+	Rules *triage.Rules
+	Log   *slog.Logger
+	Now   func() time.Time
 }
 
 // Server is the console.
@@ -59,6 +62,7 @@ type Server struct {
 	store    *storage.Store
 	keys     *seal.Opener
 	mail     *replies.Templates
+	rules    *triage.Rules
 	log      *slog.Logger
 	now      func() time.Time
 	views    views
@@ -95,7 +99,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("time zone of the figures: %w", err)
 	}
-	return &Server{cfg: cfg, store: d.Store, keys: d.Keys, mail: d.Templates, log: d.Log, now: d.Now,
+	return &Server{cfg: cfg, store: d.Store, keys: d.Keys, mail: d.Templates, rules: d.Rules, log: d.Log, now: d.Now,
 		views: v, catalogs: cats, live: newHub(), index: newIndexer(d.Store, d.Keys, d.Log), seen: newSeen(cfg.MaxSessionAge), zone: zone}, nil
 }
 

@@ -24,7 +24,7 @@ func TestEveryReasonHasAName(t *testing.T) {
 	}
 	for _, lang := range languages {
 		for _, m := range ms {
-			if !cats[lang].hasKey("reason." + m[1]) {
+			if !cats[lang].hasKey("unsent." + m[1]) {
 				t.Errorf("%s: reason %q has no name", lang, m[1])
 			}
 		}

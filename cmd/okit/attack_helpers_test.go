@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime/quotedprintable"
 	"net/http"
 	"net/mail"
@@ -40,12 +41,22 @@ type stage struct {
 // authserv-id).
 func newStage(t *testing.T) *stage {
 	t.Helper()
+	return newStageWith(t, demo.MailboxOptions{})
+}
+
+// newStageWith prepares a stage whose mailbox is made with opts.
+func newStageWith(t *testing.T, opts demo.MailboxOptions) *stage {
+	t.Helper()
 	bin := buildOkit(t)
-	s := &stage{t: t, mbox: startMailbox(t), sink: startSink(t)}
+	mbox, err := demo.StartMailbox("okit@ncsszi.hu", slog.New(slog.DiscardHandler), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { mbox.Close() })
+	s := &stage{t: t, mbox: mbox, sink: startSink(t)}
 	env := okitEnv(t, bin, s.mbox)
 	s.vars = envMap(env)
 	s.st = storagetest.Open(t, s.vars["OKIT_DATABASE_URL"], false, time.Now)
-	var err error
 	if s.index, err = seal.LoadIndex(s.vars["OKIT_INDEX_KEY_FILE"]); err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ncsszi/okit/intake"
+	"github.com/ncsszi/okit/mailauth"
 	"github.com/ncsszi/okit/triage"
 )
 
@@ -154,8 +155,8 @@ func (e *env) imapConfig() intake.Config {
 	c := intake.Config{
 		Addr:           e.required("OKIT_IMAP_ADDR", "the IMAP server as host:port, e.g. imap.example.hu:993"),
 		Security:       intake.Security(e.str("OKIT_IMAP_TLS", "tls")),
-		Username:       e.required("OKIT_IMAP_USERNAME", "the hotline mailbox's login name"),
-		Password:       e.secret("OKIT_IMAP_PASSWORD", "the hotline mailbox's password"),
+		Username:       e.required("OKIT_IMAP_USERNAME", "the hotline mailbox's login name (with OAuth, its address)"),
+		Auth:           e.method("OKIT_IMAP_AUTH"),
 		Mailbox:        e.str("OKIT_IMAP_MAILBOX", "INBOX"),
 		After:          intake.After(e.str("OKIT_IMAP_AFTER", "move")),
 		MoveTo:         e.str("OKIT_IMAP_MOVE_TO", "okit-stored"),
@@ -166,6 +167,9 @@ func (e *env) imapConfig() intake.Config {
 		Rules:          e.rules(),
 		Targets:        e.targets(),
 		AuthservID:     e.str("OKIT_AUTHSERV_ID", ""),
+	}
+	if c.Auth == mailauth.Password {
+		c.Password = e.secret("OKIT_IMAP_PASSWORD", "the hotline mailbox's password, or sign in with OAuth (OKIT_IMAP_AUTH)")
 	}
 	if c.After != intake.AfterMove && c.After != intake.AfterDelete {
 		e.fail("OKIT_IMAP_AFTER=%q: give move (to OKIT_IMAP_MOVE_TO) or delete", c.After)

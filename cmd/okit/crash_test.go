@@ -97,11 +97,18 @@ func envMap(env []string) map[string]string {
 // okitEnv sets up a schema, keys and a mailbox for child okit processes.
 func okitEnv(t testing.TB, bin string, mbox *demo.Mailbox) []string {
 	t.Helper()
+	return okitEnvAt(t, bin, mbox, storagetest.URL(t))
+}
+
+// okitEnvAt sets up keys and a mailbox for child okit processes on the
+// database at url, which it migrates.
+func okitEnvAt(t testing.TB, bin string, mbox *demo.Mailbox, url string) []string {
+	t.Helper()
 	dir := t.TempDir()
 	pass := filepath.Join(dir, "passphrase")
 	os.WriteFile(pass, []byte("crash test passphrase\n"), 0o600)
 	env := append(os.Environ(),
-		"OKIT_DATABASE_URL="+storagetest.URL(t),
+		"OKIT_DATABASE_URL="+url,
 		"OKIT_KEY_PASSPHRASE_FILE="+pass,
 		"OKIT_PUBLIC_KEY_FILE="+filepath.Join(dir, "keys", "public.asc"),
 		"OKIT_PRIVATE_KEY_FILE="+filepath.Join(dir, "keys", "private.asc"),

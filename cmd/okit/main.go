@@ -60,6 +60,7 @@ func commands() map[string]command {
 		"keys generate":       {"write a new OpenPGP key pair and index key (never overwrites)", runKeysGenerate},
 		"intake":              {"take mail from the hotline mailbox into the database (--once: one pass)", runIntake},
 		"serve":               {"run intake and the health endpoint until stopped", runServe},
+		"mailbox authorize":   {"sign okit in to the mailbox as a person by device code (OAuth2); stores the refresh token in OKIT_OAUTH_TOKEN_FILE", runMailboxAuthorize},
 		"cases priority":      {"set a case's priority by hand, with a reason (sealed); its messages no longer change it", runCasesPriority},
 		"cases list":          {"list cases (--json; --decrypt adds sender, subject and Message-IDs, audited)", runCasesList},
 		"cases merge":         {"merge case FROM into case INTO: its messages and writer addresses join INTO (undone by cases split)", runCasesMerge},

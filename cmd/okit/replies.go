@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/mail"
 
+	"github.com/ncsszi/okit/mailauth"
 	"github.com/ncsszi/okit/replies"
 	"github.com/ncsszi/okit/seal"
 )
@@ -60,15 +61,19 @@ func (e *env) ackPolicy() *replies.AckPolicy {
 }
 
 // mailSettings reads the outgoing-mail settings; nil when OKIT_SMTP_ADDR
-// is not set, and this process sends nothing.
-func (e *env) mailSettings() *mailSettings {
+// is not set, and this process sends nothing. auth is OKIT_SMTP_AUTH;
+// with OAuth, the token comes from grant.
+func (e *env) mailSettings(auth mailauth.Method, grant *mailauth.Grant) *mailSettings {
 	addr := e.str("OKIT_SMTP_ADDR", "")
 	if addr == "" {
 		return nil
 	}
 	cfg := replies.SMTPConfig{Addr: addr, Security: replies.Security(e.str("OKIT_SMTP_TLS", "starttls")),
-		Username: e.str("OKIT_SMTP_USERNAME", "")}
-	if cfg.Username != "" {
+		Username: e.str("OKIT_SMTP_USERNAME", ""), Auth: auth, Grant: grant}
+	switch {
+	case auth.OAuth() && cfg.Username == "":
+		e.fail("OKIT_SMTP_USERNAME is not set: with OKIT_SMTP_AUTH=%s give the address okit sends as (SASL user=)", auth)
+	case !auth.OAuth() && cfg.Username != "":
 		cfg.Password = e.secret("OKIT_SMTP_PASSWORD", "the SMTP password")
 	}
 	if host, _, err := net.SplitHostPort(addr); err == nil && cfg.Security != replies.SecurityNone {

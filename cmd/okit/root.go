@@ -62,6 +62,9 @@ func build(ctx context.Context, s settings, log *slog.Logger) (*parts, error) {
 		}
 	}
 	p.intake = intake.New(s.imap, p.store, p.keys.sealer, p.keys.index, log, time.Now)
+	if s.grant != nil {
+		p.watchGrant(s.grant)
+	}
 	if m := s.mail; m != nil {
 		p.workers = river.NewWorkers()
 		river.AddWorker(p.workers, &replies.Worker{
@@ -72,7 +75,7 @@ func build(ctx context.Context, s settings, log *slog.Logger) (*parts, error) {
 		river.AddWorker(p.workers, &replies.ReminderWorker{Store: p.store, Log: log})
 	}
 	if s.console != nil {
-		p.console, err = web.New(*s.console, web.Deps{Store: p.store, Keys: p.keys.opener, Templates: p.templates,
+		p.console, err = web.New(*s.console, web.Deps{Store: p.store, Keys: p.keys.opener, Templates: p.templates, Rules: s.imap.Rules,
 			Log: log, Now: time.Now})
 		if err != nil {
 			p.close()

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
+	"github.com/ncsszi/okit/intake"
 	"github.com/ncsszi/okit/message"
 	"github.com/ncsszi/okit/triage"
 )
@@ -30,6 +32,11 @@ func runRulesCheck(ctx context.Context, a *app, args []string) error {
 		return err // one line per problem, each with its line number
 	}
 	fmt.Fprintf(a.stdout, "%s: rule set %s is valid\n", file, r.Version())
+	if u := r.UnknownLemmas(); len(u) > 0 {
+		// Not an error: the lemma still matches as written and as a prefix.
+		fmt.Fprintf(a.stdout, "%s: %d Hungarian lemmas of concepts are not in the generated word-form table; they match only as written (and from 5 letters as a prefix), so other forms may be missed: %s\n",
+			file, len(u), strings.Join(u, ", "))
+	}
 	return nil
 }
 
@@ -49,7 +56,7 @@ func runTriageExplain(ctx context.Context, a *app, args []string) error {
 		return fmt.Errorf("read message: %w", err)
 	}
 	m := message.Parse(raw)
-	ex := rules.Explain(triage.Input{Subject: m.Subject, Text: m.Text, From: m.From.Addr, Header: m.Header})
+	ex := rules.Explain(intake.TriageInput(m))
 	if *asJSON {
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")

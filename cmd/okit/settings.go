@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/ncsszi/okit/intake"
+	"github.com/ncsszi/okit/mailauth"
 	"github.com/ncsszi/okit/replies"
 	"github.com/ncsszi/okit/triage"
 	"github.com/ncsszi/okit/web"
@@ -32,6 +33,10 @@ type settings struct {
 	reassign     []triage.Priority // breached cases of these priorities are handed over
 	clockEvery   time.Duration     // how often response clocks are checked
 
+	// grant is the OAuth grant IMAP and SMTP share when either signs in
+	// with a token; nil otherwise.
+	grant *mailauth.Grant
+
 	warnings []string // settings that work but should be changed: logged at start
 }
 
@@ -50,6 +55,8 @@ func readSettings(getenv func(string) string, serve bool) (settings, error) {
 	s := settings{databaseURL: e.databaseURL(), imap: e.imapConfig()}
 	s.imap.Ack = e.ackPolicy()
 	if !serve {
+		s.grant = e.grant(s.imap.Auth)
+		s.imap.Grant = s.grant
 		s.keys = e.keyFiles(sealKeys)
 		s.warnings = e.warnings
 		return s, e.err()
@@ -63,7 +70,11 @@ func readSettings(getenv func(string) string, serve bool) (settings, error) {
 	s.keys = e.keyFiles(need)
 	s.httpAddr = e.str("OKIT_HTTP_ADDR", "127.0.0.1:8080")
 	s.templatesDir = e.str("OKIT_TEMPLATES_DIR", "")
-	s.mail = e.mailSettings()
+	smtpAuth := e.method("OKIT_SMTP_AUTH")
+	s.grant = e.grant(s.imap.Auth, smtpAuth)
+	s.imap.Grant = s.grant
+	s.mail = e.mailSettings(smtpAuth, s.grant)
+	s.imap.Canary = e.canary(s.mail, s.imap.Username)
 	if s.keys.private != "" {
 		s.console = e.consoleConfig(s.httpAddr, s.imap.Targets)
 	}

@@ -150,3 +150,20 @@ func Dump(t testing.TB, st *storage.Store) []byte {
 	}
 	return dump
 }
+
+// EndMailboxLock ends the database connection holding mailbox's lock
+// (pg_terminate_backend), as a database restart or a network failure
+// would, and returns how many it ended: 0 when nobody held it.
+func EndMailboxLock(t testing.TB, st *storage.Store, mailbox string) int {
+	t.Helper()
+	var n int
+	err := Pool(st).QueryRow(context.Background(), `
+		SELECT count(pg_terminate_backend(pid)) FROM pg_locks
+		WHERE locktype = 'advisory' AND granted
+		  AND ((classid::bigint << 32) | objid::bigint) = hashtextextended(current_schema() || ':okit:mailbox:' || $1, 0)`,
+		mailbox).Scan(&n)
+	if err != nil {
+		t.Fatalf("end the mailbox lock's connection: %v", err)
+	}
+	return n
+}

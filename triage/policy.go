@@ -1,0 +1,249 @@
+package triage
+
+import "slices"
+
+// effect is what one hit counted for, for Explain.
+type effect struct {
+	priority    Priority // 0: sets no priority
+	ignored     bool
+	other       bool // lowered: its sentence names no one close to the writer
+	about       bool // named as a subject of talk ("about …", "-ról"): a topic, not an event
+	conditional bool // confinement on a condition ("unless I tell him"): control, one lower
+	capped      bool // capped by writing about the subject
+	floored     bool // a P1 signal kept at P2 although the topic capped it
+}
+
+// decide turns the hits into a verdict, following the decision table of
+// README.md: each signal counts at its rule's priority, raised by a time
+// word or a companion signal, lowered only by a softener of its own clause
+// (negation, the past, a past-tense form, nobody close to the writer in
+// the sentence, a condition, being named as a subject of talk); the most
+// urgent wins; quoted mail counts at most P3; writing about the subject
+// caps only the signals of its own sentences that do not name the writer
+// as harmed, and signals named as a subject; nothing caps a P1 signal
+// below P2; an unread language is P2.
+func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
+	hdr := automatedByHeader(in)
+	lang := r.language(s)
+	pc := policyContext{r: r, s: s, lang: lang, close: s.closeCache()}
+	best, newBest := P4, P4
+	var cats, ctxCats, quotedCats, topicCats catSet
+	var topic, concrete, autoHit, closeDanger bool
+	var reasons []Reason
+	topicPrio := P4
+	fired := s.fired(len(r.rules))
+	countedNew := s.counted(len(r.rules))
+	topicClauses := s.topicClauses[:0]
+	for _, h := range s.hits {
+		ru := r.rules[h.rule]
+		if _, ok := r.base(h); ok && h.region != RegionQuoted {
+			countedNew[h.rule] = true
+		}
+		if h.region == RegionQuoted {
+			continue
+		}
+		switch ru.kind {
+		case KindTopic:
+			topic = true
+			topicPrio = min(topicPrio, ru.priority)
+			if ru.category != "" {
+				topicCats.add(ru.category)
+			}
+			topicClauses = append(topicClauses, clauseRef{h.field, s.words(h.field).toks[h.t0].sent})
+		case KindConcrete:
+			concrete = true
+		}
+	}
+	s.topicClauses = topicClauses
+	capTopic := topic && !concrete
+	harm := s.harm[:0] // sentences of harm signals in new text
+	effects := s.effects(len(s.hits))
+	for i, h := range s.hits {
+		ru := r.rules[h.rule]
+		inNew := h.region != RegionQuoted
+		eff := &effects[i]
+		switch ru.kind {
+		case KindSignal:
+			p, ok := r.base(h)
+			if ok && ru.pastTense != keep && pc.hitHas(h, featPast) {
+				if ru.pastTense == ignore {
+					ok = false
+				}
+				p++
+			}
+			if !ok {
+				eff.ignored = true
+				break
+			}
+			if ru.held && pc.conditional(h) {
+				p++
+				eff.conditional = true
+			}
+			up := ru.escalate && h.urgent && !h.negated
+			for _, j := range ru.escIdx {
+				up = up || countedNew[j]
+			}
+			if up {
+				p--
+			}
+			// In a sentence that speaks about the subject the writer
+			// speaks in the first person as a professional: only the
+			// writer as the one harmed makes it theirs.
+			inTopic := capTopic && containsClause(topicClauses, h.field, s.words(h.field).toks[h.t0].sent)
+			close := pc.closeSentence(h, inTopic)
+			if !close && ru.ifOther == lower {
+				p++
+				eff.other = true
+			}
+			// Only the writer as the one harmed keeps a danger from being a
+			// subject ("he talks about killing me"); for suicide the writer
+			// who speaks is the one at risk ("I keep thinking about
+			// suicide"), unless they speak as a professional.
+			eff.about = pc.about(h, inTopic || ru.category != SuicideRisk)
+			if eff.about && !capTopic {
+				p = max(p, P3)
+			}
+			p = min(max(p, P1), P4)
+			if inNew {
+				if p == P1 && ru.held && !h.past && pc.heldSelf(h) {
+					reasons = addReason(reasons, ReasonHeldOrControlled)
+				}
+				if p <= P2 && pc.closeSentence(h, true) {
+					closeDanger = true
+				}
+				// The topic is a softener too: it reaches the signals of its
+				// own sentences and those named as a subject, never a
+				// danger told elsewhere ("I found your address at a school
+				// talk. He is at the door.").
+				if capTopic && (eff.about || inTopic && !close) && p < topicPrio {
+					eff.floored = p == P1 && !eff.about
+					p, eff.capped = topicPrio, true
+					if eff.floored {
+						p = P2
+					}
+				}
+				newBest = min(newBest, p)
+				if ru.category != "" {
+					cats.add(ru.category)
+				} else {
+					if sent := s.words(h.field).toks[h.t0].sent; !containsClause(harm, h.field, sent) {
+						harm = append(harm, clauseRef{h.field, sent})
+					}
+				}
+			} else {
+				p = max(p, P3) // an earlier message was triaged when it came
+				if ru.category != "" {
+					quotedCats.add(ru.category)
+				}
+			}
+			best = min(best, p)
+			eff.priority = p
+		case KindContext:
+			if inNew {
+				ctxCats.add(ru.category)
+			} else {
+				quotedCats.add(ru.category)
+			}
+		case KindSafety:
+			if h.negated && ru.ifNegated != keep || !pc.safetyHolds(h) {
+				eff.ignored = true
+				break
+			}
+			reasons = addReason(reasons, ru.reason)
+		case KindAutomated:
+			autoHit = autoHit || inNew
+			eff.ignored = !inNew
+		}
+		if !eff.ignored && ru.kind != KindNegation {
+			fired[h.rule] = true
+		}
+	}
+	s.harm = harm
+	if ex != nil {
+		ex.effects = append(ex.effects[:0], effects...)
+	}
+	if len(harm) > 0 {
+		cats |= pc.harmCategories(harm, ctxCats)
+		if cats&violenceCats() == 0 {
+			cats.add(PartnerViolence)
+		}
+	}
+	if capTopic && topicCats != 0 && best >= topicPrio {
+		cats = topicCats
+	}
+	automated := len(hdr) > 0 || autoHit
+	if automated {
+		if newBest <= P2 && closeDanger {
+			ex.note("automated mail, but the writer speaks of danger to themselves: priority kept")
+			cats.add(Automated)
+		} else {
+			if best < P4 {
+				ex.note("automated mail: priority %s instead of %s", P4, best)
+			}
+			best, cats, reasons = P4, 0, nil
+			cats.add(Automated)
+		}
+	}
+	if !automated && (lang == "other" || s.readable.unread) && best > P2 {
+		ex.note("a language triage cannot read: priority %s instead of %s", P2, best)
+		best = P2
+	}
+	if cats == 0 {
+		cats = quotedCats
+	}
+	if cats == 0 {
+		cats.add(Information)
+	}
+	if containsReason(reasons, ReasonOtherPersonsDevice) && ownAddress(in) {
+		ex.note("writes from someone else's device but gives an address of their own: no flag for that")
+		reasons = removeReason(reasons, ReasonOtherPersonsDevice)
+	}
+	v := Verdict{Priority: best, Categories: cats.list(), Language: lang, RuleSetVersion: r.version}
+	if automated {
+		v.Flags = append(v.Flags, FlagAutomated)
+	}
+	if len(reasons) > 0 {
+		v.Flags = append(v.Flags, FlagDoNotReply)
+		slices.SortFunc(reasons, func(a, b Reason) int { return reasonIndex(a) - reasonIndex(b) })
+		v.Reasons = reasons
+	}
+	v.Rules = append(v.Rules, hdr...)
+	for i, ok := range fired {
+		if ok {
+			v.Rules = append(v.Rules, r.rules[i].id)
+		}
+	}
+	return v
+}
+
+// clauseRef names a clause (or a sentence) of the subject or the body.
+type clauseRef struct {
+	field uint8
+	n     int32
+}
+
+func containsClause(cs []clauseRef, field uint8, n int32) bool {
+	for _, c := range cs {
+		if c.field == field && c.n == n {
+			return true
+		}
+	}
+	return false
+}
+
+func addReason(rs []Reason, x Reason) []Reason {
+	if containsReason(rs, x) {
+		return rs
+	}
+	return append(rs, x)
+}
+
+func containsReason(rs []Reason, x Reason) bool { return slices.Contains(rs, x) }
+
+func removeReason(rs []Reason, x Reason) []Reason {
+	return slices.DeleteFunc(rs, func(y Reason) bool { return y == x })
+}
+
+func reasonIndex(x Reason) int {
+	return slices.Index([]Reason{ReasonAskedNotToWrite, ReasonSomeoneReads, ReasonOtherPersonsDevice, ReasonHeldOrControlled}, x)
+}

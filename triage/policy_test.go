@@ -1,0 +1,59 @@
+package triage
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestDecisionTable tests each row of the decision table in README.md,
+// by its number: when a row changes, its test changes with it.
+func TestDecisionTable(t *testing.T) {
+	t.Parallel()
+	r := Default()
+	for _, tc := range []struct {
+		row    string
+		in     Input
+		want   Priority
+		reason Reason // must be given, if set
+		never  Reason // must not be given, if set
+	}{
+		{"1 danger in the writer's words, a topic elsewhere", Input{Text: "Egy iskolai előadáson hallottam rólatok. A férjem ma este megöl, ha hazamegyek."}, P1, "", ""},
+		{"1 danger in the writer's words, a topic elsewhere (en)", Input{Text: "I heard about you at a lecture at school. My husband said he will kill me tonight."}, P1, "", ""},
+		{"2 past marker in another clause", Input{Text: "Évekkel ezelőtt elváltunk, de most megint megvert."}, P2, "", ""},
+		{"3 past marker in the same clause", Input{Text: "Gyerekkoromban apám rendszeresen megvert."}, P3, "", ""},
+		{"4 negation in the signal's clause", Input{Text: "Soha nem vert meg."}, P3, "", ""},
+		{"4 negation does not cancel suicide", Input{Text: "Nem akarom megölni magam, csak fáradt vagyok."}, P1, "", ""},
+		{"5 negation stops at a comma", Input{Text: "Nem engednek el, elvették az útlevelemet."}, P2, "", ""},
+		{"6 time word raises", Input{Text: "Ma este megint fenyegetett."}, P1, "", ""},
+		{"6 a negated signal is never raised", Input{Text: "Most nem fenyeget, csak kérdeznék a távoltartásról."}, P3, "", ""},
+		{"7 quoted earlier mail counts at most P3", Input{Text: "Köszönöm, biztonságban vagyok.\n\n> a ferjem ma este megol"}, P3, "", ""},
+		{"8 someone else's story", Input{Text: "A szomszéd férfi megverte a feleségét."}, P3, "", ""},
+		{"9 retold news", Input{Text: "Olvastam a hírekben, hogy egy nőt megölt a volt párja."}, P3, "", ""},
+		{"10 named as a subject", Input{Text: "Szeretnék többet tudni a fojtogatásról."}, P3, "", ""},
+		{"10 about me is no subject", Input{Text: "He keeps talking about killing me."}, P1, "", ""},
+		{"10 a writer thinking about suicide is no subject", Input{Text: "I keep thinking about suicide."}, P1, "", ""},
+		{"11 writing about the subject", Input{Text: "Újságíró vagyok, cikket írok a párkapcsolati erőszakról: évente sok nőt öl meg a partnere."}, P4, "", ""},
+		{"12 a P1 signal the topic reaches stays P2", Input{Text: "Tanár vagyok és öngyilkos leszek."}, P2, "", ""},
+		{"13 confinement on a condition is control", Input{Text: "Nem enged ki a házból, ha nem mondom meg, hova megyek."}, P2, "", ReasonHeldOrControlled},
+		{"14 the writer held at P1", Input{Text: "Bezárt a pincébe, nem tudok kijönni."}, P1, ReasonHeldOrControlled, ""},
+		{"14 someone else held", Input{Text: "Az anyámat a bátyám bezárja a lakásba."}, P1, "", ReasonHeldOrControlled},
+		{"15 a language triage cannot read", Input{Text: "Dzień dobry, mój mąż mnie bije i boję się wrócić do domu."}, P2, "", ""},
+		{"16 conflicting readings: the more urgent wins", Input{Text: "Régen is vert. Ma este megöl, azt mondta."}, P1, "", ""},
+		{"17 automated mail", Input{Text: "Két nőt ölt meg a volt partnere.", Header: map[string][]string{"List-Id": {"<hirlevel.example.hu>"}}}, P4, "", ""},
+		{"17 automated mail with the writer in danger", Input{Text: "Üzenet: A férjem ma este megöl.", From: "noreply@example.hu"}, P1, "", ""},
+	} {
+		t.Run(tc.row, func(t *testing.T) {
+			t.Parallel()
+			v := r.Triage(tc.in)
+			if v.Priority != tc.want {
+				t.Errorf("priority %s, want %s\n%s", v.Priority, tc.want, r.Explain(tc.in))
+			}
+			if tc.reason != "" && !slices.Contains(v.Reasons, tc.reason) {
+				t.Errorf("reasons %v, want %s", v.Reasons, tc.reason)
+			}
+			if tc.never != "" && slices.Contains(v.Reasons, tc.never) {
+				t.Errorf("reasons %v, must not hold %s", v.Reasons, tc.never)
+			}
+		})
+	}
+}

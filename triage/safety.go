@@ -1,0 +1,104 @@
+package triage
+
+import "strings"
+
+// safetyHolds checks what the words of a safety rule cannot say alone:
+// that the phone someone reads is the writer's ("a férjem nézi a
+// telefonomat", not "a húgom férje nézi a telefonját", not "ellenőrzöm a
+// telefonomat", not "please see the email below"), and that a phone the
+// writer writes from is someone else's ("a szomszéd telefonjáról írok").
+// Phrases carry their own person ("he checks my phone") and always hold.
+func (pc *policyContext) safetyHolds(h hit) bool {
+	ru := pc.r.rules[h.rule]
+	if int(h.pat) < len(ru.phrases) {
+		return true
+	}
+	w, m := pc.s.words(h.field), pc.s.matches[h.field]
+	dev, other := -1, -1
+	for _, i := range [2]int{int(h.t0), int(h.t1)} {
+		if hasConcept(w, m, i, pc.r.policy.device) {
+			dev = i
+		} else {
+			other = i
+		}
+	}
+	if dev < 0 {
+		return true
+	}
+	d := w.toks[dev].feat
+	switch ru.reason {
+	case ReasonSomeoneReads:
+		if other < 0 {
+			return true
+		}
+		if w.toks[other].feat == 0 { // not a Hungarian form
+			// "checking account", "tracking number": a noun, not a reading.
+			f := w.folded(other)
+			if other == dev-1 && len(f) > 4 && string(f[len(f)-3:]) == "ing" {
+				return false
+			}
+			return englishWatcher(w, other)
+		}
+		mine := d&featMine != 0 || dev > 0 && hasConcept(w, m, dev-1, pc.r.policy.me)
+		o := w.toks[other].feat
+		return mine && o&featThird != 0 && o&featFirst == 0
+	case ReasonOtherPersonsDevice:
+		// "a szomszéd telefonjáról írok": from someone else's phone, in
+		// the -ról/-ből case; "a levelére írok" is an answer to theirs.
+		if d == 0 { // not a Hungarian form: the English pair says it ("friend's phone")
+			return true
+		}
+		f := w.folded(dev)
+		from := len(f) > 3 && (string(f[len(f)-3:]) == "rol" || string(f[len(f)-3:]) == "bol")
+		return d&featThird != 0 && d&featMine == 0 && from
+	}
+	return true
+}
+
+// englishWatcher reports whether the reading word at i has someone other
+// than the writer or the reader of the mail as its subject. It fails
+// safe: only "I", "we", "you" before it, or an imperative ("please see
+// the email below", "read my message"), clear it.
+func englishWatcher(w *words, i int) bool {
+	cl := w.toks[i].clause
+	for j := i - 1; j >= 0 && w.toks[j].clause == cl; j-- {
+		switch {
+		case w.is(j, clsWriterOrReader|clsPlease):
+			return false
+		case w.is(j, clsThirdSubject):
+			return true
+		}
+	}
+	v := w.folded(i)
+	n := len(v)
+	base := !(n > 3 && (v[n-1] == 's' || string(v[n-2:]) == "ed" || n > 4 && string(v[n-3:]) == "ing"))
+	start := i == 0 || w.toks[i-1].clause != cl
+	return !(base && start)
+}
+
+// ownAddress reports whether the writer gives an address to answer: a
+// Reply-To other than the sender, or an email address in the text that is
+// not the hotline's.
+func ownAddress(in Input) bool {
+	if in.ReplyTo != "" && !strings.EqualFold(strings.TrimSpace(in.ReplyTo), strings.TrimSpace(in.From)) {
+		return true
+	}
+	text := in.Text
+	for _, sp := range findRegions(text, false) {
+		if sp.region == RegionQuoted || sp.region == RegionUnread || sp.region == RegionForwarded {
+			text = text[:min(sp.start, len(text))]
+			break
+		}
+	}
+	for _, f := range strings.FieldsFunc(text, func(r rune) bool {
+		return r == ' ' || r == '\n' || r == '\t' || r == ',' || r == '<' || r == '>' || r == '(' || r == ')'
+	}) {
+		f = strings.Trim(f, ".;:!?\"'")
+		at := strings.IndexByte(f, '@')
+		if at > 0 && strings.Contains(f[at:], ".") && !strings.Contains(strings.ToLower(f), "ncsszi.hu") &&
+			!strings.EqualFold(f, in.From) {
+			return true
+		}
+	}
+	return false
+}
