@@ -42,7 +42,7 @@ type scratch struct {
 	past, urgent []int32
 	recent       []int32
 	urgentRule   []int32 // rule of each urgent hit
-	refs         []formRef
+	memo         wordMemo
 	readable     readability
 	// the decision's (scratch.go)
 	close        [2][]uint8
@@ -73,13 +73,19 @@ func (s *scratch) words(field uint8) *words {
 func (r *Rules) matchField(s *scratch, field uint8) {
 	w := s.words(field)
 	m := s.matches[field][:0]
+	mo := &s.memo
+	mo.reset(len(w.toks))
 	for i := range w.toks {
 		t := &w.toks[i]
 		t.m0 = int32(len(m))
-		var lang uint8
-		m, lang, t.class = r.trie.walk(w.buf[t.f0:t.f1], m)
-		s.refs = r.morph.lookup(w, i, s.refs[:0])
-		for _, rf := range s.refs {
+		en := mo.find(r, w.buf, t.f0, t.f1)
+		lang := en.lang
+		t.class = en.class
+		m = append(m, mo.ids[en.id0:en.id1]...)
+		for _, rf := range mo.refs[en.ref0:en.ref1] {
+			if !r.morph.splitHere(w, i, rf) {
+				continue
+			}
 			t.feat |= rf.feat
 			if !containsID(m[t.m0:], rf.elem) {
 				m = append(m, rf.elem)
