@@ -5,26 +5,29 @@ import (
 	"encoding/binary"
 )
 
-// wordMemo remembers, for the field being matched, what each distinct
-// folded word matched in the trie and the word-form table. Most words of
+// wordMemo remembers, for one field of a message, what each distinct
+// folded word matched in the trie and the word-form table; its ids are
+// the field's matches, which the words point into. Most words of
 // a letter are words it has used before ("a", "hogy", "nem", the names of
 // the people in it): a 20 KiB message has some 2,400 words and fewer than
 // a third of them distinct. A repeated word then costs one hash of its
 // bytes and one probe, not a walk of the trie and a lookup of its forms.
-// What depends on the words around it (a verb's prefix nearby) is decided
-// per word, after the memo.
+// A word whose readings depend on the words around it (a verb's split
+// prefix nearby) gets a list of its own, decided per word.
 type wordMemo struct {
 	slots   []int32 // open addressing, a power of two long: 1 + index in entries, 0 for none
 	entries []memoEntry
-	ids     []int32   // the trie's elem ids of all entries
+	ids     []int32   // the elem ids of all entries, and of the words with a list of their own
 	refs    []formRef // the readings of all entries
 }
 
 type memoEntry struct {
 	key        uint64 // see memoKey
 	f0, f1     int32  // the word in the field's folded buffer
-	id0, id1   int32  // ids[id0:id1]
-	ref0, ref1 int32  // refs[ref0:ref1]
+	id0, id1   int32  // ids[id0:id1]: what the word matched; the trie's only when split
+	ref0, ref1 int32  // refs[ref0:ref1]: its readings
+	feat       feat   // what its readings say, unless split
+	split      bool   // a reading is a split verb form, which counts only with its prefix nearby
 	lang       uint8
 	class      wordClass
 }
@@ -66,6 +69,16 @@ func (mo *wordMemo) find(r *Rules, buf []byte, f0, f1 int32) *memoEntry {
 	en := memoEntry{key: key, f0: f0, f1: f1, id0: int32(len(mo.ids)), ref0: int32(len(mo.refs))}
 	mo.ids, en.lang, en.class = r.trie.walk(b, mo.ids)
 	mo.refs = r.morph.readings(b, mo.refs)
+	refs := mo.refs[en.ref0:]
+	for _, rf := range refs {
+		en.split = en.split || rf.feat&featSplit != 0
+	}
+	if !en.split {
+		for _, rf := range refs {
+			en.feat |= rf.feat
+			mo.ids = addID(mo.ids, en.id0, rf.elem)
+		}
+	}
 	en.id1, en.ref1 = int32(len(mo.ids)), int32(len(mo.refs))
 	mo.entries = append(mo.entries, en)
 	if 2*len(mo.entries) > len(mo.slots) {
