@@ -11,6 +11,7 @@ import (
 	"github.com/ncsszi/okit/intake"
 	"github.com/ncsszi/okit/message"
 	"github.com/ncsszi/okit/replies"
+	"github.com/ncsszi/okit/report"
 	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/triage"
 	"golang.org/x/sync/errgroup"
@@ -46,6 +47,8 @@ type caseData struct {
 	// Related are the cases this one may belong with (possibly_related
 	// events), by reference.
 	Related []string
+	// Outcomes are what closing the case asks to choose from.
+	Outcomes []report.Outcome
 }
 
 // caseAddress is an address an answer may go to, opened.
@@ -101,7 +104,7 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, c *call) {
 		return
 	}
 	d := caseData{Case: cd, DoNotReply: slices.Contains(cd.Flags, string(triage.FlagDoNotReply)),
-		Priorities: []triage.Priority{triage.P1, triage.P2, triage.P3, triage.P4}}
+		Priorities: []triage.Priority{triage.P1, triage.P2, triage.P3, triage.P4}, Outcomes: report.Outcomes()}
 	msgs, err := s.store.Messages(ctx, cd.ID)
 	if err != nil {
 		s.fail(w, r, err)
