@@ -143,6 +143,8 @@ var wantAccess = map[string]string{
 	"GET /queue/rows":  "operator supervisor",
 	"GET /live":        "operator supervisor",
 	"POST /shift":      "operator supervisor",
+	"GET /shift/end":   "operator supervisor",
+	"POST /shift/end":  "operator supervisor",
 	"GET /search":      "operator supervisor",
 	"GET /cases/{ref}": "operator supervisor",
 	"GET /cases/{ref}/messages/{id}/attachments/{n}": "operator supervisor",
@@ -172,6 +174,7 @@ var wantAccess = map[string]string{
 	"POST /users/{name}/password": "admin",
 	"POST /users/{name}/totp":     "admin",
 	"POST /users/{name}/disable":  "admin",
+	"POST /users/{name}/enable":   "admin",
 }
 
 // Every route, asked by every kind of person: nobody, someone half logged

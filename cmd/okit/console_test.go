@@ -267,7 +267,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	must(t, ctx, "audit as operator", chromedp.Navigate(base+"/audit"), chromedp.WaitVisible(chromedp.CSS("p.notice.bad")))
 
 	// A form on another site cannot act in the console.
-	evil := httpOn(t, "localhost", fmt.Sprintf(`<form id="f" method="post" action="%s/cases/%s/close"></form>
+	evil := httpOn(t, "localhost", fmt.Sprintf(`<form id="f" method="post" action="%s/cases/%s/close"><input name="outcome" value="duplicate"></form>
 		<script>document.getElementById("f").submit()</script>`, base, ref))
 	must(t, ctx, "cross-origin post", chromedp.Navigate(evil), chromedp.WaitVisible(chromedp.CSS("p.notice.bad")))
 	if n := count(`SELECT count(*) FROM cases WHERE ref = $1 AND status = 'open'`, ref); n != 1 {
