@@ -49,6 +49,7 @@ var routes = []route{
 	{pattern: "GET /totp", access: firstStep, handle: (*Server).totpPage},
 	{pattern: "POST /totp", access: firstStep, handle: (*Server).totp},
 	{pattern: "GET /enrol", access: firstStep, handle: (*Server).enrolPage},
+	{pattern: "GET /enrol/qr.png", access: firstStep, handle: (*Server).enrolQR},
 	{pattern: "POST /enrol", access: firstStep, handle: (*Server).enrol},
 	{pattern: "POST /logout", access: firstStep, handle: (*Server).logout},
 
