@@ -55,6 +55,15 @@ func (s *Server) changeSignature(w http.ResponseWriter, r *http.Request, c *call
 	redirect(w, r, "/account", "account.signature_set")
 }
 
+// changeSound turns the sound of the console's alerts on or off.
+func (s *Server) changeSound(w http.ResponseWriter, r *http.Request, c *call) {
+	if err := s.store.SetAlertSound(r.Context(), c.session.UserID, r.PostFormValue("sound") == "on"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/account", "account.sound_set")
+}
+
 // toggleShift starts or ends the person's shift: starting hands them
 // waiting cases, ending hands their unanswered ones to colleagues.
 func (s *Server) toggleShift(w http.ResponseWriter, r *http.Request, c *call) {
