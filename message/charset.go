@@ -83,13 +83,14 @@ func decodingFor(b []byte, lab string) decoding {
 	if mostlyUTF8(b) {
 		return decoding{newT: decoderOf(unicode.UTF8), note: labelSays(cl) + "; read as UTF-8, invalid bytes replaced"}
 	}
-	if name, e, ok := guessDoubleByte(b); ok {
-		return decoding{newT: decoderOf(e), note: labelSays(cl) + "; read as " + name}
+	name, e, doubleByte := guessDoubleByte(b)
+	if e == nil && !doubleByte {
+		name, e = guessSingleByte(b)
 	}
-	if name, e, ok := guessSingleByte(b); ok {
-		return decoding{newT: decoderOf(e), note: labelSays(cl) + "; read as " + name}
+	if e == nil {
+		return decoding{newT: decoderOf(charmap.Windows1250), note: labelSays(cl) + "; no charset reads it", unreadable: true}
 	}
-	return decoding{newT: decoderOf(charmap.Windows1250), note: labelSays(cl) + "; no charset reads it", unreadable: true}
+	return decoding{newT: decoderOf(e), note: labelSays(cl) + "; read as " + name}
 }
 
 // labelSays names what a label claimed, for a note.
@@ -126,10 +127,10 @@ func (d decoding) text(b []byte) string {
 // letters, as Hungarian ő does), and windows-1251 gives Cyrillic text:
 // mostly lowercase letters (0xE0–0xFF), few bytes in 0x80–0xBF (Ukrainian
 // і, ї and є, quotes and dashes), where the lead and trail bytes of
-// double-byte text and the letters of KOI8-R fall. ok is false when the
-// 8-bit bytes come in runs but are not Cyrillic: no single-byte
-// charset okit can tell reads them.
-func guessSingleByte(b []byte) (name string, e encoding.Encoding, ok bool) {
+// double-byte text and the letters of KOI8-R fall. e is nil when the
+// 8-bit bytes come in runs but are not Cyrillic: no single-byte charset
+// okit can tell reads them.
+func guessSingleByte(b []byte) (name string, e encoding.Encoding) {
 	hu, other, cyr, lower, mid, high, inRuns := 0, 0, 0, 0, 0, 0, 0
 	for i, c := range b {
 		if c < 0x80 {
@@ -158,11 +159,11 @@ func guessSingleByte(b []byte) (name string, e encoding.Encoding, ok bool) {
 	runs := inRuns*10 >= high*6
 	switch {
 	case other > hu && other >= 4 && runs && cyr*5 >= (hu+other)*4 && mid*5 <= high && lower*10 >= (high-mid)*6:
-		return "windows-1251", charmap.Windows1251, true
+		return "windows-1251", charmap.Windows1251
 	case runs && high >= 8 && hu*2 < high:
-		return "", nil, false
+		return "", nil
 	}
-	return "windows-1250", charmap.Windows1250, true
+	return "windows-1250", charmap.Windows1250
 }
 
 func isLetter1250(r rune) bool {

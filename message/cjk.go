@@ -58,9 +58,12 @@ func unspaced(s dbcsScore, spaced int) bool { return spaced*10 < s.units }
 // for the rest.
 const maxDBCSSample = 64 << 10
 
-// guessDoubleByte finds the East-Asian double-byte charset b is in; ok
-// is false when no reading convinces. b is 8-bit text that is not UTF-8.
-func guessDoubleByte(b []byte) (name string, e encoding.Encoding, ok bool) {
+// guessDoubleByte finds the East-Asian double-byte charset b is in, e
+// nil when no reading convinces. looks is true when b is double-byte
+// text all the same (a reading fits half its characters or more), so
+// that no single-byte charset is to be tried. b is 8-bit text that is
+// not UTF-8.
+func guessDoubleByte(b []byte) (name string, e encoding.Encoding, looks bool) {
 	b = b[:min(len(b), maxDBCSSample)]
 	spaced := 0 // spaces between two 8-bit bytes
 	for i := 1; i+1 < len(b); i++ {
@@ -71,10 +74,15 @@ func guessDoubleByte(b []byte) (name string, e encoding.Encoding, ok bool) {
 	best, first, second := -1, 0, 0 // the best reading, its share of common characters in percent, and the next share
 	for i, c := range dbcsCharsets {
 		s := c.score(b)
-		if s.common < 2 || s.bad*50 > s.units || !c.mark(s, spaced) {
+		if s.common < 2 || s.bad*50 > s.units {
 			continue
 		}
-		switch share := s.common * 100 / s.units; {
+		share := s.common * 100 / s.units
+		looks = looks || share >= 50
+		if !c.mark(s, spaced) {
+			continue
+		}
+		switch {
 		case share > first:
 			best, first, second = i, share, first
 		case share > second:
@@ -84,7 +92,7 @@ func guessDoubleByte(b []byte) (name string, e encoding.Encoding, ok bool) {
 	// Two readings that fit about as well leave the text unread: a
 	// Chinese reading of Korean would be as wrong as a Cyrillic one.
 	if first < 85 || first-second < 5 {
-		return "", nil, false
+		return "", nil, looks
 	}
 	return dbcsCharsets[best].name, dbcsCharsets[best].enc, true
 }

@@ -84,9 +84,10 @@ func TestDecodingForGarbage(t *testing.T) {
 	}
 	koi8, _ := charmap.KOI8R.NewEncoder().String(ru)
 	for name, b := range map[string]string{
-		"random bytes": string(blob),
-		"random text":  strings.Repeat("abc "+string(blob[:40])+"\n", 4),
-		"KOI8-R":       koi8,
+		"random bytes":          string(blob),
+		"random text":           strings.Repeat("abc "+string(blob[:40])+"\n", 4),
+		"Big5, half of it rare": encode(t, traditionalchinese.Big5, zhHant) + strings.Repeat("\xf0\x40", 62),
+		"KOI8-R":                koi8,
 	} {
 		if d := decodingFor([]byte(b), "us-ascii"); !d.unreadable {
 			t.Errorf("%s: read with note %q, want unreadable", name, d.note)
