@@ -38,6 +38,7 @@ var pageFiles = map[string][]string{
 	"search":    {"search.html", "queue_rows.html"},
 	"answers":   {"answers.html"},
 	"shift_end": {"shift_end.html"},
+	"now":       {"now.html"},
 }
 
 // views are the parsed pages.
