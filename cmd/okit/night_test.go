@@ -138,7 +138,7 @@ func TestNightShiftInBrowser(t *testing.T) {
 	must(t, sup, "the page of the present", chromedp.Navigate(base+"/now"), chromedp.WaitVisible(chromedp.CSS("#shift")))
 	// Read in one step: the live page may replace its tables at any moment.
 	text := func(sel string) string {
-		return get(t, sup, chromedp.Evaluate[string](`document.querySelector("` + sel + `").textContent`))
+		return get(t, sup, chromedp.Evaluate[string](`document.querySelector("`+sel+`").textContent`))
 	}
 	if shift := text("#shift"); !strings.Contains(shift, "anna") {
 		t.Errorf("the shift table does not name anna:\n%s", shift)
