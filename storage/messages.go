@@ -81,6 +81,13 @@ func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (intake.Known,
 			senders = append(senders, r.SenderDigest)
 		}
 	}
+	// After an index key rotation, what was stored before is found by its
+	// earlier digests too; a digest of one purpose never equals one of
+	// another, so every earlier digest can join every list.
+	alias := earlierDigests(recs)
+	for d := range alias {
+		raws, ids, senders = append(raws, []byte(d)), append(ids, []byte(d)), append(senders, []byte(d))
+	}
 	k := intake.Known{Stored: map[string]intake.Outcome{}, ByMessage: map[string][]intake.Named{},
 		BySender: map[string]intake.CaseLink{}, SenderShown: map[string]bool{}, Writers: map[int64][][]byte{}}
 	b := &pgx.Batch{}
@@ -90,7 +97,7 @@ func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (intake.Known,
 		var o intake.Outcome
 		_, err := pgx.ForEachRow(rows, []any{&d, &o.MessageID, &o.CaseID, &o.CaseRef}, func() error {
 			o.Duplicate = true
-			k.Stored[string(d)] = o
+			k.Stored[alias.of(d)] = o
 			return nil
 		})
 		return err
@@ -101,7 +108,10 @@ func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (intake.Known,
 		var d []byte
 		var n intake.Named
 		_, err := pgx.ForEachRow(rows, []any{&d, &n.Case.ID, &n.Case.Ref, &n.Case.Closed, &n.Outgoing, &n.To}, func() error {
-			k.ByMessage[string(d)] = append(k.ByMessage[string(d)], n)
+			if n.To != nil {
+				n.To = []byte(alias.of(n.To))
+			}
+			k.ByMessage[alias.of(d)] = append(k.ByMessage[alias.of(d)], n)
 			return nil
 		})
 		return err
@@ -111,7 +121,7 @@ func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (intake.Known,
 		var id int64
 		var d []byte
 		_, err := pgx.ForEachRow(rows, []any{&id, &d}, func() error {
-			k.Writers[id] = append(k.Writers[id], d)
+			k.Writers[id] = append(k.Writers[id], []byte(alias.of(d)))
 			return nil
 		})
 		return err
@@ -137,8 +147,8 @@ func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (intake.Known,
 	var c intake.CaseLink
 	var shown bool
 	_, err = pgx.ForEachRow(rows, []any{&d, &c.ID, &c.Ref, &shown}, func() error {
-		k.BySender[string(d)] = c
-		k.SenderShown[string(d)] = shown
+		k.BySender[alias.of(d)] = c
+		k.SenderShown[alias.of(d)] = shown
 		return nil
 	})
 	if err != nil {
@@ -445,4 +455,26 @@ func (s *Store) triageCases(ctx context.Context, tx pgx.Tx, recs []intake.Record
 		}
 	}
 	return nil
+}
+
+// aliases maps digests made with the previous index key to the current
+// key's digests of the same values (intake.Record.Earlier).
+type aliases map[string][]byte
+
+func earlierDigests(recs []intake.Record) aliases {
+	a := aliases{}
+	for _, r := range recs {
+		for d, current := range r.Earlier {
+			a[d] = current
+		}
+	}
+	return a
+}
+
+// of is d as the current index key makes it, as a map key.
+func (a aliases) of(d []byte) string {
+	if current, ok := a[string(d)]; ok {
+		return string(current)
+	}
+	return string(d)
 }

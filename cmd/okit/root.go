@@ -64,7 +64,11 @@ func build(ctx context.Context, s settings, log *slog.Logger) (*parts, error) {
 			return nil, err
 		}
 	}
-	p.intake = intake.New(s.imap, p.store, p.keys.sealer, p.keys.index, log, time.Now)
+	cfg := s.imap
+	if p.keys.index != nil && p.keys.index.Previous() != nil {
+		cfg.PreviousIndex = p.keys.index.Previous()
+	}
+	p.intake = intake.New(cfg, p.store, p.keys.sealer, p.keys.index, log, time.Now)
 	if s.grant != nil {
 		p.watchGrant(s.grant)
 	}
