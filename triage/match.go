@@ -39,8 +39,7 @@ type scratch struct {
 	ukMark       int // Cyrillic words with і, є or ґ (Ukrainian)
 	ruMark       int // Cyrillic words with ы, э or ъ (Russian)
 	negEnd       []bool
-	urgent       []int32
-	urgentRule   []int32     // rule of each urgent hit
+	urgentAt     []bool      // by word: a time word reaches it (modifiers)
 	pastIn       []uint8     // by clause: the regions with a past marker (modifiers)
 	nowIn        []uint8     // by clause: the regions with a time word of the present
 	memo         [2]wordMemo // by field
@@ -295,7 +294,9 @@ func (r *Rules) modifiers(s *scratch, field uint8, first int) {
 	// which a time word makes the clause present: one look for each hit
 	// rather than a scan of every marker of the field.
 	s.pastIn, s.nowIn = resizeMask(s.pastIn, len(w.clauses)), resizeMask(s.nowIn, len(w.clauses))
-	urgent, urgentRule := s.urgent[:0], s.urgentRule[:0]
+	// Each time word marks the words within its reach, in its region, as
+	// urgent.
+	s.urgentAt = resize(s.urgentAt, len(w.toks))
 	for _, o := range hits {
 		at := &w.toks[o.t0]
 		switch r.rules[o.rule].kind {
@@ -304,14 +305,15 @@ func (r *Rules) modifiers(s *scratch, field uint8, first int) {
 		case KindPast:
 			s.pastIn[at.clause] |= 1 << at.region
 		case KindUrgent:
-			urgent = append(urgent, o.t0)
-			urgentRule = append(urgentRule, o.rule)
+			reach := r.rules[o.rule].within
+			for j := max(0, o.t0-reach); j < int32(len(w.toks)) && j <= o.t0+reach; j++ {
+				s.urgentAt[j] = s.urgentAt[j] || w.toks[j].region == at.region
+			}
 			s.nowIn[at.clause] |= 1 << at.region
 		case KindRecent:
 			s.nowIn[at.clause] |= 1 << at.region
 		}
 	}
-	s.urgent, s.urgentRule = urgent, urgentRule
 	for i := range hits {
 		h := &hits[i]
 		if k := r.rules[h.rule].kind; k != KindSignal && k != KindSafety {
@@ -325,12 +327,7 @@ func (r *Rules) modifiers(s *scratch, field uint8, first int) {
 				h.negated = true
 			}
 		}
-		for k, u := range urgent {
-			if d, reach := u-h.t0, r.rules[urgentRule[k]].within; w.toks[u].region == t.region && d <= reach && d >= -reach {
-				h.urgent = true
-				break
-			}
-		}
+		h.urgent = s.urgentAt[h.t0]
 		pastHere := s.pastIn[t.clause]&(1<<t.region) != 0
 		urgentSent := s.nowIn[t.clause]&(1<<t.region) != 0
 		h.past = pastHere && !urgentSent
