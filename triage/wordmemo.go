@@ -33,7 +33,7 @@ type memoEntry struct {
 	class      wordClass
 }
 
-const memoMinSlots = 1 << 10
+const memoMinSlots = 1 << 6
 
 // reset empties the memo for a field of n words. Its table is sized to
 // the field, rather than to the largest field seen, so that clearing it
