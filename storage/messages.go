@@ -37,6 +37,9 @@ func (s *Store) Save(ctx context.Context, mailbox string, cp intake.Checkpoint, 
 		if err != nil {
 			return err
 		}
+		if err := lookupReturning(ctx, tx, recs, s.now().Add(-s.reopenWithin), &known); err != nil {
+			return err
+		}
 		var plan intake.Plan
 		outs, plan = intake.Thread(recs, known)
 		opened, err := openCases(ctx, tx, plan, recs, outs, s.now())
@@ -63,7 +66,9 @@ func (s *Store) Save(ctx context.Context, mailbox string, cp intake.Checkpoint, 
 // lookup finds what a batch may thread into (see intake.Thread): the
 // stored messages its references name (ours with the reply and address
 // they went to), the writers of their cases, and the open case each
-// sender may join by itself.
+// sender may join by itself, and whether the address is shown to be its
+// writer's (shownWriter): a forged From's case must not draw the real
+// writer's mail into it.
 func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (intake.Known, error) {
 	var raws, ids, senders [][]byte
 	for _, r := range recs {
@@ -77,7 +82,7 @@ func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (intake.Known,
 		}
 	}
 	k := intake.Known{Stored: map[string]intake.Outcome{}, ByMessage: map[string][]intake.Named{},
-		BySender: map[string]intake.CaseLink{}, Writers: map[int64][][]byte{}}
+		BySender: map[string]intake.CaseLink{}, SenderShown: map[string]bool{}, Writers: map[int64][][]byte{}}
 	b := &pgx.Batch{}
 	b.Queue(`SELECT m.raw_digest, m.id, c.id, c.ref FROM messages m JOIN cases c ON c.id = m.case_id
 		WHERE m.raw_digest = ANY($1)`, raws).Query(func(rows pgx.Rows) error {
@@ -118,7 +123,9 @@ func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (intake.Known,
 	// Planned afresh each time (QueryExecModeExec): a plan cached while the
 	// tables were young filtered every open case against every sender, a
 	// cost that grew with the queue.
-	rows, err := tx.Query(ctx, `SELECT s.d, c.id, c.ref FROM (SELECT DISTINCT d FROM unnest($1::bytea[]) AS u(d)) s
+	rows, err := tx.Query(ctx, `SELECT s.d, c.id, c.ref, EXISTS (SELECT 1 FROM case_writers w WHERE w.case_id = c.id
+			AND w.address_digest = s.d AND `+shownWriter("w")+`)
+		FROM (SELECT DISTINCT d FROM unnest($1::bytea[]) AS u(d)) s
 		CROSS JOIN LATERAL (SELECT c.id, c.ref FROM case_writers w JOIN cases c ON c.id = w.case_id
 			WHERE w.address_digest = s.d AND (w.field = 'from' OR w.source = 'confirmed') AND c.status = 'open'
 			ORDER BY c.id DESC LIMIT 1) c`,
@@ -128,8 +135,10 @@ func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (intake.Known,
 	}
 	var d []byte
 	var c intake.CaseLink
-	_, err = pgx.ForEachRow(rows, []any{&d, &c.ID, &c.Ref}, func() error {
+	var shown bool
+	_, err = pgx.ForEachRow(rows, []any{&d, &c.ID, &c.Ref, &shown}, func() error {
 		k.BySender[string(d)] = c
+		k.SenderShown[string(d)] = shown
 		return nil
 	})
 	if err != nil {
@@ -271,7 +280,7 @@ func (s *Store) insertMessages(ctx context.Context, tx pgx.Tx, mailbox string, c
 
 	var ev events
 	for _, id := range slices.Sorted(maps.Keys(reopen)) {
-		ev.add(id, EventCaseReopened, map[string]any{"reason": "reply"})
+		ev.add(id, EventCaseReopened, map[string]any{"reason": reopen[id]})
 	}
 	for _, i := range fresh {
 		r, o := &recs[i], &outs[i]
@@ -412,9 +421,18 @@ func (s *Store) triageCases(ctx context.Context, tx pgx.Tx, recs []intake.Record
 	if err := ev.write(ctx, tx, "intake", s.now()); err != nil {
 		return err
 	}
+	var fresh []int64
+	for id := range opened {
+		fresh = append(fresh, id)
+	}
+	preferred, err := lastAnswerers(ctx, tx, fresh)
+	if err != nil {
+		return err
+	}
 	list := make([]caseNeed, len(order))
 	for i, v := range order {
 		list[i] = needs[v.id]
+		list[i].need.Preferred = preferred[v.id]
 	}
 	chosen, alerts, err := assign(ctx, tx, list, "intake", "message", s.now())
 	if err != nil {

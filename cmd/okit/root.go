@@ -55,6 +55,9 @@ func build(ctx context.Context, s settings, log *slog.Logger) (*parts, error) {
 		p.close()
 		return nil, err
 	}
+	if s.reopenWithin != 0 {
+		p.store.SetReopenWithin(s.reopenWithin)
+	}
 	if s.migrate {
 		if _, err := p.store.Migrate(ctx); err != nil {
 			p.close()
