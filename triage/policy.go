@@ -21,7 +21,8 @@ type effect struct {
 // urgent wins; quoted mail counts at most P3; writing about the subject
 // caps only the signals of its own sentences that do not name the writer
 // as harmed, and signals named as a subject; nothing caps a P1 signal
-// below P2; an unread language is P2.
+// below P2; a combine rule counts when enough of its rules counted for
+// the writer (row 18); an unread language is P2.
 func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	hdr := automatedByHeader(in)
 	lang := r.language(s)
@@ -58,6 +59,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	capTopic := topic && !concrete
 	harm := s.harm[:0] // sentences of harm signals in new text
 	effects := s.effects(len(s.hits))
+	var own []ownSignal // row 18: by rule, counted at P2 or higher for the writer
 	for i, h := range s.hits {
 		ru := r.rules[h.rule]
 		inNew := h.region != RegionQuoted
@@ -122,6 +124,16 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 						p = P2
 					}
 				}
+				if p <= P2 && !eff.other && !h.negated && !h.past {
+					if own == nil {
+						own = make([]ownSignal, len(r.rules))
+					}
+					o := &own[h.rule]
+					if !o.counted {
+						*o = ownSignal{counted: true, field: h.field, t0: h.t0, t1: h.t1}
+					}
+					o.held = o.held || ru.held && pc.heldSelf(h)
+				}
 				newBest = min(newBest, p)
 				if ru.category != "" {
 					cats.add(ru.category)
@@ -159,6 +171,31 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 		}
 	}
 	s.harm = harm
+	for ci, ru := range r.rules {
+		if ru.kind != KindCombine || own == nil {
+			continue
+		}
+		n, held := 0, false
+		for k, j := range ru.ofIdx {
+			if own[j].counted && !overlapsEarlier(own, ru.ofIdx[:k], own[j]) {
+				n++
+				held = held || own[j].held
+			}
+		}
+		if n < ru.atLeast {
+			continue
+		}
+		ex.note("%s: %d of its rules count for the writer: %s", ru.id, n, ru.priority)
+		fired[ci] = true
+		best, newBest = min(best, ru.priority), min(newBest, ru.priority)
+		closeDanger = closeDanger || ru.priority <= P2
+		if ru.category != "" {
+			cats.add(ru.category)
+		}
+		if ru.held && held && ru.priority == P1 {
+			reasons = addReason(reasons, ReasonHeldOrControlled)
+		}
+	}
 	if ex != nil {
 		ex.effects = append(ex.effects[:0], effects...)
 	}
@@ -214,6 +251,30 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 		}
 	}
 	return v
+}
+
+// ownSignal says how a signal rule counted in the writer's new text, for
+// combine rules (row 18 of the decision table): at P2 or higher, not
+// negated, not in the past, not someone else's story (counted, with the
+// words of its first such hit); and, for a held rule, with the writer
+// the one held.
+type ownSignal struct {
+	counted, held bool
+	field         uint8
+	t0, t1        int32
+}
+
+// overlapsEarlier reports whether o stands on words that one of the rules
+// before it has counted already: "elvette a bankkártyámat" is control and
+// documents taken, but one sign, not two.
+func overlapsEarlier(own []ownSignal, before []int32, o ownSignal) bool {
+	for _, j := range before {
+		e := own[j]
+		if e.counted && e.field == o.field && e.t0 <= o.t1 && o.t0 <= e.t1 {
+			return true
+		}
+	}
+	return false
 }
 
 // clauseRef names a clause (or a sentence) of the subject or the body.
