@@ -37,6 +37,7 @@ var pageFiles = map[string][]string{
 	"error":     {"error.html"},
 	"search":    {"search.html", "queue_rows.html"},
 	"answers":   {"answers.html"},
+	"shift_end": {"shift_end.html"},
 }
 
 // views are the parsed pages.
