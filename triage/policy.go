@@ -117,7 +117,9 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 				// own sentences and those named as a subject, never a
 				// danger told elsewhere ("I found your address at a school
 				// talk. He is at the door.").
-				if capTopic && (eff.about || inTopic && !close) && p < topicPrio {
+				// Abuse named in general (P3) in the topic's own sentences is
+				// the topic itself, even where a professional says "me".
+				if capTopic && (eff.about || inTopic && (!close || p >= P3)) && p < topicPrio {
 					eff.floored = p == P1 && !eff.about
 					p, eff.capped = topicPrio, true
 					if eff.floored {
@@ -224,6 +226,19 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	if !automated && (lang == "other" || s.readable.unread) && best > P2 {
 		ex.note("a language triage cannot read: priority %s instead of %s", P2, best)
 		best = P2
+	}
+	// Row 26: someone reads or checks the writer's phone or mail: a
+	// controlling relationship, advice at least, never mere information.
+	if !automated && best > P3 && containsReason(reasons, ReasonSomeoneReads) {
+		ex.note("someone reads the writer's mail or phone: priority %s instead of %s", P3, best)
+		best = P3
+		if cats&violenceCats() == 0 {
+			if c := ctxCats & (catOf(PartnerViolence) | catOf(FamilyViolence) | catOf(ChildAbuse)); c != 0 {
+				cats |= c
+			} else {
+				cats.add(PartnerViolence)
+			}
+		}
 	}
 	if cats == 0 {
 		cats = quotedCats

@@ -61,6 +61,9 @@ func TestDecisionTable(t *testing.T) {
 		{"23 thoughts of death alone stay P2", Input{Text: "Sometimes I feel everyone would be better off without me."}, P2, "", ""},
 		{"24 the abuser takes the child tonight", Input{Text: "Ma este a volt férjem jön a gyerekért, és részegen fog vezetni."}, P1, "", ""},
 		{"24 a relative in a child's room at night", Input{Text: "A nevelőapám éjszakánként bejön a húgom szobájába."}, P1, "", ""},
+		{"26 someone checks the writer's calls", Input{Text: "A férjem nézi a hívásaimat. Mi történik, ha felhívom a számotokat?"}, P3, ReasonSomeoneReads, ""},
+		{"27 abuse in general in a survey", Input{Text: "I am a PhD student researching helplines. Could you point me to statistics on domestic violence?"}, P4, "", ""},
+		{"28 a -ról word of place is no subject", Input{Text: "Mikor elmegy, kulcsra zárja az ajtót kívülről, és nem tudok kimenni."}, P1, "", ""},
 		{"25 mail to many", Input{Text: "Hírlevelünkben beszámolunk a családon belüli erőszak elleni kampányról."}, P4, "", ""},
 	} {
 		t.Run(tc.row, func(t *testing.T) {

@@ -234,7 +234,7 @@ func (pc *policyContext) about(h hit, strict bool) bool {
 	found := pc.hitHas(h, featAbout)
 	for i := int(h.t1); !found && i < len(w.toks) && i <= int(h.t1)+aboutReach && w.toks[i].clause == cl; i++ {
 		b := w.folded(i)
-		found = len(b) >= 5 && string(b[len(b)-3:]) == "rol"
+		found = len(b) >= 5 && string(b[len(b)-3:]) == "rol" && !w.is(i, clsFromPlace)
 	}
 	for i := int(h.t0) - 1; !found && i >= 0 && w.toks[i].clause == cl; i-- {
 		found = w.is(i, clsAbout)
