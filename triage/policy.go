@@ -59,7 +59,8 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	capTopic := topic && !concrete
 	harm := s.harm[:0] // sentences of harm signals in new text
 	effects := s.effects(len(s.hits))
-	var own []ownSignal // row 18: by rule, counted at P2 or higher for the writer
+	var ownBuf [128]ownSignal // on the stack: rule sets are far smaller
+	var own []ownSignal       // row 18: by rule, counted at P2 or higher for the writer
 	for i, h := range s.hits {
 		ru := r.rules[h.rule]
 		inNew := h.region != RegionQuoted
@@ -128,7 +129,11 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 				}
 				if p <= P2 && !eff.other && !h.negated && !h.past {
 					if own == nil {
-						own = make([]ownSignal, len(r.rules))
+						own = ownBuf[:0]
+						if len(r.rules) > len(ownBuf) {
+							own = make([]ownSignal, 0, len(r.rules))
+						}
+						own = own[:len(r.rules)]
 					}
 					o := &own[h.rule]
 					if !o.counted {
