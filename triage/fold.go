@@ -1,6 +1,7 @@
 package triage
 
 import (
+	"math"
 	"unicode"
 	"unicode/utf8"
 
@@ -111,6 +112,8 @@ const asciiWord = "................................................0123456789...
 type tokenizer struct {
 	spans     []span
 	si        int // the span of the current word, or the next one
+	in        Region
+	regionEnd int // where the region in ends
 	toks      []token
 	cur       token // the word being read
 	sent      int32
@@ -129,17 +132,28 @@ func (z *tokenizer) start(at, f0 int) {
 		z.breakNext = false
 	}
 	z.newlines = 0
+	if at >= z.regionEnd {
+		z.region(at)
+	}
+	z.inTok = true
+	z.cur = token{start: int32(at), f0: int32(f0), sent: z.sent, region: z.in, punct: z.punct}
+	z.punct = false
+}
+
+// region finds the region of byte at, and where it ends.
+func (z *tokenizer) region(at int) {
 	for z.si < len(z.spans) && z.spans[z.si].end <= at {
 		z.si++
 	}
-	region := RegionNew
-	if z.si < len(z.spans) && z.spans[z.si].start <= at {
-		region = z.spans[z.si].region
+	z.in, z.regionEnd = RegionNew, math.MaxInt
+	if z.si < len(z.spans) {
+		if sp := z.spans[z.si]; sp.start <= at {
+			z.in, z.regionEnd = sp.region, sp.end
+		} else {
+			z.regionEnd = sp.start
+		}
 	}
-	z.skip = region == RegionSignature || region == RegionUnread
-	z.inTok = true
-	z.cur = token{start: int32(at), f0: int32(f0), sent: z.sent, region: region, punct: z.punct}
-	z.punct = false
+	z.skip = z.in == RegionSignature || z.in == RegionUnread
 }
 
 // end ends the word at byte at of the text, and returns the folded buffer
@@ -212,7 +226,7 @@ func tokenize(s string, spans []span, w *words) {
 			i++
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
+		r, n := decodeRune(s, i)
 		switch fc, ok := foldLatin(r); {
 		case ok:
 			if !z.inTok {
@@ -258,6 +272,16 @@ func tokenize(s string, spans []span, w *words) {
 		buf = z.end(len(s), buf)
 	}
 	w.toks, w.buf = z.toks, buf
+}
+
+// decodeRune is utf8.DecodeRuneInString(s[i:]) with the two-byte
+// sequences, those of á é ő ű and the other accented Latin letters,
+// decoded in line: they are most of what is not ASCII in a letter.
+func decodeRune(s string, i int) (rune, int) {
+	if c := s[i]; c >= 0xC2 && c < 0xE0 && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+		return rune(c&0x1F)<<6 | rune(s[i+1]&0x3F), 2
+	}
+	return utf8.DecodeRuneInString(s[i:])
 }
 
 // markClauses numbers the clauses of a text whose word classes are set.

@@ -139,10 +139,13 @@ var wantAccess = map[string]string{
 	"POST /account/signature": "operator supervisor admin",
 	"GET /shelters":           "operator supervisor admin",
 	"POST /alive":             "operator supervisor admin",
+	"POST /account/sound":     "operator supervisor admin",
+	"POST /unlock":            "operator supervisor admin",
 
 	"GET /queue":       "operator supervisor",
 	"GET /queue/rows":  "operator supervisor",
 	"GET /live":        "operator supervisor",
+	"GET /alerts":      "operator supervisor",
 	"POST /shift":      "operator supervisor",
 	"GET /shift/end":   "operator supervisor",
 	"POST /shift/end":  "operator supervisor",
@@ -160,6 +163,7 @@ var wantAccess = map[string]string{
 	"POST /cases/{ref}/split":                        "operator supervisor",
 
 	"POST /shelters/places":     "supervisor",
+	"POST /alerts/ack":          "supervisor",
 	"GET /answers":              "supervisor",
 	"POST /answers":             "supervisor",
 	"POST /answers/{id}":        "supervisor",
