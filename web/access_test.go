@@ -122,15 +122,16 @@ func (c *console) do(t testing.TB, cookie *http.Cookie, method, path string, for
 // than read from the route table: a change of who may do what must change
 // this too. "half" is someone whose second factor is still to come.
 var wantAccess = map[string]string{
-	"GET /static/": "nobody half operator supervisor admin",
-	"GET /login":   "nobody half operator supervisor admin",
-	"POST /login":  "nobody half operator supervisor admin",
-	"POST /lang":   "nobody half operator supervisor admin",
-	"GET /totp":    "half operator supervisor admin",
-	"POST /totp":   "half operator supervisor admin",
-	"GET /enrol":   "half operator supervisor admin",
-	"POST /enrol":  "half operator supervisor admin",
-	"POST /logout": "half operator supervisor admin",
+	"GET /static/":      "nobody half operator supervisor admin",
+	"GET /login":        "nobody half operator supervisor admin",
+	"POST /login":       "nobody half operator supervisor admin",
+	"POST /lang":        "nobody half operator supervisor admin",
+	"GET /totp":         "half operator supervisor admin",
+	"POST /totp":        "half operator supervisor admin",
+	"GET /enrol":        "half operator supervisor admin",
+	"GET /enrol/qr.png": "half operator supervisor admin",
+	"POST /enrol":       "half operator supervisor admin",
+	"POST /logout":      "half operator supervisor admin",
 
 	"GET /{$}":                "operator supervisor admin",
 	"GET /account":            "operator supervisor admin",
@@ -138,10 +139,13 @@ var wantAccess = map[string]string{
 	"POST /account/signature": "operator supervisor admin",
 	"GET /shelters":           "operator supervisor admin",
 	"POST /alive":             "operator supervisor admin",
+	"POST /account/sound":     "operator supervisor admin",
+	"POST /unlock":            "operator supervisor admin",
 
 	"GET /queue":       "operator supervisor",
 	"GET /queue/rows":  "operator supervisor",
 	"GET /live":        "operator supervisor",
+	"GET /alerts":      "operator supervisor",
 	"POST /shift":      "operator supervisor",
 	"GET /shift/end":   "operator supervisor",
 	"POST /shift/end":  "operator supervisor",
@@ -159,6 +163,7 @@ var wantAccess = map[string]string{
 	"POST /cases/{ref}/split":                        "operator supervisor",
 
 	"POST /shelters/places":     "supervisor",
+	"POST /alerts/ack":          "supervisor",
 	"GET /answers":              "supervisor",
 	"POST /answers":             "supervisor",
 	"POST /answers/{id}":        "supervisor",

@@ -54,6 +54,15 @@ func (s *Server) changeSignature(w http.ResponseWriter, r *http.Request, c *call
 	redirect(w, r, "/account", "account.signature_set")
 }
 
+// changeSound turns the sound of the console's alerts on or off.
+func (s *Server) changeSound(w http.ResponseWriter, r *http.Request, c *call) {
+	if err := s.store.SetAlertSound(r.Context(), c.session.UserID, r.PostFormValue("sound") == "on"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/account", "account.sound_set")
+}
+
 // alive keeps the session of someone who is typing: the page calls it
 // while they write, so that a long answer is not lost to the idle timeout.
 func (s *Server) alive(w http.ResponseWriter, r *http.Request, c *call) {
