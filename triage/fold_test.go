@@ -82,3 +82,19 @@ func TestDecodeRuneAsUTF8(t *testing.T) {
 		}
 	}
 }
+
+// The Cyrillic fast path of tokenize folds every letter as Fold does.
+func TestTokenizeCyrillicAsFold(t *testing.T) {
+	t.Parallel()
+	for r := rune(0x400); r <= 0x4FF; r++ {
+		s := "а" + string(r) + "я"
+		var w words
+		tokenize(s, nil, &w)
+		if len(w.toks) != 1 {
+			continue // not a letter: it splits the word, on either path
+		}
+		if got, want := string(w.folded(0)), Fold(s); got != want {
+			t.Errorf("tokenize(%q) folds to %q, Fold gives %q", s, got, want)
+		}
+	}
+}

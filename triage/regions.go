@@ -76,7 +76,7 @@ func splitLines(text string) []line {
 			end += start
 		}
 		t := strings.TrimSpace(text[start:end])
-		if len(t) > 0 && t[0] != '>' && (len(t) <= 48 || len(t) < 240 && (strings.ContainsAny(t, ":@") || strings.ContainsRune("-_*=", rune(t[0])))) {
+		if len(t) > 0 && t[0] != '>' && (len(t) <= 48 || len(t) < 240 && (hasColonOrAt(t) || strings.ContainsRune("-_*=", rune(t[0])))) {
 			a := len(buf)
 			buf = appendFold(buf, t)
 			refs = append(refs, ref{len(lines), a, len(buf)})
@@ -88,6 +88,13 @@ func splitLines(text string) []line {
 		lines[r.i].fold = bytes.TrimSpace(buf[r.a:r.b:r.b])
 	}
 	return lines
+}
+
+// hasColonOrAt is strings.ContainsAny(t, ":@") done as two IndexByte
+// scans, which are vectorised: ContainsAny goes a byte at a time, and on
+// a long message's lines it was some 5% of triage's instructions.
+func hasColonOrAt(t string) bool {
+	return strings.IndexByte(t, ':') >= 0 || strings.IndexByte(t, '@') >= 0
 }
 
 // findRegions marks quoted, forwarded and signature parts of a body.
