@@ -43,7 +43,6 @@ type scratch struct {
 	pastIn       []uint8     // by clause: the regions with a past marker (modifiers)
 	nowIn        []uint8     // by clause: the regions with a time word of the present
 	memo         [2]wordMemo // by field
-	lines        lineBuf     // the body's lines, while its regions are found
 	starts       []int32     // the words whose matches start a pattern (matchField)
 	readable     readability
 	// the decision's (scratch.go)

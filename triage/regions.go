@@ -3,6 +3,7 @@ package triage
 import (
 	"bytes"
 	"strings"
+	"sync"
 )
 
 // Region says whose words a part of the body holds.
@@ -60,14 +61,17 @@ type line struct {
 	fold       []byte // folded and trimmed; nil when the line cannot be a header
 }
 
-// lineBuf is splitLines' working space. Triage keeps one in its pooled
-// scratch: the lines of a 20 KiB message took some 14 KiB, most of what
-// triaging it allocated, and the garbage collector's work with it.
+// lineBuf is splitLines' working space, reused through lineBufs: the
+// lines of a 20 KiB message took some 14 KiB, most of what triaging it
+// allocated, and findRegions runs twice for some messages (triage and
+// the safety check of the writer's own address).
 type lineBuf struct {
 	lines []line
 	fold  []byte
 	refs  []lineRef
 }
+
+var lineBufs = sync.Pool{New: func() any { return new(lineBuf) }}
 
 // lineRef is a folded line in lineBuf.fold, until the buffer stops growing.
 type lineRef struct{ i, a, b int }
@@ -116,11 +120,8 @@ func hasColonOrAt(t string) bool {
 // fwdSubject says the subject starts with Fwd:/Fw:/Továbbítás:, so a bare
 // header block in the body is a forwarded message rather than a quote.
 func findRegions(text string, fwdSubject bool) []span {
-	return findRegionsIn(text, fwdSubject, new(lineBuf))
-}
-
-// findRegionsIn is findRegions with the lines cut in lb's space.
-func findRegionsIn(text string, fwdSubject bool, lb *lineBuf) []span {
+	lb := lineBufs.Get().(*lineBuf)
+	defer lineBufs.Put(lb)
 	return limitQuoted(scanRegions(text, fwdSubject, lb))
 }
 

@@ -9,7 +9,7 @@ func (r *Rules) Triage(in Input) Verdict { return r.TriageRead(in, nil) }
 
 // run tokenises and matches the subject and the body.
 func (r *Rules) run(in Input, s *scratch) {
-	spans := findRegionsIn(in.Text, isForwardSubject(in.Subject), &s.lines)
+	spans := findRegions(in.Text, isForwardSubject(in.Subject))
 	tokenize(in.Subject, nil, &s.subj)
 	tokenize(in.Text, spans, &s.body)
 	r.matchField(s, fieldSubject)
