@@ -3,6 +3,7 @@ package triage
 import (
 	"bytes"
 	"strings"
+	"sync"
 )
 
 // Region says whose words a part of the body holds.
@@ -60,14 +61,31 @@ type line struct {
 	fold       []byte // folded and trimmed; nil when the line cannot be a header
 }
 
-// splitLines cuts text into lines. Only lines that may be reply headers,
-// separators or closings are folded, to keep long messages cheap: short
-// lines, and lines with a colon, an @ or a leading dash.
-func splitLines(text string) []line {
-	lines := make([]line, 0, 16+len(text)/64)
-	buf := make([]byte, 0, 1024)
-	type ref struct{ i, a, b int }
-	var refs []ref
+// lineBuf is splitLines' working space, reused through lineBufs: the
+// lines of a 20 KiB message took some 14 KiB, most of what triaging it
+// allocated, and findRegions runs twice for some messages (triage and
+// the safety check of the writer's own address).
+type lineBuf struct {
+	lines []line
+	fold  []byte
+	refs  []lineRef
+}
+
+var lineBufs = sync.Pool{New: func() any { return new(lineBuf) }}
+
+// lineRef is a folded line in lineBuf.fold, until the buffer stops growing.
+type lineRef struct{ i, a, b int }
+
+// splitLines cuts text into lines, in lb's space: they hold until lb is
+// used again. Only lines that may be reply headers, separators or
+// closings are folded, to keep long messages cheap: short lines, and
+// lines with a colon, an @ or a leading dash.
+func splitLines(text string, lb *lineBuf) []line {
+	lines := lb.lines[:0]
+	if n := 16 + len(text)/64; cap(lines) < n {
+		lines = make([]line, 0, n)
+	}
+	buf, refs := lb.fold[:0], lb.refs[:0]
 	for start := 0; start <= len(text); {
 		end := strings.IndexByte(text[start:], '\n')
 		if end < 0 {
@@ -79,7 +97,7 @@ func splitLines(text string) []line {
 		if len(t) > 0 && t[0] != '>' && (len(t) <= 48 || len(t) < 240 && (hasColonOrAt(t) || strings.ContainsRune("-_*=", rune(t[0])))) {
 			a := len(buf)
 			buf = appendFold(buf, t)
-			refs = append(refs, ref{len(lines), a, len(buf)})
+			refs = append(refs, lineRef{len(lines), a, len(buf)})
 		}
 		lines = append(lines, line{start: start, end: end})
 		start = end + 1
@@ -87,6 +105,7 @@ func splitLines(text string) []line {
 	for _, r := range refs {
 		lines[r.i].fold = bytes.TrimSpace(buf[r.a:r.b:r.b])
 	}
+	lb.lines, lb.fold, lb.refs = lines, buf, refs
 	return lines
 }
 
@@ -101,7 +120,9 @@ func hasColonOrAt(t string) bool {
 // fwdSubject says the subject starts with Fwd:/Fw:/Továbbítás:, so a bare
 // header block in the body is a forwarded message rather than a quote.
 func findRegions(text string, fwdSubject bool) []span {
-	return limitQuoted(scanRegions(text, fwdSubject))
+	lb := lineBufs.Get().(*lineBuf)
+	defer lineBufs.Put(lb)
+	return limitQuoted(scanRegions(text, fwdSubject, lb))
 }
 
 // limitQuoted marks quoted text beyond quotedBudget bytes as unread.
@@ -126,11 +147,11 @@ func limitQuoted(spans []span) []span {
 	return spans
 }
 
-func scanRegions(text string, fwdSubject bool) []span {
+func scanRegions(text string, fwdSubject bool, lb *lineBuf) []span {
 	if text == "" {
 		return nil
 	}
-	lines := splitLines(text)
+	lines := splitLines(text, lb)
 	var spans []span
 	add := func(from, to int, r Region) {
 		if from >= to {
