@@ -254,6 +254,12 @@ func (s *score) report() string {
 // that have been scored and tuned on since: they count as corpus.
 var seenParts = []string{"heldout", "heldout2", "heldout3", "heldout4", "tuning"}
 
+// measuredParts are unseen batches that have been scored once and not yet
+// tuned on: their first score is in the corpus README, the test prints
+// their table, and no bar holds them until a round of rule changes takes
+// them in (then they move to seenParts and the whole corpus's bars).
+var measuredParts = []string{"heldout5"}
+
 // categoryBars are the least precision and recall each category must keep
 // on the whole corpus: a little under the figures of rule set 2026.12-2,
 // so that a change that loses categories fails. child_abuse and
@@ -319,6 +325,10 @@ func TestCorpus(t *testing.T) {
 	}
 	for _, dir := range unseen {
 		if st, err := os.Stat(dir); err != nil || !st.IsDir() || slices.Contains(seenParts, filepath.Base(dir)) {
+			continue
+		}
+		if slices.Contains(measuredParts, filepath.Base(dir)) {
+			t.Logf("%s (measured once, not yet tuned on: no bars):\n%s", dir, evaluate(r, readCorpus(t, dir)).report())
 			continue
 		}
 		t.Run(filepath.Base(dir), func(t *testing.T) { holdsIssueBars(t, r, dir) })
