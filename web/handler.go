@@ -99,6 +99,10 @@ func (s *Server) guard(rt route) http.Handler {
 			http.Redirect(w, r, secondStep(&ss), http.StatusSeeOther)
 			return
 		}
+		if ss.Locked && !rt.whileLocked {
+			s.lockPage(w, r, c, rt.background)
+			return
+		}
 		if !slices.Contains(allowed[rt.access], ss.Role) {
 			s.render(w, r, http.StatusForbidden, "error", "", &page{catalog: s.lang(r), Title: "error.title",
 				Session: &ss, Problem: s.lang(r).T("error.forbidden")})

@@ -72,7 +72,7 @@ func get[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
 // serve, in a real Chromium: logging in with and without a second factor,
 // the queue's order and live arrivals, a case opened (and recorded), an
 // answer and a crisis-home contact reaching the mail sink, scripts in mail
-// staying text, a cross-origin form refused, an expired session sent to
+// staying text, a cross-origin form refused, an idle console locked, an expired session sent to
 // login, and an operator kept out of supervisors' pages.
 func TestConsoleInBrowser(t *testing.T) {
 	if testing.Short() {
@@ -270,15 +270,21 @@ func TestConsoleInBrowser(t *testing.T) {
 	must(t, ctx, "audit as operator", chromedp.Navigate(base+"/audit"), chromedp.WaitVisible(chromedp.CSS("p.notice.bad")))
 
 	// A form on another site cannot act in the console.
-	evil := httpOn(t, "localhost", fmt.Sprintf(`<form id="f" method="post" action="%s/cases/%s/close"></form>
+	evil := httpOn(t, "localhost", fmt.Sprintf(`<form id="f" method="post" action="%s/cases/%s/close"><input name="outcome" value="duplicate"></form>
 		<script>document.getElementById("f").submit()</script>`, base, ref))
 	must(t, ctx, "cross-origin post", chromedp.Navigate(evil), chromedp.WaitVisible(chromedp.CSS("p.notice.bad")))
 	if n := count(`SELECT count(*) FROM cases WHERE ref = $1 AND status = 'open'`, ref); n != 1 {
 		t.Error("a cross-origin POST closed the case")
 	}
 
-	// A session idle past its time sends the person to login.
+	// A session idle past its time locks; past the absolute limit, it
+	// sends the person to login.
 	storagetest.Pool(st).Exec(db, `UPDATE sessions SET seen_at = seen_at - interval '2 hours'`)
+	must(t, ctx, "idle session", chromedp.Navigate(base+"/queue"), chromedp.WaitVisible(chromedp.CSS("#lock")))
+	if n := get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#rows, pre.body").length`)); n != 0 {
+		t.Error("a locked console shows cases")
+	}
+	storagetest.Pool(st).Exec(db, `UPDATE sessions SET created_at = created_at - interval '13 hours'`)
 	must(t, ctx, "expired session", chromedp.Navigate(base+"/queue"), chromedp.WaitVisible(chromedp.CSS("#username")))
 	if loc := get(t, ctx, chromedp.Location()); !strings.Contains(loc, "/login") {
 		t.Errorf("an expired session went to %s", loc)
