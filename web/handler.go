@@ -41,12 +41,13 @@ func (s *Server) Handler() http.Handler {
 
 // headers sets what every answer carries: a Content-Security-Policy
 // allowing only the console's own scripts and styles (no inline script,
-// no remote images, no framing), and no caching of pages that may hold
+// no remote images: data: only for the tab icon alerts.js draws, no
+// framing), and no caching of pages that may hold
 // a writer's words.
 func (s *Server) headers(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "+
+		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
 			"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")

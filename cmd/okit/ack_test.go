@@ -47,7 +47,7 @@ func TestServeAcknowledges(t *testing.T) {
 	} {
 		mbox.Deliver(raw, time.Now())
 	}
-	cmd, _, logs := startServe(t, bin, env, "OKIT_SMTP_ADDR="+sink.Addr, "OKIT_SMTP_TLS=none", "OKIT_FROM=okit@ncsszi.hu")
+	cmd, _, _, logs := startServe(t, bin, env, "OKIT_SMTP_ADDR="+sink.Addr, "OKIT_SMTP_TLS=none", "OKIT_FROM=okit@ncsszi.hu")
 
 	deadline := time.Now().Add(20 * time.Second)
 	for len(sink.Deliveries()) < 2 && time.Now().Before(deadline) {

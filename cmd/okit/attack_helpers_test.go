@@ -32,8 +32,10 @@ type stage struct {
 	st    *storage.Store
 	index *seal.Index
 	vars  map[string]string
-	addr  string
-	logs  func() string
+	addr  string // the console's
+	// health is where /healthz and /metrics are (OKIT_HEALTH_ADDR).
+	health string
+	logs   func() string
 }
 
 // newStage prepares a stage; start runs okit serve on it. Settings in
@@ -74,7 +76,7 @@ func (s *stage) start(extra ...string) {
 			env = append(env, k+"="+v)
 		}
 	}
-	_, s.addr, s.logs = startServe(s.t, s.vars["bin"], append(env, extra...))
+	_, s.addr, s.health, s.logs = startServe(s.t, s.vars["bin"], append(env, extra...))
 }
 
 // letter is a small plain-text message with the given header lines.
@@ -201,7 +203,7 @@ func (s *stage) events(ref string, kinds ...string) []string {
 // metric reads one line of /metrics.
 func (s *stage) metric(prefix string) string {
 	s.t.Helper()
-	resp, err := http.Get("http://" + s.addr + "/metrics")
+	resp, err := http.Get("http://" + s.health + "/metrics")
 	if err != nil {
 		return ""
 	}

@@ -156,15 +156,20 @@ func runCasesList(ctx context.Context, a *app, args []string) error {
 }
 
 func runCasesPriority(ctx context.Context, a *app, args []string) error {
-	fs := a.flags("cases priority", "REF P1|P2|P3|P4 --reason TEXT")
-	reason := fs.String("reason", "", "why (required; stored sealed in the case's history)")
-	if err := fs.Parse(reorder(args)); err != nil {
+	fs := a.flags("cases priority", "REF P1|P2|P3|P4 < reason")
+	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
 	p, ok := parsePriority(fs.Arg(1))
-	if fs.NArg() != 2 || !ok || strings.TrimSpace(*reason) == "" {
+	if fs.NArg() != 2 || !ok {
 		fs.Usage()
 		return errUsage
+	}
+	// An operator's words come on stdin, never in the arguments, which
+	// other users of the host see (ps) and the shell keeps (history).
+	reason, err := readWords(a.stdin, "the reason", "okit cases priority REF P2 < reason.txt")
+	if err != nil {
+		return err
 	}
 	e := &env{get: a.getenv}
 	files := e.keyFiles(sealKeys)
@@ -176,7 +181,7 @@ func runCasesPriority(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	sealed, err := k.sealer.Seal([]byte(*reason))
+	sealed, err := k.sealer.Seal([]byte(reason))
 	if err != nil {
 		return err
 	}
@@ -193,7 +198,7 @@ func runCasesPriority(ctx context.Context, a *app, args []string) error {
 }
 
 // reorder puts flags before positional arguments, so that
-// `okit cases priority OKIT-2026-000001 P1 --reason ...` parses.
+// `okit shelters add Tisza --region ...` parses.
 func reorder(args []string) []string {
 	var flags, rest []string
 	for i := 0; i < len(args); i++ {

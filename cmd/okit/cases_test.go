@@ -96,7 +96,13 @@ func TestCasesListDecryptIsAudited(t *testing.T) {
 		t.Errorf("%d summary_decrypted events after listing 3 cases, want 3", n)
 	}
 	ref := cases[0].Ref
-	if _, errs, code := run(t, vars, "cases", "priority", ref, "P4", "--reason", "a colleague called her back: safe"); code != 0 {
+	if _, _, code := run(t, vars, "cases", "priority", ref, "P4", "--reason", "words in the arguments"); code != 2 {
+		t.Errorf("cases priority with --reason: exit %d, want 2 (usage): an operator's words come on stdin", code)
+	}
+	if _, errs, code := run(t, vars, "cases", "priority", ref, "P4"); code != 1 || !strings.Contains(errs, "write the reason on stdin") {
+		t.Errorf("cases priority without a reason: exit %d, %q", code, errs)
+	}
+	if _, errs, code := runIn(t, vars, "a colleague called her back: safe\n", "cases", "priority", ref, "P4"); code != 0 {
 		t.Fatalf("cases priority: %d %s", code, errs)
 	}
 	out, _, _ = run(t, vars, "cases", "list", "--json")
@@ -106,7 +112,7 @@ func TestCasesListDecryptIsAudited(t *testing.T) {
 			t.Errorf("%s has priority %d after the operator set P4", ref, c.Priority)
 		}
 	}
-	if _, _, code := run(t, vars, "cases", "priority", ref, "P9", "--reason", "x"); code != 2 {
+	if _, _, code := runIn(t, vars, "x", "cases", "priority", ref, "P9"); code != 2 {
 		t.Errorf("cases priority P9: exit %d, want 2 (usage)", code)
 	}
 	vars["OKIT_KEY_PASSPHRASE"] = "not the passphrase"

@@ -120,3 +120,32 @@ func TestSecretFromSystemdCredentials(t *testing.T) {
 		t.Errorf("with the variable set: %q", got)
 	}
 }
+
+// A database on another host is reached only with its certificate and
+// name checked; one on this host as it is.
+func TestDatabaseTLS(t *testing.T) {
+	t.Parallel()
+	for url, ok := range map[string]bool{
+		"postgres://okit@127.0.0.1:5432/okit?sslmode=disable":             true,
+		"postgres://okit@localhost/okit":                                  true,
+		"postgres://okit@[::1]/okit?sslmode=disable":                      true,
+		"host=/run/postgresql user=okit dbname=okit":                      true,
+		"postgres://okit@db.ncsszi.hu/okit?sslmode=verify-full":           true,
+		"postgres://okit@db.ncsszi.hu/okit":                               false, // prefer: TLS without checks, or none
+		"postgres://okit@db.ncsszi.hu/okit?sslmode=require":               false,
+		"postgres://okit@db.ncsszi.hu/okit?sslmode=verify-ca":             false,
+		"postgres://okit@10.0.0.5/okit?sslmode=disable":                   false,
+		"postgres://okit@127.0.0.1,db.ncsszi.hu/okit?sslmode=require":     false,
+		"postgres://okit@127.0.0.1,db.ncsszi.hu/okit?sslmode=verify-full": true,
+		"host=db.ncsszi.hu user=okit dbname=okit sslmode=verify-full":     true,
+		"host=db.ncsszi.hu user=okit dbname=okit sslmode=prefer":          false,
+	} {
+		err := checkDatabaseTLS(url)
+		if (err == nil) != ok {
+			t.Errorf("%s: %v, want accepted %v", url, err, ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), "sslmode=verify-full") {
+			t.Errorf("%s: %v does not say what to do", url, err)
+		}
+	}
+}

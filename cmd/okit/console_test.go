@@ -109,7 +109,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		"A férjem azt mondta, ma este megöl. Kést fogott rám. Most a szomszédnál vagyok a gyerekekkel."), time.Now())
 	mbox.Deliver(msg("xss-1@example.test", "<script>document.title='pwned'</script> <x@example.test>",
 		"<img src=x onerror=\"document.title='pwned'\">", "Szia <script>document.title='pwned'</script> segitseg kellene"), time.Now())
-	_, addr, logs := startServe(t, bin, env, "OKIT_SMTP_ADDR="+sink.Addr, "OKIT_SMTP_TLS=none", "OKIT_FROM=okit@ncsszi.hu",
+	_, addr, _, logs := startServe(t, bin, env, "OKIT_SMTP_ADDR="+sink.Addr, "OKIT_SMTP_TLS=none", "OKIT_FROM=okit@ncsszi.hu",
 		"OKIT_ACKNOWLEDGE=off")
 	base := "http://" + addr
 	st := storagetest.Open(t, vars["OKIT_DATABASE_URL"], false, time.Now)

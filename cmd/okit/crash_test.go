@@ -45,30 +45,35 @@ func startMailbox(t testing.TB) *demo.Mailbox {
 	return mbox
 }
 
-// startServe runs okit serve with env and extra settings on a free
-// loopback port, killed when the test ends. It returns the process, the
-// HTTP address and a reader of its log.
-func startServe(t *testing.T, bin string, env []string, extra ...string) (*exec.Cmd, string, func() string) {
+// startServe runs okit serve with env and extra settings on free
+// loopback ports, killed when the test ends. It returns the process, the
+// console's address, the health and metrics address and a reader of its
+// log.
+func startServe(t *testing.T, bin string, env []string, extra ...string) (*exec.Cmd, string, string, func() string) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	var addrs []string
+	for range 2 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addrs = append(addrs, ln.Addr().String())
+		ln.Close()
 	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr, health := addrs[0], addrs[1]
 	logFile, err := os.Create(filepath.Join(t.TempDir(), "okit.log"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { logFile.Close() })
 	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(append(env, "OKIT_HTTP_ADDR="+addr), extra...)
+	cmd.Env = append(append(env, "OKIT_HTTP_ADDR="+addr, "OKIT_HEALTH_ADDR="+health), extra...)
 	cmd.Stderr = logFile
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	return cmd, addr, func() string { b, _ := os.ReadFile(logFile.Name()); return string(b) }
+	return cmd, addr, health, func() string { b, _ := os.ReadFile(logFile.Name()); return string(b) }
 }
 
 // startSink starts an in-process SMTP server that records what it is

@@ -50,9 +50,9 @@ func TestPostgresRestartWhileMailArrives(t *testing.T) {
 	mbox := startMailbox(t)
 	sink := startSink(t)
 	env := okitEnvAt(t, bin, mbox, pg.URL)
-	cmd, addr, logs := startServe(t, bin, env, "OKIT_SMTP_ADDR="+sink.Addr, "OKIT_SMTP_TLS=none", "OKIT_FROM=valasz@example.hu",
+	cmd, addr, health, logs := startServe(t, bin, env, "OKIT_SMTP_ADDR="+sink.Addr, "OKIT_SMTP_TLS=none", "OKIT_FROM=valasz@example.hu",
 		"OKIT_ACK_RATE=1000", "OKIT_ACK_RATE_DOMAIN=1000")
-	(&stage{t: t, addr: addr, logs: logs}).ready()
+	(&stage{t: t, addr: addr, health: health, logs: logs}).ready()
 
 	const total = 120
 	delivered := make(chan struct{})

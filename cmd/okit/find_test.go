@@ -166,7 +166,7 @@ func TestFindAnswerAndAccessInBrowser(t *testing.T) {
 		"Szia! 16 éves vagyok. Apu megütött tegnap este "+planted+" mellett, félek hazamenni."), time.Now())
 	mbox.Deliver(msg("english@example.test", "Kate <kate@example.test>", "A question",
 		"Hello, I would like to know how a restraining order works in Hungary and whether you can help me with it."), time.Now())
-	_, addr, logs := startServe(t, bin, env, "OKIT_SMTP_ADDR="+sink.Addr, "OKIT_SMTP_TLS=none", "OKIT_FROM=okit@ncsszi.hu",
+	_, addr, _, logs := startServe(t, bin, env, "OKIT_SMTP_ADDR="+sink.Addr, "OKIT_SMTP_TLS=none", "OKIT_FROM=okit@ncsszi.hu",
 		"OKIT_ACKNOWLEDGE=off")
 	base := "http://" + addr
 	st := storagetest.Open(t, vars["OKIT_DATABASE_URL"], false, time.Now)

@@ -14,16 +14,16 @@ import (
 
 // node is one okit serve of several sharing a database.
 type node struct {
-	cmd  *exec.Cmd
-	addr string
-	logs func() string
+	cmd          *exec.Cmd
+	addr, health string
+	logs         func() string
 }
 
 // holds reports whether the node takes the mailbox in.
 func (n *node) holds(s *stage) bool {
-	old := s.addr
-	s.addr = n.addr
-	defer func() { s.addr = old }()
+	old := s.health
+	s.health = n.health
+	defer func() { s.health = old }()
 	return s.metric("okit_intake_holds_mailbox ") == "okit_intake_holds_mailbox 1"
 }
 
@@ -49,8 +49,8 @@ func TestTwoNodesShareTheMailbox(t *testing.T) {
 		}
 	}
 	start := func() *node {
-		cmd, addr, logs := startServe(t, s.vars["bin"], env)
-		return &node{cmd: cmd, addr: addr, logs: logs}
+		cmd, addr, health, logs := startServe(t, s.vars["bin"], env)
+		return &node{cmd: cmd, addr: addr, health: health, logs: logs}
 	}
 	nodes := []*node{start(), start()}
 	s.logs = func() string {
@@ -73,7 +73,7 @@ func TestTwoNodesShareTheMailbox(t *testing.T) {
 		return h
 	}
 	for _, n := range nodes {
-		s.addr = n.addr
+		s.addr, s.health = n.addr, n.health
 		s.ready()
 		if code, _ := s.get("/login"); code != 200 {
 			t.Errorf("node %s serves no console: %d", n.addr, code)

@@ -123,7 +123,11 @@ func (s *stage) ready() {
 
 // get fetches a path of the stage's okit serve.
 func (s *stage) get(path string) (int, string) {
-	resp, err := http.Get("http://" + s.addr + path)
+	addr := s.addr
+	if path == "/healthz" || path == "/metrics" {
+		addr = s.health
+	}
+	resp, err := http.Get("http://" + addr + path)
 	if err != nil {
 		return 0, ""
 	}

@@ -82,8 +82,8 @@ func TestKeyRotationDrill(t *testing.T) {
 		SELECT '\x01', id, now(), now(), $1 FROM users WHERE username = 'vera'`, pending); err != nil {
 		t.Fatal(err)
 	}
-	okit("", "cases", "priority", annaCase, "P1", "--reason", "a writer in danger tonight")
-	okit("", "shelters", "add", "Tisza", "--region", "Csongrád", "--phone", "+36 62 555 0101", "--address", "Titkos utca 1.", "--notes", "kapukód 1234")
+	okit("a writer in danger tonight", "cases", "priority", annaCase, "P1")
+	okit("Titkos utca 1.\nkapukód 1234", "shelters", "add", "Tisza", "--region", "Csongrád", "--phone", "+36 62 555 0101", "--sealed")
 	okit("Kedves Anna, írjon bátran.\n", "reply", annaCase)
 
 	// Rotation: generation 2 beside generation 1, given to okit with

@@ -30,24 +30,37 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	watch := &clockWatch{store: p.store, log: a.log, reassign: s.reassign, every: s.clockEvery}
 	purge := &purger{store: p.store, retention: s.retention, every: 24 * time.Hour, log: a.log}
 
-	mux := http.NewServeMux()
+	health := http.NewServeMux()
+	health.Handle("GET /healthz", p.intake.Health())
+	health.Handle("GET /metrics", metrics(p.intake.Health(), watch))
+	servers, err := listen(a.log, "OKIT_HEALTH_ADDR", s.healthAddr, health)
+	if err != nil {
+		return err
+	}
 	if p.console != nil {
-		mux.Handle("/", p.console.Handler())
+		console, err := listen(a.log, "OKIT_HTTP_ADDR", s.httpAddr, p.console.Handler())
+		if err != nil {
+			return err
+		}
+		servers = append(servers, console...)
 	} else {
 		a.log.Info("no console: OKIT_PRIVATE_KEY_FILE is not set, so this okit serve only takes mail in")
 	}
-	mux.Handle("GET /healthz", p.intake.Health())
-	mux.Handle("GET /metrics", metrics(p.intake.Health(), watch))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-	ln, err := net.Listen("tcp", s.httpAddr)
-	if err != nil {
-		return fmt.Errorf("OKIT_HTTP_ADDR: %w", err)
-	}
-	a.log.Info("serving", slog.String("addr", ln.Addr().String()))
 
 	return runLoops(ctx, a.log,
 		[]loop{p.intakeLoop()},
 		append([]loop{{"response clocks", watch.run}, {"purger", purge.run}}, p.workerLoops()...),
-		append(p.consoleLoops(), httpLoop(srv, ln, a.log)),
+		append(p.consoleLoops(), servers...),
 	)
+}
+
+// listen opens the listener of one HTTP server, named by its setting.
+func listen(log *slog.Logger, setting, addr string, h http.Handler) ([]loop, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", setting, err)
+	}
+	log.Info("serving", slog.String("setting", setting), slog.String("addr", ln.Addr().String()))
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	return []loop{httpLoop(srv, ln, log)}, nil
 }

@@ -24,9 +24,9 @@ func TestServeHealthAndMetrics(t *testing.T) {
 	bin := buildOkit(t)
 	mbox := startMailbox(t)
 	env := okitEnv(t, bin, mbox)
-	cmd, addr, logs := startServe(t, bin, env)
+	cmd, addr, health, logs := startServe(t, bin, env)
 	get := func(path string) (int, string) {
-		resp, err := http.Get("http://" + addr + path)
+		resp, err := http.Get("http://" + health + path)
 		if err != nil {
 			return 0, ""
 		}
@@ -43,6 +43,18 @@ func TestServeHealthAndMetrics(t *testing.T) {
 		}
 	}
 	eventually("healthy", func() bool { code, _ := get("/healthz"); return code == http.StatusOK })
+	// The console's listener, which a proxy exposes, serves neither.
+	for _, path := range []string{"/healthz", "/metrics"} {
+		resp, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if strings.Contains(string(b), "okit_") || strings.Contains(string(b), `"holds_mailbox"`) {
+			t.Errorf("the console's address serves %s:\n%s", path, b)
+		}
+	}
 
 	threat := "From: Anna <anna@example.test>\r\nTo: okit@ncsszi.hu\r\nSubject: segitseg\r\nMessage-ID: <serve-1@example.test>\r\n\r\n" +
 		"A ferjem azt mondta, hogy ma este megol. Kessel fenyegetett.\r\n"
@@ -87,12 +99,12 @@ func TestSIGTERMStopsServeInOrderLosingNothing(t *testing.T) {
 	mbox := startMailbox(t)
 	sink := startSink(t)
 	env := okitEnv(t, bin, mbox)
-	cmd, addr, logs := startServe(t, bin, env, "OKIT_SMTP_ADDR="+sink.Addr, "OKIT_SMTP_TLS=none",
+	cmd, _, health, logs := startServe(t, bin, env, "OKIT_SMTP_ADDR="+sink.Addr, "OKIT_SMTP_TLS=none",
 		"OKIT_FROM=okit@ncsszi.hu", "OKIT_LOG_LEVEL=debug")
 	// Starting is not what this test times: unlocking the private key
 	// under the race detector on a busy machine can take tens of seconds.
 	for deadline := time.Now().Add(90 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+		if resp, err := http.Get("http://" + health + "/healthz"); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
 				break

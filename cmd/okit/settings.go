@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"net/mail"
 	"time"
 
@@ -30,6 +31,7 @@ type settings struct {
 	// templates; mail is nil when this process sends no mail, console nil
 	// when it has no private key and so serves no console.
 	httpAddr     string
+	healthAddr   string // /healthz and /metrics, on a loopback address of their own
 	templatesDir string
 	mail         *mailSettings
 	console      *web.Config
@@ -74,6 +76,7 @@ func readSettings(getenv func(string) string, serve bool) (settings, error) {
 	}
 	s.keys = e.keyFiles(need)
 	s.httpAddr = e.str("OKIT_HTTP_ADDR", "127.0.0.1:8080")
+	s.healthAddr = e.healthAddr()
 	s.templatesDir = e.str("OKIT_TEMPLATES_DIR", "")
 	smtpAuth := e.method("OKIT_SMTP_AUTH")
 	s.grant = e.grant(s.imap.Auth, smtpAuth)
@@ -88,4 +91,18 @@ func readSettings(getenv func(string) string, serve bool) (settings, error) {
 	s.clockEvery = e.duration("OKIT_CLOCK_INTERVAL", 30*time.Second)
 	s.warnings = e.warnings
 	return s, e.err()
+}
+
+// healthAddr is where /healthz and /metrics are served: apart from the
+// console, which people reach through a proxy, on a loopback address, as
+// they tell anyone who asks how much mail arrives and whether intake
+// works. A monitor on another host scrapes them through a tunnel or a
+// local agent.
+func (e *env) healthAddr() string {
+	addr := e.str("OKIT_HEALTH_ADDR", "127.0.0.1:9187")
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil || !isLoopback(host) {
+		e.fail("OKIT_HEALTH_ADDR=%q: give a loopback address and port such as 127.0.0.1:9187", addr)
+	}
+	return addr
 }

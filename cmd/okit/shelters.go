@@ -13,12 +13,11 @@ import (
 )
 
 func runSheltersAdd(ctx context.Context, a *app, args []string) error {
-	fs := a.flags("shelters add", "NAME --region REGION --phone PHONE [--places N] [--address TEXT] [--notes TEXT]")
+	fs := a.flags("shelters add", "NAME --region REGION --phone PHONE [--places N] [--sealed] [< address and notes]")
 	region := fs.String("region", "", "county or region (required)")
 	phone := fs.String("phone", "", "the home's intake phone, given to writers (required)")
 	places := fs.Int("places", 0, "free places now")
-	address := fs.String("address", "", "the home's address: stored sealed, never mailed")
-	notes := fs.String("notes", "", "notes for operators: stored sealed")
+	details := fs.Bool("sealed", false, "read the home's address (the first line) and notes for operators (the lines after) from stdin: stored sealed, never mailed")
 	if err := fs.Parse(reorder(args)); err != nil {
 		return errUsage
 	}
@@ -39,6 +38,17 @@ func runSheltersAdd(ctx context.Context, a *app, args []string) error {
 	if len(problems) > 0 {
 		return fmt.Errorf("%s", strings.Join(problems, "\n"))
 	}
+	// A secret home's address comes on stdin, never in the arguments,
+	// which other users of the host see (ps) and the shell keeps.
+	var address, notes string
+	if *details {
+		text, err := readWords(a.stdin, "the address", "okit shelters add NAME ... --sealed < address-and-notes.txt")
+		if err != nil {
+			return err
+		}
+		address, notes, _ = strings.Cut(text, "\n")
+		address, notes = strings.TrimSpace(address), strings.TrimSpace(notes)
+	}
 	e := &env{get: a.getenv}
 	files := e.keyFiles(sealKeys)
 	if err := e.err(); err != nil {
@@ -52,7 +62,7 @@ func runSheltersAdd(ctx context.Context, a *app, args []string) error {
 	for _, f := range []struct {
 		plain string
 		dst   *[]byte
-	}{{*address, &h.AddressSealed}, {*notes, &h.NotesSealed}} {
+	}{{address, &h.AddressSealed}, {notes, &h.NotesSealed}} {
 		if f.plain == "" {
 			continue
 		}

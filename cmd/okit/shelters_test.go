@@ -21,15 +21,21 @@ func TestSheltersDirectory(t *testing.T) {
 	}
 	url := storagetest.URL(t)
 	vars := map[string]string{"OKIT_DATABASE_URL": url, "OKIT_PUBLIC_KEY_FILE": paths.Public, "OKIT_INDEX_KEY_FILE": paths.Index}
-	for _, args := range [][]string{
-		{"migrate"},
-		{"shelters", "add", "Tisza", "--region", "Csongrád-Csanád", "--phone", "+36 62 555 0101", "--places", "2", "--address", "Titkos utca 7, Szeged"},
-		{"shelters", "add", "Duna", "--region", "Pest", "--phone", "06 1 555 0202"},
-		{"shelters", "places", "Duna", "3"},
-		{"shelters", "deactivate", "Tisza"},
+	if _, _, code := run(t, vars, "shelters", "add", "Tisza", "--region", "Pest", "--phone", "06 1 555 0202", "--address", "Titkos utca 7"); code != 2 {
+		t.Errorf("shelters add --address: exit %d, want 2 (usage): a crisis home's address comes on stdin", code)
+	}
+	for _, c := range []struct {
+		stdin string
+		args  []string
+	}{
+		{"", []string{"migrate"}},
+		{"Titkos utca 7, Szeged\nkapukód 1234\n", []string{"shelters", "add", "Tisza", "--region", "Csongrád-Csanád", "--phone", "+36 62 555 0101", "--places", "2", "--sealed"}},
+		{"", []string{"shelters", "add", "Duna", "--region", "Pest", "--phone", "06 1 555 0202"}},
+		{"", []string{"shelters", "places", "Duna", "3"}},
+		{"", []string{"shelters", "deactivate", "Tisza"}},
 	} {
-		if out, errs, code := run(t, vars, args...); code != 0 {
-			t.Fatalf("okit %v: %d\n%s%s", args, code, out, errs)
+		if out, errs, code := runIn(t, vars, c.stdin, c.args...); code != 0 {
+			t.Fatalf("okit %v: %d\n%s%s", c.args, code, out, errs)
 		}
 	}
 	out, _, _ := run(t, vars, "shelters", "list", "--json")
@@ -47,11 +53,11 @@ func TestSheltersDirectory(t *testing.T) {
 	}
 	var dump []byte
 	st := storagetest.Open(t, url, false, time.Now)
-	if err := storagetest.Pool(st).QueryRow(context.Background(), `SELECT string_agg(address_sealed, '\x00') FROM shelters`).Scan(&dump); err != nil {
+	if err := storagetest.Pool(st).QueryRow(context.Background(), `SELECT string_agg(address_sealed || notes_sealed, '\x00') FROM shelters`).Scan(&dump); err != nil {
 		t.Fatal(err)
 	}
-	if bytes.Contains(dump, []byte("Titkos utca")) || len(dump) < 100 {
-		t.Errorf("the address is not sealed (%d bytes)", len(dump))
+	if bytes.Contains(dump, []byte("Titkos utca")) || bytes.Contains(dump, []byte("kapukód")) || len(dump) < 200 {
+		t.Errorf("the address and notes are not sealed (%d bytes)", len(dump))
 	}
 	for args, want := range map[string]string{
 		"shelters add Bad --region Pest --phone call-me":     "is not a phone number",

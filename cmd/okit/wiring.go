@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"os/user"
+	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/ncsszi/okit/seal"
 	"github.com/ncsszi/okit/storage"
@@ -24,7 +27,35 @@ func (a *app) openStore(ctx context.Context, current bool) (*storage.Store, erro
 }
 
 func (e *env) databaseURL() string {
-	return e.required("OKIT_DATABASE_URL", "the PostgreSQL connection string, e.g. postgres://okit@localhost/okit")
+	url := e.required("OKIT_DATABASE_URL", "the PostgreSQL connection string, e.g. postgres://okit@localhost/okit")
+	if err := checkDatabaseTLS(url); err != nil {
+		e.fail("OKIT_DATABASE_URL: %v", err)
+	}
+	return url
+}
+
+// checkDatabaseTLS refuses a connection string that reaches a database on
+// another host without checking its certificate and name
+// (sslmode=verify-full): sealed mail, digests and password hashes, and the
+// database password itself, cross that network. A loopback address or a
+// Unix socket stays on the host.
+func checkDatabaseTLS(url string) error {
+	cfg, err := pgconn.ParseConfig(url)
+	if err != nil {
+		return nil // storage.Open says what is wrong with it
+	}
+	hosts := append([]*pgconn.FallbackConfig{{Host: cfg.Host, TLSConfig: cfg.TLSConfig}}, cfg.Fallbacks...)
+	for _, h := range hosts {
+		if isLoopback(h.Host) || strings.HasPrefix(h.Host, "/") {
+			continue
+		}
+		// Only verify-full leaves Go's own certificate and name check on:
+		// require and verify-ca skip it, prefer also tries without TLS.
+		if h.TLSConfig == nil || h.TLSConfig.InsecureSkipVerify {
+			return fmt.Errorf("%s is not on this host: add sslmode=verify-full (and sslrootcert=FILE for a private CA), so that the database's certificate and name are checked", h.Host)
+		}
+	}
+	return nil
 }
 
 func openStore(ctx context.Context, url string, current bool) (*storage.Store, error) {
