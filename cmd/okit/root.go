@@ -11,6 +11,7 @@ import (
 
 	"github.com/ncsszi/okit/intake"
 	"github.com/ncsszi/okit/replies"
+	"github.com/ncsszi/okit/secondopinion"
 	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/web"
 )
@@ -60,6 +61,19 @@ func build(ctx context.Context, s settings, log *slog.Logger) (*parts, error) {
 			p.close()
 			return nil, err
 		}
+	}
+	data, figures := secondopinion.Starting()
+	if err := p.store.EnsureStartingModel(ctx, data, figures); err != nil {
+		p.close()
+		return nil, err
+	}
+	if p.keys.index != nil {
+		ops, err := newOpinions(p.store, p.keys.index)
+		if err != nil {
+			p.close()
+			return nil, err
+		}
+		s.imap.Opinions = ops
 	}
 	p.intake = intake.New(s.imap, p.store, p.keys.sealer, p.keys.index, log, time.Now)
 	if s.grant != nil {
