@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ncsszi/okit/intake"
+	"github.com/ncsszi/okit/report"
 	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/storage/storagetest"
 	"github.com/ncsszi/okit/triage"
@@ -90,7 +91,7 @@ func TestLabels(t *testing.T) {
 	if err := st.ConfirmPriority(ctx, ref(2), "op"); err != nil { // confirmed: P2
 		t.Fatal(err)
 	}
-	if err := st.CloseCase(ctx, ref(3), "op"); err != nil { // closed: P4
+	if err := st.CloseCase(ctx, ref(3), report.NoAnswerNeeded, "op"); err != nil { // closed: P4
 		t.Fatal(err)
 	}
 	// ede's case: nobody looked yet, no label.

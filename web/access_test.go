@@ -122,15 +122,16 @@ func (c *console) do(t testing.TB, cookie *http.Cookie, method, path string, for
 // than read from the route table: a change of who may do what must change
 // this too. "half" is someone whose second factor is still to come.
 var wantAccess = map[string]string{
-	"GET /static/": "nobody half operator supervisor admin",
-	"GET /login":   "nobody half operator supervisor admin",
-	"POST /login":  "nobody half operator supervisor admin",
-	"POST /lang":   "nobody half operator supervisor admin",
-	"GET /totp":    "half operator supervisor admin",
-	"POST /totp":   "half operator supervisor admin",
-	"GET /enrol":   "half operator supervisor admin",
-	"POST /enrol":  "half operator supervisor admin",
-	"POST /logout": "half operator supervisor admin",
+	"GET /static/":      "nobody half operator supervisor admin",
+	"GET /login":        "nobody half operator supervisor admin",
+	"POST /login":       "nobody half operator supervisor admin",
+	"POST /lang":        "nobody half operator supervisor admin",
+	"GET /totp":         "half operator supervisor admin",
+	"POST /totp":        "half operator supervisor admin",
+	"GET /enrol":        "half operator supervisor admin",
+	"GET /enrol/qr.png": "half operator supervisor admin",
+	"POST /enrol":       "half operator supervisor admin",
+	"POST /logout":      "half operator supervisor admin",
 
 	"GET /{$}":                "operator supervisor admin",
 	"GET /account":            "operator supervisor admin",
@@ -138,11 +139,16 @@ var wantAccess = map[string]string{
 	"POST /account/signature": "operator supervisor admin",
 	"GET /shelters":           "operator supervisor admin",
 	"POST /alive":             "operator supervisor admin",
+	"POST /account/sound":     "operator supervisor admin",
+	"POST /unlock":            "operator supervisor admin",
 
 	"GET /queue":       "operator supervisor",
 	"GET /queue/rows":  "operator supervisor",
 	"GET /live":        "operator supervisor",
+	"GET /alerts":      "operator supervisor",
 	"POST /shift":      "operator supervisor",
+	"GET /shift/end":   "operator supervisor",
+	"POST /shift/end":  "operator supervisor",
 	"GET /search":      "operator supervisor",
 	"GET /cases/{ref}": "operator supervisor",
 	"GET /cases/{ref}/messages/{id}/attachments/{n}": "operator supervisor",
@@ -158,12 +164,15 @@ var wantAccess = map[string]string{
 	"POST /cases/{ref}/split":                        "operator supervisor",
 
 	"POST /shelters/places":     "supervisor",
+	"POST /alerts/ack":          "supervisor",
 	"GET /answers":              "supervisor",
 	"POST /answers":             "supervisor",
 	"POST /answers/{id}":        "supervisor",
 	"POST /answers/{id}/delete": "supervisor",
 	"GET /audit":                "supervisor",
 	"GET /audit.csv":            "supervisor",
+	"GET /now":                  "supervisor",
+	"GET /now/parts":            "supervisor",
 	"GET /dashboard":            "supervisor",
 	"GET /dashboard.csv":        "supervisor",
 	"POST /dashboard/model":     "supervisor",
@@ -174,6 +183,7 @@ var wantAccess = map[string]string{
 	"POST /users/{name}/password": "admin",
 	"POST /users/{name}/totp":     "admin",
 	"POST /users/{name}/disable":  "admin",
+	"POST /users/{name}/enable":   "admin",
 }
 
 // Every route, asked by every kind of person: nobody, someone half logged

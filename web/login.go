@@ -75,7 +75,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, c *call) {
 	}
 	token, digest := newToken()
 	needTOTP := cr.Role != account.Operator || s.cfg.OperatorTOTP || cr.TOTPSealed != nil
-	if err := s.store.CreateSession(ctx, digest, cr.UserID, !needTOTP, s.cfg.IdleTimeout); err != nil {
+	if err := s.store.CreateSession(ctx, digest, cr.UserID, !needTOTP, s.cfg.MaxSessionAge); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -1,5 +1,5 @@
-// okit console: counts the clocks down, keeps the queue live, and marks
-// new or changed rows. No inline script: the Content-Security-Policy
+// okit console: counts the clocks down, keeps the queue live (from the
+// stream alerts.js keeps), and marks new or changed rows. No inline script: the Content-Security-Policy
 // allows only this file.
 "use strict";
 
@@ -33,22 +33,34 @@
   tick();
   setInterval(tick, 15000);
 
-  // Someone writing an answer or a note is active even before they send
-  // it: keep their session, at most once a minute.
+  // Someone reading or writing an answer is active even without a
+  // request: keep their console unlocked, telling okit at most once a
+  // minute.
   var lastAlive = Date.now();
-  document.addEventListener("input", function () {
+  function alive() {
     if (Date.now() - lastAlive < 60000) return;
     lastAlive = Date.now();
     fetch("/alive", { method: "POST", credentials: "same-origin" }).catch(function () {});
+  }
+  ["input", "keydown", "pointerdown", "scroll"].forEach(function (kind) {
+    document.addEventListener(kind, alive, { passive: true });
   });
 
-  var table = document.getElementById("queue");
-  if (!table || !window.EventSource) return;
+  // The queue's rows, or the supervisors' page of the present (replaced
+  // whole: it holds no place to keep).
+  var table = document.getElementById("queue") || document.getElementById("now");
+  if (!table) return;
   var live = document.getElementById("live");
   var pending = false;
+  var again = null; // the cases changed while a refresh was under way
 
   function refresh(changed) {
-    if (pending) return;
+    // A change that comes while rows are being fetched may not be in
+    // them: fetch once more when they are in, with every case named since.
+    if (pending) {
+      again = (again || []).concat(changed);
+      return;
+    }
     pending = true;
     fetch(table.dataset.rows, { credentials: "same-origin", headers: { "Accept": "text/html" } })
       .then(function (r) {
@@ -57,6 +69,12 @@
         return r.text();
       })
       .then(function (html) {
+        if (table.id === "now") {
+          table.innerHTML = html;
+          tick();
+          stamp();
+          return;
+        }
         var before = {};
         table.querySelectorAll("tbody tr[data-case]").forEach(function (tr) { before[tr.dataset.case] = tr.innerHTML; });
         // Whoever was reading or moving in the list keeps their place:
@@ -80,16 +98,31 @@
         window.scrollTo(0, y);
         document.dispatchEvent(new Event("okit:rows"));
         tick();
-        if (live) {
-          live.hidden = false;
-          live.textContent = live.dataset.label + " " + new Date().toLocaleTimeString(document.documentElement.lang,
-            { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: body.dataset.zone });
-        }
+        stamp();
       })
       .catch(function () {})
-      .finally(function () { pending = false; });
+      .finally(function () {
+        pending = false;
+        if (again) {
+          var next = again;
+          again = null;
+          refresh(next);
+        }
+      });
   }
 
-  var es = new EventSource("/live");
-  es.addEventListener("changed", function (e) { refresh(e.data ? e.data.split(",") : []); });
+  // Says when the page was last brought up to date.
+  function stamp() {
+    if (!live) return;
+    live.hidden = false;
+    live.textContent = live.dataset.label + " " + new Date().toLocaleTimeString(document.documentElement.lang,
+      { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: body.dataset.zone });
+  }
+
+  // Shifts start and end without a case changing: the present is also
+  // fetched again every half minute.
+  if (table.id === "now") setInterval(function () { refresh([]); }, 30000);
+
+  // The page's live stream is alerts.js's.
+  document.addEventListener("okit:changed", function (e) { refresh(e.detail); });
 })();
