@@ -16,6 +16,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/ncsszi/okit/message"
+	"github.com/ncsszi/okit/secondopinion"
 	"github.com/ncsszi/okit/triage"
 )
 
@@ -32,8 +33,9 @@ type batch struct {
 	err      error
 }
 
-// prepare fetches, parses and seals the messages with the given UIDs.
-func (in *Intake) prepare(s *session, uids []imap.UID) batch {
+// prepare fetches, parses and seals the messages with the given UIDs, and
+// triages them by the rules and op (nil: the rules alone).
+func (in *Intake) prepare(s *session, uids []imap.UID, op *secondopinion.Opinion) batch {
 	meta, err := s.c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{
 		UID: true, RFC822Size: true, InternalDate: true,
 	}).Collect()
@@ -69,7 +71,7 @@ func (in *Intake) prepare(s *session, uids []imap.UID) batch {
 		if len(group) == 0 {
 			continue
 		}
-		grecs, err := in.fetchBodies(s, group)
+		grecs, err := in.fetchBodies(s, group, op)
 		if err != nil {
 			return batch{err: err}
 		}
@@ -132,7 +134,7 @@ func (in *Intake) commit(ctx context.Context, cp Checkpoint, b batch) (Stats, er
 	return st, nil
 }
 
-func (in *Intake) fetchBodies(s *session, group []*imapclient.FetchMessageBuffer) ([]Record, error) {
+func (in *Intake) fetchBodies(s *session, group []*imapclient.FetchMessageBuffer, op *secondopinion.Opinion) ([]Record, error) {
 	uids := make([]imap.UID, len(group))
 	for i, m := range group {
 		uids[i] = m.UID
@@ -159,7 +161,7 @@ func (in *Intake) fetchBodies(s *session, group []*imapclient.FetchMessageBuffer
 					recs[i] = Record{UID: uint32(m.UID), canary: c}
 					continue
 				}
-				recs[i], errs[i] = in.record(m.UID, m.InternalDate, raw)
+				recs[i], errs[i] = in.record(m.UID, m.InternalDate, raw, op)
 			}
 		})
 	}
@@ -226,8 +228,8 @@ func readLiteral(lit imap.LiteralReader, max int64) ([]byte, error) {
 	return b, nil
 }
 
-// record parses and seals one raw message.
-func (in *Intake) record(uid imap.UID, internalDate time.Time, raw []byte) (Record, error) {
+// record parses, seals and triages one raw message.
+func (in *Intake) record(uid imap.UID, internalDate time.Time, raw []byte, op *secondopinion.Opinion) (Record, error) {
 	msg := message.Parse(raw)
 	for _, p := range msg.Problems {
 		in.log.Warn("message parsed with a problem", slog.Uint64("uid", uint64(uid)), slog.String("problem", p))
@@ -259,7 +261,7 @@ func (in *Intake) record(uid imap.UID, internalDate time.Time, raw []byte) (Reco
 	in.vouch(dg, &rec, msg, raw)
 	rec.Earlier = dg.earlier
 	rec.Status = string(msg.Status)
-	in.triage(&rec, Judge(in.cfg.Rules, msg))
+	in.triage(&rec, Judge(in.cfg.Rules, op, msg))
 	return rec, nil
 }
 
@@ -307,7 +309,7 @@ func (in *Intake) oversize(s *session, m *imapclient.FetchMessageBuffer) (Record
 	rec.Earlier = dg.earlier
 	rec.Status = "oversize"
 	// Only the envelope was read: the body is for a person to read.
-	in.triage(&rec, judge(in.cfg.Rules, triage.Input{Subject: sum.Subject, From: sum.FromAddr}, true))
+	in.triage(&rec, judge(in.cfg.Rules, nil, triage.Input{Subject: sum.Subject, From: sum.FromAddr}, true))
 	return rec, nil
 }
 

@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"context"
 	"crypto/tls"
 	"net"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/ncsszi/okit/mailauth"
 	"github.com/ncsszi/okit/replies"
+	"github.com/ncsszi/okit/secondopinion"
 	"github.com/ncsszi/okit/triage"
 )
 
@@ -64,6 +66,9 @@ type Config struct {
 	// response clock.
 	Rules   *triage.Rules
 	Targets triage.Targets
+	// Opinions gives the second opinion to apply after the rules (the
+	// active model); nil: the rules alone.
+	Opinions Opinions
 
 	// Ack is the acknowledgement policy the store applies to each
 	// message it saves; nil when this okit does not acknowledge.
@@ -77,6 +82,13 @@ type Config struct {
 	// Canary, if set, is okit's message to itself through the real mail
 	// path (see Canary); nil for none.
 	Canary *CanaryConfig
+}
+
+// Opinions gives the active second opinion: nil with no error when none
+// is active. Intake asks before each batch; an error (a model that does
+// not load) is logged and that batch is triaged by the rules alone.
+type Opinions interface {
+	Opinion(ctx context.Context) (*secondopinion.Opinion, error)
 }
 
 // CanaryConfig is how the canary is sent and when it is missed.

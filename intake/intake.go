@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
+	"github.com/ncsszi/okit/secondopinion"
 )
 
 // Sealer encrypts content to the organisation's public key.
@@ -56,6 +57,20 @@ func New(cfg Config, store Store, sealer Sealer, digest Digester, log *slog.Logg
 		in.canary = newCanary(in, *cfg.Canary)
 	}
 	return in
+}
+
+// opinion gives the active second opinion, or nil: none configured, none
+// active, or one that fails to load, which must never hold up intake.
+func (in *Intake) opinion(ctx context.Context) *secondopinion.Opinion {
+	if in.cfg.Opinions == nil {
+		return nil
+	}
+	op, err := in.cfg.Opinions.Opinion(ctx)
+	if err != nil {
+		in.log.Error("second opinion not loaded; triaging by the rules alone", slog.Any("err", err))
+		return nil
+	}
+	return op
 }
 
 // Health reports how intake is doing.
@@ -119,6 +134,7 @@ func (in *Intake) drain(ctx context.Context, s *session) (Stats, error) {
 	// Fetching, parsing and sealing the next batch overlaps with committing
 	// this one: the database and intake's CPU work side by side. The IMAP
 	// client takes commands from both goroutines; all of them name UIDs.
+	op := in.opinion(ctx)
 	prepCtx, stopPrep := context.WithCancel(ctx)
 	defer stopPrep()
 	ready := make(chan batch, 1)
@@ -126,7 +142,7 @@ func (in *Intake) drain(ctx context.Context, s *session) (Stats, error) {
 		defer close(ready)
 		for len(fresh) > 0 {
 			n := min(len(fresh), in.cfg.BatchSize)
-			b := in.prepare(s, fresh[:n])
+			b := in.prepare(s, fresh[:n], op)
 			select {
 			case ready <- b:
 			case <-prepCtx.Done():

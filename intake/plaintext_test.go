@@ -2,15 +2,21 @@ package intake_test
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/ncsszi/okit/demo"
+	"github.com/ncsszi/okit/secondopinion"
+	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/storage/storagetest"
+	"github.com/ncsszi/okit/triage"
 )
 
 // After intake, no column of any table and no log line holds the plaintext
-// of a subject, a phrase of a body, a sender's name or address.
+// of a subject, a phrase of a body, a sender's name or address; nor do
+// the weights and figures of a second opinion trained on those words.
 func TestNoPlaintextInDatabaseOrLogs(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, demo.MailboxOptions{})
@@ -31,6 +37,8 @@ func TestNoPlaintextInDatabaseOrLogs(t *testing.T) {
 		t.Fatalf("pass %+v, want 3 stored", st)
 	}
 
+	storeModelOf(t, f, secrets)
+
 	dump := storagetest.Dump(t, f.store)
 	if len(dump) < 1000 {
 		t.Fatalf("database dump is %d bytes; the check would prove nothing", len(dump))
@@ -45,5 +53,41 @@ func TestNoPlaintextInDatabaseOrLogs(t *testing.T) {
 				t.Errorf("the log holds %q in plaintext", v)
 			}
 		}
+	}
+}
+
+// storeModelOf trains a second opinion on texts made of the secrets, with
+// the installation's key, and stores it with its figures, as okit triage
+// learn does: the weights and figures must not hold a word of them.
+func storeModelOf(t *testing.T, f *fixture, secrets []string) {
+	t.Helper()
+	key, err := secondopinion.NewKey(keys.index.SecondOpinionKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var exs []secondopinion.Example
+	for i := range 40 {
+		text := strings.Join(secrets, ". ")
+		if i%2 == 1 {
+			text = "Szeretnék érdeklődni a nyitvatartásról. " + secrets[i%len(secrets)]
+		}
+		exs = append(exs, secondopinion.Read(rules, key, secondopinion.KeyingIndex, triage.Input{Subject: secrets[3], Text: text},
+			triage.Priority(1+i%2*2)))
+	}
+	m, fig := secondopinion.Train(secondopinion.KeyingIndex, exs)
+	data, err := m.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	figures, err := json.Marshal(fig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := f.store.SaveModel(context.Background(), storage.Model{Source: "learned", Data: data, Figures: figures, CreatedBy: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.ActivateModel(context.Background(), v, "test"); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/ncsszi/okit/message"
+	"github.com/ncsszi/okit/secondopinion"
 	"github.com/ncsszi/okit/triage"
 )
 
@@ -12,11 +13,12 @@ import (
 const RuleUnreadable = "okit.unreadable"
 
 // Judge triages a parsed message as intake does: the rules read its text,
-// and a message whose text could not be read whole (m.Unreadable) is
-// raised to at least P2 with the flag unreadable. It is the one place
-// that decision lives; `okit message inspect` shows what it gives.
-func Judge(rules *triage.Rules, m *message.Message) triage.Verdict {
-	return judge(rules, TriageInput(m), m.Unreadable != "")
+// the second opinion op (nil for none) may raise their priority, and a
+// message whose text could not be read whole (m.Unreadable) is raised to
+// at least P2 with the flag unreadable. It is the one place that decision
+// lives; `okit message inspect` shows what it gives.
+func Judge(rules *triage.Rules, op *secondopinion.Opinion, m *message.Message) triage.Verdict {
+	return judge(rules, op, TriageInput(m), m.Unreadable != "")
 }
 
 // TriageInput is what triage reads of a parsed message: the same for
@@ -29,8 +31,8 @@ func TriageInput(m *message.Message) triage.Input {
 // judge triages in and, when okit could not read the message whole,
 // raises it: a human must look soon at what the rules could not read, and
 // no automatic mail goes out before (the flag tells the reply policy).
-func judge(rules *triage.Rules, in triage.Input, unreadable bool) triage.Verdict {
-	v := rules.Triage(in)
+func judge(rules *triage.Rules, op *secondopinion.Opinion, in triage.Input, unreadable bool) triage.Verdict {
+	v := op.Judge(rules, in)
 	if !unreadable {
 		return v
 	}

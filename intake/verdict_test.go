@@ -36,7 +36,7 @@ func TestJudgeRaisesWhatCouldNotBeRead(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			v := intake.Judge(rules, &tt.m)
+			v := intake.Judge(rules, nil, &tt.m)
 			got := struct {
 				Priority         triage.Priority
 				Flagged, RuleSet bool

@@ -27,6 +27,9 @@ const (
 	PurposeRaw       = "raw"
 	PurposeDomain    = "domain"
 	PurposeCanary    = "canary"
+	// PurposeSecondOpinion derives the key of the second opinion's
+	// feature hash (SecondOpinionKey).
+	PurposeSecondOpinion = "second-opinion-features"
 )
 
 // Index makes keyed digests for looking up sealed values by equality: the
@@ -175,6 +178,14 @@ func (x *Index) RawDigest(raw []byte) []byte {
 // taken for a canary and dropped.
 func (x *Index) CanaryDigest(value []byte) []byte {
 	return x.Digest(PurposeCanary, value)
+}
+
+// SecondOpinionKey is the key the learned second opinion hashes the words
+// of messages with (package secondopinion): its weights are numbers by
+// bucket, and without the index key no one can tell which word a bucket
+// holds.
+func (x *Index) SecondOpinionKey() []byte {
+	return x.Digest(PurposeSecondOpinion, nil)
 }
 
 // NormalizeAddress trims spaces and one pair of angle brackets and lower-cases

@@ -274,15 +274,20 @@ func (s *Store) insertMessages(ctx context.Context, tx pgx.Tx, mailbox string, c
 	columns := []string{"id", "case_id", "direction", "mailbox", "uidvalidity", "uid", "raw_sealed", "summary_sealed",
 		"raw_digest", "sender_digest", "message_id_digest", "size", "internal_date", "parse_status",
 		"priority", "categories", "flags", "language", "rules", "ruleset_version",
-		"reply_to_digest", "reply_to_sealed", "auth_spf", "auth_dkim", "auth_dmarc", "sender_verified", "spam"}
+		"reply_to_digest", "reply_to_sealed", "auth_spf", "auth_dkim", "auth_dmarc", "sender_verified", "spam",
+		"raised_from", "raised_model", "raised_p"}
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{"messages"}, columns, pgx.CopyFromSlice(len(fresh), func(k int) ([]any, error) {
 		r, o := &recs[fresh[k]], &outs[fresh[k]]
 		v := r.Verdict
+		var raisedFrom, raisedModel, raisedP any
+		if v.Raised != nil {
+			raisedFrom, raisedModel, raisedP = int16(v.Raised.From), v.Raised.Model, float32(v.Raised.Probability)
+		}
 		return []any{o.MessageID, o.CaseID, "in", mailbox, int64(cp.UIDValidity), int64(r.UID), r.RawSealed, r.SummarySealed,
 			r.RawDigest, r.SenderDigest, r.MessageIDDigest, r.Size, r.InternalDate, r.Status,
 			int16(v.Priority), nonNil(v.Categories), nonNil(v.Flags), v.Language, nonNil(v.Rules), v.RuleSetVersion,
 			r.ReplyToDigest, r.ReplyToSealed, nullIfEmpty(r.Auth.SPF), nullIfEmpty(r.Auth.DKIM), nullIfEmpty(r.Auth.DMARC),
-			r.Auth.Verified, r.Spam != ""}, nil
+			r.Auth.Verified, r.Spam != "", raisedFrom, raisedModel, raisedP}, nil
 	}))
 	if err != nil {
 		return fmt.Errorf("insert messages: %w", err)
@@ -295,6 +300,9 @@ func (s *Store) insertMessages(ctx context.Context, tx pgx.Tx, mailbox string, c
 	for _, i := range fresh {
 		r, o := &recs[i], &outs[i]
 		data := map[string]any{"message_id": o.MessageID, "parse_status": r.Status, "size": r.Size}
+		if v := r.Verdict.Raised; v != nil {
+			data["raised_by_model"] = v.Model
+		}
 		ev.add(o.CaseID, EventMessageReceived, data)
 		if r.Status == "oversize" {
 			ev.add(o.CaseID, EventMessageTooLarge, data)

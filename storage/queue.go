@@ -146,12 +146,19 @@ type StoredMessage struct {
 	RawSealed  []byte // nil for a message left on the server
 	Categories []string
 	Language   string
+	// RaisedFrom is the rules' priority when the second opinion raised
+	// it (0 when it did not), by model RaisedModel with probability
+	// RaisedP.
+	RaisedFrom  int
+	RaisedModel int
+	RaisedP     float32
 }
 
 // Messages returns a case's messages, both directions, oldest first.
 func (s *Store) Messages(ctx context.Context, caseID int64) ([]StoredMessage, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT `+messageSummaryColumns+`, raw_sealed, categories, coalesce(language, '')
+		SELECT `+messageSummaryColumns+`, raw_sealed, categories, coalesce(language, ''),
+			coalesce(raised_from, 0), coalesce(raised_model, 0), coalesce(raised_p, 0)
 		FROM messages WHERE case_id = $1 ORDER BY internal_date, id`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("read messages: %w", err)
@@ -160,7 +167,7 @@ func (s *Store) Messages(ctx context.Context, caseID int64) ([]StoredMessage, er
 		var m StoredMessage
 		err := r.Scan(&m.ID, &m.CaseID, &m.Direction, &m.InternalDate, &m.Size, &m.ParseStatus, &m.SummarySealed,
 			&m.Priority, &m.Flags, &m.Rules, &m.ReplyToSealed, &m.SenderVerified, &m.SPF, &m.DKIM, &m.DMARC, &m.Spam,
-			&m.RawSealed, &m.Categories, &m.Language)
+			&m.RawSealed, &m.Categories, &m.Language, &m.RaisedFrom, &m.RaisedModel, &m.RaisedP)
 		return m, err
 	})
 	if err != nil {

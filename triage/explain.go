@@ -121,6 +121,9 @@ func (e Explanation) String() string {
 	var b strings.Builder
 	v := e.Verdict
 	fmt.Fprintf(&b, "verdict: %s\n", v)
+	if so := v.SecondOpinion(); so != "" {
+		fmt.Fprintf(&b, "%s\n", so)
+	}
 	fmt.Fprintf(&b, "rules:   %s\n", strings.Join(v.Rules, ", "))
 	fmt.Fprintf(&b, "version: %s\n", v.RuleSetVersion)
 	if len(e.Header) > 0 {

@@ -145,6 +145,27 @@ type Raised struct {
 	Probability float64  `json:"probability"`
 }
 
+// SecondOpinion says in words why a second opinion raised the verdict,
+// "" when none did: "second opinion: reads like the P1 messages
+// operators have seen, 0.93 (model 3; the rules gave P2)". Model 0 is
+// the embedded starting model, applied offline (okit triage explain).
+func (v Verdict) SecondOpinion() string {
+	r := v.Raised
+	if r == nil {
+		return ""
+	}
+	like := "P1"
+	if v.Priority == P2 {
+		like = "P1 or P2"
+	}
+	model := fmt.Sprintf("model %d", r.Model)
+	if r.Model == 0 {
+		model = "the starting model"
+	}
+	return fmt.Sprintf("second opinion: reads like the %s messages operators have seen, %.2f (%s; the rules gave %s)",
+		like, r.Probability, model, r.From)
+}
+
 // Has reports whether the verdict carries flag f.
 func (v Verdict) Has(f Flag) bool {
 	for _, g := range v.Flags {

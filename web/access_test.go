@@ -154,6 +154,7 @@ var wantAccess = map[string]string{
 	"GET /cases/{ref}/messages/{id}/attachments/{n}": "operator supervisor",
 	"POST /cases/{ref}/assign":                       "operator supervisor",
 	"POST /cases/{ref}/priority":                     "operator supervisor",
+	"POST /cases/{ref}/priority/confirm":             "operator supervisor",
 	"POST /cases/{ref}/answer":                       "operator supervisor",
 	"POST /cases/{ref}/crisis-home":                  "operator supervisor",
 	"POST /cases/{ref}/notes":                        "operator supervisor",
@@ -174,6 +175,7 @@ var wantAccess = map[string]string{
 	"GET /now/parts":            "supervisor",
 	"GET /dashboard":            "supervisor",
 	"GET /dashboard.csv":        "supervisor",
+	"POST /dashboard/model":     "supervisor",
 
 	"GET /users":                  "admin",
 	"POST /users":                 "admin",

@@ -54,6 +54,12 @@ func (s *Server) assign(w http.ResponseWriter, r *http.Request, c *call) {
 	s.caseDone(w, r, s.store.AssignTo(r.Context(), r.PathValue("ref"), to, c.actor), "case.assigned")
 }
 
+// confirmPriority records the operator's one click saying the case's
+// priority is right: a label for the second opinion.
+func (s *Server) confirmPriority(w http.ResponseWriter, r *http.Request, c *call) {
+	s.caseDone(w, r, s.store.ConfirmPriority(r.Context(), r.PathValue("ref"), c.actor), "case.priority_confirmed")
+}
+
 func (s *Server) setPriority(w http.ResponseWriter, r *http.Request, c *call) {
 	p, err := strconv.Atoi(r.PostFormValue("priority"))
 	reason, ok := formText(r, "reason")

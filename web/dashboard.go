@@ -22,6 +22,7 @@ type dashboardData struct {
 	Days       chart
 	Hours      chart
 	Categories chart
+	Model      modelData
 }
 
 // period reads the dashboard's days, in the line's time zone: from the
@@ -51,7 +52,8 @@ func (s *Server) period(r *http.Request) (from, to time.Time, ok bool) {
 // table, most with a chart above it.
 func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, c *call) {
 	from, to, ok := s.period(r)
-	p := &page{catalog: s.lang(r), Title: "dashboard.title", Nav: "dashboard", Session: c.session}
+	p := &page{catalog: s.lang(r), Title: "dashboard.title", Nav: "dashboard", Session: c.session,
+		Notice: r.URL.Query().Get("notice")} // after a model's activation
 	if !ok {
 		p.Notice = "problem.period"
 	}
@@ -68,6 +70,10 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, c *call) 
 	d.Categories = barChart(f.Categories, func(c report.Category) (string, int) {
 		return p.Label(categoryKey(c.Category), c.Category), c.Cases
 	})
+	if d.Model, err = s.models(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	p.Data = d
 	s.render(w, r, http.StatusOK, "dashboard", "", p)
 }

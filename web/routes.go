@@ -77,6 +77,7 @@ var routes = []route{
 	{pattern: "GET /cases/{ref}/messages/{id}/attachments/{n}", access: caseWork, handle: (*Server).attachment},
 	{pattern: "POST /cases/{ref}/assign", access: caseWork, handle: (*Server).assign},
 	{pattern: "POST /cases/{ref}/priority", access: caseWork, handle: (*Server).setPriority},
+	{pattern: "POST /cases/{ref}/priority/confirm", access: caseWork, handle: (*Server).confirmPriority},
 	{pattern: "POST /cases/{ref}/answer", access: caseWork, handle: (*Server).answer},
 	{pattern: "POST /cases/{ref}/crisis-home", access: caseWork, handle: (*Server).crisisHome},
 	{pattern: "POST /cases/{ref}/notes", access: caseWork, handle: (*Server).addNote},
@@ -97,6 +98,7 @@ var routes = []route{
 	{pattern: "GET /now/parts", access: supervisor, background: true, handle: (*Server).nowParts},
 	{pattern: "GET /dashboard", access: supervisor, handle: (*Server).dashboardPage},
 	{pattern: "GET /dashboard.csv", access: supervisor, handle: (*Server).dashboardCSV},
+	{pattern: "POST /dashboard/model", access: supervisor, handle: (*Server).activateModel},
 
 	{pattern: "GET /users", access: admin, handle: (*Server).usersPage},
 	{pattern: "POST /users", access: admin, handle: (*Server).addUser},

@@ -56,36 +56,40 @@ type app struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"migrate":             {"apply the database migrations this okit carries", runMigrate},
-		"keys generate":       {"write a new OpenPGP key pair and index key (never overwrites)", runKeysGenerate},
-		"keys rotate":         {"write the next generation of keys beside the current one (never overwrites); okit reseal then moves what is stored to it", runKeysRotate},
-		"reseal":              {"re-encrypt and re-digest what is stored under the previous keys with the current ones, in resumable batches (--batch N), audited", runReseal},
-		"intake":              {"take mail from the hotline mailbox into the database (--once: one pass)", runIntake},
-		"serve":               {"run intake and the health endpoint until stopped", runServe},
-		"mailbox authorize":   {"sign okit in to the mailbox as a person by device code (OAuth2); stores the refresh token in OKIT_OAUTH_TOKEN_FILE", runMailboxAuthorize},
-		"cases priority":      {"set a case's priority by hand, with a reason (sealed); its messages no longer change it", runCasesPriority},
-		"cases list":          {"list cases (--json; --decrypt adds sender, subject and Message-IDs, audited)", runCasesList},
-		"cases merge":         {"merge case FROM into case INTO: its messages and writer addresses join INTO (undone by cases split)", runCasesMerge},
-		"cases split":         {"move messages of a case into a new case, with their writer addresses (undone by cases merge)", runCasesSplit},
-		"demo":                {"run okit against an in-process mailbox filled with sample mail", runDemo},
-		"users add":           {"add an operator, supervisor or admin with languages, skills and a load limit", runUsersAdd},
-		"users list":          {"list users with their shift state and open load", runUsersList},
-		"users password":      {"set a user's console password, read from stdin; ends their sessions", runUsersPassword},
-		"users disable":       {"disable a user and hand their open cases over", runUsersDisable},
-		"shift start":         {"put a user on shift and assign the cases waiting for someone", runShiftStart},
-		"reply":               {"queue an answer (text on stdin) or a crisis-home contact to a case's writer; it counts as the first response", runReply},
-		"rules check":         {"check a triage rules file; every problem is given with its line", runRulesCheck},
-		"triage explain":      {"triage a message read from stdin and say which rules fired, where and why", runTriageExplain},
-		"message inspect":     {"show what intake makes of a message read from stdin: status, problems, text, attachments, verdict (prints the message in plaintext: for an administrator's own machine)", runMessageInspect},
-		"shelters add":        {"add a crisis home: working name, region, intake phone, free places (address and notes sealed)", runSheltersAdd},
-		"shelters list":       {"list the crisis-home directory, homes with free places first", runSheltersList},
-		"shelters places":     {"record how many places a crisis home has free now", runSheltersPlaces},
-		"shelters activate":   {"put a crisis home back among the offers", runSheltersActive(true)},
-		"shelters deactivate": {"take a crisis home off the offers", runSheltersActive(false)},
-		"audit verify":        {"check the event log's hash chain; print the head, or the first broken link (exit 1)", runAuditVerify},
-		"purge":               {"remove the sealed content of cases closed longer than OKIT_RETENTION ago (--dry-run: count only)", runPurge},
-		"shift end":           {"take a user off shift and hand over their cases awaiting a first answer", runShiftEnd},
-		"report":              {"print the supervisors' figures of a period (--from, --to; --format text, csv or json); recorded as an export", runReport},
+		"migrate":               {"apply the database migrations this okit carries", runMigrate},
+		"keys generate":         {"write a new OpenPGP key pair and index key (never overwrites)", runKeysGenerate},
+		"keys rotate":           {"write the next generation of keys beside the current one (never overwrites); okit reseal then moves what is stored to it", runKeysRotate},
+		"reseal":                {"re-encrypt and re-digest what is stored under the previous keys with the current ones, in resumable batches (--batch N), audited", runReseal},
+		"intake":                {"take mail from the hotline mailbox into the database (--once: one pass)", runIntake},
+		"serve":                 {"run intake and the health endpoint until stopped", runServe},
+		"mailbox authorize":     {"sign okit in to the mailbox as a person by device code (OAuth2); stores the refresh token in OKIT_OAUTH_TOKEN_FILE", runMailboxAuthorize},
+		"cases priority":        {"set a case's priority by hand, with a reason (sealed); its messages no longer change it", runCasesPriority},
+		"cases list":            {"list cases (--json; --decrypt adds sender, subject and Message-IDs, audited)", runCasesList},
+		"cases merge":           {"merge case FROM into case INTO: its messages and writer addresses join INTO (undone by cases split)", runCasesMerge},
+		"cases split":           {"move messages of a case into a new case, with their writer addresses (undone by cases merge)", runCasesSplit},
+		"demo":                  {"run okit against an in-process mailbox filled with sample mail", runDemo},
+		"users add":             {"add an operator, supervisor or admin with languages, skills and a load limit", runUsersAdd},
+		"users list":            {"list users with their shift state and open load", runUsersList},
+		"users password":        {"set a user's console password, read from stdin; ends their sessions", runUsersPassword},
+		"users disable":         {"disable a user and hand their open cases over", runUsersDisable},
+		"shift start":           {"put a user on shift and assign the cases waiting for someone", runShiftStart},
+		"reply":                 {"queue an answer (text on stdin) or a crisis-home contact to a case's writer; it counts as the first response", runReply},
+		"rules check":           {"check a triage rules file; every problem is given with its line", runRulesCheck},
+		"triage explain":        {"triage a message read from stdin and say which rules fired, where and why (--second-opinion starting: and what the starting model adds)", runTriageExplain},
+		"triage learn":          {"train a second opinion on the priorities operators chose or confirmed in a period (--since, --until; decrypts, audited); stores it inactive", runTriageLearn},
+		"triage model list":     {"list the stored second-opinion models with their figures and which one is active", runTriageModelList},
+		"triage model show":     {"print what a stored model's training measured, per priority: rules alone and rules with the model", runTriageModelShow},
+		"triage model activate": {"make a stored model the one intake applies (0: none); activating an earlier one is a rollback", runTriageModelActivate},
+		"message inspect":       {"show what intake makes of a message read from stdin: status, problems, text, attachments, verdict (prints the message in plaintext: for an administrator's own machine)", runMessageInspect},
+		"shelters add":          {"add a crisis home: working name, region, intake phone, free places (address and notes sealed)", runSheltersAdd},
+		"shelters list":         {"list the crisis-home directory, homes with free places first", runSheltersList},
+		"shelters places":       {"record how many places a crisis home has free now", runSheltersPlaces},
+		"shelters activate":     {"put a crisis home back among the offers", runSheltersActive(true)},
+		"shelters deactivate":   {"take a crisis home off the offers", runSheltersActive(false)},
+		"audit verify":          {"check the event log's hash chain; print the head, or the first broken link (exit 1)", runAuditVerify},
+		"purge":                 {"remove the sealed content of cases closed longer than OKIT_RETENTION ago (--dry-run: count only)", runPurge},
+		"shift end":             {"take a user off shift and hand over their cases awaiting a first answer", runShiftEnd},
+		"report":                {"print the supervisors' figures of a period (--from, --to; --format text, csv or json); recorded as an export", runReport},
 	}
 }
 
@@ -104,11 +108,14 @@ func (a *app) main(ctx context.Context, args []string) int {
 		a.usage(cmds)
 		return 0
 	}
-	name, rest := args[0], args[1:]
-	if _, ok := cmds[name]; !ok && len(args) > 1 {
-		name, rest = args[0]+" "+args[1], args[2:]
+	// A command is one to three words: intake, cases list, triage model activate.
+	var name string
+	var rest []string
+	cmd, ok := command{}, false
+	for n := 1; n <= min(3, len(args)) && !ok; n++ {
+		name, rest = strings.Join(args[:n], " "), args[n:]
+		cmd, ok = cmds[name]
 	}
-	cmd, ok := cmds[name]
 	if !ok {
 		fmt.Fprintf(a.stderr, "okit: unknown command %q; `okit help` lists them\n", strings.Join(args[:min(2, len(args))], " "))
 		return 2

@@ -40,7 +40,12 @@ type inspectedFile struct {
 func runMessageInspect(ctx context.Context, a *app, args []string) error {
 	fs := a.flags("message inspect", "[--json] < message.eml")
 	asJSON := fs.Bool("json", false, "print JSON (status, unreadable, problems, subject, from, text, attachments, verdict)")
+	second := fs.String("second-opinion", "none", "apply a learned second opinion after the rules: none, or starting (the embedded model)")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	op, err := offlineOpinion(*second)
+	if err != nil {
 		return err
 	}
 	e := &env{get: a.getenv}
@@ -57,7 +62,7 @@ func runMessageInspect(ctx context.Context, a *app, args []string) error {
 		Status: m.Status, Unreadable: m.Unreadable, Problems: m.Problems,
 		Subject: m.Subject, From: inspectedAddress{m.From.Name, m.From.Addr},
 		Text: m.Text, FromHTML: m.FromHTML, Attachments: []inspectedFile{},
-		Verdict: intake.Judge(rules, m),
+		Verdict: intake.Judge(rules, op, m),
 	}
 	if out.Problems == nil {
 		out.Problems = []string{}

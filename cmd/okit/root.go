@@ -11,6 +11,7 @@ import (
 
 	"github.com/ncsszi/okit/intake"
 	"github.com/ncsszi/okit/replies"
+	"github.com/ncsszi/okit/secondopinion"
 	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/web"
 )
@@ -64,9 +65,22 @@ func build(ctx context.Context, s settings, log *slog.Logger) (*parts, error) {
 			return nil, err
 		}
 	}
+	data, figures := secondopinion.Starting()
+	if err := p.store.EnsureStartingModel(ctx, data, figures); err != nil {
+		p.close()
+		return nil, err
+	}
 	cfg := s.imap
-	if p.keys.index != nil && p.keys.index.Previous() != nil {
-		cfg.PreviousIndex = p.keys.index.Previous()
+	if p.keys.index != nil {
+		ops, err := newOpinions(p.store, p.keys.index)
+		if err != nil {
+			p.close()
+			return nil, err
+		}
+		cfg.Opinions = ops
+		if p.keys.index.Previous() != nil {
+			cfg.PreviousIndex = p.keys.index.Previous()
+		}
 	}
 	p.intake = intake.New(cfg, p.store, p.keys.sealer, p.keys.index, log, time.Now)
 	if s.grant != nil {

@@ -41,9 +41,14 @@ func runRulesCheck(ctx context.Context, a *app, args []string) error {
 }
 
 func runTriageExplain(ctx context.Context, a *app, args []string) error {
-	fs := a.flags("triage explain", "[--json] < message.eml")
+	fs := a.flags("triage explain", "[--json] [--second-opinion starting] < message.eml")
 	asJSON := fs.Bool("json", false, "print JSON")
+	second := fs.String("second-opinion", "none", "apply a learned second opinion after the rules: none, or starting (the embedded model)")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	op, err := offlineOpinion(*second)
+	if err != nil {
 		return err
 	}
 	e := &env{get: a.getenv}
@@ -57,6 +62,9 @@ func runTriageExplain(ctx context.Context, a *app, args []string) error {
 	}
 	m := message.Parse(raw)
 	ex := rules.Explain(intake.TriageInput(m))
+	if op != nil {
+		ex.Verdict = op.Judge(rules, intake.TriageInput(m))
+	}
 	if *asJSON {
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")

@@ -27,12 +27,7 @@ type Message struct {
 var Parts = []string{".", "heldout", "heldout2", "heldout3", "tuning"}
 
 // Read reads every *.eml file in dir.
-func Read(dir string) ([]Message, error) { return read(dir, false) }
-
-// ReadPlain reads every *.eml file in dir without labels (Label 0).
-func ReadPlain(dir string) ([]Message, error) { return read(dir, true) }
-
-func read(dir string, unlabelled bool) ([]Message, error) {
+func Read(dir string) ([]Message, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.eml"))
 	if err != nil || len(files) == 0 {
 		return nil, fmt.Errorf("no corpus in %s: %v", dir, err)
@@ -52,9 +47,7 @@ func read(dir string, unlabelled bool) ([]Message, error) {
 			return nil, fmt.Errorf("%s: %w", f, err)
 		}
 		p := strings.TrimSpace(m.Header.Get("X-Expect-Priority"))
-		if unlabelled {
-			p = "P0"
-		} else if len(p) != 2 || p[0] != 'P' || p[1] < '1' || p[1] > '4' {
+		if len(p) != 2 || p[0] != 'P' || p[1] < '1' || p[1] > '4' {
 			return nil, fmt.Errorf("%s: bad X-Expect-Priority %q", f, p)
 		}
 		hdr := map[string][]string{}
