@@ -44,7 +44,7 @@ func TestSecondOpinionAtWork(t *testing.T) {
 	okit("", "users", "add", "vera", "--role", "supervisor")
 	okit("vera jelszava 2026\n", "users", "password", "vera")
 	okit("", "shift", "start", "anna")
-	_, addr, logs := startServe(t, bin, env)
+	_, addr, _, logs := startServe(t, bin, env)
 	base := "http://" + addr
 	st := storagetest.Open(t, vars["OKIT_DATABASE_URL"], false, time.Now)
 	db := context.Background()
