@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"net/http"
 	"strconv"
 	"time"
@@ -22,6 +23,10 @@ type dashboardData struct {
 	Days       chart
 	Hours      chart
 	Categories chart
+	// Pending are the accounts an admin made or reset, each waiting for
+	// a supervisor; Changes every change of an account in the last week.
+	Pending []storage.Pending
+	Changes []storage.AccountChange
 }
 
 // period reads the dashboard's days, in the line's time zone: from the
@@ -68,6 +73,15 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, c *call) 
 	d.Categories = barChart(f.Categories, func(c report.Category) (string, int) {
 		return p.Label(categoryKey(c.Category), c.Category), c.Cases
 	})
+	if d.Pending, err = s.store.PendingAccounts(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.Changes, err = s.store.AccountChanges(r.Context(), s.now().Add(-7*24*time.Hour)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Notice = cmp.Or(p.Notice, r.URL.Query().Get("notice"))
 	p.Data = d
 	s.render(w, r, http.StatusOK, "dashboard", "", p)
 }

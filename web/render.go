@@ -97,7 +97,10 @@ type page struct {
 	// AckAlert is, for a supervisor, when acknowledgements last passed
 	// their hourly limit, within the hour; nil otherwise.
 	AckAlert *time.Time
-	Data     any
+	// ForgedAlert is, for a supervisor, when a credential the console did
+	// not write was last offered at login, within the last day.
+	ForgedAlert *time.Time
+	Data        any
 }
 
 // Is reports whether the page's user has one of the roles. A name that is
@@ -152,6 +155,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 			s.log.Error("read alerts", slog.Any("err", err)) // the page is worth more than the banner
 		}
 		p.AckAlert = at
+		if p.ForgedAlert, err = s.store.LastAlert(r.Context(), storage.AlertCredentialForged, p.Now.Add(-24*time.Hour)); err != nil {
+			s.log.Error("read alerts", slog.Any("err", err))
+		}
 	}
 	if !p.catalog.hasKey(p.Notice) {
 		p.Notice = "" // a notice comes from the address: only the catalog's are shown

@@ -167,3 +167,15 @@ func EndMailboxLock(t testing.TB, st *storage.Store, mailbox string) int {
 	}
 	return n
 }
+
+// As returns url, a test schema's URL, for connecting as role (one of
+// storage's running roles) instead of the owner: the test server trusts
+// local connections, so no password is needed.
+func As(t testing.TB, url, role string) string {
+	t.Helper()
+	u, err := storage.RoleURL(url, role)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
