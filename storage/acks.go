@@ -240,16 +240,3 @@ func (s *Store) markBounces(ctx context.Context, tx pgx.Tx, outs []intake.Outcom
 	}
 	return ev.write(ctx, tx, "intake", s.now())
 }
-
-// LastAlert is when the alert of the given kind (AlertAckRate) was last
-// raised after since, or nil: the console shows supervisors a banner
-// while it is recent.
-func (s *Store) LastAlert(ctx context.Context, alert string, since time.Time) (*time.Time, error) {
-	var at *time.Time
-	err := s.pool.QueryRow(ctx, `SELECT max(at) FROM case_events WHERE kind = $1 AND at > $2 AND data->>'alert' = $3`,
-		EventAlert, since, alert).Scan(&at)
-	if err != nil {
-		return nil, fmt.Errorf("read alerts: %w", err)
-	}
-	return at, nil
-}

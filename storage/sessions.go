@@ -125,7 +125,11 @@ type Session struct {
 	Languages    []string
 	Signature    string
 	OnShift      bool
-	SecondFactor bool   // the second step of logging in is done (or none was needed)
+	AlertSound   bool // the console sounds its alerts while they are on shift
+	SecondFactor bool // the second step of logging in is done (or none was needed)
+	// Locked says nobody used the session for the idle time: the console
+	// shows nothing of a case until the password is given again.
+	Locked       bool
 	TOTPEnrolled bool   // the user has a second factor
 	TOTPPending  []byte // a secret being enrolled, sealed
 	CreatedAt    time.Time
@@ -133,16 +137,16 @@ type Session struct {
 }
 
 // CreateSession starts a session for the user, keyed by the digest of its
-// token, and forgets sessions idle for longer than idle.
-func (s *Store) CreateSession(ctx context.Context, digest []byte, userID int64, secondFactor bool, idle time.Duration) error {
+// token, and forgets sessions older than maxAge.
+func (s *Store) CreateSession(ctx context.Context, digest []byte, userID int64, secondFactor bool, maxAge time.Duration) error {
 	now := s.now()
 	var addr *netip.Addr
 	if a, ok := remoteAddr(ctx).(netip.Addr); ok {
 		addr = &a
 	}
 	return s.InTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE seen_at < $1`, now.Add(-idle)); err != nil {
-			return fmt.Errorf("forget idle sessions: %w", err)
+		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE created_at < $1`, now.Add(-maxAge)); err != nil {
+			return fmt.Errorf("forget old sessions: %w", err)
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO sessions (token_digest, user_id, created_at, seen_at, second_factor, remote_addr)
 			VALUES ($1, $2, $3, $3, $4, $5)`, digest, userID, now, secondFactor, addr)
@@ -154,20 +158,22 @@ func (s *Store) CreateSession(ctx context.Context, digest []byte, userID int64, 
 }
 
 // Session returns the session of a token's digest if its user is not
-// disabled nor waiting for a supervisor's confirmation, it was seen within idle and it began within maxAge; ErrNotFound
-// otherwise. With touch set, it counts as seen now: requests a person
-// made do, the console's own background requests do not.
+// disabled nor waiting for a supervisor's confirmation, and it began
+// within maxAge; ErrNotFound otherwise. A session not seen within idle is
+// Locked. With touch set, an unlocked session counts as seen now:
+// requests a person made do, the console's own background requests do
+// not.
 func (s *Store) Session(ctx context.Context, digest []byte, idle, maxAge time.Duration, touch bool) (Session, error) {
 	now := s.now()
 	var ss Session
 	err := s.pool.QueryRow(ctx, `
 		WITH t AS (UPDATE sessions SET seen_at = $2 WHERE $5 AND token_digest = $1 AND seen_at >= $3 AND created_at >= $4)
-		SELECT u.id, u.username, u.role, u.languages, coalesce(u.signature, ''), u.on_shift,
-			s.second_factor, u.totp_sealed IS NOT NULL, s.totp_pending, s.created_at, s.seen_at
+		SELECT u.id, u.username, u.role, u.languages, coalesce(u.signature, ''), u.on_shift, u.alert_sound,
+			s.second_factor, u.totp_sealed IS NOT NULL, s.totp_pending, s.created_at, s.seen_at, s.seen_at < $3
 		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_digest = $1 AND s.seen_at >= $3 AND s.created_at >= $4 AND NOT u.disabled AND u.pending_by IS NULL`,
+		WHERE s.token_digest = $1 AND s.created_at >= $4 AND NOT u.disabled AND u.pending_by IS NULL`,
 		digest, now, now.Add(-idle), now.Add(-maxAge), touch).Scan(&ss.UserID, &ss.Username, &ss.Role, &ss.Languages,
-		&ss.Signature, &ss.OnShift, &ss.SecondFactor, &ss.TOTPEnrolled, &ss.TOTPPending, &ss.CreatedAt, &ss.SeenAt)
+		&ss.Signature, &ss.OnShift, &ss.AlertSound, &ss.SecondFactor, &ss.TOTPEnrolled, &ss.TOTPPending, &ss.CreatedAt, &ss.SeenAt, &ss.Locked)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return ss, ErrNotFound
 	}
@@ -175,6 +181,30 @@ func (s *Store) Session(ctx context.Context, digest []byte, idle, maxAge time.Du
 		return ss, fmt.Errorf("read session: %w", err)
 	}
 	return ss, nil
+}
+
+// EventUnlocked records that a person unlocked their locked console.
+const EventUnlocked EventKind = "console_unlocked"
+
+// Unlock counts a locked session as seen now: its user gave their
+// password again.
+func (s *Store) Unlock(ctx context.Context, digest []byte, username string) error {
+	return s.InTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE sessions SET seen_at = $2 WHERE token_digest = $1`, digest, s.now()); err != nil {
+			return fmt.Errorf("unlock session: %w", err)
+		}
+		var ev events
+		ev.add(0, EventUnlocked, map[string]any{"user": username})
+		return ev.write(ctx, tx, "user:"+username, s.now())
+	})
+}
+
+// SetAlertSound sets whether the user's console sounds its alerts.
+func (s *Store) SetAlertSound(ctx context.Context, userID int64, on bool) error {
+	if _, err := s.pool.Exec(ctx, `UPDATE users SET alert_sound = $2 WHERE id = $1`, userID, on); err != nil {
+		return fmt.Errorf("set alert sound: %w", err)
+	}
+	return nil
 }
 
 // EndSession ends a session (logging out).

@@ -145,6 +145,7 @@ var wantAccess = map[string]string{
 	"GET /totp":             "half operator supervisor admin",
 	"POST /totp":            "half operator supervisor admin",
 	"GET /enrol":            "half operator supervisor admin",
+	"GET /enrol/qr.png":     "half operator supervisor admin",
 	"POST /enrol":           "half operator supervisor admin",
 	"POST /logout":          "half operator supervisor admin",
 
@@ -154,11 +155,16 @@ var wantAccess = map[string]string{
 	"POST /account/signature": "operator supervisor admin",
 	"GET /shelters":           "operator supervisor admin",
 	"POST /alive":             "operator supervisor admin",
+	"POST /account/sound":     "operator supervisor admin",
+	"POST /unlock":            "operator supervisor admin",
 
 	"GET /queue":       "operator supervisor",
 	"GET /queue/rows":  "operator supervisor",
 	"GET /live":        "operator supervisor",
+	"GET /alerts":      "operator supervisor",
 	"POST /shift":      "operator supervisor",
+	"GET /shift/end":   "operator supervisor",
+	"POST /shift/end":  "operator supervisor",
 	"GET /search":      "operator supervisor",
 	"GET /cases/{ref}": "operator supervisor",
 	"GET /cases/{ref}/messages/{id}/attachments/{n}": "operator supervisor",
@@ -173,6 +179,7 @@ var wantAccess = map[string]string{
 	"POST /cases/{ref}/split":                        "operator supervisor",
 
 	"POST /shelters/places":     "supervisor",
+	"POST /alerts/ack":          "supervisor",
 	"GET /answers":              "supervisor",
 	"POST /answers":             "supervisor",
 	"POST /answers/{id}":        "supervisor",
@@ -189,6 +196,7 @@ var wantAccess = map[string]string{
 	"POST /users/{name}":         "admin",
 	"POST /users/{name}/reset":   "admin",
 	"POST /users/{name}/disable": "admin",
+	"POST /users/{name}/enable":  "admin",
 }
 
 // Every route, asked by every kind of person: nobody, someone half logged

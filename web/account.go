@@ -6,7 +6,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/ncsszi/okit/account"
-	"github.com/ncsszi/okit/storage"
 )
 
 // accountPage lets a person change their password and the first name they
@@ -55,22 +54,13 @@ func (s *Server) changeSignature(w http.ResponseWriter, r *http.Request, c *call
 	redirect(w, r, "/account", "account.signature_set")
 }
 
-// toggleShift starts or ends the person's shift: starting hands them
-// waiting cases, ending hands their unanswered ones to colleagues.
-func (s *Server) toggleShift(w http.ResponseWriter, r *http.Request, c *call) {
-	var err error
-	notice := "shift.started"
-	if c.session.OnShift {
-		_, err = s.store.EndShift(r.Context(), c.session.Username, c.actor)
-		notice = "shift.ended"
-	} else {
-		_, err = s.store.StartShift(r.Context(), c.session.Username, c.actor)
-	}
-	if err != nil && err != storage.ErrUnchanged {
+// changeSound turns the sound of the console's alerts on or off.
+func (s *Server) changeSound(w http.ResponseWriter, r *http.Request, c *call) {
+	if err := s.store.SetAlertSound(r.Context(), c.session.UserID, r.PostFormValue("sound") == "on"); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	redirect(w, r, "/queue", notice)
+	redirect(w, r, "/account", "account.sound_set")
 }
 
 // alive keeps the session of someone who is typing: the page calls it

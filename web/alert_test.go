@@ -2,7 +2,10 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -10,35 +13,128 @@ import (
 	"github.com/ncsszi/okit/storage/storagetest"
 )
 
-// When acknowledgements pass their hourly limit, supervisors see a banner
-// on every page for the hour; operators do not.
-func TestAckRateBannerForSupervisors(t *testing.T) {
+// Supervisors see one banner on every page for every kind of alert until
+// they acknowledge it; each supervisor for themselves, and operators not
+// at all.
+func TestAlertBannerForSupervisors(t *testing.T) {
 	t.Parallel()
 	c := newConsole(t)
+	ctx := context.Background()
 	c.addUser(t, "op", "operator", "a long enough password")
 	c.addUser(t, "sup", "supervisor", "a long enough password")
-	banner := func(who string) bool {
-		_, body := c.do(t, c.session(t, who, true), http.MethodGet, "/shelters", nil)
-		return strings.Contains(body, `id="ack-rate-alert"`)
+	c.addUser(t, "sup2", "supervisor", "a long enough password")
+	sup, sup2, op := c.session(t, "sup", true), c.session(t, "sup2", true), c.session(t, "op", true)
+	banner := func(ck *http.Cookie) string {
+		_, body := c.do(t, ck, http.MethodGet, "/shelters", nil)
+		m := regexp.MustCompile(`(?s)<form[^>]*id="alerts"( hidden)?>(.*?)</form>`).FindStringSubmatch(body)
+		if m == nil || m[1] != "" {
+			return ""
+		}
+		return m[2]
 	}
-	if banner("sup") {
-		t.Fatal("a banner before any alert")
+	shown := func(banner, kind string) bool {
+		return regexp.MustCompile(`<span data-kind="` + kind + `" data-say="[^"]*">`).MatchString(banner)
 	}
-	if err := c.st.Record(context.Background(), storage.EventAlert, "intake", map[string]any{"alert": storage.AlertAckRate, "reason": "rate"}); err != nil {
+	if b := banner(sup); b != "" {
+		t.Fatalf("a banner before any alert: %s", b)
+	}
+	if err := c.st.RaiseAlert(ctx, storage.AlertAckRate, map[string]any{"reason": "rate"}); err != nil {
 		t.Fatal(err)
 	}
-	if !banner("sup") {
-		t.Error("the supervisor sees no banner after the alert")
+	if err := c.st.RaiseAlert(ctx, "canary", map[string]any{"reason": "overdue"}); err != nil {
+		t.Fatal(err)
 	}
-	if banner("op") {
+	b := banner(sup)
+	if !shown(b, "ack_rate") || !shown(b, "canary") || shown(b, "breach") {
+		t.Errorf("the supervisor's banner does not name both alerts:\n%s", b)
+	}
+	if banner(op) != "" {
 		t.Error("an operator sees the supervisors' banner")
 	}
-	if _, err := storagetest.Pool(c.st).Exec(context.Background(), `ALTER TABLE case_events DISABLE TRIGGER case_events_append_only;
-		UPDATE case_events SET at = at - interval '61 minutes' WHERE kind = 'alert';
-		ALTER TABLE case_events ENABLE TRIGGER case_events_append_only`); err != nil {
+	upto := regexp.MustCompile(`name="upto" value="(\d+)"`).FindStringSubmatch(b)[1]
+	c.do(t, sup, http.MethodPost, "/alerts/ack", url.Values{"upto": {upto}, "back": {"/shelters"}})
+	if b := banner(sup); b != "" {
+		t.Errorf("the banner stays after it was acknowledged: %s", b)
+	}
+	if banner(sup2) == "" {
+		t.Error("one supervisor's acknowledgement took the other's banner")
+	}
+	var n int
+	storagetest.Pool(c.st).QueryRow(ctx, `SELECT count(*) FROM case_events WHERE kind = 'alerts_acknowledged' AND actor = 'user:sup'`).Scan(&n)
+	if n != 1 {
+		t.Errorf("%d acknowledgements recorded, want 1", n)
+	}
+	// A new alert brings the banner back, with only itself.
+	if err := c.st.RaiseAlert(ctx, "canary", nil); err != nil {
 		t.Fatal(err)
 	}
-	if banner("sup") {
-		t.Error("the banner outlives the hour")
+	if b := banner(sup); !shown(b, "canary") || shown(b, "ack_rate") {
+		t.Errorf("after a new alert the banner is:\n%s", b)
+	}
+}
+
+// The script's alerts are ids and counts: a P1 nobody has is the
+// operator's to know, as is a case assigned to them, but not a colleague's.
+func TestAlertsSayNothing(t *testing.T) {
+	t.Parallel()
+	c := newConsole(t)
+	ctx := context.Background()
+	c.addUser(t, "op", "operator", "a long enough password")
+	op := c.session(t, "op", true)
+	pool := storagetest.Pool(c.st)
+	var p1, mine, other int64
+	for _, x := range []struct {
+		id       *int64
+		priority int
+		assignee string
+	}{{&p1, 1, ""}, {&mine, 3, "op"}, {&other, 2, ""}} {
+		err := pool.QueryRow(ctx, `INSERT INTO cases (ref, first_received, last_received, priority, assignee_id)
+			VALUES ('OKIT-2026-'||lpad((random()*1e6)::int::text, 6, '0'), now(), now(), $1, (SELECT id FROM users WHERE username = $2))
+			RETURNING id`, x.priority, x.assignee).Scan(x.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	resp, body := c.do(t, op, http.MethodGet, "/alerts", nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /alerts: %d", resp.StatusCode)
+	}
+	var st alertState
+	if err := json.Unmarshal([]byte(body), &st); err != nil {
+		t.Fatal(err)
+	}
+	if len(st.P1) != 1 || st.P1[0] != p1 || len(st.Mine) != 1 || st.Mine[0] != mine || st.Locked {
+		t.Errorf("alerts %s, want p1 [%d] and mine [%d], unlocked", body, p1, mine)
+	}
+}
+
+// An idle console locks: its pages and rows show nothing of a case, its
+// alerts go on, and the password (not a wrong one) opens it again.
+func TestIdleConsoleLocks(t *testing.T) {
+	t.Parallel()
+	c := newConsole(t)
+	ctx := context.Background()
+	c.addUser(t, "op", "operator", "a long enough password")
+	op := c.session(t, "op", true)
+	if _, err := storagetest.Pool(c.st).Exec(ctx, `UPDATE sessions SET seen_at = seen_at - interval '31 minutes'`); err != nil {
+		t.Fatal(err)
+	}
+	_, body := c.do(t, op, http.MethodGet, "/queue", nil)
+	if !strings.Contains(body, `id="lock"`) || strings.Contains(body, `id="rows"`) {
+		t.Fatalf("an idle console's queue is not the lock page:\n%.600s", body)
+	}
+	if resp, _ := c.do(t, op, http.MethodGet, "/queue/rows", nil); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("a locked console's rows: %d, want 401", resp.StatusCode)
+	}
+	if _, body := c.do(t, op, http.MethodGet, "/alerts", nil); !strings.Contains(body, `"locked":true`) {
+		t.Errorf("a locked console's alerts: %s", body)
+	}
+	_, body = c.do(t, op, http.MethodPost, "/unlock", url.Values{"password": {"a wrong password"}, "next": {"/queue"}})
+	if !strings.Contains(body, `id="lock"`) {
+		t.Error("a wrong password unlocked the console")
+	}
+	_, body = c.do(t, op, http.MethodPost, "/unlock", url.Values{"password": {"a long enough password"}, "next": {"/queue"}})
+	if !strings.Contains(body, `id="rows"`) {
+		t.Errorf("the password did not unlock the console:\n%.600s", body)
 	}
 }

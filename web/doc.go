@@ -4,11 +4,15 @@
 //
 // It is server-rendered HTML (html/template, files embedded) that works
 // without JavaScript; a small script adds the running clocks, live updates
-// of the queue (server-sent events fed by PostgreSQL LISTEN/NOTIFY) and a
-// keep-alive while an operator types, and another the keyboard (keys.html
-// lists the keys: j/k, Enter, r, /, g q, numbers for saved answers). Every route states the roles that may
-// use it (routes.go); a request is let through only with a live session of
-// one of them, and after the second factor where one is needed. Roles,
+// of the queue and a keep-alive while an operator reads or types, one the
+// alerts that say nothing of a case (alerts.go: the tab's count, a tone, a
+// desktop notification, supervisors' banner) over the page's live stream
+// (server-sent events fed by PostgreSQL LISTEN/NOTIFY), and another the
+// keyboard (keys.html lists the keys: j/k, Enter, r, /, g q, numbers for
+// saved answers). Every route states the roles that may use it
+// (routes.go); a request is let through only with a live session of one
+// of them, and after the second factor where one is needed; an idle
+// session locks rather than ends (lock.go). Roles,
 // password hashes and TOTP codes are package account's; web asks for them
 // and keeps the sessions. A credential counts only with its MAC under the
 // console key (seal.Binder). Logging in records the attempt before
@@ -35,8 +39,8 @@
 // never rendered.
 //
 // Security of the pages: sessions live in PostgreSQL (the cookie holds a
-// random token, the database its SHA-256), expire after an idle time and
-// end on logout; state-changing requests from other origins are refused
+// random token, the database its SHA-256), lock after an idle time, end
+// after an absolute one and on logout; state-changing requests from other origins are refused
 // (http.CrossOriginProtection) and cookies are SameSite=Strict; the
 // Content-Security-Policy allows scripts and styles from the console only.
 package web

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ncsszi/okit/storage"
 )
 
 // hub hands the ids of changed cases to every open console. A console
@@ -46,9 +48,11 @@ func (h *hub) publish(ids []int64) {
 	}
 }
 
-// liveEvents is the queue's server-sent event stream: an event "changed"
-// with the changed case ids each time cases change, and a comment every
-// 25 seconds so that proxies keep the connection open.
+// liveEvents is the console's server-sent event stream: an event
+// "changed" with the changed case ids each time cases change (0 for an
+// alert about no case), and a comment every 25 seconds so that proxies
+// keep the connection open. A locked console is told that something
+// changed, not what: its alerts ask for what they may say.
 func (s *Server) liveEvents(w http.ResponseWriter, r *http.Request, c *call) {
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
@@ -60,11 +64,16 @@ func (s *Server) liveEvents(w http.ResponseWriter, r *http.Request, c *call) {
 	defer s.live.unsubscribe(ch)
 	beat := time.NewTicker(25 * time.Second)
 	defer beat.Stop()
+	// The session is read again at each beat: the person may have come back.
+	lockAt := s.lockAt(c.session)
 	for {
 		select {
 		case <-r.Context().Done():
 			return
 		case ids := <-ch:
+			if !s.now().Before(lockAt) {
+				ids = nil
+			}
 			f := make([]string, len(ids))
 			for i, id := range ids {
 				f[i] = strconv.FormatInt(id, 10)
@@ -73,13 +82,24 @@ func (s *Server) liveEvents(w http.ResponseWriter, r *http.Request, c *call) {
 		case <-beat.C:
 			// The session may have ended (logout, idle, disabled): the
 			// stream ends with it.
-			if _, _, err := s.session(r, false); err != nil {
+			ss, _, err := s.session(r, false)
+			if err != nil {
 				return
 			}
+			lockAt = s.lockAt(&ss)
 			fmt.Fprint(w, ": keepalive\n\n")
 		}
 		if err := rc.Flush(); err != nil {
 			return
 		}
 	}
+}
+
+// lockAt is when a session locks unless its person comes back; the zero
+// time for a locked one.
+func (s *Server) lockAt(ss *storage.Session) time.Time {
+	if ss.Locked {
+		return time.Time{}
+	}
+	return ss.SeenAt.Add(s.cfg.IdleTimeout)
 }

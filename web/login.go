@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"maps"
 	"math"
 	"net/http"
 	"strconv"
@@ -73,62 +74,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, c *call) {
 		s.render(w, r, status, "login", "", &page{catalog: s.lang(r), Title: "login.title", Problem: s.lang(r).T(problem),
 			Data: loginData{Username: username, Next: next}})
 	}
-	attempt, failures, err := s.store.RecordAttempt(ctx, username, s.remoteAddr(r), attemptWindow)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if d := wait(failures, s.now()); d > 0 {
-		s.log.Warn("console: login throttled", "failures_pair", failures.Pair, "failures_addr", failures.Addr, "wait", d)
-		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
-		again(http.StatusTooManyRequests, "login.throttled")
-		return
-	}
-	cr, err := s.store.Credentials(ctx, username)
-	known := err == nil
-	if err != nil && !errors.Is(err, storage.ErrNotFound) {
-		s.fail(w, r, err)
-		return
-	}
-	select {
-	case s.hashers <- struct{}{}:
-	case <-time.After(hashWait):
-		s.log.Warn("console: every password hasher busy; login answered 503")
-		w.Header().Set("Retry-After", "2")
-		again(http.StatusServiceUnavailable, "login.busy")
-		return
-	}
-	// An unknown name has no hash, which CheckPassword refuses after as
-	// much work as a wrong password.
-	ok := account.CheckPassword(cr.PasswordHash, password) && known && !cr.Disabled
-	<-s.hashers
-	if ok && !cr.Valid(s.bind) {
-		// The row was not written by this console: someone with a database
-		// login minted or changed it. It logs nobody in, and supervisors
-		// are told.
-		s.log.Error("console: a user's credentials carry no valid MAC; login refused", "user", cr.Username)
-		if err := s.store.Record(ctx, storage.EventAlert, "console", map[string]any{"alert": storage.AlertCredentialForged, "user": cr.Username}); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		ok = false
-	}
+	cr, ok := s.checkPassword(w, r, username, password, nil, again)
 	if !ok {
-		// The name is recorded only when it is a user's: a password typed
-		// into the name field must not end up in the audit trail.
-		data := map[string]any{}
-		if known {
-			data["user"] = cr.Username
-		}
-		if err := s.store.Record(ctx, storage.EventLoginFailed, "console", data); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		again(http.StatusUnauthorized, "login.failed")
-		return
-	}
-	if err := s.store.LoginSucceeded(ctx, attempt, attemptWindow); err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	if cr.Pending {
@@ -139,7 +86,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, c *call) {
 	}
 	token, digest := newToken()
 	needTOTP := cr.Role != account.Operator || !s.cfg.OperatorsSkipTOTP || cr.TOTPSealed != nil
-	if err := s.store.CreateSession(ctx, digest, cr.UserID, !needTOTP, s.cfg.IdleTimeout); err != nil {
+	if err := s.store.CreateSession(ctx, digest, cr.UserID, !needTOTP, s.cfg.MaxSessionAge); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -155,6 +102,80 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, c *call) {
 		next = "/enrol"
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// checkPassword is the one check of a password, at login and at unlock:
+// the attempt is recorded first, an address that keeps failing waits,
+// the hash waits for a free hasher, an unknown name is hashed against a
+// dummy, and a credential the console did not write (its MAC fails)
+// raises an alert and fails. On failure it has answered, through again
+// (status, catalog key) or s.fail, and records the failed login with
+// extra; on success it returns the user's credentials.
+func (s *Server) checkPassword(w http.ResponseWriter, r *http.Request, username, password string, extra map[string]any,
+	again func(status int, problem string)) (storage.Credentials, bool) {
+	ctx := r.Context()
+	attempt, failures, err := s.store.RecordAttempt(ctx, username, s.remoteAddr(r), attemptWindow)
+	if err != nil {
+		s.fail(w, r, err)
+		return storage.Credentials{}, false
+	}
+	if d := wait(failures, s.now()); d > 0 {
+		s.log.Warn("console: login throttled", "failures_pair", failures.Pair, "failures_addr", failures.Addr, "wait", d)
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
+		again(http.StatusTooManyRequests, "login.throttled")
+		return storage.Credentials{}, false
+	}
+	cr, err := s.store.Credentials(ctx, username)
+	known := err == nil
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		s.fail(w, r, err)
+		return cr, false
+	}
+	select {
+	case s.hashers <- struct{}{}:
+	case <-time.After(hashWait):
+		s.log.Warn("console: every password hasher busy; login answered 503")
+		w.Header().Set("Retry-After", "2")
+		again(http.StatusServiceUnavailable, "login.busy")
+		return cr, false
+	}
+	// An unknown name has no hash, which CheckPassword refuses after as
+	// much work as a wrong password.
+	ok := account.CheckPassword(cr.PasswordHash, password) && known && !cr.Disabled
+	<-s.hashers
+	if ok && !cr.Valid(s.bind) {
+		// The row was not written by this console: someone with a database
+		// login minted or changed it. It logs nobody in, and supervisors
+		// are told.
+		s.log.Error("console: a user's credentials carry no valid MAC; login refused", "user", cr.Username)
+		if err := s.store.Record(ctx, storage.EventAlert, "console", map[string]any{"alert": storage.AlertCredentialForged, "user": cr.Username}); err != nil {
+			s.fail(w, r, err)
+			return cr, false
+		}
+		ok = false
+	}
+	if !ok {
+		// The name is recorded only when it is a user's: a password typed
+		// into the name field must not end up in the audit trail.
+		data := maps.Clone(extra)
+		if data == nil {
+			data = map[string]any{}
+		}
+		if known {
+			data["user"] = cr.Username
+		}
+		if err := s.store.Record(ctx, storage.EventLoginFailed, "console", data); err != nil {
+			s.fail(w, r, err)
+			return cr, false
+		}
+		again(http.StatusUnauthorized, "login.failed")
+		return cr, false
+	}
+	if err := s.store.LoginSucceeded(ctx, attempt, attemptWindow); err != nil {
+		s.fail(w, r, err)
+		return cr, false
+	}
+	return cr, true
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, c *call) {

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/ncsszi/okit/account"
-	"github.com/ncsszi/okit/replies"
 	"github.com/ncsszi/okit/storage"
 )
 
@@ -37,6 +36,8 @@ var pageFiles = map[string][]string{
 	"error":     {"error.html"},
 	"search":    {"search.html", "queue_rows.html"},
 	"answers":   {"answers.html"},
+	"shift_end": {"shift_end.html"},
+	"lock":      {"lock.html"},
 }
 
 // views are the parsed pages.
@@ -94,13 +95,13 @@ type page struct {
 	Now     time.Time
 	Path    string // the page's own address, to come back to after a form
 	Zone    string // the time zone pages show times in, for the script's clock
-	// AckAlert is, for a supervisor, when acknowledgements last passed
-	// their hourly limit, within the hour; nil otherwise.
-	AckAlert *time.Time
-	// ForgedAlert is, for a supervisor, when a credential the console did
-	// not write was last offered at login, within the last day.
-	ForgedAlert *time.Time
-	Data        any
+	// Alerts are, for a supervisor, the alerts they have not acknowledged
+	// (alerts.go); nil for anyone else.
+	Alerts *storage.Alerts
+	// LockAfter is the idle time after which the console locks, in
+	// seconds: the script looks then whether it did.
+	LockAfter int
+	Data      any
 }
 
 // Is reports whether the page's user has one of the roles. A name that is
@@ -127,6 +128,19 @@ func (p *page) EventKinds() []string {
 	return kinds
 }
 
+// AlertKinds are the alerts supervisors' banner names.
+func (p *page) AlertKinds() []string { return alertKinds }
+
+// Live says the page keeps a live stream, for the alerts (and the queue's
+// rows): a case worker's, past their second factor.
+func (p *page) Live() bool {
+	return p.Session != nil && p.Session.SecondFactor && p.Session.Role.WorksCases()
+}
+
+// Sound says the page sounds its alerts: the person wants it and is on
+// shift.
+func (p *page) Sound() bool { return p.Session != nil && p.Session.AlertSound && p.Session.OnShift }
+
 // Lang is the page's language.
 func (p *page) Lang() string { return p.catalog.lang }
 
@@ -149,16 +163,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		block = "layout.html"
 	}
 	p.Demo, p.Now, p.Path, p.Zone = s.cfg.Demo, s.now(), r.URL.RequestURI(), s.cfg.Location.String()
-	if p.Session != nil && p.Session.Role == account.Supervisor && p.Session.SecondFactor {
-		at, err := s.store.LastAlert(r.Context(), storage.AlertAckRate, p.Now.Add(-replies.AlertEvery))
-		if err != nil {
-			s.log.Error("read alerts", slog.Any("err", err)) // the page is worth more than the banner
-		}
-		p.AckAlert = at
-		if p.ForgedAlert, err = s.store.LastAlert(r.Context(), storage.AlertCredentialForged, p.Now.Add(-24*time.Hour)); err != nil {
-			s.log.Error("read alerts", slog.Any("err", err))
-		}
-	}
+	p.Alerts = s.supervisorAlerts(r, p.Session)
+	p.LockAfter = int(s.cfg.IdleTimeout.Seconds())
 	if !p.catalog.hasKey(p.Notice) {
 		p.Notice = "" // a notice comes from the address: only the catalog's are shown
 	}

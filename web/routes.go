@@ -37,7 +37,10 @@ type route struct {
 	// they do not count as the person being active, so an open console
 	// still times out.
 	background bool
-	handle     func(s *Server, w http.ResponseWriter, r *http.Request, c *call)
+	// whileLocked marks what a locked console still gets: the content-free
+	// alerts, the live stream (without case ids) and unlocking.
+	whileLocked bool
+	handle      func(s *Server, w http.ResponseWriter, r *http.Request, c *call)
 }
 
 // routes is every page and action of the console.
@@ -51,6 +54,7 @@ var routes = []route{
 	{pattern: "GET /totp", access: firstStep, handle: (*Server).totpPage},
 	{pattern: "POST /totp", access: firstStep, handle: (*Server).totp},
 	{pattern: "GET /enrol", access: firstStep, handle: (*Server).enrolPage},
+	{pattern: "GET /enrol/qr.png", access: firstStep, handle: (*Server).enrolQR},
 	{pattern: "POST /enrol", access: firstStep, handle: (*Server).enrol},
 	{pattern: "POST /logout", access: firstStep, handle: (*Server).logout},
 
@@ -60,11 +64,16 @@ var routes = []route{
 	{pattern: "POST /account/signature", access: signedIn, handle: (*Server).changeSignature},
 	{pattern: "GET /shelters", access: signedIn, handle: (*Server).sheltersPage},
 	{pattern: "POST /alive", access: signedIn, handle: (*Server).alive},
+	{pattern: "POST /account/sound", access: signedIn, handle: (*Server).changeSound},
+	{pattern: "POST /unlock", access: signedIn, whileLocked: true, handle: (*Server).unlock},
 
 	{pattern: "GET /queue", access: caseWork, handle: (*Server).queuePage},
 	{pattern: "GET /queue/rows", access: caseWork, background: true, handle: (*Server).queueRows},
-	{pattern: "GET /live", access: caseWork, background: true, handle: (*Server).liveEvents},
-	{pattern: "POST /shift", access: caseWork, handle: (*Server).toggleShift},
+	{pattern: "GET /live", access: caseWork, background: true, whileLocked: true, handle: (*Server).liveEvents},
+	{pattern: "GET /alerts", access: caseWork, background: true, whileLocked: true, handle: (*Server).alertsNow},
+	{pattern: "POST /shift", access: caseWork, handle: (*Server).startShift},
+	{pattern: "GET /shift/end", access: caseWork, handle: (*Server).endShiftPage},
+	{pattern: "POST /shift/end", access: caseWork, handle: (*Server).endShift},
 	{pattern: "GET /search", access: caseWork, handle: (*Server).searchPage},
 	{pattern: "GET /cases/{ref}", access: caseWork, handle: (*Server).casePage},
 	{pattern: "GET /cases/{ref}/messages/{id}/attachments/{n}", access: caseWork, handle: (*Server).attachment},
@@ -79,6 +88,7 @@ var routes = []route{
 	{pattern: "POST /cases/{ref}/split", access: caseWork, handle: (*Server).split},
 
 	{pattern: "POST /shelters/places", access: supervisor, handle: (*Server).setPlaces},
+	{pattern: "POST /alerts/ack", access: supervisor, handle: (*Server).acknowledgeAlerts},
 	{pattern: "GET /answers", access: supervisor, handle: (*Server).answersPage},
 	{pattern: "POST /answers", access: supervisor, handle: (*Server).saveAnswer},
 	{pattern: "POST /answers/{id}", access: supervisor, handle: (*Server).saveAnswer},
@@ -94,4 +104,5 @@ var routes = []route{
 	{pattern: "POST /users/{name}", access: admin, handle: (*Server).changeUser},
 	{pattern: "POST /users/{name}/reset", access: admin, handle: (*Server).resetAccount},
 	{pattern: "POST /users/{name}/disable", access: admin, handle: (*Server).disableUser},
+	{pattern: "POST /users/{name}/enable", access: admin, handle: (*Server).enableUser},
 }

@@ -24,8 +24,9 @@ type Config struct {
 	// are Secure and browsers are told to keep to https; http is for a
 	// console on a loopback address only.
 	PublicURL *url.URL
-	// IdleTimeout ends a session nobody used for that long (default 30
-	// minutes); MaxSessionAge ends any session after that long (12 hours).
+	// IdleTimeout locks a console nobody used for that long (default 30
+	// minutes; lock.go); MaxSessionAge ends any session after that long
+	// (12 hours).
 	IdleTimeout   time.Duration
 	MaxSessionAge time.Duration
 	// OperatorsSkipTOTP lets operators log in without a second factor

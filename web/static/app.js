@@ -1,5 +1,5 @@
-// okit console: counts the clocks down, keeps the queue live, and marks
-// new or changed rows. No inline script: the Content-Security-Policy
+// okit console: counts the clocks down, keeps the queue live (from the
+// stream alerts.js keeps), and marks new or changed rows. No inline script: the Content-Security-Policy
 // allows only this file.
 "use strict";
 
@@ -33,17 +33,21 @@
   tick();
   setInterval(tick, 15000);
 
-  // Someone writing an answer or a note is active even before they send
-  // it: keep their session, at most once a minute.
+  // Someone reading or writing an answer is active even without a
+  // request: keep their console unlocked, telling okit at most once a
+  // minute.
   var lastAlive = Date.now();
-  document.addEventListener("input", function () {
+  function alive() {
     if (Date.now() - lastAlive < 60000) return;
     lastAlive = Date.now();
     fetch("/alive", { method: "POST", credentials: "same-origin" }).catch(function () {});
+  }
+  ["input", "keydown", "pointerdown", "scroll"].forEach(function (kind) {
+    document.addEventListener(kind, alive, { passive: true });
   });
 
   var table = document.getElementById("queue");
-  if (!table || !window.EventSource) return;
+  if (!table) return;
   var live = document.getElementById("live");
   var pending = false;
 
@@ -90,6 +94,6 @@
       .finally(function () { pending = false; });
   }
 
-  var es = new EventSource("/live");
-  es.addEventListener("changed", function (e) { refresh(e.data ? e.data.split(",") : []); });
+  // The page's live stream is alerts.js's.
+  document.addEventListener("okit:changed", function (e) { refresh(e.detail); });
 })();
