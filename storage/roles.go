@@ -60,6 +60,7 @@ var grants = map[string]privileges{
 	"notes":          {nil, []string{"SELECT, INSERT, DELETE"}},
 	"shelters":       {nil, all},
 	"saved_answers":  {nil, all},
+	"drafts":         {nil, all}, // an operator's unsent answer, sealed
 	"account_links":  {nil, all},
 	"login_attempts": {nil, all},
 	// The chain is written by its SECURITY DEFINER functions (schema 12);
