@@ -55,14 +55,15 @@ var grants = map[string]privileges{
 	// never sees a credential column and cannot add or change a user.
 	"users": {[]string{"SELECT (id, username, role, languages, skills, load_limit, on_shift, disabled, last_assigned_at)", "UPDATE (last_assigned_at)"},
 		[]string{"SELECT, INSERT, UPDATE"}},
-	"shifts":         {[]string{"SELECT"}, []string{"SELECT, INSERT, UPDATE"}},
-	"sessions":       {nil, all},
-	"notes":          {nil, []string{"SELECT, INSERT, DELETE"}},
-	"shelters":       {nil, all},
-	"saved_answers":  {nil, all},
-	"drafts":         {nil, all}, // an operator's unsent answer, sealed
-	"account_links":  {nil, all},
-	"login_attempts": {nil, all},
+	"shifts":          {[]string{"SELECT"}, []string{"SELECT, INSERT, UPDATE"}},
+	"sessions":        {nil, all},
+	"notes":           {nil, all}, // okit reseal seals them again
+	"shelters":        {nil, all},
+	"saved_answers":   {nil, all},
+	"drafts":          {nil, all}, // an operator's unsent answer, sealed
+	"account_links":   {nil, all},
+	"reseal_progress": {nil, all},
+	"login_attempts":  {nil, all},
 	// The chain is written by its SECURITY DEFINER functions (schema 12);
 	// the console reads it for okit audit verify.
 	"event_chain":       {nil, []string{"SELECT"}},

@@ -30,15 +30,18 @@
 //     as given, and folded: Unicode compatibility decomposition, combining
 //     marks dropped, lower case. "Megölt", "megolt" and the legacy
 //     "megõlt" all become "megolt" (fold.go, latin.go).
-//  3. Every folded word walks one trie that holds all words and prefixes
-//     of all rules, the English forms of the concepts' lemmas and the
-//     policy's word classes (compile.go, wordclass.go), so the cost does
-//     not grow with the number of rules; Hungarian words are then looked
-//     up in the generated word-form table (morph.go, morph_hu.txt), which
-//     gives the concept, the lemma and what the ending says (first person,
-//     "mine", an unsaid object, past, "about"). Phrases and pairs of words
-//     within N words of each other (near) are checked from there
-//     (match.go). Sentences are cut into clauses (fold.go).
+//  3. Every distinct folded word of a field walks one trie that holds all
+//     words and prefixes of all rules, the English forms of the concepts'
+//     lemmas and the policy's word classes (trie.go, a double array; built
+//     in compile.go, wordclass.go), so the cost does not grow with the
+//     number of rules; Hungarian words are then looked up in the generated
+//     word-form table (morph.go, morph_hu.txt), which gives the concept,
+//     the lemma and what the ending says (first person, "mine", an unsaid
+//     object, past, "about"). What a word matched is remembered for the
+//     rest of the message (wordmemo.go): most words of a letter are words
+//     it used before. Phrases and pairs of words within N words of each
+//     other (near) are checked from there (match.go). Sentences are cut
+//     into clauses (fold.go).
 //  4. Modifier rules mark each hit: negated (nem, ne, soha, don't … up to
 //     3 words before, not across a comma), in the past (évekkel ezelőtt,
 //     gyerekkoromban … in the same clause, unless tegnap, most … is there

@@ -39,11 +39,11 @@ type scratch struct {
 	ukMark       int // Cyrillic words with і, є or ґ (Ukrainian)
 	ruMark       int // Cyrillic words with ы, э or ъ (Russian)
 	negEnd       []bool
-	urgent       []int32
-	urgentRule   []int32     // rule of each urgent hit
+	urgentAt     []bool      // by word: a time word reaches it (modifiers)
 	pastIn       []uint8     // by clause: the regions with a past marker (modifiers)
 	nowIn        []uint8     // by clause: the regions with a time word of the present
 	memo         [2]wordMemo // by field
+	starts       []int32     // the words whose matches start a pattern (matchField)
 	readable     readability
 	// the decision's (scratch.go)
 	close        [2][]uint8
@@ -75,6 +75,8 @@ func (r *Rules) matchField(s *scratch, field uint8) {
 	w := s.words(field)
 	mo := &s.memo[field]
 	mo.reset(len(w.toks))
+	// The words where a pattern may start: fewer than half of a letter's.
+	starts := s.starts[:0]
 	for i := range w.toks {
 		t := &w.toks[i]
 		en := mo.find(r, w.buf, t.f0, t.f1)
@@ -82,6 +84,9 @@ func (r *Rules) matchField(s *scratch, field uint8) {
 		t.class = en.class
 		if !en.split {
 			t.m0, t.m1, t.feat = en.id0, en.id1, en.feat
+			if en.starts {
+				starts = append(starts, int32(i))
+			}
 		} else {
 			t.m0 = int32(len(mo.ids))
 			mo.ids = append(mo.ids, mo.ids[en.id0:en.id1]...)
@@ -92,6 +97,9 @@ func (r *Rules) matchField(s *scratch, field uint8) {
 				}
 			}
 			t.m1 = int32(len(mo.ids))
+			if r.startsPattern(mo.ids[t.m0:t.m1]) {
+				starts = append(starts, int32(i))
+			}
 		}
 		if t.region == RegionQuoted || s.latin+s.other >= langSample {
 			continue
@@ -119,7 +127,7 @@ func (r *Rules) matchField(s *scratch, field uint8) {
 		}
 	}
 	m := mo.ids
-	s.matches[field] = m
+	s.matches[field], s.starts = m, starts
 	s.readable.end()
 	markClauses(w)
 	if cap(s.lastA) < len(r.nears) {
@@ -134,17 +142,17 @@ func (r *Rules) matchField(s *scratch, field uint8) {
 	if field == fieldBody {
 		bit = inBody
 	}
-	for i := range w.toks {
+	for _, i := range starts {
 		t := &w.toks[i]
 		for _, e := range m[t.m0:t.m1] {
 			for _, tr := range r.trig[e] {
 				ru := r.rules[tr.rule]
-				if ru.in&bit == 0 || r.excluded(w, m, tr.rule, int32(i)) {
+				if ru.in&bit == 0 || r.excluded(w, m, tr.rule, i) {
 					continue
 				}
 				switch tr.kind {
 				case trigPhrase:
-					at := int32(i) - int32(tr.off)
+					at := i - int32(tr.off)
 					if at < 0 || ru.start && at != 0 {
 						continue
 					}
@@ -158,10 +166,10 @@ func (r *Rules) matchField(s *scratch, field uint8) {
 					}
 					ref := r.nears[tr.idx]
 					nr := ru.nears[ref.idx]
-					if j := other[tr.idx]; j >= 0 && j < int32(i) && int32(i)-j <= int32(nr.within) && w.toks[j].region == t.region {
-						s.hits = append(s.hits, hit{rule: tr.rule, field: field, t0: j, t1: int32(i), pat: int32(len(ru.phrases)) + ref.idx, region: t.region})
+					if j := other[tr.idx]; j >= 0 && j < i && i-j <= int32(nr.within) && w.toks[j].region == t.region {
+						s.hits = append(s.hits, hit{rule: tr.rule, field: field, t0: j, t1: i, pat: int32(len(ru.phrases)) + ref.idx, region: t.region})
 					}
-					mine[tr.idx] = int32(i)
+					mine[tr.idx] = i
 				}
 			}
 		}
@@ -191,6 +199,16 @@ func (s *scratch) cyrillic(b []byte) {
 	if ru {
 		s.ruMark++
 	}
+}
+
+// startsPattern reports whether an elem of ids starts a pattern.
+func (r *Rules) startsPattern(ids []int32) bool {
+	for _, e := range ids {
+		if len(r.trig[e]) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // addID appends x to ids unless ids[from:] has it.
@@ -295,7 +313,9 @@ func (r *Rules) modifiers(s *scratch, field uint8, first int) {
 	// which a time word makes the clause present: one look for each hit
 	// rather than a scan of every marker of the field.
 	s.pastIn, s.nowIn = resizeMask(s.pastIn, len(w.clauses)), resizeMask(s.nowIn, len(w.clauses))
-	urgent, urgentRule := s.urgent[:0], s.urgentRule[:0]
+	// Each time word marks the words within its reach, in its region, as
+	// urgent.
+	s.urgentAt = resize(s.urgentAt, len(w.toks))
 	for _, o := range hits {
 		at := &w.toks[o.t0]
 		switch r.rules[o.rule].kind {
@@ -304,14 +324,15 @@ func (r *Rules) modifiers(s *scratch, field uint8, first int) {
 		case KindPast:
 			s.pastIn[at.clause] |= 1 << at.region
 		case KindUrgent:
-			urgent = append(urgent, o.t0)
-			urgentRule = append(urgentRule, o.rule)
+			reach := r.rules[o.rule].within
+			for j := max(0, o.t0-reach); j < int32(len(w.toks)) && j <= o.t0+reach; j++ {
+				s.urgentAt[j] = s.urgentAt[j] || w.toks[j].region == at.region
+			}
 			s.nowIn[at.clause] |= 1 << at.region
 		case KindRecent:
 			s.nowIn[at.clause] |= 1 << at.region
 		}
 	}
-	s.urgent, s.urgentRule = urgent, urgentRule
 	for i := range hits {
 		h := &hits[i]
 		if k := r.rules[h.rule].kind; k != KindSignal && k != KindSafety {
@@ -325,12 +346,7 @@ func (r *Rules) modifiers(s *scratch, field uint8, first int) {
 				h.negated = true
 			}
 		}
-		for k, u := range urgent {
-			if d, reach := u-h.t0, r.rules[urgentRule[k]].within; w.toks[u].region == t.region && d <= reach && d >= -reach {
-				h.urgent = true
-				break
-			}
-		}
+		h.urgent = s.urgentAt[h.t0]
 		pastHere := s.pastIn[t.clause]&(1<<t.region) != 0
 		urgentSent := s.nowIn[t.clause]&(1<<t.region) != 0
 		h.past = pastHere && !urgentSent

@@ -114,7 +114,7 @@ func bitOf(h uint64) (int, uint64) {
 // hashStep extends the hash of b[j+1:] to b[j:].
 func hashStep(h uint64, c byte) uint64 { return h*1099511628211 + uint64(c) + 1 }
 
-func hashWord[T string | []byte](w T) uint64 {
+func hashWord(w string) uint64 {
 	var h uint64
 	for j := len(w) - 1; j >= 0; j-- {
 		h = hashStep(h, w[j])

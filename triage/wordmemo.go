@@ -28,11 +28,12 @@ type memoEntry struct {
 	ref0, ref1 int32  // refs[ref0:ref1]: its readings
 	feat       feat   // what its readings say, unless split
 	split      bool   // a reading is a split verb form, which counts only with its prefix nearby
+	starts     bool   // ids hold an elem that starts a pattern, unless split
 	lang       uint8
 	class      wordClass
 }
 
-const memoMinSlots = 1 << 10
+const memoMinSlots = 1 << 6
 
 // reset empties the memo for a field of n words. Its table is sized to
 // the field, rather than to the largest field seen, so that clearing it
@@ -80,6 +81,7 @@ func (mo *wordMemo) find(r *Rules, buf []byte, f0, f1 int32) *memoEntry {
 		}
 	}
 	en.id1, en.ref1 = int32(len(mo.ids)), int32(len(mo.refs))
+	en.starts = r.startsPattern(mo.ids[en.id0:en.id1])
 	mo.entries = append(mo.entries, en)
 	if 2*len(mo.entries) > len(mo.slots) {
 		mo.rehash(2 * len(mo.slots))

@@ -67,7 +67,15 @@ func build(ctx context.Context, s settings, log *slog.Logger) (*parts, error) {
 		p.close()
 		return nil, err
 	}
-	p.intake = intake.New(s.imap, p.intakeDB, p.keys.sealer, p.keys.index, log, time.Now)
+	if s.reopenWithin != 0 {
+		p.store.SetReopenWithin(s.reopenWithin)
+		p.intakeDB.SetReopenWithin(s.reopenWithin)
+	}
+	cfg := s.imap
+	if p.keys.index != nil && p.keys.index.Previous() != nil {
+		cfg.PreviousIndex = p.keys.index.Previous()
+	}
+	p.intake = intake.New(cfg, p.intakeDB, p.keys.sealer, p.keys.index, log, time.Now)
 	if s.grant != nil {
 		p.watchGrant(s.grant)
 	}

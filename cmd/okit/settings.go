@@ -7,6 +7,7 @@ import (
 	"github.com/ncsszi/okit/intake"
 	"github.com/ncsszi/okit/mailauth"
 	"github.com/ncsszi/okit/replies"
+	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/triage"
 	"github.com/ncsszi/okit/web"
 )
@@ -23,6 +24,9 @@ type settings struct {
 	intakeDatabaseURL string
 	imap              intake.Config // its Rules and Targets are the only ones loaded
 	keys              keyFiles
+	// reopenWithin: a verified writer's new mail reopens their case
+	// closed less than this ago (OKIT_REOPEN_WITHIN).
+	reopenWithin time.Duration
 
 	// The rest is serve's. templatesDir overrides the built-in reply
 	// templates; mail is nil when this process sends no mail, console nil
@@ -59,6 +63,7 @@ func readSettings(getenv func(string) string, serve bool) (settings, error) {
 	if s.intakeDatabaseURL = e.str("OKIT_INTAKE_DATABASE_URL", ""); serve || s.intakeDatabaseURL == "" {
 		s.databaseURL = e.databaseURL()
 	}
+	s.reopenWithin = e.duration("OKIT_REOPEN_WITHIN", storage.DefaultReopenWithin)
 	if !serve {
 		s.grant = e.grant(s.imap.Auth)
 		s.imap.Grant = s.grant
