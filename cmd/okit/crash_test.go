@@ -69,6 +69,15 @@ func startServe(t *testing.T, bin string, env []string, extra ...string) (*exec.
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	// Until it listens (opening its connections and checking its roles
+	// takes a while on a busy machine); a serve that fails at start is
+	// the caller's to find.
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			break
+		}
+	}
 	return cmd, addr, func() string { b, _ := os.ReadFile(logFile.Name()); return string(b) }
 }
 
