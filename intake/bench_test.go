@@ -16,6 +16,8 @@ import (
 	"github.com/ncsszi/okit/intake"
 	"github.com/ncsszi/okit/message"
 	"github.com/ncsszi/okit/replies"
+	"github.com/ncsszi/okit/storage"
+	"github.com/ncsszi/okit/storage/storagetest"
 )
 
 // benchText is the writer's own words: about 1.3 KiB, a long help-seeking
@@ -82,9 +84,20 @@ func message20KiB(i int) []byte {
 
 // BenchmarkIntake20KiB measures durable intake: fetch, parse, seal, insert
 // and commit, then move, of 20 KiB messages against an in-process IMAP
-// server and a real PostgreSQL.
+// server and a real PostgreSQL, connected as the schema's owner and as
+// okit_intake, the role okit serve runs intake as (column privileges and
+// the chain's SECURITY DEFINER functions may cost something).
 func BenchmarkIntake20KiB(b *testing.B) {
+	for _, role := range []string{"owner", storage.IntakeRole} {
+		b.Run(role, func(b *testing.B) { benchmarkIntake20KiB(b, role) })
+	}
+}
+
+func benchmarkIntake20KiB(b *testing.B, role string) {
 	f := newFixture(b, demo.MailboxOptions{})
+	if role != "owner" {
+		f.store = storagetest.Open(b, storagetest.As(b, f.url, role), false, time.Now)
+	}
 	f.cfg.BatchSize = 100
 	b.StopTimer()
 	for i := range b.N {

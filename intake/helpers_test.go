@@ -76,13 +76,15 @@ type fixture struct {
 	t     testing.TB
 	mbox  *demo.Mailbox
 	store *storage.Store
+	url   string // the store's schema, as its owner
 	logs  *syncBuffer
 	cfg   intake.Config
 }
 
 func newFixture(t testing.TB, opts demo.MailboxOptions) *fixture {
 	t.Helper()
-	f := &fixture{t: t, store: storagetest.New(t), logs: &syncBuffer{}}
+	f := &fixture{t: t, url: storagetest.URL(t), logs: &syncBuffer{}}
+	f.store = storagetest.Open(t, f.url, true, time.Now)
 	mbox, err := demo.StartMailbox("okit@ncsszi.hu", slog.New(slog.DiscardHandler), opts)
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,11 @@
 //     operators and to seal copies of outgoing mail (Opener.Sealer).
 //   - index.key, 32 random bytes, held by every process that stores or looks
 //     things up (LoadIndex).
+//   - console.key, 32 random bytes, held by the console alone (LoadBinder):
+//     a Binder's MACs bind each password hash and second-factor secret to
+//     its user, so that a users row written by anyone else logs nobody in.
+//     It is its own file, not derived from the OpenPGP key (which is
+//     rotated) nor from the index key (which intake holds).
 //
 // "okit keys rotate" (RotateKeys) writes the next generation beside these,
 // and while okit reseal moves what is stored to it, processes hold the

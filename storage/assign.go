@@ -25,6 +25,9 @@ const (
 const (
 	AlertP1Unassigned = "p1_unassigned"
 	AlertBreach       = "breach"
+	// AlertCredentialForged: a password or second factor whose MAC did
+	// not verify was offered at login (schema 12).
+	AlertCredentialForged = "credential_forged"
 )
 
 // caseNeed is a case waiting for a decision on its operator.

@@ -7,7 +7,10 @@
 // times and the audit trail are read from it. The schema is a series of
 // numbered SQL files embedded in the binary; Migrate applies the missing ones,
 // each in its own transaction, and CheckSchema lets a server refuse to run on
-// an old schema.
+// an old schema. Migrate runs as the schema's owner and ends by granting
+// the two running roles, okit_intake and okit_console, exactly what
+// roles.go lists; serve checks with CheckRunningRole that it is not
+// connected as anyone who could alter a table.
 //
 // Storage decides nothing about people. Saving a batch of mail, it looks
 // up what the batch may thread into (stored messages by Message-ID, the

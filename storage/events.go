@@ -119,18 +119,21 @@ func (e *events) queue(ctx context.Context, b *pgx.Batch, actor string, at time.
 
 // Event kinds about no case: people signing in and out, users and exports.
 const (
-	EventLogin         EventKind = "login"
-	EventLoginFailed   EventKind = "login_failed"
-	EventLogout        EventKind = "logout"
-	EventUserAdded     EventKind = "user_added"
-	EventUserChanged   EventKind = "user_changed"
-	EventUserDisabled  EventKind = "user_disabled"
-	EventUserEnabled   EventKind = "user_enabled"
-	EventPasswordSet   EventKind = "password_set"
-	EventTOTPEnrolled  EventKind = "totp_enrolled"
-	EventTOTPReset     EventKind = "totp_reset"
-	EventExport        EventKind = "export"
-	EventShelterUpdate EventKind = "shelter_updated"
+	EventLogin        EventKind = "login"
+	EventLoginFailed  EventKind = "login_failed"
+	EventLogout       EventKind = "logout"
+	EventUserAdded    EventKind = "user_added"
+	EventUserChanged  EventKind = "user_changed"
+	EventUserDisabled EventKind = "user_disabled"
+	EventUserEnabled  EventKind = "user_enabled"
+	EventPasswordSet  EventKind = "password_set"
+	EventTOTPEnrolled EventKind = "totp_enrolled"
+	EventTOTPReset    EventKind = "totp_reset"
+	// EventCredentialsBound: okit users bind gave a user's credentials,
+	// stored before schema 12, their MAC.
+	EventCredentialsBound EventKind = "credentials_bound"
+	EventExport           EventKind = "export"
+	EventShelterUpdate    EventKind = "shelter_updated"
 )
 
 // Record writes one event about no case, such as a login.

@@ -67,8 +67,9 @@ const createVersionTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
 )`
 
 // Migrate applies the migrations the database lacks, each in its own
-// transaction, and returns the names of those it applied. Concurrent callers
-// wait for each other on an advisory lock.
+// transaction, then creates or checks the running roles and grants them
+// their privileges (roles.go), and returns the names of the migrations it
+// applied. Concurrent callers wait for each other on an advisory lock.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	ms, err := migrations()
 	if err != nil {
@@ -114,6 +115,11 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	}
 	for _, v := range res.Versions {
 		applied = append(applied, fmt.Sprintf("river %03d_%s", v.Version, v.Name))
+	}
+	// Last, the running roles get what they need on every table, new ones
+	// included.
+	if err := s.InTx(ctx, func(tx pgx.Tx) error { return grantRoles(ctx, tx) }); err != nil {
+		return applied, fmt.Errorf("database roles: %w", err)
 	}
 	return applied, nil
 }

@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/ncsszi/okit/seal"
 )
 
 // EventResealed is written for each batch okit reseal commits: which
@@ -82,7 +85,10 @@ type ResealProgress struct {
 // in generation to the current keys, in one transaction: fix is called on
 // each row and reports whether it changed anything. It returns where that
 // table stands; done is set when every table is finished.
-func (s *Store) ResealBatch(ctx context.Context, generation string, n int, actor string, fix func(*ResealRow) (bool, error)) (p ResealProgress, done bool, err error) {
+//
+// A second factor sealed again gets its MAC again under bind (the console
+// key), but only where the old one verified: a forged row stays forged.
+func (s *Store) ResealBatch(ctx context.Context, generation string, n int, actor string, bind *seal.Binder, fix func(*ResealRow) (bool, error)) (p ResealProgress, done bool, err error) {
 	err = s.InTx(ctx, func(tx pgx.Tx) error {
 		// One reseal at a time: two would only fight over the same rows.
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('okit reseal'))`); err != nil {
@@ -99,7 +105,7 @@ func (s *Store) ResealBatch(ctx context.Context, generation string, n int, actor
 			if finished {
 				continue
 			}
-			return s.resealRows(ctx, tx, t, generation, last, n, actor, fix, &p)
+			return s.resealRows(ctx, tx, t, generation, last, n, actor, bind, fix, &p)
 		}
 		done = true
 		return nil
@@ -111,7 +117,7 @@ func (s *Store) ResealBatch(ctx context.Context, generation string, n int, actor
 }
 
 func (s *Store) resealRows(ctx context.Context, tx pgx.Tx, t resealTable, generation, last string, n int, actor string,
-	fix func(*ResealRow) (bool, error), p *ResealProgress) error {
+	bind *seal.Binder, fix func(*ResealRow) (bool, error), p *ResealProgress) error {
 	cols := slices.Concat(t.columns, t.digests)
 	// Ordered by the column, qualified: the key's text is named like it,
 	// and text orders 10 before 2.
@@ -165,6 +171,11 @@ func (s *Store) resealRows(ctx context.Context, tx pgx.Tx, t resealTable, genera
 				args = append(args, r.new.Sealed[j])
 			} else {
 				args = append(args, r.new.Digests[j-len(t.columns)])
+			}
+		}
+		if t.name == "users" {
+			if err := rebindTOTP(ctx, tx, bind, r.key, r.old.Sealed[0], r.new.Sealed[0]); err != nil {
+				return err
 			}
 		}
 		if _, err := tx.Exec(ctx, fmt.Sprintf(`UPDATE %s SET %s WHERE %s`, t.name, strings.Join(set, ", "), t.at), args...); err != nil {
@@ -224,6 +235,26 @@ func redigestWriters(ctx context.Context, tx pgx.Tx, id string, old, new ResealR
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return fmt.Errorf("digests beside message %s: %w", id, err)
 		}
+	}
+	return nil
+}
+
+// rebindTOTP gives the user id's second factor, sealed again from old to
+// new, its MAC for new, if its MAC verified for old.
+func rebindTOTP(ctx context.Context, tx pgx.Tx, bind *seal.Binder, id string, old, new []byte) error {
+	userID, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || old == nil || new == nil {
+		return err
+	}
+	var mac []byte
+	if err := tx.QueryRow(ctx, `SELECT totp_mac FROM users WHERE id = $1`, userID).Scan(&mac); err != nil {
+		return fmt.Errorf("read second factor's MAC: %w", err)
+	}
+	if !bind.Valid(userID, seal.CredentialTOTP, old, mac) {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `UPDATE users SET totp_mac = $2 WHERE id = $1`, userID, bind.MAC(userID, seal.CredentialTOTP, new)); err != nil {
+		return fmt.Errorf("bind second factor: %w", err)
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ncsszi/okit/account"
+	"github.com/ncsszi/okit/seal"
 )
 
 // Credentials are what logging in checks.
@@ -18,17 +19,21 @@ type Credentials struct {
 	Username     string
 	Role         account.Role
 	PasswordHash string // "" when no password was ever set
+	PasswordMAC  []byte // binds PasswordHash to UserID (seal.Binder)
 	TOTPSealed   []byte // nil when no second factor is enrolled
+	TOTPMAC      []byte // binds TOTPSealed to UserID
 	TOTPLastStep int64
 	Disabled     bool
+	Pending      bool // made or reset by an admin, not yet confirmed by a supervisor
 }
 
 // Credentials reads a user's credentials by name.
 func (s *Store) Credentials(ctx context.Context, username string) (Credentials, error) {
 	var c Credentials
 	err := s.pool.QueryRow(ctx, `
-		SELECT id, username, role, coalesce(password_hash, ''), totp_sealed, coalesce(totp_last_step, 0), disabled
-		FROM users WHERE username = $1`, username).Scan(&c.UserID, &c.Username, &c.Role, &c.PasswordHash, &c.TOTPSealed, &c.TOTPLastStep, &c.Disabled)
+		SELECT id, username, role, coalesce(password_hash, ''), password_mac, totp_sealed, totp_mac, coalesce(totp_last_step, 0), disabled, pending_by IS NOT NULL
+		FROM users WHERE username = $1`, username).Scan(&c.UserID, &c.Username, &c.Role, &c.PasswordHash, &c.PasswordMAC,
+		&c.TOTPSealed, &c.TOTPMAC, &c.TOTPLastStep, &c.Disabled, &c.Pending)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, fmt.Errorf("user %q: %w", username, ErrNotFound)
 	}
@@ -38,14 +43,27 @@ func (s *Store) Credentials(ctx context.Context, username string) (Credentials, 
 	return c, nil
 }
 
-// SetPassword stores a user's new password hash and ends their sessions
-// but the one given (the user's own, when they change it themselves).
-func (s *Store) SetPassword(ctx context.Context, username, hash string, keep []byte, actor string) error {
+// Valid reports whether the credentials' MACs verify under b: a password
+// hash or a second factor without a valid MAC was not written by okit's
+// console, and logs nobody in.
+func (c Credentials) Valid(b *seal.Binder) bool {
+	return (c.PasswordHash == "" || b.Valid(c.UserID, seal.CredentialPassword, []byte(c.PasswordHash), c.PasswordMAC)) &&
+		(c.TOTPSealed == nil || b.Valid(c.UserID, seal.CredentialTOTP, c.TOTPSealed, c.TOTPMAC))
+}
+
+// SetPassword stores a user's new password hash, bound to them by b (held by the console alone), and
+// ends their sessions but the one given (the user's own, when they change
+// it themselves).
+func (s *Store) SetPassword(ctx context.Context, username, hash string, b *seal.Binder, keep []byte, actor string) error {
 	return s.InTx(ctx, func(tx pgx.Tx) error {
 		var id int64
-		err := tx.QueryRow(ctx, `UPDATE users SET password_hash = $2 WHERE username = $1 RETURNING id`, username, hash).Scan(&id)
+		err := tx.QueryRow(ctx, `SELECT id FROM users WHERE username = $1 FOR UPDATE`, username).Scan(&id)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("user %q: %w", username, ErrNotFound)
+		}
+		if err == nil {
+			_, err = tx.Exec(ctx, `UPDATE users SET password_hash = $2, password_mac = $3 WHERE id = $1`,
+				id, hash, b.MAC(id, seal.CredentialPassword, []byte(hash)))
 		}
 		if err != nil {
 			return fmt.Errorf("set password: %w", err)
@@ -64,7 +82,7 @@ func (s *Store) SetPassword(ctx context.Context, username, hash string, keep []b
 func (s *Store) ResetTOTP(ctx context.Context, username, actor string) error {
 	return s.InTx(ctx, func(tx pgx.Tx) error {
 		var id int64
-		err := tx.QueryRow(ctx, `UPDATE users SET totp_sealed = NULL, totp_last_step = NULL WHERE username = $1 RETURNING id`, username).Scan(&id)
+		err := tx.QueryRow(ctx, `UPDATE users SET totp_sealed = NULL, totp_mac = NULL, totp_last_step = NULL WHERE username = $1 RETURNING id`, username).Scan(&id)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("user %q: %w", username, ErrNotFound)
 		}
@@ -140,10 +158,11 @@ func (s *Store) CreateSession(ctx context.Context, digest []byte, userID int64, 
 }
 
 // Session returns the session of a token's digest if its user is not
-// disabled and it began within maxAge; ErrNotFound otherwise. A session
-// not seen within idle is Locked. With touch set, an unlocked session
-// counts as seen now: requests a person made do, the console's own
-// background requests do not.
+// disabled nor waiting for a supervisor's confirmation, and it began
+// within maxAge; ErrNotFound otherwise. A session not seen within idle is
+// Locked. With touch set, an unlocked session counts as seen now:
+// requests a person made do, the console's own background requests do
+// not.
 func (s *Store) Session(ctx context.Context, digest []byte, idle, maxAge time.Duration, touch bool) (Session, error) {
 	now := s.now()
 	var ss Session
@@ -152,7 +171,7 @@ func (s *Store) Session(ctx context.Context, digest []byte, idle, maxAge time.Du
 		SELECT u.id, u.username, u.role, u.languages, coalesce(u.signature, ''), u.on_shift, u.alert_sound,
 			s.second_factor, u.totp_sealed IS NOT NULL, s.totp_pending, s.created_at, s.seen_at, s.seen_at < $3
 		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_digest = $1 AND s.created_at >= $4 AND NOT u.disabled`,
+		WHERE s.token_digest = $1 AND s.created_at >= $4 AND NOT u.disabled AND u.pending_by IS NULL`,
 		digest, now, now.Add(-idle), now.Add(-maxAge), touch).Scan(&ss.UserID, &ss.Username, &ss.Role, &ss.Languages,
 		&ss.Signature, &ss.OnShift, &ss.AlertSound, &ss.SecondFactor, &ss.TOTPEnrolled, &ss.TOTPPending, &ss.CreatedAt, &ss.SeenAt, &ss.Locked)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -196,9 +215,11 @@ func (s *Store) EndSession(ctx context.Context, digest []byte) error {
 	return nil
 }
 
-// PassSecondFactor marks a session's second step of logging in done.
-func (s *Store) PassSecondFactor(ctx context.Context, digest []byte) error {
-	if _, err := s.pool.Exec(ctx, `UPDATE sessions SET second_factor = true, totp_pending = NULL WHERE token_digest = $1`, digest); err != nil {
+// PassSecondFactor marks a session's second step of logging in done and
+// gives it a new token (its digest next): a token seen before the second
+// factor, by whoever watched the password go by, opens nothing after it.
+func (s *Store) PassSecondFactor(ctx context.Context, digest, next []byte) error {
+	if _, err := s.pool.Exec(ctx, `UPDATE sessions SET second_factor = true, totp_pending = NULL, token_digest = $2 WHERE token_digest = $1`, digest, next); err != nil {
 		return fmt.Errorf("record second factor: %w", err)
 	}
 	return nil
@@ -214,22 +235,28 @@ func (s *Store) SetTOTPPending(ctx context.Context, digest, sealed []byte) error
 }
 
 // EnrolTOTP makes the session's pending secret its user's second factor,
-// with step as the step of the code that confirmed it, and marks the
-// session's second step done.
-func (s *Store) EnrolTOTP(ctx context.Context, digest []byte, step int64, actor string) error {
+// bound to them by b, with step as the step of the code that confirmed
+// it, and marks the session's second step done under a new token (its
+// digest next), as PassSecondFactor does.
+func (s *Store) EnrolTOTP(ctx context.Context, digest, next []byte, step int64, b *seal.Binder, actor string) error {
 	return s.InTx(ctx, func(tx pgx.Tx) error {
 		var user string
+		var id int64
+		var pending []byte
 		err := tx.QueryRow(ctx, `
-			UPDATE users u SET totp_sealed = s.totp_pending, totp_last_step = $2
-			FROM sessions s WHERE s.token_digest = $1 AND s.user_id = u.id AND s.totp_pending IS NOT NULL
-			RETURNING u.username`, digest, step).Scan(&user)
+			SELECT u.id, u.username, s.totp_pending FROM sessions s JOIN users u ON u.id = s.user_id
+			WHERE s.token_digest = $1 AND s.totp_pending IS NOT NULL FOR UPDATE`, digest).Scan(&id, &user, &pending)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("no second factor being enrolled: %w", ErrNotFound)
+		}
+		if err == nil {
+			_, err = tx.Exec(ctx, `UPDATE users SET totp_sealed = $2, totp_mac = $3, totp_last_step = $4 WHERE id = $1`,
+				id, pending, b.MAC(id, seal.CredentialTOTP, pending), step)
 		}
 		if err != nil {
 			return fmt.Errorf("enrol second factor: %w", err)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE sessions SET second_factor = true, totp_pending = NULL WHERE token_digest = $1`, digest); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE sessions SET second_factor = true, totp_pending = NULL, token_digest = $2 WHERE token_digest = $1`, digest, next); err != nil {
 			return fmt.Errorf("enrol second factor: %w", err)
 		}
 		var ev events
@@ -238,35 +265,85 @@ func (s *Store) EnrolTOTP(ctx context.Context, digest []byte, step int64, actor 
 	})
 }
 
-// FailedLogins counts the failed logins since a time for a user and from
-// an address, for throttling.
-func (s *Store) FailedLogins(ctx context.Context, username string, addr netip.Addr, since time.Time) (byUser, byAddr int, err error) {
-	var a *netip.Addr
-	if addr.IsValid() {
-		a = &addr
-	}
-	err = s.pool.QueryRow(ctx, `
-		SELECT count(*) FILTER (WHERE data->>'user' = $1), count(*) FILTER (WHERE remote_addr = $2)
-		FROM case_events WHERE kind = $3 AND at >= $4`, username, a, EventLoginFailed, since).Scan(&byUser, &byAddr)
+// SecondFactorFailures counts the wrong second-factor codes given for a
+// user since a time. Only someone who knew the password gets to give one,
+// so a stranger's wrong passwords never count here.
+func (s *Store) SecondFactorFailures(ctx context.Context, username string, since time.Time) (int, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM case_events WHERE kind = $1 AND at >= $2 AND data->>'user' = $3 AND data->>'step' = 'second_factor'`,
+		EventLoginFailed, since, username).Scan(&n)
 	if err != nil {
-		return 0, 0, fmt.Errorf("count failed logins: %w", err)
+		return 0, fmt.Errorf("count failed second factors: %w", err)
 	}
-	return byUser, byAddr, nil
+	return n, nil
 }
 
 // SetTOTP gives a user a second factor directly, sealed: for okit demo's
 // ready-made supervisor, whose code its login page shows.
-func (s *Store) SetTOTP(ctx context.Context, username string, sealed []byte, actor string) error {
+func (s *Store) SetTOTP(ctx context.Context, username string, sealed []byte, b *seal.Binder, actor string) error {
 	return s.InTx(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE users SET totp_sealed = $2, totp_last_step = NULL WHERE username = $1`, username, sealed)
+		var id int64
+		err := tx.QueryRow(ctx, `SELECT id FROM users WHERE username = $1 FOR UPDATE`, username).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("user %q: %w", username, ErrNotFound)
+		}
+		if err == nil {
+			_, err = tx.Exec(ctx, `UPDATE users SET totp_sealed = $2, totp_mac = $3, totp_last_step = NULL WHERE id = $1`,
+				id, sealed, b.MAC(id, seal.CredentialTOTP, sealed))
+		}
 		if err != nil {
 			return fmt.Errorf("set second factor: %w", err)
-		}
-		if tag.RowsAffected() == 0 {
-			return fmt.Errorf("user %q: %w", username, ErrNotFound)
 		}
 		var ev events
 		ev.add(0, EventTOTPEnrolled, map[string]any{"user": username})
 		return ev.write(ctx, tx, actor, s.now())
 	})
+}
+
+// BindCredentials gives the credentials that carry no MAC yet (those
+// stored before schema 12) their MAC under b, and returns the names of
+// the users it bound. A MAC that is there and fails is left failing: that
+// row was written by someone without the console key.
+func (s *Store) BindCredentials(ctx context.Context, b *seal.Binder, actor string) ([]string, error) {
+	var bound []string
+	err := s.InTx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT id, username, password_hash, totp_sealed FROM users
+			WHERE (password_hash IS NOT NULL AND password_mac IS NULL) OR (totp_sealed IS NOT NULL AND totp_mac IS NULL)
+			ORDER BY id FOR UPDATE`)
+		if err != nil {
+			return fmt.Errorf("read credentials: %w", err)
+		}
+		type row struct {
+			id       int64
+			name     string
+			password *string
+			totp     []byte
+		}
+		todo, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
+			var x row
+			return x, r.Scan(&x.id, &x.name, &x.password, &x.totp)
+		})
+		if err != nil {
+			return fmt.Errorf("read credentials: %w", err)
+		}
+		var ev events
+		for _, x := range todo {
+			var pw, totp []byte
+			if x.password != nil {
+				pw = b.MAC(x.id, seal.CredentialPassword, []byte(*x.password))
+			}
+			if x.totp != nil {
+				totp = b.MAC(x.id, seal.CredentialTOTP, x.totp)
+			}
+			_, err := tx.Exec(ctx, `UPDATE users SET password_mac = coalesce(password_mac, $2), totp_mac = coalesce(totp_mac, $3) WHERE id = $1`,
+				x.id, pw, totp)
+			if err != nil {
+				return fmt.Errorf("bind credentials: %w", err)
+			}
+			bound = append(bound, x.name)
+			ev.add(0, EventCredentialsBound, map[string]any{"user": x.name})
+		}
+		return ev.write(ctx, tx, actor, s.now())
+	})
+	return bound, err
 }

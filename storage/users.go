@@ -26,7 +26,8 @@ type User struct {
 	LoadLimit int
 	OnShift   bool
 	Disabled  bool
-	Open      int // open cases assigned now
+	Open      int  // open cases assigned now
+	Pending   bool // made or reset by an admin, waiting for a supervisor
 }
 
 // HasSkill reports whether the user specialises in a category.
@@ -88,7 +89,7 @@ func (s *Store) UpdateUser(ctx context.Context, u User, actor string) error {
 func (s *Store) Users(ctx context.Context) ([]User, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT u.id, u.username, u.role, u.languages, u.skills, u.load_limit, u.on_shift, u.disabled,
-			(SELECT count(*) FROM cases c WHERE c.assignee_id = u.id AND c.status = 'open')::int
+			(SELECT count(*) FROM cases c WHERE c.assignee_id = u.id AND c.status = 'open')::int, u.pending_by IS NOT NULL
 		FROM users u ORDER BY u.username`)
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
 	"io"
 	"log/slog"
 	"net/http"
@@ -28,6 +29,7 @@ import (
 type console struct {
 	st   *storage.Store
 	keys *seal.Opener
+	bind *seal.Binder
 	srv  *Server
 	ts   *httptest.Server
 }
@@ -37,8 +39,9 @@ func newConsole(t testing.TB) *console {
 	return newConsoleOn(t, storagetest.New(t), time.Now)
 }
 
-// newConsoleOn is a console on the store st, whose clock is now.
-func newConsoleOn(t testing.TB, st *storage.Store, now func() time.Time) *console {
+// newConsoleOn is a console on the store st, whose clock is now, with
+// its configuration changed by each of set.
+func newConsoleOn(t testing.TB, st *storage.Store, now func() time.Time, set ...func(*Config)) *console {
 	t.Helper()
 	pass := []byte("console test passphrase")
 	paths, err := seal.GenerateKeys(filepath.Join(t.TempDir(), "keys"), seal.Curve25519, "test", "okit@ncsszi.hu", pass)
@@ -53,11 +56,21 @@ func newConsoleOn(t testing.TB, st *storage.Store, now func() time.Time) *consol
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &console{st: st, keys: keys}
+	consoleKey := make([]byte, 32)
+	rand.Read(consoleKey)
+	bind, err := seal.NewBinder(consoleKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &console{st: st, keys: keys, bind: bind}
 	c.ts = httptest.NewUnstartedServer(nil)
 	u, _ := url.Parse("http://" + c.ts.Listener.Addr().String())
-	c.srv, err = New(Config{PublicURL: u, Targets: triage.DefaultTargets, RemindAfter: time.Hour, Location: time.UTC},
-		Deps{Store: c.st, Keys: keys, Templates: templates, Rules: triage.Default(), Log: slog.New(slog.NewTextHandler(t.Output(), nil)), Now: now})
+	cfg := Config{PublicURL: u, Targets: triage.DefaultTargets, RemindAfter: time.Hour, Location: time.UTC}
+	for _, f := range set {
+		f(&cfg)
+	}
+	c.srv, err = New(cfg,
+		Deps{Store: c.st, Keys: keys, Binder: bind, Templates: templates, Rules: triage.Default(), Log: slog.New(slog.NewTextHandler(t.Output(), nil)), Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +87,7 @@ func (c *console) addUser(t testing.TB, name string, role account.Role, password
 	if _, err := c.st.AddUser(ctx, storage.User{Username: name, Role: role, Languages: []string{"hu"}, LoadLimit: 10}, "test"); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.st.SetPassword(ctx, name, account.HashPassword(password), nil, "test"); err != nil {
+	if err := c.st.SetPassword(ctx, name, account.HashPassword(password), c.bind, nil, "test"); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -122,16 +135,19 @@ func (c *console) do(t testing.TB, cookie *http.Cookie, method, path string, for
 // than read from the route table: a change of who may do what must change
 // this too. "half" is someone whose second factor is still to come.
 var wantAccess = map[string]string{
-	"GET /static/":      "nobody half operator supervisor admin",
-	"GET /login":        "nobody half operator supervisor admin",
-	"POST /login":       "nobody half operator supervisor admin",
-	"POST /lang":        "nobody half operator supervisor admin",
-	"GET /totp":         "half operator supervisor admin",
-	"POST /totp":        "half operator supervisor admin",
-	"GET /enrol":        "half operator supervisor admin",
-	"GET /enrol/qr.png": "half operator supervisor admin",
-	"POST /enrol":       "half operator supervisor admin",
-	"POST /logout":      "half operator supervisor admin",
+	"GET /static/": "nobody half operator supervisor admin",
+	"GET /login":   "nobody half operator supervisor admin",
+	"POST /login":  "nobody half operator supervisor admin",
+	"POST /lang":   "nobody half operator supervisor admin",
+	// The one-time link is the person's only key before their first login.
+	"GET /welcome/{token}":  "nobody half operator supervisor admin",
+	"POST /welcome/{token}": "nobody half operator supervisor admin",
+	"GET /totp":             "half operator supervisor admin",
+	"POST /totp":            "half operator supervisor admin",
+	"GET /enrol":            "half operator supervisor admin",
+	"GET /enrol/qr.png":     "half operator supervisor admin",
+	"POST /enrol":           "half operator supervisor admin",
+	"POST /logout":          "half operator supervisor admin",
 
 	"GET /{$}":                "operator supervisor admin",
 	"GET /account":            "operator supervisor admin",
@@ -176,14 +192,15 @@ var wantAccess = map[string]string{
 	"GET /dashboard":            "supervisor",
 	"GET /dashboard.csv":        "supervisor",
 	"POST /dashboard/model":     "supervisor",
+	// The second person: a supervisor confirms what an admin made.
+	"POST /users/{name}/confirm": "supervisor",
 
-	"GET /users":                  "admin",
-	"POST /users":                 "admin",
-	"POST /users/{name}":          "admin",
-	"POST /users/{name}/password": "admin",
-	"POST /users/{name}/totp":     "admin",
-	"POST /users/{name}/disable":  "admin",
-	"POST /users/{name}/enable":   "admin",
+	"GET /users":                 "admin",
+	"POST /users":                "admin",
+	"POST /users/{name}":         "admin",
+	"POST /users/{name}/reset":   "admin",
+	"POST /users/{name}/disable": "admin",
+	"POST /users/{name}/enable":  "admin",
 }
 
 // Every route, asked by every kind of person: nobody, someone half logged

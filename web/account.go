@@ -34,7 +34,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, c *call)
 		redirect(w, r, "/account", "problem.password_mismatch")
 		return
 	}
-	if err := s.store.SetPassword(r.Context(), c.session.Username, account.HashPassword(pw), c.digest, c.actor); err != nil {
+	if err := s.store.SetPassword(r.Context(), c.session.Username, account.HashPassword(pw), s.bind, c.digest, c.actor); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -17,7 +17,7 @@ import (
 const alertWindow = 24 * time.Hour
 
 // alertKinds are the alerts supervisors' banner names, in its order.
-var alertKinds = append([]string{storage.AlertBreach}, intake.AlertKinds...)
+var alertKinds = append([]string{storage.AlertBreach, storage.AlertCredentialForged}, intake.AlertKinds...)
 
 // alertState is what the console's script alerts a person to. It names
 // no writer and no words, and case ids only, so that it is said on a

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"net/http"
 	"strconv"
 	"time"
@@ -23,6 +24,10 @@ type dashboardData struct {
 	Hours      chart
 	Categories chart
 	Model      modelData
+	// Pending are the accounts an admin made or reset, each waiting for
+	// a supervisor; Changes every change of an account in the last week.
+	Pending []storage.Pending
+	Changes []storage.AccountChange
 }
 
 // period reads the dashboard's days, in the line's time zone: from the
@@ -74,6 +79,15 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, c *call) 
 		s.fail(w, r, err)
 		return
 	}
+	if d.Pending, err = s.store.PendingAccounts(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.Changes, err = s.store.AccountChanges(r.Context(), s.now().Add(-7*24*time.Hour)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Notice = cmp.Or(p.Notice, r.URL.Query().Get("notice"))
 	p.Data = d
 	s.render(w, r, http.StatusOK, "dashboard", "", p)
 }

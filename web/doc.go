@@ -15,7 +15,12 @@
 // of them, and after the second factor where one is needed; an idle
 // session locks rather than ends (lock.go). Roles,
 // password hashes and TOTP codes are package account's; web asks for them
-// and keeps the sessions.
+// and keeps the sessions. A credential counts only with its MAC under the
+// console key (seal.Binder). Logging in records the attempt before
+// hashing, slows down addresses rather than people, and hashes a few
+// passwords at a time (login.go). Admins make and reset accounts with
+// one-time links and never type a password; a supervisor confirms each
+// (users.go, welcome.go).
 //
 // Sealed content is opened only here and in the reply worker. Before
 // anything of a case is decrypted, an event says who opens it, when and

@@ -1,11 +1,6 @@
 package web
 
-import (
-	"net/http"
-
-	"github.com/ncsszi/okit/account"
-	"github.com/ncsszi/okit/storage"
-)
+import "net/http"
 
 // A console nobody used for the idle time locks rather than logging out:
 // an operator on shift watching the queue keeps their session (to the
@@ -33,7 +28,7 @@ func (s *Server) lockPage(w http.ResponseWriter, r *http.Request, c *call, backg
 }
 
 // unlock opens a locked console with the person's password, checked as at
-// login and counted by the same throttle.
+// login (checkPassword) and counted by the same throttle.
 func (s *Server) unlock(w http.ResponseWriter, r *http.Request, c *call) {
 	ctx := r.Context()
 	next := localPath(r.PostFormValue("next"))
@@ -41,26 +36,14 @@ func (s *Server) unlock(w http.ResponseWriter, r *http.Request, c *call) {
 		s.render(w, r, status, "lock", "", &page{catalog: s.lang(r), Title: "lock.title", Session: c.session,
 			Problem: s.lang(r).T(problem), Data: lockData{Next: next}})
 	}
-	byUser, byAddr, err := s.store.FailedLogins(ctx, c.session.Username, s.remoteAddr(r), s.now().Add(-throttleWindow))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if byUser >= throttlePerUser || byAddr >= throttlePerAddr {
-		again(http.StatusTooManyRequests, "login.throttled")
-		return
-	}
-	cr, err := s.store.Credentials(ctx, c.session.Username)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if !account.CheckPassword(cr.PasswordHash, r.PostFormValue("password")) {
-		if err := s.store.Record(ctx, storage.EventLoginFailed, "console", map[string]any{"user": cr.Username, "unlock": true}); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		again(http.StatusUnauthorized, "lock.failed")
+	cr, ok := s.checkPassword(w, r, c.session.Username, r.PostFormValue("password"), map[string]any{"unlock": true},
+		func(status int, problem string) {
+			if problem == "login.failed" {
+				problem = "lock.failed"
+			}
+			again(status, problem)
+		})
+	if !ok {
 		return
 	}
 	if err := s.store.Unlock(ctx, c.digest, cr.Username); err != nil {

@@ -49,6 +49,8 @@ var routes = []route{
 	{pattern: "GET /login", access: public, handle: (*Server).loginPage},
 	{pattern: "POST /login", access: public, handle: (*Server).login},
 	{pattern: "POST /lang", access: public, handle: (*Server).setLanguage},
+	{pattern: "GET /welcome/{token}", access: public, handle: (*Server).welcomePage},
+	{pattern: "POST /welcome/{token}", access: public, handle: (*Server).welcome},
 	{pattern: "GET /totp", access: firstStep, handle: (*Server).totpPage},
 	{pattern: "POST /totp", access: firstStep, handle: (*Server).totp},
 	{pattern: "GET /enrol", access: firstStep, handle: (*Server).enrolPage},
@@ -99,12 +101,12 @@ var routes = []route{
 	{pattern: "GET /dashboard", access: supervisor, handle: (*Server).dashboardPage},
 	{pattern: "GET /dashboard.csv", access: supervisor, handle: (*Server).dashboardCSV},
 	{pattern: "POST /dashboard/model", access: supervisor, handle: (*Server).activateModel},
+	{pattern: "POST /users/{name}/confirm", access: supervisor, handle: (*Server).confirmAccount},
 
 	{pattern: "GET /users", access: admin, handle: (*Server).usersPage},
 	{pattern: "POST /users", access: admin, handle: (*Server).addUser},
 	{pattern: "POST /users/{name}", access: admin, handle: (*Server).changeUser},
-	{pattern: "POST /users/{name}/password", access: admin, handle: (*Server).resetPassword},
-	{pattern: "POST /users/{name}/totp", access: admin, handle: (*Server).resetTOTP},
+	{pattern: "POST /users/{name}/reset", access: admin, handle: (*Server).resetAccount},
 	{pattern: "POST /users/{name}/disable", access: admin, handle: (*Server).disableUser},
 	{pattern: "POST /users/{name}/enable", access: admin, handle: (*Server).enableUser},
 }

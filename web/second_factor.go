@@ -48,13 +48,13 @@ func (s *Server) totp(w http.ResponseWriter, r *http.Request, c *call) {
 		s.fail(w, r, err)
 		return
 	}
-	byUser, _, err := s.store.FailedLogins(ctx, cr.Username, s.remoteAddr(r), s.now().Add(-throttleWindow))
+	byUser, err := s.store.SecondFactorFailures(ctx, cr.Username, s.now().Add(-throttleWindow))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	ok := false
-	if byUser < throttlePerUser && cr.TOTPSealed != nil {
+	if byUser < throttlePerUser && cr.TOTPSealed != nil && cr.Valid(s.bind) {
 		secret, err := s.keys.Open(cr.TOTPSealed)
 		if err != nil {
 			s.fail(w, r, err)
@@ -80,10 +80,12 @@ func (s *Server) totp(w http.ResponseWriter, r *http.Request, c *call) {
 			Problem: s.lang(r).T(problem), Data: totpData{Next: next}})
 		return
 	}
-	if err := s.store.PassSecondFactor(ctx, c.digest); err != nil {
+	token, digest := newToken()
+	if err := s.store.PassSecondFactor(ctx, c.digest, digest); err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	s.setSession(w, token)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
@@ -178,7 +180,20 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request, c *call) {
 		redirect(w, r, "/enrol", "problem.enrol_code")
 		return
 	}
-	err = s.store.EnrolTOTP(r.Context(), c.digest, step, c.actor)
+	// Replacing a second factor takes the current one: a session left
+	// open, or a password alone, cannot move it to someone else's phone.
+	if c.session.TOTPEnrolled {
+		if ok, err := s.currentCode(r, c); err != nil || !ok {
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			redirect(w, r, "/enrol", "problem.enrol_current")
+			return
+		}
+	}
+	token, next := newToken()
+	err = s.store.EnrolTOTP(r.Context(), c.digest, next, step, s.bind, c.actor)
 	if errors.Is(err, storage.ErrNotFound) {
 		redirect(w, r, "/enrol", "problem.enrol_code")
 		return
@@ -187,5 +202,24 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request, c *call) {
 		s.fail(w, r, err)
 		return
 	}
+	s.setSession(w, token)
 	redirect(w, r, "/", "enrol.done")
+}
+
+// currentCode checks the form's code of the session user's second factor
+// now in use, once.
+func (s *Server) currentCode(r *http.Request, c *call) (bool, error) {
+	cr, err := s.store.Credentials(r.Context(), c.session.Username)
+	if err != nil || cr.TOTPSealed == nil || !cr.Valid(s.bind) {
+		return false, err
+	}
+	secret, err := s.keys.Open(cr.TOTPSealed)
+	if err != nil {
+		return false, err
+	}
+	step, ok := account.TOTPStep(string(secret), strings.TrimSpace(r.PostFormValue("current")), s.now())
+	if !ok {
+		return false, nil
+	}
+	return s.store.UseTOTPStep(r.Context(), cr.UserID, step)
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"runtime"
 	"time"
 
 	"github.com/ncsszi/okit/replies"
@@ -28,9 +29,9 @@ type Config struct {
 	// (12 hours).
 	IdleTimeout   time.Duration
 	MaxSessionAge time.Duration
-	// OperatorTOTP requires a second factor of operators too; supervisors
-	// and admins always need one.
-	OperatorTOTP bool
+	// OperatorsSkipTOTP lets operators log in without a second factor
+	// (OKIT_TOTP_OPERATORS=false); supervisors and admins always need one.
+	OperatorsSkipTOTP bool
 	// Targets are the first-response targets, for a priority set by hand.
 	Targets triage.Targets
 	// RemindAfter is when a crisis-home contact's operator is reminded.
@@ -40,6 +41,9 @@ type Config struct {
 	// TrustedProxies are the addresses of proxies in front of the console
 	// whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
+	// MaxHashes is how many passwords are hashed at once at most (default
+	// the number of CPUs, at most 4): each hash takes 19 MiB.
+	MaxHashes int
 	// Demo shows hints that only a demo may show (the current second-factor
 	// code on the login page).
 	Demo bool
@@ -47,8 +51,11 @@ type Config struct {
 
 // Deps are the console's collaborators.
 type Deps struct {
-	Store     *storage.Store
-	Keys      *seal.Opener // opens sealed content; its Sealer seals notes and answers
+	Store *storage.Store
+	Keys  *seal.Opener // opens sealed content; its Sealer seals notes and answers
+	// Binder binds passwords and second factors to their users under the
+	// console key: a credential without its MAC logs nobody in.
+	Binder    *seal.Binder
 	Templates *replies.Templates
 	// Rules are the triage rules intake runs with: the case page explains
 	// each message's verdict with them.
@@ -62,6 +69,7 @@ type Server struct {
 	cfg      Config
 	store    *storage.Store
 	keys     *seal.Opener
+	bind     *seal.Binder
 	mail     *replies.Templates
 	rules    *triage.Rules
 	log      *slog.Logger
@@ -72,6 +80,7 @@ type Server struct {
 	index    *indexer
 	seen     *seen          // whose summaries each session has had recorded
 	zone     *time.Location // the figures' time zone, report.Zone
+	hashers  chan struct{}  // a slot for each password being hashed
 }
 
 // New builds the console.
@@ -88,6 +97,9 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
 	}
+	if cfg.MaxHashes <= 0 {
+		cfg.MaxHashes = min(runtime.NumCPU(), 4)
+	}
 	cats, err := loadCatalogs()
 	if err != nil {
 		return nil, err
@@ -100,8 +112,12 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("time zone of the figures: %w", err)
 	}
-	return &Server{cfg: cfg, store: d.Store, keys: d.Keys, mail: d.Templates, rules: d.Rules, log: d.Log, now: d.Now,
-		views: v, catalogs: cats, live: newHub(), index: newIndexer(d.Store, d.Keys, d.Log), seen: newSeen(cfg.MaxSessionAge), zone: zone}, nil
+	if d.Binder == nil {
+		return nil, errors.New("the console needs the console key (OKIT_CONSOLE_KEY_FILE)")
+	}
+	return &Server{cfg: cfg, store: d.Store, keys: d.Keys, bind: d.Binder, mail: d.Templates, rules: d.Rules, log: d.Log, now: d.Now,
+		views: v, catalogs: cats, live: newHub(), index: newIndexer(d.Store, d.Keys, d.Log), seen: newSeen(cfg.MaxSessionAge), zone: zone,
+		hashers: make(chan struct{}, cfg.MaxHashes)}, nil
 }
 
 // Run feeds live updates to open consoles and to the search index until

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ncsszi/okit/account"
 	"github.com/ncsszi/okit/storage"
@@ -20,6 +21,8 @@ type usersData struct {
 	Users      []storage.User
 	Roles      []account.Role
 	Categories []triage.Category
+	// Link is the one-time link just made for LinkFor, shown this once.
+	Link, LinkFor string
 }
 
 // usersPage is the admin's list of accounts.
@@ -54,27 +57,55 @@ func userForm(r *http.Request, name string) (u storage.User, ok bool) {
 	return u, validName && u.Role.Valid() && len(u.Languages) > 0 && u.LoadLimit >= 1 && u.LoadLimit <= 100
 }
 
-// addUser adds an account with a first password the admin hands over.
+// linkValid is how long a one-time link to set one's password works.
+const linkValid = 24 * time.Hour
+
+// addUser adds an account, pending until a supervisor confirms it, and
+// shows the admin, once, the link by which the person sets their own
+// password: an admin never types, and so never knows, anyone's password.
 func (s *Server) addUser(w http.ResponseWriter, r *http.Request, c *call) {
 	u, ok := userForm(r, r.PostFormValue("username"))
-	pw := r.PostFormValue("password")
 	if !ok {
 		redirect(w, r, "/users", "problem.user_fields")
 		return
 	}
-	if account.CheckNewPassword(pw) != nil {
-		redirect(w, r, "/users", "problem.password_short")
-		return
-	}
-	_, err := s.store.AddUser(r.Context(), u, c.actor)
+	token, digest := newToken()
+	err := s.store.InviteUser(r.Context(), u, digest, s.now().Add(linkValid), c.actor)
 	if errors.Is(err, storage.ErrExists) {
 		redirect(w, r, "/users", "problem.user_exists")
 		return
 	}
-	if err == nil {
-		err = s.store.SetPassword(r.Context(), u.Username, account.HashPassword(pw), nil, c.actor)
+	s.showLink(w, r, c, err, u.Username, token)
+}
+
+// resetAccount removes a person's password and second factor, ends their
+// sessions and makes the account wait for a supervisor again; the admin
+// hands over a new one-time link.
+func (s *Server) resetAccount(w http.ResponseWriter, r *http.Request, c *call) {
+	name := r.PathValue("name")
+	if name == c.session.Username {
+		redirect(w, r, "/users", "problem.reset_self")
+		return
 	}
-	s.usersDone(w, r, err, "users.added")
+	token, digest := newToken()
+	s.showLink(w, r, c, s.store.ResetAccount(r.Context(), name, digest, s.now().Add(linkValid), c.actor), name, token)
+}
+
+// showLink shows the users page with the one-time link of name, which is
+// not kept anywhere but in this answer.
+func (s *Server) showLink(w http.ResponseWriter, r *http.Request, c *call, err error, name, token string) {
+	if err != nil {
+		s.usersDone(w, r, err, "")
+		return
+	}
+	us, err := s.store.Users(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	link := s.cfg.PublicURL.JoinPath("welcome", token).String()
+	s.render(w, r, http.StatusOK, "users", "", &page{catalog: s.lang(r), Title: "users.title", Nav: "users", Session: c.session,
+		Data: usersData{Users: us, Roles: account.Roles(), Categories: triage.Categories(), Link: link, LinkFor: name}})
 }
 
 // changeUser changes a user's role, languages, specialities and load.
@@ -89,19 +120,6 @@ func (s *Server) changeUser(w http.ResponseWriter, r *http.Request, c *call) {
 		return
 	}
 	s.usersDone(w, r, s.store.UpdateUser(r.Context(), u, c.actor), "users.changed")
-}
-
-func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request, c *call) {
-	pw := r.PostFormValue("password")
-	if account.CheckNewPassword(pw) != nil {
-		redirect(w, r, "/users", "problem.password_short")
-		return
-	}
-	s.usersDone(w, r, s.store.SetPassword(r.Context(), r.PathValue("name"), account.HashPassword(pw), nil, c.actor), "users.password_set")
-}
-
-func (s *Server) resetTOTP(w http.ResponseWriter, r *http.Request, c *call) {
-	s.usersDone(w, r, s.store.ResetTOTP(r.Context(), r.PathValue("name"), c.actor), "users.totp_reset")
 }
 
 func (s *Server) disableUser(w http.ResponseWriter, r *http.Request, c *call) {

@@ -82,7 +82,7 @@ func TestServeAcknowledges(t *testing.T) {
 		t.Errorf("anna's acknowledgement headers: %v", a.Header)
 	}
 
-	st := storagetest.Open(t, envValue(env, "OKIT_DATABASE_URL"), false, time.Now)
+	st := storagetest.Open(t, envValue(env, "OKIT_MIGRATE_DATABASE_URL"), false, time.Now)
 	var args string
 	storagetest.Pool(st).QueryRow(context.Background(), `SELECT coalesce(string_agg(args::text, ' '), '') FROM river_job`).Scan(&args)
 	if strings.Contains(args, "@") || strings.Contains(args, "kerdes") || !strings.Contains(args, "outgoing_id") {

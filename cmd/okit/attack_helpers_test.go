@@ -58,7 +58,7 @@ func newStageWith(t *testing.T, opts demo.MailboxOptions) *stage {
 	s := &stage{t: t, mbox: mbox, sink: startSink(t)}
 	env := okitEnv(t, bin, s.mbox)
 	s.vars = envMap(env)
-	s.st = storagetest.Open(t, s.vars["OKIT_DATABASE_URL"], false, time.Now)
+	s.st = storagetest.Open(t, s.vars["OKIT_MIGRATE_DATABASE_URL"], false, time.Now)
 	if s.index, err = seal.LoadIndex(s.vars["OKIT_INDEX_KEY_FILE"]); err != nil {
 		t.Fatal(err)
 	}

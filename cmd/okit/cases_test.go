@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,13 +52,14 @@ func TestCasesListDecryptIsAudited(t *testing.T) {
 		mbox.Deliver(raw, time.Now())
 	}
 	url := storagetest.URL(t)
-	vars := map[string]string{
-		"OKIT_DATABASE_URL": url, "OKIT_IMAP_ADDR": mbox.Addr, "OKIT_IMAP_TLS": "none",
+	vars := databaseVars(t, url)
+	maps.Copy(vars, map[string]string{
+		"OKIT_IMAP_ADDR": mbox.Addr, "OKIT_IMAP_TLS": "none",
 		"OKIT_IMAP_USERNAME": mbox.Username, "OKIT_IMAP_PASSWORD": mbox.Password,
 		"OKIT_PUBLIC_KEY_FILE": paths.Public, "OKIT_INDEX_KEY_FILE": paths.Index,
 		"OKIT_PRIVATE_KEY_FILE": paths.Private, "OKIT_KEY_PASSPHRASE": pass,
 		"OKIT_LOG_LEVEL": "error",
-	}
+	})
 	for _, args := range [][]string{{"migrate"}, {"intake", "--once"}} {
 		if out, errs, code := run(t, vars, args...); code != 0 {
 			t.Fatalf("okit %v: %d\n%s%s", args, code, out, errs)

@@ -34,8 +34,12 @@ func (e *env) consoleConfig(addr string, targets triage.Targets) *web.Config {
 	if err != nil {
 		e.fail("OKIT_TIME_ZONE: %v", err)
 	}
+	skipTOTP := !e.boolean("OKIT_TOTP_OPERATORS", true)
+	if skipTOTP {
+		e.warn("OKIT_TOTP_OPERATORS=false: operators log in with a password alone; a guessed or phished password then opens cases")
+	}
 	return &web.Config{PublicURL: u, IdleTimeout: e.duration("OKIT_SESSION_IDLE", 30*time.Minute),
-		MaxSessionAge: e.duration("OKIT_SESSION_MAX", 12*time.Hour), OperatorTOTP: e.boolean("OKIT_TOTP_OPERATORS", false),
+		MaxSessionAge: e.duration("OKIT_SESSION_MAX", 12*time.Hour), OperatorsSkipTOTP: skipTOTP,
 		Targets: targets, RemindAfter: e.duration("OKIT_REMINDER_AFTER", 48*time.Hour), Location: loc,
 		TrustedProxies: e.prefixes("OKIT_TRUSTED_PROXIES")}
 }

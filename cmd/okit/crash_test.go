@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ncsszi/okit/demo"
+	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/storage/storagetest"
 )
 
@@ -73,6 +74,15 @@ func startServe(t *testing.T, bin string, env []string, extra ...string) (*exec.
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	// Until it listens (opening its connections and checking its roles
+	// takes a while on a busy machine); a serve that fails at start is
+	// the caller's to find.
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			break
+		}
+	}
 	return cmd, addr, health, func() string { b, _ := os.ReadFile(logFile.Name()); return string(b) }
 }
 
@@ -112,8 +122,12 @@ func okitEnvAt(t testing.TB, bin string, mbox *demo.Mailbox, url string) []strin
 	dir := t.TempDir()
 	pass := filepath.Join(dir, "passphrase")
 	os.WriteFile(pass, []byte("crash test passphrase\n"), 0o600)
-	env := append(os.Environ(),
-		"OKIT_DATABASE_URL="+url,
+	env := os.Environ()
+	for k, v := range databaseVars(t, url) {
+		env = append(env, k+"="+v)
+	}
+	env = append(env,
+		"OKIT_CONSOLE_KEY_FILE="+filepath.Join(dir, "keys", "console.key"),
 		"OKIT_KEY_PASSPHRASE_FILE="+pass,
 		"OKIT_PUBLIC_KEY_FILE="+filepath.Join(dir, "keys", "public.asc"),
 		"OKIT_PRIVATE_KEY_FILE="+filepath.Join(dir, "keys", "private.asc"),
@@ -181,7 +195,7 @@ func TestSIGKILLDuringIntakeLosesAndDuplicatesNothing(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("final okit intake --once: %v\n%s", err, out)
 	}
-	st := storagetest.Open(t, envValue(env, "OKIT_DATABASE_URL"), false, time.Now)
+	st := storagetest.Open(t, envValue(env, "OKIT_MIGRATE_DATABASE_URL"), false, time.Now)
 	var stored, distinct, cases int
 	err := storagetest.Pool(st).QueryRow(context.Background(),
 		`SELECT count(*), count(DISTINCT raw_digest), (SELECT count(*) FROM cases) FROM messages`).Scan(&stored, &distinct, &cases)
@@ -196,6 +210,16 @@ func TestSIGKILLDuringIntakeLosesAndDuplicatesNothing(t *testing.T) {
 	moved, _ := mbox.Count("okit-stored")
 	if inbox != 0 || moved != total {
 		t.Errorf("INBOX %d, okit-stored %d; want 0 and %d", inbox, moved, total)
+	}
+}
+
+// databaseVars are the three database settings of an installation on the
+// test schema at url: the owner migrates, the running roles serve.
+func databaseVars(t testing.TB, url string) map[string]string {
+	return map[string]string{
+		"OKIT_MIGRATE_DATABASE_URL": url,
+		"OKIT_DATABASE_URL":         storagetest.As(t, url, storage.ConsoleRole),
+		"OKIT_INTAKE_DATABASE_URL":  storagetest.As(t, url, storage.IntakeRole),
 	}
 }
 

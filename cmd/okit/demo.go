@@ -64,6 +64,10 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	consoleKey, err := seal.GenerateConsoleKey(filepath.Join(dir, "keys"))
+	if err != nil {
+		return err
+	}
 
 	// The demo's own log goes to a file: the terminal shows what an operator would.
 	logPath := filepath.Join(dir, "okit.log")
@@ -99,15 +103,22 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	// As in a real installation, the owner migrates and the demo then
+	// runs as the running roles, which make demo's local server lets in
+	// without a password.
+	consoleDB, intakeDB, err := demoMigrate(ctx, dbURL)
+	if err != nil {
+		return err
+	}
 	p, err := build(ctx, settings{
-		databaseURL: dbURL, migrate: true,
+		databaseURL: consoleDB, intakeDatabaseURL: intakeDB,
 		imap: intake.Config{
 			Addr: mbox.Addr, Security: intake.SecurityNone, Username: mbox.Username, Password: mbox.Password,
 			Mailbox: "INBOX", After: intake.AfterMove, MoveTo: "okit-stored",
 			PollInterval: 30 * time.Second, BatchSize: 50, MaxSize: 25 << 20, CommandTimeout: time.Minute,
 			Rules: triage.Default(), Targets: triage.DefaultTargets, Ack: &replies.AckPolicy{Own: []string{"okit@ncsszi.hu"}},
 		},
-		keys: keyFiles{public: paths.Public, index: paths.Index, private: paths.Private, passphrase: pass},
+		keys: keyFiles{public: paths.Public, index: paths.Index, private: paths.Private, passphrase: pass, console: consoleKey},
 		mail: &mailSettings{sender: sender, from: mail.Address{Address: "okit@ncsszi.hu"}},
 		console: &web.Config{PublicURL: consoleURL, Targets: triage.DefaultTargets, RemindAfter: 48 * time.Hour,
 			Location: budapest, Demo: true},
@@ -118,7 +129,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	defer p.close()
 	st, sealer := p.store, p.keys.sealer
 
-	if err := seedDemo(ctx, st, sealer); err != nil {
+	if err := seedDemo(ctx, st, sealer, p.keys.binder); err != nil {
 		return err
 	}
 
@@ -126,14 +137,15 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	fmt.Fprintf(a.stdout, `okit demo
   mailbox   imap://%s (in process, okit@ncsszi.hu), a new sample message every %s
   mail sink smtp://%s (in process): replies arrive here
-  database  %s on %s (recreated for this run)
+  database  %s on %s (recreated for this run; migrated as its owner, run as okit_console and okit_intake)
   keys      %s (fresh for this run)
   log       %s
   operators anna (hu, en) and bela (hu; trafficking, child_abuse), on shift
   console   %s/
             operator   anna / %s   (or bela / %s)
-            supervisor vera / %s   (second factor: the login page shows the code)
+            supervisor vera / %s
             admin      adam / %s
+            (each has a second factor: the demo's code page shows the code)
 Cases appear below as mail is taken in, sealed, triaged and assigned. Ctrl-C stops.
 
 `, mbox.Addr, *every, sink.Addr, *dbName, u.Host, filepath.Dir(paths.Public), logPath,
@@ -269,4 +281,22 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 	case <-time.After(d):
 		return true
 	}
+}
+
+// demoMigrate migrates the demo's new database as its owner and returns
+// the URLs of the console's and intake's roles on it.
+func demoMigrate(ctx context.Context, ownerURL string) (console, intake string, err error) {
+	st, err := openStore(ctx, "OKIT_DATABASE_URL", ownerURL, false)
+	if err != nil {
+		return "", "", err
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		return "", "", err
+	}
+	if console, err = storage.RoleURL(ownerURL, storage.ConsoleRole); err != nil {
+		return "", "", err
+	}
+	intake, err = storage.RoleURL(ownerURL, storage.IntakeRole)
+	return console, intake, err
 }

@@ -22,32 +22,32 @@ var demoUsers = []demoUser{
 	{storage.User{Username: "adam", Role: account.Admin, Languages: []string{"hu"}, LoadLimit: 1}, "adam-demo-jelszo"},
 }
 
-// demoTOTPSecret is the second factor of the demo's supervisor and admin.
+// demoTOTPSecret is the second factor of every demo user: a second factor
+// is asked of every role (OKIT_TOTP_OPERATORS).
 const demoTOTPSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 // seedDemo adds the demo's people and crisis homes to its new database.
-func seedDemo(ctx context.Context, st *storage.Store, sealer *seal.Sealer) error {
+func seedDemo(ctx context.Context, st *storage.Store, sealer *seal.Sealer, binder *seal.Binder) error {
 	// Two operators on shift, so that cases are assigned as they arrive, a
-	// supervisor and an administrator; each with a password, the last two
-	// with a second factor whose code the demo's login page shows.
+	// supervisor and an administrator; each with a password and a second
+	// factor whose code the demo's login page shows.
 	for _, u := range demoUsers {
 		if _, err := st.AddUser(ctx, u.User, "demo"); err != nil {
 			return err
 		}
-		if err := st.SetPassword(ctx, u.Username, account.HashPassword(u.password), nil, "demo"); err != nil {
+		if err := st.SetPassword(ctx, u.Username, account.HashPassword(u.password), binder, nil, "demo"); err != nil {
 			return err
 		}
 		if u.Role == account.Operator {
 			if _, err := st.StartShift(ctx, u.Username, "demo"); err != nil {
 				return err
 			}
-			continue
 		}
 		secret, err := sealer.Seal([]byte(demoTOTPSecret))
 		if err != nil {
 			return err
 		}
-		if err := st.SetTOTP(ctx, u.Username, secret, "demo"); err != nil {
+		if err := st.SetTOTP(ctx, u.Username, secret, binder, "demo"); err != nil {
 			return err
 		}
 	}

@@ -169,7 +169,7 @@ func TestFindAnswerAndAccessInBrowser(t *testing.T) {
 	_, addr, _, logs := startServe(t, bin, env, "OKIT_SMTP_ADDR="+sink.Addr, "OKIT_SMTP_TLS=none", "OKIT_FROM=okit@ncsszi.hu",
 		"OKIT_ACKNOWLEDGE=off")
 	base := "http://" + addr
-	st := storagetest.Open(t, vars["OKIT_DATABASE_URL"], false, time.Now)
+	st := storagetest.Open(t, vars["OKIT_MIGRATE_DATABASE_URL"], false, time.Now)
 	db := context.Background()
 	ref := func(where string) string {
 		var r string

@@ -38,9 +38,34 @@ func runKeysGenerate(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "wrote\n  OKIT_PUBLIC_KEY_FILE=%s\n  OKIT_PRIVATE_KEY_FILE=%s\n  OKIT_INDEX_KEY_FILE=%s\nkey fingerprint %s\n",
-		paths.Public, paths.Private, paths.Index, sealer.Fingerprint())
-	fmt.Fprintln(a.stdout, "Intake needs only the public key and the index key; keep the private key and its passphrase off the intake host if you can, and back up all three: without them nothing stored can be read.")
+	consoleKey, err := seal.GenerateConsoleKey(*dir)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "wrote\n  OKIT_PUBLIC_KEY_FILE=%s\n  OKIT_PRIVATE_KEY_FILE=%s\n  OKIT_INDEX_KEY_FILE=%s\n  OKIT_CONSOLE_KEY_FILE=%s\nkey fingerprint %s\n",
+		paths.Public, paths.Private, paths.Index, consoleKey, sealer.Fingerprint())
+	fmt.Fprintln(a.stdout, "Intake needs only the public key and the index key; keep the private key, its passphrase and the console key off the intake host, and back up all four: without them nothing stored can be read and nobody can log in.")
+	return nil
+}
+
+// runKeysConsole writes the console key alone, for keys made before it
+// existed (then okit users bind).
+func runKeysConsole(ctx context.Context, a *app, args []string) error {
+	fs := a.flags("keys console", "--dir DIR")
+	dir := fs.String("dir", "", "folder to write console.key into")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *dir == "" {
+		fmt.Fprintln(a.stderr, "--dir is required")
+		fs.Usage()
+		return errUsage
+	}
+	path, err := seal.GenerateConsoleKey(*dir)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "wrote\n  OKIT_CONSOLE_KEY_FILE=%s\nthen run okit users bind once, on the console host.\n", path)
 	return nil
 }
 

@@ -26,7 +26,7 @@ func TestMailboxSettingsMistakesAreOneLineEach(t *testing.T) {
 	base := map[string]string{
 		"OKIT_DATABASE_URL": "postgres://okit@localhost/okit", "OKIT_IMAP_ADDR": "outlook.office365.com:993",
 		"OKIT_IMAP_USERNAME": "okit@ncsszi.hu", "OKIT_PUBLIC_KEY_FILE": "/k/public.asc", "OKIT_INDEX_KEY_FILE": "/k/index.key",
-		"OKIT_PRIVATE_KEY_FILE": "/k/private.asc", "OKIT_KEY_PASSPHRASE": "pass",
+		"OKIT_PRIVATE_KEY_FILE": "/k/private.asc", "OKIT_KEY_PASSPHRASE": "pass", "OKIT_CONSOLE_KEY_FILE": "/k/console.key",
 		"OKIT_SMTP_ADDR": "smtp.office365.com:587", "OKIT_FROM": "valasz@ncsszi.hu",
 	}
 	app := map[string]string{"OKIT_IMAP_AUTH": "xoauth2", "OKIT_OAUTH_GRANT": "client_credentials",

@@ -71,6 +71,8 @@ func commands() map[string]command {
 		"users add":             {"add an operator, supervisor or admin with languages, skills and a load limit", runUsersAdd},
 		"users list":            {"list users with their shift state and open load", runUsersList},
 		"users password":        {"set a user's console password, read from stdin; ends their sessions", runUsersPassword},
+		"users bind":            {"after upgrading to schema 12: bind stored passwords and second factors to the console key (OKIT_CONSOLE_KEY_FILE)", runUsersBind},
+		"keys console":          {"write a new console key (console.key), for an installation whose keys predate it (never overwrites)", runKeysConsole},
 		"users disable":         {"disable a user and hand their open cases over", runUsersDisable},
 		"shift start":           {"put a user on shift and assign the cases waiting for someone", runShiftStart},
 		"reply":                 {"queue an answer (text on stdin) or a crisis-home contact to a case's writer; it counts as the first response", runReply},

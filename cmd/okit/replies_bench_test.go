@@ -15,6 +15,7 @@ import (
 	"github.com/ncsszi/okit/intake"
 	"github.com/ncsszi/okit/replies"
 	"github.com/ncsszi/okit/seal"
+	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/storage/storagetest"
 	"github.com/ncsszi/okit/triage"
 )
@@ -52,8 +53,10 @@ func newAckRig(b *testing.B, ctx context.Context) *ackRig {
 	}
 	b.Cleanup(func() { sink.Close() })
 	sender, _ := replies.NewSMTPSender(replies.SMTPConfig{Addr: sink.Addr, Security: replies.SecurityNone})
+	url := storagetest.URL(b)
+	storagetest.Open(b, url, true, time.Now)
 	p, err := build(ctx, settings{
-		databaseURL: storagetest.URL(b), migrate: true,
+		databaseURL: storagetest.As(b, url, storage.ConsoleRole), intakeDatabaseURL: storagetest.As(b, url, storage.IntakeRole),
 		imap: intake.Config{Addr: mbox.Addr, Security: intake.SecurityNone, Username: mbox.Username,
 			Password: mbox.Password, Mailbox: "INBOX", After: intake.AfterMove, MoveTo: "okit-stored",
 			PollInterval: time.Minute, BatchSize: 100, MaxSize: 25 << 20, CommandTimeout: time.Minute,

@@ -22,7 +22,8 @@ func runReseal(ctx context.Context, a *app, args []string) error {
 		return errUsage
 	}
 	e := &env{get: a.getenv}
-	files := e.keyFiles(sealKeys | openKeys)
+	// The console key too: a second factor sealed again is bound again.
+	files := e.keyFiles(sealKeys | openKeys | consoleKeys)
 	url := e.databaseURL()
 	if err := e.err(); err != nil {
 		return err
@@ -31,7 +32,7 @@ func runReseal(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, url, true)
+	st, err := openStore(ctx, "OKIT_DATABASE_URL", url, true)
 	if err != nil {
 		return err
 	}
@@ -44,7 +45,7 @@ func runReseal(ctx context.Context, a *app, args []string) error {
 	start, last := time.Now(), ""
 	var changed int64
 	for {
-		p, done, err := st.ResealBatch(ctx, generation, *batch, who, r.fix)
+		p, done, err := st.ResealBatch(ctx, generation, *batch, who, keys.binder, r.fix)
 		if err != nil {
 			return err
 		}

@@ -21,6 +21,7 @@ import (
 // intake, the reply worker and the console.
 type parts struct {
 	store     *storage.Store
+	intakeDB  *storage.Store // intake's own connection; store when it has none
 	keys      keyring
 	templates *replies.Templates // nil when nothing here writes to writers
 	intake    *intake.Intake
@@ -49,8 +50,19 @@ func build(ctx context.Context, s settings, log *slog.Logger) (*parts, error) {
 			log.Debug("reply templates parsed", slog.String("dir", s.templatesDir))
 		}
 	}
-	if p.store, err = openStore(ctx, s.databaseURL, !s.migrate); err != nil {
-		errs = append(errs, err)
+	if s.databaseURL != "" {
+		if p.store, err = openRunning(ctx, "OKIT_DATABASE_URL", s.databaseURL); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	p.intakeDB = p.store
+	if s.intakeDatabaseURL != "" {
+		if p.intakeDB, err = openRunning(ctx, "OKIT_INTAKE_DATABASE_URL", s.intakeDatabaseURL); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if p.store == nil {
+		p.store = p.intakeDB // okit intake on its own connection
 	}
 	if err := errors.Join(errs...); err != nil {
 		p.close()
@@ -58,12 +70,7 @@ func build(ctx context.Context, s settings, log *slog.Logger) (*parts, error) {
 	}
 	if s.reopenWithin != 0 {
 		p.store.SetReopenWithin(s.reopenWithin)
-	}
-	if s.migrate {
-		if _, err := p.store.Migrate(ctx); err != nil {
-			p.close()
-			return nil, err
-		}
+		p.intakeDB.SetReopenWithin(s.reopenWithin)
 	}
 	data, figures := secondopinion.Starting()
 	if err := p.store.EnsureStartingModel(ctx, data, figures); err != nil {
@@ -82,7 +89,7 @@ func build(ctx context.Context, s settings, log *slog.Logger) (*parts, error) {
 			cfg.PreviousIndex = p.keys.index.Previous()
 		}
 	}
-	p.intake = intake.New(cfg, p.store, p.keys.sealer, p.keys.index, log, time.Now)
+	p.intake = intake.New(cfg, p.intakeDB, p.keys.sealer, p.keys.index, log, time.Now)
 	if s.grant != nil {
 		p.watchGrant(s.grant)
 	}
@@ -96,7 +103,7 @@ func build(ctx context.Context, s settings, log *slog.Logger) (*parts, error) {
 		river.AddWorker(p.workers, &replies.ReminderWorker{Store: p.store, Log: log})
 	}
 	if s.console != nil {
-		p.console, err = web.New(*s.console, web.Deps{Store: p.store, Keys: p.keys.opener, Templates: p.templates, Rules: s.imap.Rules,
+		p.console, err = web.New(*s.console, web.Deps{Store: p.store, Keys: p.keys.opener, Binder: p.keys.binder, Templates: p.templates, Rules: s.imap.Rules,
 			Log: log, Now: time.Now})
 		if err != nil {
 			p.close()
@@ -106,8 +113,11 @@ func build(ctx context.Context, s settings, log *slog.Logger) (*parts, error) {
 	return p, nil
 }
 
-// close closes the store, last of all.
+// close closes the stores, last of all.
 func (p *parts) close() {
+	if p.intakeDB != nil && p.intakeDB != p.store {
+		p.intakeDB.Close()
+	}
 	if p.store != nil {
 		p.store.Close()
 	}

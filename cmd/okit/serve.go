@@ -10,8 +10,8 @@ import (
 )
 
 // runServe is okit's composition root: it reads the settings once, builds
-// every part once (build), and runs intake, the response-clock watch, the
-// purger, the job workers, the console and the HTTP server under one
+// every part once (build), and runs intake, the response-clock watch and
+// the purger (with the console), the job workers, the console and the HTTP server under one
 // errgroup (runLoops). On SIGTERM they stop in that order, intake first,
 // and the store closes last.
 func runServe(ctx context.Context, a *app, args []string) error {
@@ -44,12 +44,19 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		}
 		servers = append(servers, console...)
 	} else {
-		a.log.Info("no console: OKIT_PRIVATE_KEY_FILE is not set, so this okit serve only takes mail in")
+		a.log.Info("no console: OKIT_PRIVATE_KEY_FILE is not set, so this okit serve only takes mail in (the response clocks and the purger run with the console)")
 	}
 
+	// The response clocks hand cases over and the purger deletes content:
+	// the console's role may, intake's may not, so they run with the
+	// console.
+	var upkeep []loop
+	if p.console != nil {
+		upkeep = []loop{{"response clocks", watch.run}, {"purger", purge.run}}
+	}
 	return runLoops(ctx, a.log,
 		[]loop{p.intakeLoop()},
-		append([]loop{{"response clocks", watch.run}, {"purger", purge.run}}, p.workerLoops()...),
+		append(upkeep, p.workerLoops()...),
 		append(p.consoleLoops(), servers...),
 	)
 }

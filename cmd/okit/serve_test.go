@@ -178,7 +178,7 @@ func TestSIGTERMStopsServeInOrderLosingNothing(t *testing.T) {
 		t.Fatalf("okit intake --once: %v\n%s", err, stderr.String())
 	}
 	t.Logf("after the stop, okit intake --once: %s", taken)
-	st := storagetest.Open(t, envValue(env, "OKIT_DATABASE_URL"), false, time.Now)
+	st := storagetest.Open(t, envValue(env, "OKIT_MIGRATE_DATABASE_URL"), false, time.Now)
 	var stored, distinct int
 	err = storagetest.Pool(st).QueryRow(context.Background(),
 		`SELECT count(*), count(DISTINCT raw_digest) FROM messages WHERE direction = 'in'`).Scan(&stored, &distinct)

@@ -17,12 +17,14 @@ import (
 // environment once by readSettings (the demo fills them in itself), then
 // turned into running parts by build.
 type settings struct {
-	databaseURL string
-	// migrate applies the migrations at start (the demo's new database);
-	// otherwise an old schema is refused.
-	migrate bool
-	imap    intake.Config // its Rules and Targets are the only ones loaded
-	keys    keyFiles
+	// databaseURL is OKIT_DATABASE_URL: the console's and the workers'
+	// role, or intake's in a process that only takes mail in.
+	// intakeDatabaseURL, when set, is intake's own connection in a process
+	// that also serves the console. Neither may be the owner's.
+	databaseURL       string
+	intakeDatabaseURL string
+	imap              intake.Config // its Rules and Targets are the only ones loaded
+	keys              keyFiles
 	// reopenWithin: a verified writer's new mail reopens their case
 	// closed less than this ago (OKIT_REOPEN_WITHIN).
 	reopenWithin time.Duration
@@ -58,8 +60,11 @@ type mailSettings struct {
 // each on a line naming its variable.
 func readSettings(getenv func(string) string, serve bool) (settings, error) {
 	e := &env{get: getenv}
-	s := settings{databaseURL: e.databaseURL(), imap: e.imapConfig()}
+	s := settings{imap: e.imapConfig()}
 	s.imap.Ack = e.ackPolicy()
+	if s.intakeDatabaseURL = e.str("OKIT_INTAKE_DATABASE_URL", ""); serve || s.intakeDatabaseURL == "" {
+		s.databaseURL = e.databaseURL()
+	}
 	s.reopenWithin = e.duration("OKIT_REOPEN_WITHIN", storage.DefaultReopenWithin)
 	if !serve {
 		s.grant = e.grant(s.imap.Auth)
@@ -73,6 +78,9 @@ func readSettings(getenv func(string) string, serve bool) (settings, error) {
 	need := sealKeys
 	if e.str("OKIT_PRIVATE_KEY_FILE", "") != "" || e.str("OKIT_SMTP_ADDR", "") != "" {
 		need |= openKeys
+	}
+	if e.str("OKIT_PRIVATE_KEY_FILE", "") != "" {
+		need |= consoleKeys // the console is served where the private key is
 	}
 	s.keys = e.keyFiles(need)
 	s.httpAddr = e.str("OKIT_HTTP_ADDR", "127.0.0.1:8080")

@@ -17,7 +17,7 @@ func TestReadSettings(t *testing.T) {
 		"OKIT_IMAP_USERNAME": "okit@ncsszi.hu", "OKIT_IMAP_PASSWORD": "pw",
 		"OKIT_PUBLIC_KEY_FILE": "/k/public.asc", "OKIT_INDEX_KEY_FILE": "/k/index.key",
 	}
-	private := map[string]string{"OKIT_PRIVATE_KEY_FILE": "/k/private.asc", "OKIT_KEY_PASSPHRASE": "pass"}
+	private := map[string]string{"OKIT_PRIVATE_KEY_FILE": "/k/private.asc", "OKIT_KEY_PASSPHRASE": "pass", "OKIT_CONSOLE_KEY_FILE": "/k/console.key"}
 	smtp := map[string]string{"OKIT_SMTP_ADDR": "mail.example.hu:587", "OKIT_FROM": "okit@ncsszi.hu"}
 	tests := []struct {
 		name               string

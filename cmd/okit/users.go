@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/ncsszi/okit/account"
+	"github.com/ncsszi/okit/seal"
 	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/triage"
 )
@@ -166,14 +167,54 @@ func runUsersPassword(ctx context.Context, a *app, args []string) error {
 	if err := account.CheckNewPassword(pw); err != nil {
 		return err
 	}
+	binder, err := a.binder()
+	if err != nil {
+		return err
+	}
 	st, err := a.openStore(ctx, true)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.SetPassword(ctx, name, account.HashPassword(pw), nil, actor()); err != nil {
+	if err := st.SetPassword(ctx, name, account.HashPassword(pw), binder, nil, actor()); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "password set for %s; their console sessions were ended\n", name)
 	return nil
+}
+
+// runUsersBind gives the passwords and second factors stored before
+// schema 12 their MAC under the console key; run once after upgrading,
+// before anyone logs in. A credential whose MAC is there and fails is
+// left failing.
+func runUsersBind(ctx context.Context, a *app, args []string) error {
+	if err := parse(a.flags("users bind", ""), args); err != nil {
+		return err
+	}
+	binder, err := a.binder()
+	if err != nil {
+		return err
+	}
+	st, err := a.openStore(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	bound, err := st.BindCredentials(ctx, binder, actor())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "bound the credentials of %d users to the console key: %s\n", len(bound), strings.Join(bound, ", "))
+	return nil
+}
+
+// binder loads the console key of OKIT_CONSOLE_KEY_FILE.
+func (a *app) binder() (*seal.Binder, error) {
+	e := &env{get: a.getenv}
+	files := e.keyFiles(consoleKeys)
+	if err := e.err(); err != nil {
+		return nil, err
+	}
+	ks, err := files.load(a.log)
+	return ks.binder, err
 }

@@ -23,11 +23,11 @@ func (a *app) openStore(ctx context.Context, current bool) (*storage.Store, erro
 	if err := e.err(); err != nil {
 		return nil, err
 	}
-	return openStore(ctx, url, current)
+	return openStore(ctx, "OKIT_DATABASE_URL", url, current)
 }
 
 func (e *env) databaseURL() string {
-	url := e.required("OKIT_DATABASE_URL", "the PostgreSQL connection string, e.g. postgres://okit@localhost/okit")
+	url := e.required("OKIT_DATABASE_URL", "the PostgreSQL connection string, e.g. postgres://okit_console@localhost/okit")
 	if err := checkDatabaseTLS(url); err != nil {
 		e.fail("OKIT_DATABASE_URL: %v", err)
 	}
@@ -58,16 +58,33 @@ func checkDatabaseTLS(url string) error {
 	return nil
 }
 
-func openStore(ctx context.Context, url string, current bool) (*storage.Store, error) {
+// openStore connects to url, the value of the setting named variable.
+func openStore(ctx context.Context, variable, url string, current bool) (*storage.Store, error) {
 	st, err := storage.Open(ctx, url, time.Now)
 	if err != nil {
-		return nil, fmt.Errorf("OKIT_DATABASE_URL: %w", err)
+		return nil, fmt.Errorf("%s: %w", variable, err)
 	}
 	if current {
 		if err := st.CheckSchema(ctx); err != nil {
 			st.Close()
 			return nil, err
 		}
+	}
+	return st, nil
+}
+
+// openRunning opens the store a running process (serve, intake) works
+// on, refusing a connection that could alter okit's tables: only okit
+// migrate, on OKIT_MIGRATE_DATABASE_URL, connects as the owner.
+func openRunning(ctx context.Context, variable, url string) (*storage.Store, error) {
+	st, err := openStore(ctx, variable, url, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.CheckRunningRole(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("%s %v; okit serve and okit intake run as %s or %s, and the owner's connection belongs in OKIT_MIGRATE_DATABASE_URL (README: Database roles)",
+			variable, err, storage.ConsoleRole, storage.IntakeRole)
 	}
 	return st, nil
 }
@@ -81,6 +98,7 @@ type keyFiles struct {
 	public, index string
 	private       string
 	passphrase    []byte
+	console       string
 	// The previous generation's; "" when there is none (or it is retired).
 	previousIndex, previousPrivate string
 	previousPassphrase             []byte
@@ -88,8 +106,9 @@ type keyFiles struct {
 
 // Which keys a command needs.
 const (
-	sealKeys = 1 << iota // public and index key: to seal and to look up
-	openKeys             // private key and passphrase: to read
+	sealKeys    = 1 << iota // public and index key: to seal and to look up
+	openKeys                // private key and passphrase: to read
+	consoleKeys             // the console key: to bind and check credentials
 )
 
 // keyFiles reads the names of the key files a command needs.
@@ -110,6 +129,9 @@ func (e *env) keyFiles(need int) keyFiles {
 			}
 		}
 	}
+	if need&consoleKeys != 0 {
+		k.console = e.required("OKIT_CONSOLE_KEY_FILE", "the console key file (okit keys generate writes it; okit keys console for an older installation)")
+	}
 	return k
 }
 
@@ -118,6 +140,7 @@ type keyring struct {
 	sealer *seal.Sealer
 	index  *seal.Index
 	opener *seal.Opener
+	binder *seal.Binder
 }
 
 // load loads each named key, the private key unlocked with its
@@ -143,6 +166,13 @@ func (k keyFiles) load(log *slog.Logger) (keyring, error) {
 			errs = append(errs, fmt.Errorf("OKIT_INDEX_KEY_FILE: %w", err))
 		} else {
 			loaded("index", k.index)
+		}
+	}
+	if k.console != "" {
+		if ks.binder, err = seal.LoadBinder(k.console); err != nil {
+			errs = append(errs, fmt.Errorf("OKIT_CONSOLE_KEY_FILE: %w", err))
+		} else {
+			loaded("console", k.console)
 		}
 	}
 	if k.previousIndex != "" && ks.index != nil {

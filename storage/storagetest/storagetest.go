@@ -10,6 +10,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"net/url"
 	"os"
 	"sync"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ncsszi/okit/storage"
@@ -51,8 +53,19 @@ func URL(t testing.TB) string {
 			return
 		}
 		defer conn.Close(context.Background())
-		if _, err := conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
+		// Dropping a schema and granting on another both write the shared
+		// catalog of the roles' privileges (pg_shdepend): a deadlock
+		// between two tests' schemas is retried.
+		for try := 0; ; try++ {
+			_, err := conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+			var pgErr *pgconn.PgError
+			if err != nil && errors.As(err, &pgErr) && pgErr.Code == "40P01" && try < 5 {
+				continue
+			}
+			if err != nil {
+				t.Errorf("drop schema %s: %v", schema, err)
+			}
+			break
 		}
 	})
 	u, err := url.Parse(base)
@@ -166,4 +179,16 @@ func EndMailboxLock(t testing.TB, st *storage.Store, mailbox string) int {
 		t.Fatalf("end the mailbox lock's connection: %v", err)
 	}
 	return n
+}
+
+// As returns url, a test schema's URL, for connecting as role (one of
+// storage's running roles) instead of the owner: the test server trusts
+// local connections, so no password is needed.
+func As(t testing.TB, url, role string) string {
+	t.Helper()
+	u, err := storage.RoleURL(url, role)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
