@@ -71,6 +71,7 @@ type Server struct {
 	live     *hub
 	index    *indexer
 	seen     *seen          // whose summaries each session has had recorded
+	presence *presence      // who is on which case
 	zone     *time.Location // the figures' time zone, report.Zone
 }
 
@@ -101,7 +102,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 		return nil, fmt.Errorf("time zone of the figures: %w", err)
 	}
 	return &Server{cfg: cfg, store: d.Store, keys: d.Keys, mail: d.Templates, rules: d.Rules, log: d.Log, now: d.Now,
-		views: v, catalogs: cats, live: newHub(), index: newIndexer(d.Store, d.Keys, d.Log), seen: newSeen(cfg.MaxSessionAge), zone: zone}, nil
+		views: v, catalogs: cats, live: newHub(), index: newIndexer(d.Store, d.Keys, d.Log), seen: newSeen(cfg.MaxSessionAge), presence: newPresence(), zone: zone}, nil
 }
 
 // Run feeds live updates to open consoles and to the search index until
@@ -109,6 +110,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 // the search index in the background meanwhile.
 func (s *Server) Run(ctx context.Context) {
 	go s.index.run(ctx)
+	go s.expirePresence(ctx)
 	changed := func(ids []int64) { s.live.publish(ids); s.index.changed(ids) }
 	for wait := time.Second; ctx.Err() == nil; wait = min(2*wait, time.Minute) {
 		err := s.store.Listen(ctx, func() { wait = time.Second; changed(nil) }, changed)
