@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/subtle"
 	"encoding/base32"
-	"encoding/base64"
 	"fmt"
 	"image/png"
 	"time"
@@ -38,9 +37,9 @@ func TOTPStep(secret, code string, now time.Time) (int64, bool) {
 }
 
 // NewTOTP makes a secret for a user to enrol (or shows again the one
-// being enrolled, pending, given in base32), with the QR code of its
-// otpauth address, which authenticator apps read, as a data: URL.
-func NewTOTP(username, pending string) (secret, qr string, err error) {
+// being enrolled, pending, given in base32), with its otpauth address,
+// which authenticator apps read from a QR code (QRCode).
+func NewTOTP(username, pending string) (secret, address string, err error) {
 	opts := totp.GenerateOpts{Issuer: "OKIT", AccountName: username}
 	if pending != "" {
 		if opts.Secret, err = base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(pending); err != nil {
@@ -51,15 +50,24 @@ func NewTOTP(username, pending string) (secret, qr string, err error) {
 	if err != nil {
 		return "", "", fmt.Errorf("make a second-factor secret: %w", err)
 	}
-	img, err := key.Image(220, 220)
+	return key.Secret(), key.URL(), nil
+}
+
+// QRCode draws an otpauth address as a PNG QR code of size by size pixels.
+func QRCode(address string, size int) ([]byte, error) {
+	key, err := otp.NewKeyFromURL(address)
 	if err != nil {
-		return "", "", fmt.Errorf("draw the second factor's QR code: %w", err)
+		return nil, fmt.Errorf("read the second factor's address: %w", err)
+	}
+	img, err := key.Image(size, size)
+	if err != nil {
+		return nil, fmt.Errorf("draw the second factor's QR code: %w", err)
 	}
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, img); err != nil {
-		return "", "", fmt.Errorf("encode the second factor's QR code: %w", err)
+		return nil, fmt.Errorf("encode the second factor's QR code: %w", err)
 	}
-	return key.Secret(), "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes()), nil
+	return buf.Bytes(), nil
 }
 
 // TOTPCode is the code of a secret at t: what the user's app shows then.

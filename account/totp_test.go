@@ -1,6 +1,8 @@
 package account
 
 import (
+	"bytes"
+	"strings"
 	"testing"
 	"time"
 )
@@ -9,9 +11,12 @@ import (
 // its time step, by which a code is refused a second time.
 func TestTOTPStep(t *testing.T) {
 	t.Parallel()
-	secret, qr, err := NewTOTP("vera", "")
-	if err != nil || qr == "" {
-		t.Fatal(err)
+	secret, address, err := NewTOTP("vera", "")
+	if err != nil || !strings.HasPrefix(address, "otpauth://totp/OKIT:vera?") || !strings.Contains(address, "secret="+secret) {
+		t.Fatalf("address %q, %v", address, err)
+	}
+	if png, err := QRCode(address, 220); err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) {
+		t.Errorf("QR code: %.8q, %v", png, err)
 	}
 	if again, _, _ := NewTOTP("vera", secret); again != secret {
 		t.Errorf("a pending secret shown again as %q, want %q", again, secret)

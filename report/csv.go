@@ -27,6 +27,7 @@ var CSVHeader = []string{"section", "key", "measure", "value"}
 //	day       YYYY-MM-DD cases, messages
 //	hour      00 … 23    messages
 //	category  name       cases
+//	outcome   name       closes
 //
 // Durations are in seconds (decimals only when not whole), shares are
 // fractions with four decimals, and a median or percentile of nothing is 0.
@@ -96,6 +97,9 @@ func Rows(f Figures) [][4]string {
 	}
 	for _, c := range f.Categories {
 		add("category", c.Category, "cases", strconv.Itoa(c.Cases))
+	}
+	for _, o := range f.Outcomes {
+		add("outcome", string(o.Outcome), "closes", strconv.Itoa(o.Closes))
 	}
 	return rows
 }

@@ -29,6 +29,7 @@ type jsonFigures struct {
 	Days       []jsonDay      `json:"days"`
 	Hours      []jsonHour     `json:"hours"`
 	Categories []jsonCategory `json:"categories"`
+	Outcomes   []jsonOutcome  `json:"outcomes"`
 }
 
 type jsonStat struct {
@@ -77,6 +78,11 @@ type jsonHour struct {
 	Messages int `json:"messages"`
 }
 
+type jsonOutcome struct {
+	Outcome Outcome `json:"outcome"`
+	Closes  int     `json:"closes"`
+}
+
 type jsonCategory struct {
 	Category string `json:"category"`
 	Cases    int    `json:"cases"`
@@ -85,7 +91,7 @@ type jsonCategory struct {
 func toJSON(f Figures) jsonFigures {
 	stat := func(s Stat) jsonStat { return jsonStat{s.Count, s.Median.Seconds(), s.P90.Seconds()} }
 	j := jsonFigures{From: f.From.UTC(), To: f.To.UTC(), Priorities: []jsonPriority{}, Backlog: []jsonBucket{},
-		Breaches: []jsonBreach{}, Operators: []jsonOperator{}, Days: []jsonDay{}, Hours: []jsonHour{}, Categories: []jsonCategory{}}
+		Breaches: []jsonBreach{}, Operators: []jsonOperator{}, Days: []jsonDay{}, Hours: []jsonHour{}, Categories: []jsonCategory{}, Outcomes: []jsonOutcome{}}
 	for _, p := range f.Priorities {
 		j.Priorities = append(j.Priorities, jsonPriority{p.Priority.String(), p.Target.Seconds(), stat(p.Ack),
 			stat(p.FirstAnswer), p.WithinTarget, math.Round(p.Share()*1e4) / 1e4, stat(p.Close)})
@@ -112,6 +118,9 @@ func toJSON(f Figures) jsonFigures {
 	}
 	for _, c := range f.Categories {
 		j.Categories = append(j.Categories, jsonCategory(c))
+	}
+	for _, o := range f.Outcomes {
+		j.Outcomes = append(j.Outcomes, jsonOutcome(o))
 	}
 	return j
 }

@@ -38,6 +38,8 @@ type Figures struct {
 	Days       []Day      // every local day of the period
 	Hours      []Hour     // 0 … 23, local time
 	Categories []Category // by count, most first, then by name
+	// Outcomes count the closes of the period by outcome, most first.
+	Outcomes []OutcomeCount
 }
 
 // Stat sums up a set of durations. Median and P90 are zero when Count is.

@@ -37,6 +37,7 @@ func sample(t *testing.T) report.Figures {
 		},
 		Days:       []report.Day{{Date: "2026-11-02", Cases: 5, Messages: 8}, {Date: "2026-11-03", Cases: 0, Messages: 1}},
 		Categories: []report.Category{{Category: "partner_violence", Cases: 4}, {Category: "legal_info", Cases: 1}},
+		Outcomes:   []report.OutcomeCount{{Outcome: report.AnsweredByEmail, Closes: 2}, {Outcome: report.Duplicate, Closes: 1}},
 	}
 	for h := range 24 {
 		f.Hours = append(f.Hours, report.Hour{Hour: h, Messages: h % 3})

@@ -67,6 +67,12 @@ func WriteText(w io.Writer, f Figures) error {
 	for _, c := range f.Categories {
 		fmt.Fprintf(tw, "%s\t%d\n", c.Category, c.Cases)
 	}
+
+	fmt.Fprintln(tw, "\nCLOSES BY OUTCOME")
+	fmt.Fprintln(tw, "OUTCOME\tCLOSES")
+	for _, o := range f.Outcomes {
+		fmt.Fprintf(tw, "%s\t%d\n", o.Outcome, o.Closes)
+	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write figures: %w", err)
 	}

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/ncsszi/okit/report"
 	"github.com/ncsszi/okit/triage"
 )
 
@@ -134,18 +136,26 @@ func (s *Store) SetPriority(ctx context.Context, ref string, p triage.Priority, 
 // closed twice, say.
 var ErrUnchanged = errors.New("nothing to change")
 
-// CloseCase closes an open case: it leaves the queue, and its clock no
+// ErrNoOutcome is returned when a case is to be closed without one of
+// report.Outcomes.
+var ErrNoOutcome = errors.New("no outcome chosen")
+
+// CloseCase closes an open case with its outcome, which the case_closed
+// event records for the figures: it leaves the queue, and its clock no
 // longer runs. A writer's reply to it reopens it.
-func (s *Store) CloseCase(ctx context.Context, ref, actor string) error {
-	return s.setStatus(ctx, ref, "closed", actor)
+func (s *Store) CloseCase(ctx context.Context, ref string, outcome report.Outcome, actor string) error {
+	if !slices.Contains(report.Outcomes(), outcome) {
+		return fmt.Errorf("close case %s as %q: %w", ref, outcome, ErrNoOutcome)
+	}
+	return s.setStatus(ctx, ref, "closed", actor, map[string]any{"outcome": outcome})
 }
 
 // ReopenCase puts a closed case back in the queue.
 func (s *Store) ReopenCase(ctx context.Context, ref, actor string) error {
-	return s.setStatus(ctx, ref, "open", actor)
+	return s.setStatus(ctx, ref, "open", actor, map[string]any{"reason": "operator"})
 }
 
-func (s *Store) setStatus(ctx context.Context, ref, status, actor string) error {
+func (s *Store) setStatus(ctx context.Context, ref, status, actor string, data map[string]any) error {
 	return s.InTx(ctx, func(tx pgx.Tx) error {
 		id, err := caseID(ctx, tx, ref, true)
 		if err != nil {
@@ -160,9 +170,9 @@ func (s *Store) setStatus(ctx context.Context, ref, status, actor string) error 
 		if tag.RowsAffected() == 0 {
 			return fmt.Errorf("case %s is already %s: %w", ref, status, ErrUnchanged)
 		}
-		kind, data := EventCaseClosed, map[string]any{}
+		kind := EventCaseClosed
 		if status == "open" {
-			kind, data = EventCaseReopened, map[string]any{"reason": "operator"}
+			kind = EventCaseReopened
 		}
 		var ev events
 		ev.add(id, kind, data)

@@ -125,6 +125,7 @@ const (
 	EventUserAdded     EventKind = "user_added"
 	EventUserChanged   EventKind = "user_changed"
 	EventUserDisabled  EventKind = "user_disabled"
+	EventUserEnabled   EventKind = "user_enabled"
 	EventPasswordSet   EventKind = "password_set"
 	EventTOTPEnrolled  EventKind = "totp_enrolled"
 	EventTOTPReset     EventKind = "totp_reset"

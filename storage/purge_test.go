@@ -11,6 +11,7 @@ import (
 
 	"github.com/ncsszi/okit/intake"
 	"github.com/ncsszi/okit/replies"
+	"github.com/ncsszi/okit/report"
 	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/storage/storagetest"
 )
@@ -56,12 +57,12 @@ func TestPurge(t *testing.T) {
 	const retention = 1095 * 24 * time.Hour
 
 	oldRef, oldID, oldMarks := sealedCase(t, st, 1, "OLD")
-	if err := st.CloseCase(ctx, oldRef, "user:1"); err != nil {
+	if err := st.CloseCase(ctx, oldRef, report.AnsweredByEmail, "user:1"); err != nil {
 		t.Fatal(err)
 	}
 	clock = time.Date(2026, 10, 1, 10, 0, 0, 0, time.UTC)
 	recentRef, _, recentMarks := sealedCase(t, st, 2, "RECENT")
-	if err := st.CloseCase(ctx, recentRef, "user:1"); err != nil {
+	if err := st.CloseCase(ctx, recentRef, report.AnsweredByEmail, "user:1"); err != nil {
 		t.Fatal(err)
 	}
 	_, _, openMarks := sealedCase(t, st, 3, "OPEN")
@@ -142,7 +143,7 @@ func TestPurgeBatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, o := range outs {
-		if err := st.CloseCase(ctx, o.CaseRef, "user:1"); err != nil {
+		if err := st.CloseCase(ctx, o.CaseRef, report.AnsweredByEmail, "user:1"); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -16,6 +16,9 @@ const (
 	ViewUnassigned = "unassigned" // open cases nobody holds
 	ViewFlagged    = "flagged"    // open cases with a flag, a breach or a reminder
 	ViewClosed     = "closed"     // closed cases, latest first
+	// ViewHandOver is the open cases of the user that ending their shift
+	// would hand to colleagues (not offered in the queue's views).
+	ViewHandOver = "handover"
 )
 
 // QueueFilter chooses the cases of a queue page.
@@ -51,6 +54,9 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) ([]QueueItem, error) {
 	case f.View == ViewMine:
 		args = append(args, f.UserID)
 		where += ` AND c.assignee_id = $3`
+	case f.View == ViewHandOver:
+		args = append(args, f.UserID)
+		where += ` AND ` + unansweredOf("$3")
 	case f.View == ViewUnassigned:
 		where += ` AND c.assignee_id IS NULL`
 	case f.View == ViewFlagged:

@@ -110,6 +110,14 @@ func (q *figureQuery) statements(from, to time.Time, targets triage.Targets) []f
 		WHERE first_received >= $1 AND first_received < $2
 		GROUP BY cat ORDER BY 2 DESC, cat`, []any{from, to},
 			q.readCounts(func(c string, n int) { q.f.Categories = append(q.f.Categories, report.Category{Category: c, Cases: n}) })},
+		// Closes of the period by the outcome the closing person chose;
+		// closes that recorded none (older ones, merges) as unrecorded.
+		{`SELECT coalesce(data->>'outcome', $3), count(*)::int FROM case_events
+		WHERE kind = 'case_closed' AND at >= $1 AND at < $2
+		GROUP BY 1 ORDER BY 2 DESC, 1`, []any{from, to, report.Unrecorded},
+			q.readCounts(func(o string, n int) {
+				q.f.Outcomes = append(q.f.Outcomes, report.OutcomeCount{Outcome: report.Outcome(o), Closes: n})
+			})},
 		// Answers and crisis-home contacts queued (reply_queued: never
 		// acknowledgements), by actor.
 		{`SELECT actor, count(*)::int FROM case_events WHERE kind = 'reply_queued' AND at >= $1 AND at < $2 GROUP BY actor`,

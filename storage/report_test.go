@@ -66,6 +66,7 @@ func TestFigures(t *testing.T) {
 			{Category: "family_violence", Cases: 10}, {Category: "information", Cases: 2}, {Category: "partner_violence", Cases: 2}, {Category: "child_abuse", Cases: 1},
 			{Category: "legal_info", Cases: 1}, {Category: "shelter_request", Cases: 1}, {Category: "suicide_risk", Cases: 1}, {Category: "trafficking", Cases: 1},
 		},
+		Outcomes: []report.OutcomeCount{{Outcome: report.AnsweredByEmail, Closes: 16}},
 	}
 	perHour := map[int]int{0: 1, 8: 3, 9: 3, 10: 2, 11: 1, 12: 1, 13: 1, 14: 1, 15: 1, 16: 1, 17: 1, 21: 1, 22: 1, 23: 2}
 	for h := range 24 {

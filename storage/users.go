@@ -130,6 +130,30 @@ func (s *Store) DisableUser(ctx context.Context, username, actor string) (int, e
 	return s.leave(ctx, username, actor, true)
 }
 
+// EnableUser lets a disabled user log in and be assigned again. They come
+// back off shift, with no sessions and none of the cases handed over.
+func (s *Store) EnableUser(ctx context.Context, username, actor string) error {
+	return s.InTx(ctx, func(tx pgx.Tx) error {
+		var disabled bool
+		err := tx.QueryRow(ctx, `SELECT disabled FROM users WHERE username = $1 FOR UPDATE`, username).Scan(&disabled)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("user %q: %w", username, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("enable user: %w", err)
+		}
+		if !disabled {
+			return fmt.Errorf("user %q is not disabled: %w", username, ErrUnchanged)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE users SET disabled = false WHERE username = $1`, username); err != nil {
+			return fmt.Errorf("enable user: %w", err)
+		}
+		var ev events
+		ev.add(0, EventUserEnabled, map[string]any{"user": username})
+		return ev.write(ctx, tx, actor, s.now())
+	})
+}
+
 func (s *Store) leave(ctx context.Context, username, actor string, disable bool) (int, error) {
 	var n int
 	err := s.InTx(ctx, func(tx pgx.Tx) error {
@@ -150,11 +174,17 @@ func (s *Store) leave(ctx context.Context, username, actor string, disable bool)
 			}
 		}
 		var err error
-		n, err = s.assignWaiting(ctx, tx, actor, "shift_ended",
-			`c.first_response_at IS NULL AND c.assignee_id = (SELECT id FROM users WHERE username = $1)`, username)
+		n, err = s.assignWaiting(ctx, tx, actor, "shift_ended", unansweredOf(`(SELECT id FROM users WHERE username = $1)`), username)
 		return err
 	})
 	return n, err
+}
+
+// unansweredOf is the condition (over cases c) of the open cases a person
+// hands over when they leave: theirs, still waiting for a first answer.
+// user is the SQL of their id.
+func unansweredOf(user string) string {
+	return `c.first_response_at IS NULL AND c.assignee_id = ` + user
 }
 
 // assignWaiting assigns the open cases matching where and counts those

@@ -2,7 +2,9 @@ package triage
 
 import (
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // longMessage builds a realistic 20 KiB message: a long account in
@@ -45,7 +47,10 @@ func longMessage(size int) Input {
 }
 
 // BenchmarkTriage20KiB measures one 20 KiB message; the target is over
-// 5,000 messages a second on one core (under 200 µs each).
+// 5,000 messages a second on one core (under 200 µs each). Besides the
+// wall time it reports cpu-ns/op, the CPU time of a message: on a machine
+// shared with other work the wall time says as much about the neighbours
+// as about triage.
 func BenchmarkTriage20KiB(b *testing.B) {
 	r := Default()
 	in := longMessage(20 << 10)
@@ -54,7 +59,18 @@ func BenchmarkTriage20KiB(b *testing.B) {
 	}
 	b.SetBytes(int64(len(in.Text)))
 	b.ReportAllocs()
+	c0 := cpuTime()
 	for b.Loop() {
 		r.Triage(in)
 	}
+	b.ReportMetric(float64(cpuTime()-c0)/float64(b.N), "cpu-ns/op")
+}
+
+// cpuTime is the CPU time the process has used so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		panic(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -51,116 +51,6 @@ const (
 	trigSecond
 )
 
-// trie holds every folded word and prefix of the rule set, and the
-// language hint words, so that one walk over a word finds all of them.
-// Nodes are small (uint16 links) to stay in cache: a message of 20 KiB
-// walks it some 3,000 times.
-type trie struct {
-	nodes []trieNode
-	other map[uint32]uint16 // links on bytes outside a-z 0-9 ': node<<8 | byte
-	ids   []int32           // elem ids of all nodes, see trieNode.ids
-	build [][2][]int32      // while compiling: prefix and exact elem ids by node
-}
-
-type trieNode struct {
-	next     [37]uint16 // a-z, 0-9 and the apostrophe; 0 = none
-	lang     uint8      // language hint of the whole word ending here
-	class    wordClass  // the policy's classes of the whole word ending here
-	nPrefix  uint8      // ids[at:at+nPrefix] are prefixes ending here,
-	nExact   uint8      // ids[at+nPrefix:][:nExact] whole words ending here
-	at       uint32
-	hasOther bool
-}
-
-// slotOf maps a byte to its index in trieNode.next, or 0xff.
-const slotOf = "" +
-	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
-	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
-	"\xff\xff\xff\xff\xff\xff\xff\x24\xff\xff\xff\xff\xff\xff\xff\xff" +
-	"\x1a\x1b\x1c\x1d\x1e\x1f\x20\x21\x22\x23\xff\xff\xff\xff\xff\xff" +
-	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
-	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
-	"\xff\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e" +
-	"\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\xff\xff\xff\xff\xff" +
-	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
-	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
-	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
-	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
-	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
-	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
-	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
-	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"
-
-func slot(c byte) int {
-	if s := slotOf[c]; s != 0xff {
-		return int(s)
-	}
-	return -1
-}
-
-func (t *trie) child(n uint16, c byte) uint16 {
-	if s := slotOf[c]; s != 0xff {
-		return t.nodes[n].next[s]
-	}
-	if !t.nodes[n].hasOther {
-		return 0
-	}
-	return t.other[uint32(n)<<8|uint32(c)]
-}
-
-// insert returns the node of word, creating nodes as needed.
-func (t *trie) insert(word string) uint16 {
-	if len(t.nodes) == 0 {
-		t.nodes = append(t.nodes, trieNode{})
-		t.build = append(t.build, [2][]int32{})
-		t.other = map[uint32]uint16{}
-	}
-	n := uint16(0)
-	for i := 0; i < len(word); i++ {
-		c := word[i]
-		nx := t.child(n, c)
-		if nx == 0 {
-			if len(t.nodes) >= 1<<16-1 {
-				panic("triage: rule set too large for the matching tables")
-			}
-			nx = uint16(len(t.nodes))
-			t.nodes = append(t.nodes, trieNode{})
-			t.build = append(t.build, [2][]int32{})
-			if s := slot(c); s >= 0 {
-				t.nodes[n].next[s] = nx
-			} else {
-				t.nodes[n].hasOther = true
-				t.other[uint32(n)<<8|uint32(c)] = nx
-			}
-		}
-		n = nx
-	}
-	return n
-}
-
-// add records that elem id ends at node n.
-func (t *trie) add(n uint16, id int32, prefix bool) {
-	k := 1
-	if prefix {
-		k = 0
-	}
-	t.build[n][k] = append(t.build[n][k], id)
-}
-
-// freeze moves the elem ids of every node into one flat slice.
-func (t *trie) freeze() {
-	for n, b := range t.build {
-		if len(b[0]) > 255 || len(b[1]) > 255 {
-			panic("triage: too many patterns end on one word")
-		}
-		t.nodes[n].at = uint32(len(t.ids))
-		t.nodes[n].nPrefix = uint8(len(b[0]))
-		t.nodes[n].nExact = uint8(len(b[1]))
-		t.ids = append(append(t.ids, b[0]...), b[1]...)
-	}
-	t.build = nil
-}
-
 // compile builds the matching tables of a checked rule set.
 func compile(version string, rules []*rule, concepts []*concept) *Rules {
 	r := &Rules{version: version, rules: rules, concepts: concepts, morph: newMorphIndex(), enLemma: map[string]string{}}
@@ -222,14 +112,12 @@ func compile(version string, rules []*rule, concepts []*concept) *Rules {
 	}
 	for _, c := range classWords {
 		for _, w := range strings.Fields(c.words) {
-			n := r.trie.insert(Fold(w))
-			r.trie.nodes[n].class |= c.class
+			r.trie.mark(r.trie.insert(Fold(w)), 0, c.class)
 		}
 	}
 	for lang, list := range langWords() {
 		for _, w := range list {
-			n := r.trie.insert(w)
-			r.trie.nodes[n].lang |= 1 << lang
+			r.trie.mark(r.trie.insert(w), 1<<lang, 0)
 		}
 	}
 	r.trie.freeze()
@@ -339,25 +227,4 @@ func slotIDs(slots [][]elem, id func(elem) int32) [][]int32 {
 		}
 	}
 	return out
-}
-
-// walk appends to dst the ids of the elems that match word, and returns
-// the language hint and the word classes of word.
-func (t *trie) walk(word []byte, dst []int32) ([]int32, uint8, wordClass) {
-	n := uint16(0)
-	for i := 0; i < len(word); i++ {
-		n = t.child(n, word[i])
-		if n == 0 {
-			return dst, 0, 0
-		}
-		if nd := &t.nodes[n]; nd.nPrefix > 0 {
-			dst = append(dst, t.ids[nd.at:nd.at+uint32(nd.nPrefix)]...)
-		}
-	}
-	nd := &t.nodes[n]
-	if nd.nExact > 0 {
-		a := nd.at + uint32(nd.nPrefix)
-		dst = append(dst, t.ids[a:a+uint32(nd.nExact)]...)
-	}
-	return dst, nd.lang, nd.class
 }

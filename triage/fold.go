@@ -1,6 +1,7 @@
 package triage
 
 import (
+	"math"
 	"unicode"
 	"unicode/utf8"
 
@@ -99,9 +100,73 @@ func appendFoldedRune(dst []byte, s string, r rune) []byte {
 	return dst
 }
 
-// asciiWord maps an ASCII byte to its folded form when it belongs to a
-// word (letters lowered, digits kept), or to '.' when it separates words.
-const asciiWord = "................................................0123456789.......abcdefghijklmnopqrstuvwxyz......abcdefghijklmnopqrstuvwxyz....."
+// asciiWord maps a byte to its folded form when it is an ASCII letter or
+// digit (letters lowered, digits kept), and every other byte to '.'.
+const asciiWord = "................................................0123456789.......abcdefghijklmnopqrstuvwxyz......abcdefghijklmnopqrstuvwxyz....." +
+	"................................................................................................................................"
+
+// tokenizer is the state of tokenize between words. The bytes of a word
+// are copied in tokenize's own loop, where the compiler keeps the buffer
+// in registers: most of a message is ASCII letters, and that loop was
+// most of the time of triage.
+type tokenizer struct {
+	spans     []span
+	si        int // the span of the current word, or the next one
+	in        Region
+	regionEnd int // where the region in ends
+	toks      []token
+	cur       token // the word being read
+	sent      int32
+	newlines  int
+	breakNext bool
+	inTok     bool
+	skip      bool // the word is in a signature or unread span
+	punct     bool
+}
+
+// start begins a word at byte at of the text and byte f0 of the folded
+// buffer.
+func (z *tokenizer) start(at, f0 int) {
+	if z.breakNext {
+		z.sent++
+		z.breakNext = false
+	}
+	z.newlines = 0
+	if at >= z.regionEnd {
+		z.region(at)
+	}
+	z.inTok = true
+	z.cur = token{start: int32(at), f0: int32(f0), sent: z.sent, region: z.in, punct: z.punct}
+	z.punct = false
+}
+
+// region finds the region of byte at, and where it ends.
+func (z *tokenizer) region(at int) {
+	for z.si < len(z.spans) && z.spans[z.si].end <= at {
+		z.si++
+	}
+	z.in, z.regionEnd = RegionNew, math.MaxInt
+	if z.si < len(z.spans) {
+		if sp := z.spans[z.si]; sp.start <= at {
+			z.in, z.regionEnd = sp.region, sp.end
+		} else {
+			z.regionEnd = sp.start
+		}
+	}
+	z.skip = z.in == RegionSignature || z.in == RegionUnread
+}
+
+// end ends the word at byte at of the text, and returns the folded buffer
+// without the word when it is skipped.
+func (z *tokenizer) end(at int, buf []byte) []byte {
+	z.inTok = false
+	if z.skip {
+		return buf[:z.cur.f0]
+	}
+	z.cur.end, z.cur.f1 = int32(at), int32(len(buf))
+	z.toks = append(z.toks, z.cur)
+	return buf
+}
 
 // tokenize splits s into words: runs of letters and digits, with combining
 // marks and an apostrophe between letters ("don't", "вб'є") kept inside.
@@ -115,99 +180,60 @@ func tokenize(s string, spans []span, w *words) {
 	if cap(w.buf) < len(s) {
 		w.buf = make([]byte, 0, len(s))
 	}
-	toks, buf := w.toks[:0], w.buf[:0]
+	z := tokenizer{spans: spans, toks: w.toks[:0]}
+	buf := w.buf[:0]
 	w.huStrong, w.huWeak = 0, 0
-	var (
-		sent      int32
-		newlines  int
-		breakNext bool
-		inTok     bool
-		cur       token
-		si        int
-		skip      bool
-		punct     bool
-	)
-	start := func(at int) {
-		if breakNext {
-			sent++
-			breakNext = false
-		}
-		newlines = 0
-		for si < len(spans) && spans[si].end <= at {
-			si++
-		}
-		region := RegionNew
-		if si < len(spans) && spans[si].start <= at {
-			region = spans[si].region
-		}
-		skip = region == RegionSignature || region == RegionUnread
-		inTok = true
-		cur = token{start: int32(at), f0: int32(len(buf)), sent: sent, region: region, punct: punct}
-		punct = false
-	}
-	end := func(at int) {
-		inTok = false
-		if skip {
-			buf = buf[:cur.f0]
-			return
-		}
-		cur.end, cur.f1 = int32(at), int32(len(buf))
-		toks = append(toks, cur)
-	}
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c < utf8.RuneSelf {
-			if asciiWord[c] != '.' {
-				if !inTok {
-					start(i)
-				}
-				j := i + 1
-				for j < len(s) && s[j] < utf8.RuneSelf && asciiWord[s[j]] != '.' {
-					j++
-				}
-				n := len(buf)
-				buf = append(buf, s[i:j]...)
-				for k := n; k < len(buf); k++ {
-					if c := buf[k]; 'A' <= c && c <= 'Z' {
-						buf[k] = c + ('a' - 'A')
-					}
-				}
-				i = j
-				continue
+		if f := asciiWord[c]; f != '.' {
+			if !z.inTok {
+				z.start(i, len(buf))
 			}
-			if c == '\'' && inTok && i+1 < len(s) && isLetterAt(s, i+1) {
+			for {
+				buf = append(buf, f)
+				if i++; i == len(s) {
+					break
+				}
+				if f = asciiWord[s[i]]; f == '.' {
+					break
+				}
+			}
+			continue
+		}
+		if c < utf8.RuneSelf {
+			if c == '\'' && z.inTok && i+1 < len(s) && isLetterAt(s, i+1) {
 				buf = append(buf, '\'')
 				i++
 				continue
 			}
-			if inTok {
-				end(i)
+			if z.inTok {
+				buf = z.end(i, buf)
 			}
 			switch c {
 			case '.', '!', '?', ';':
-				breakNext = true
+				z.breakNext = true
 			case '\n':
-				if newlines++; newlines >= 2 {
-					breakNext = true
+				if z.newlines++; z.newlines >= 2 {
+					z.breakNext = true
 				}
 			case ' ', '\t', '\r':
 			case ',', ':', '(', ')', '"', '-':
-				punct = true
-				newlines = 0
+				z.punct = true
+				z.newlines = 0
 			default:
-				newlines = 0
+				z.newlines = 0
 			}
 			i++
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
+		r, n := decodeRune(s, i)
 		switch fc, ok := foldLatin(r); {
 		case ok:
-			if !inTok {
-				start(i)
+			if !z.inTok {
+				z.start(i, len(buf))
 			}
 			buf = append(buf, fc)
-			if cur.region == RegionNew {
+			if z.cur.region == RegionNew {
 				switch r {
 				case 'ő', 'ű', 'Ő', 'Ű', 'õ', 'û':
 					w.huStrong++
@@ -215,37 +241,47 @@ func tokenize(s string, spans []span, w *words) {
 					w.huWeak++
 				case 'ö', 'ü', 'Ö', 'Ü', 'ä', 'Ä', 'ß', 'ă', 'â', 'î', 'ș', 'ț', 'ş', 'ţ', 'Ă', 'Â', 'Î', 'Ș', 'Ț':
 				default:
-					cur.foreign = true
+					z.cur.foreign = true
 				}
 			}
 		case r == '\u2019' || r == '\u02bc':
-			if inTok && i+n < len(s) && isLetterAt(s, i+n) {
+			if z.inTok && i+n < len(s) && isLetterAt(s, i+n) {
 				buf = append(buf, '\'')
-			} else if inTok {
-				end(i)
+			} else if z.inTok {
+				buf = z.end(i, buf)
 			}
 		case unicode.Is(unicode.Mn, r):
 			// A combining mark belongs to the word before it (NFD input).
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if !inTok {
-				start(i)
+			if !z.inTok {
+				z.start(i, len(buf))
 			}
 			buf = appendFoldedRune(buf, s[i:], r)
 		default:
-			if inTok {
-				end(i)
+			if z.inTok {
+				buf = z.end(i, buf)
 			}
 			if r == '\u2026' { // …
-				breakNext = true
+				z.breakNext = true
 			}
-			punct = true
+			z.punct = true
 		}
 		i += n
 	}
-	if inTok {
-		end(len(s))
+	if z.inTok {
+		buf = z.end(len(s), buf)
 	}
-	w.toks, w.buf = toks, buf
+	w.toks, w.buf = z.toks, buf
+}
+
+// decodeRune is utf8.DecodeRuneInString(s[i:]) with the two-byte
+// sequences, those of á é ő ű and the other accented Latin letters,
+// decoded in line: they are most of what is not ASCII in a letter.
+func decodeRune(s string, i int) (rune, int) {
+	if c := s[i]; c >= 0xC2 && c < 0xE0 && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+		return rune(c&0x1F)<<6 | rune(s[i+1]&0x3F), 2
+	}
+	return utf8.DecodeRuneInString(s[i:])
 }
 
 // markClauses numbers the clauses of a text whose word classes are set.

@@ -2,6 +2,7 @@ package triage
 
 import (
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -64,5 +65,20 @@ func TestTokenizeSkipsSignature(t *testing.T) {
 	got := tokens(in, spans)
 	if len(got) != 2 || got[1].Fold != "kell" {
 		t.Errorf("tokens with signature = %v, want only the two words above it", got)
+	}
+}
+
+func TestDecodeRuneAsUTF8(t *testing.T) {
+	t.Parallel()
+	for a := 0; a < 256; a++ {
+		for b := 0; b < 256; b++ {
+			for _, s := range []string{string([]byte{byte(a), byte(b)}), string([]byte{byte(a), byte(b), 0xBF}), string([]byte{byte(a)})} {
+				r, n := decodeRune(s, 0)
+				wr, wn := utf8.DecodeRuneInString(s)
+				if r != wr || n != wn {
+					t.Fatalf("decodeRune(% x) = %U %d, utf8 says %U %d", s, r, n, wr, wn)
+				}
+			}
+		}
 	}
 }

@@ -39,10 +39,11 @@ type scratch struct {
 	ukMark       int // Cyrillic words with і, є or ґ (Ukrainian)
 	ruMark       int // Cyrillic words with ы, э or ъ (Russian)
 	negEnd       []bool
-	past, urgent []int32
-	recent       []int32
-	urgentRule   []int32 // rule of each urgent hit
-	refs         []formRef
+	urgent       []int32
+	urgentRule   []int32     // rule of each urgent hit
+	pastIn       []uint8     // by clause: the regions with a past marker (modifiers)
+	nowIn        []uint8     // by clause: the regions with a time word of the present
+	memo         [2]wordMemo // by field
 	readable     readability
 	// the decision's (scratch.go)
 	close        [2][]uint8
@@ -72,20 +73,26 @@ func (s *scratch) words(field uint8) *words {
 // matchField finds every rule hit in one tokenised field.
 func (r *Rules) matchField(s *scratch, field uint8) {
 	w := s.words(field)
-	m := s.matches[field][:0]
+	mo := &s.memo[field]
+	mo.reset(len(w.toks))
 	for i := range w.toks {
 		t := &w.toks[i]
-		t.m0 = int32(len(m))
-		var lang uint8
-		m, lang, t.class = r.trie.walk(w.buf[t.f0:t.f1], m)
-		s.refs = r.morph.lookup(w, i, s.refs[:0])
-		for _, rf := range s.refs {
-			t.feat |= rf.feat
-			if !containsID(m[t.m0:], rf.elem) {
-				m = append(m, rf.elem)
+		en := mo.find(r, w.buf, t.f0, t.f1)
+		lang := en.lang
+		t.class = en.class
+		if !en.split {
+			t.m0, t.m1, t.feat = en.id0, en.id1, en.feat
+		} else {
+			t.m0 = int32(len(mo.ids))
+			mo.ids = append(mo.ids, mo.ids[en.id0:en.id1]...)
+			for _, rf := range mo.refs[en.ref0:en.ref1] {
+				if r.morph.splitHere(w, i, rf) {
+					t.feat |= rf.feat
+					mo.ids = addID(mo.ids, t.m0, rf.elem)
+				}
 			}
+			t.m1 = int32(len(mo.ids))
 		}
-		t.m1 = int32(len(m))
 		if t.region == RegionQuoted || s.latin+s.other >= langSample {
 			continue
 		}
@@ -111,6 +118,7 @@ func (r *Rules) matchField(s *scratch, field uint8) {
 			}
 		}
 	}
+	m := mo.ids
 	s.matches[field] = m
 	s.readable.end()
 	markClauses(w)
@@ -183,6 +191,14 @@ func (s *scratch) cyrillic(b []byte) {
 	if ru {
 		s.ruMark++
 	}
+}
+
+// addID appends x to ids unless ids[from:] has it.
+func addID(ids []int32, from int32, x int32) []int32 {
+	if containsID(ids[from:], x) {
+		return ids
+	}
+	return append(ids, x)
 }
 
 func containsID(ids []int32, x int32) bool {
@@ -275,21 +291,27 @@ func (r *Rules) modifiers(s *scratch, field uint8, first int) {
 	}
 	negEnd := s.negEnd[:len(w.toks)]
 	clear(negEnd)
-	past, urgent, recent, urgentRule := s.past[:0], s.urgent[:0], s.recent[:0], s.urgentRule[:0]
+	// By clause, the regions in which a past marker stands, and those in
+	// which a time word makes the clause present: one look for each hit
+	// rather than a scan of every marker of the field.
+	s.pastIn, s.nowIn = resizeMask(s.pastIn, len(w.clauses)), resizeMask(s.nowIn, len(w.clauses))
+	urgent, urgentRule := s.urgent[:0], s.urgentRule[:0]
 	for _, o := range hits {
+		at := &w.toks[o.t0]
 		switch r.rules[o.rule].kind {
 		case KindNegation:
 			negEnd[o.t1] = true
 		case KindPast:
-			past = append(past, o.t0)
+			s.pastIn[at.clause] |= 1 << at.region
 		case KindUrgent:
 			urgent = append(urgent, o.t0)
 			urgentRule = append(urgentRule, o.rule)
+			s.nowIn[at.clause] |= 1 << at.region
 		case KindRecent:
-			recent = append(recent, o.t0)
+			s.nowIn[at.clause] |= 1 << at.region
 		}
 	}
-	s.past, s.urgent, s.recent, s.urgentRule = past, urgent, recent, urgentRule
+	s.urgent, s.urgentRule = urgent, urgentRule
 	for i := range hits {
 		h := &hits[i]
 		if k := r.rules[h.rule].kind; k != KindSignal && k != KindSafety {
@@ -303,22 +325,14 @@ func (r *Rules) modifiers(s *scratch, field uint8, first int) {
 				h.negated = true
 			}
 		}
-		pastHere, urgentSent := false, false
-		for _, p := range past {
-			pastHere = pastHere || w.toks[p].clause == t.clause && w.toks[p].region == t.region
-		}
 		for k, u := range urgent {
-			if w.toks[u].region != t.region {
-				continue
-			}
-			if d, reach := u-h.t0, r.rules[s.urgentRule[k]].within; d <= reach && d >= -reach {
+			if d, reach := u-h.t0, r.rules[urgentRule[k]].within; w.toks[u].region == t.region && d <= reach && d >= -reach {
 				h.urgent = true
+				break
 			}
-			urgentSent = urgentSent || w.toks[u].clause == t.clause
 		}
-		for _, u := range recent {
-			urgentSent = urgentSent || w.toks[u].clause == t.clause && w.toks[u].region == t.region
-		}
+		pastHere := s.pastIn[t.clause]&(1<<t.region) != 0
+		urgentSent := s.nowIn[t.clause]&(1<<t.region) != 0
 		h.past = pastHere && !urgentSent
 	}
 }

@@ -114,7 +114,7 @@ func bitOf(h uint64) (int, uint64) {
 // hashStep extends the hash of b[j+1:] to b[j:].
 func hashStep(h uint64, c byte) uint64 { return h*1099511628211 + uint64(c) + 1 }
 
-func hashWord(w string) uint64 {
+func hashWord[T string | []byte](w T) uint64 {
 	var h uint64
 	for j := len(w) - 1; j >= 0; j-- {
 		h = hashStep(h, w[j])
@@ -157,7 +157,27 @@ func (x *morphIndex) addLemma(lemma string, e int32, exclude map[string]bool) bo
 // lookup appends the forms word i of w stands for to dst, exact or as the
 // end of a compound, and returns what the endings say.
 func (x *morphIndex) lookup(w *words, i int, dst []formRef) []formRef {
-	b := w.folded(i)
+	n := len(dst)
+	dst = x.readings(w.folded(i), dst)
+	out := dst[:n]
+	for _, r := range dst[n:] {
+		if x.splitHere(w, i, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// splitHere reports whether reading r counts at word i of w: a prefixed
+// verb without its prefix ("öli") counts only with the prefix nearby.
+func (x *morphIndex) splitHere(w *words, i int, r formRef) bool {
+	return r.feat&featSplit == 0 || x.prefixNear(w, i, x.front[r.lemma])
+}
+
+// readings appends the forms the folded word b may stand for to dst,
+// exact or as the end of a compound, whatever the words around it; see
+// splitHere.
+func (x *morphIndex) readings(b []byte, dst []formRef) []formRef {
 	n := len(b)
 	if n < 2 {
 		return dst
@@ -178,21 +198,17 @@ func (x *morphIndex) lookup(w *words, i int, dst []formRef) []formRef {
 	k, bit := bitOf(h)
 	if x.bits[k]&bit != 0 {
 		if refs, ok := x.forms[string(b)]; ok {
-			for _, r := range refs {
-				if r.feat&featSplit == 0 || x.prefixNear(w, i, x.front[r.lemma]) {
-					dst = append(dst, r)
-				}
-			}
-			return dst
+			return append(dst, refs...)
 		}
 	}
 	for c := 0; c < nc; c++ {
+		m := len(dst)
 		for _, r := range x.forms[string(b[cand[c]:])] {
 			if r.head {
 				dst = append(dst, r)
 			}
 		}
-		if len(dst) > 0 {
+		if len(dst) > m {
 			break
 		}
 	}

@@ -39,6 +39,15 @@ func (s *scratch) effects(n int) []effect {
 	return s.effectBuf
 }
 
+func resizeMask(b []uint8, n int) []uint8 {
+	if cap(b) < n {
+		return make([]uint8, n)
+	}
+	b = b[:n]
+	clear(b)
+	return b
+}
+
 func resize(b []bool, n int) []bool {
 	if cap(b) < n {
 		return make([]bool, n)

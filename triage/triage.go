@@ -5,19 +5,7 @@ import "strings"
 // Triage decides priority, categories, flags and language of a message.
 // The verdict holds rule ids and categories only, never the message's
 // words.
-func (r *Rules) Triage(in Input) Verdict {
-	s, _ := r.pool.Get().(*scratch)
-	if s == nil {
-		s = new(scratch)
-	}
-	s.reset()
-	r.run(in, s)
-	v := r.decide(in, s, nil)
-	if cap(s.body.toks) <= 1<<16 { // keep pooled memory bounded after a huge message
-		r.pool.Put(s)
-	}
-	return v
-}
+func (r *Rules) Triage(in Input) Verdict { return r.TriageRead(in, nil) }
 
 // run tokenises and matches the subject and the body.
 func (r *Rules) run(in Input, s *scratch) {

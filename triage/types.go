@@ -131,6 +131,18 @@ type Verdict struct {
 	// file; negation words are left out. Quoted mail counts too.
 	Rules          []string `json:"rules,omitempty"`
 	RuleSetVersion string   `json:"rule_set_version"`
+	// Raised is set when a learned second opinion (package secondopinion)
+	// raised the rules' priority; nil when the rules' priority stands.
+	Raised *Raised `json:"raised,omitempty"`
+}
+
+// Raised says that a learned second opinion raised a verdict's priority:
+// from what the rules gave, by which model version, and with what
+// probability that the message is as urgent as it now stands.
+type Raised struct {
+	From        Priority `json:"from"`
+	Model       int      `json:"model"`
+	Probability float64  `json:"probability"`
 }
 
 // Has reports whether the verdict carries flag f.

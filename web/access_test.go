@@ -122,15 +122,16 @@ func (c *console) do(t testing.TB, cookie *http.Cookie, method, path string, for
 // than read from the route table: a change of who may do what must change
 // this too. "half" is someone whose second factor is still to come.
 var wantAccess = map[string]string{
-	"GET /static/": "nobody half operator supervisor admin",
-	"GET /login":   "nobody half operator supervisor admin",
-	"POST /login":  "nobody half operator supervisor admin",
-	"POST /lang":   "nobody half operator supervisor admin",
-	"GET /totp":    "half operator supervisor admin",
-	"POST /totp":   "half operator supervisor admin",
-	"GET /enrol":   "half operator supervisor admin",
-	"POST /enrol":  "half operator supervisor admin",
-	"POST /logout": "half operator supervisor admin",
+	"GET /static/":      "nobody half operator supervisor admin",
+	"GET /login":        "nobody half operator supervisor admin",
+	"POST /login":       "nobody half operator supervisor admin",
+	"POST /lang":        "nobody half operator supervisor admin",
+	"GET /totp":         "half operator supervisor admin",
+	"POST /totp":        "half operator supervisor admin",
+	"GET /enrol":        "half operator supervisor admin",
+	"GET /enrol/qr.png": "half operator supervisor admin",
+	"POST /enrol":       "half operator supervisor admin",
+	"POST /logout":      "half operator supervisor admin",
 
 	"GET /{$}":                "operator supervisor admin",
 	"GET /account":            "operator supervisor admin",
@@ -146,6 +147,8 @@ var wantAccess = map[string]string{
 	"GET /live":        "operator supervisor",
 	"GET /alerts":      "operator supervisor",
 	"POST /shift":      "operator supervisor",
+	"GET /shift/end":   "operator supervisor",
+	"POST /shift/end":  "operator supervisor",
 	"GET /search":      "operator supervisor",
 	"GET /cases/{ref}": "operator supervisor",
 	"GET /cases/{ref}/messages/{id}/attachments/{n}": "operator supervisor",
@@ -178,6 +181,7 @@ var wantAccess = map[string]string{
 	"POST /users/{name}/password": "admin",
 	"POST /users/{name}/totp":     "admin",
 	"POST /users/{name}/disable":  "admin",
+	"POST /users/{name}/enable":   "admin",
 }
 
 // Every route, asked by every kind of person: nobody, someone half logged

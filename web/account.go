@@ -6,7 +6,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/ncsszi/okit/account"
-	"github.com/ncsszi/okit/storage"
 )
 
 // accountPage lets a person change their password and the first name they
@@ -62,24 +61,6 @@ func (s *Server) changeSound(w http.ResponseWriter, r *http.Request, c *call) {
 		return
 	}
 	redirect(w, r, "/account", "account.sound_set")
-}
-
-// toggleShift starts or ends the person's shift: starting hands them
-// waiting cases, ending hands their unanswered ones to colleagues.
-func (s *Server) toggleShift(w http.ResponseWriter, r *http.Request, c *call) {
-	var err error
-	notice := "shift.started"
-	if c.session.OnShift {
-		_, err = s.store.EndShift(r.Context(), c.session.Username, c.actor)
-		notice = "shift.ended"
-	} else {
-		_, err = s.store.StartShift(r.Context(), c.session.Username, c.actor)
-	}
-	if err != nil && err != storage.ErrUnchanged {
-		s.fail(w, r, err)
-		return
-	}
-	redirect(w, r, "/queue", notice)
 }
 
 // alive keeps the session of someone who is typing: the page calls it

@@ -112,6 +112,9 @@ func say(p *page, e storage.Event, refs map[int64]string, users map[int64]string
 		if r := str("reason"); r != "" {
 			s.Sentence = p.Label("audit.why."+r, r)
 		}
+		if o := str("outcome"); o != "" {
+			s.Sentence = p.Label("outcome."+o, o)
+		}
 	case storage.EventLogin:
 		s.Sentence = p.T("audit.say.login", str("user"))
 	case storage.EventLoginFailed:
@@ -121,7 +124,7 @@ func say(p *page, e storage.Event, refs map[int64]string, users map[int64]string
 		}
 	case storage.EventUserAdded, storage.EventUserChanged:
 		s.Sentence = p.T("audit.say.user", str("user"), p.Label("role."+str("role"), str("role")))
-	case storage.EventUserDisabled, storage.EventPasswordSet, storage.EventTOTPEnrolled, storage.EventTOTPReset:
+	case storage.EventUserDisabled, storage.EventUserEnabled, storage.EventPasswordSet, storage.EventTOTPEnrolled, storage.EventTOTPReset:
 		s.Sentence = p.T("audit.say.user_only", str("user"))
 	case storage.EventShelterUpdate:
 		s.Sentence = shelterSentence(p, d)

@@ -11,6 +11,7 @@ import (
 	"github.com/ncsszi/okit/intake"
 	"github.com/ncsszi/okit/message"
 	"github.com/ncsszi/okit/replies"
+	"github.com/ncsszi/okit/report"
 	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/triage"
 	"golang.org/x/sync/errgroup"
@@ -46,6 +47,8 @@ type caseData struct {
 	// Related are the cases this one may belong with (possibly_related
 	// events), by reference.
 	Related []string
+	// Outcomes are what closing the case asks to choose from.
+	Outcomes []report.Outcome
 	// Present are the colleagues on the case now (presence.go); Draft the
 	// answer the person was writing (drafts.go); Recent a colleague's
 	// mail to the writer that an answer must be confirmed after.
@@ -67,8 +70,12 @@ type caseMessage struct {
 	storage.StoredMessage
 	Summary message.Summary
 	Parsed  *message.Message // nil when the raw message is not stored
-	why     []string         // triage's lines for a writer's message
-	reasons []triage.Reason  // and why it is not to be answered by email
+	// Unopenable says the message is stored but cannot be opened: sealed
+	// with a key this console does not hold, or damaged. The rest of the
+	// case is shown all the same.
+	Unopenable bool
+	why        []string        // triage's lines for a writer's message
+	reasons    []triage.Reason // and why it is not to be answered by email
 }
 
 // Unverified says the receiving server did not show the From to be the
@@ -77,7 +84,8 @@ func (m caseMessage) Unverified() bool { return m.SenderVerified != nil && !*m.S
 
 type caseNote struct {
 	storage.Note
-	Body string
+	Body       string
+	Unopenable bool // as for a message
 }
 
 // answerMarker stands for the operator's words when the answer template
@@ -102,17 +110,14 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, c *call) {
 		return
 	}
 	d := caseData{Case: cd, DoNotReply: slices.Contains(cd.Flags, string(triage.FlagDoNotReply)),
-		Priorities: []triage.Priority{triage.P1, triage.P2, triage.P3, triage.P4},
-		Present:    s.presence.on(cd.ID, c.session.Username, s.now())}
+		Priorities: []triage.Priority{triage.P1, triage.P2, triage.P3, triage.P4}, Outcomes: report.Outcomes(),
+		Present: s.presence.on(cd.ID, c.session.Username, s.now())}
 	msgs, err := s.store.Messages(ctx, cd.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if d.Messages, err = s.openMessages(msgs); err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	d.Messages = s.openMessages(cd.Ref, msgs)
 	for _, m := range d.Messages {
 		why := m.why
 		if m.Parsed == nil {
@@ -137,10 +142,9 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, c *call) {
 	for _, n := range notes {
 		body, err := s.keys.Open(n.BodySealed)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			s.log.Error("console: open a note", "case", cd.Ref, "note", n.ID, "err", err)
 		}
-		d.Notes = append(d.Notes, caseNote{Note: n, Body: string(body)})
+		d.Notes = append(d.Notes, caseNote{Note: n, Body: string(body), Unopenable: err != nil})
 	}
 	if d.Outgoing, err = s.store.OutgoingOf(ctx, cd.ID); err != nil {
 		s.fail(w, r, err)
@@ -192,21 +196,24 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, c *call) {
 }
 
 // openMessages decrypts and parses a case's messages, on every core: a
-// long case is most of the page's time.
-func (s *Server) openMessages(msgs []storage.StoredMessage) ([]caseMessage, error) {
+// long case is most of the page's time. A message that cannot be opened
+// is marked so, and logged; it does not keep the others from being shown.
+func (s *Server) openMessages(ref string, msgs []storage.StoredMessage) []caseMessage {
 	out := make([]caseMessage, len(msgs))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, m := range msgs {
 		g.Go(func() error {
 			out[i] = caseMessage{StoredMessage: m}
-			s.openSummary(m.SummarySealed, &out[i].Summary)
+			out[i].Unopenable = m.SummarySealed != nil && !s.openSummary(m.SummarySealed, &out[i].Summary)
 			if m.RawSealed == nil {
 				return nil
 			}
 			raw, err := s.keys.Open(m.RawSealed)
 			if err != nil {
-				return fmt.Errorf("open message %d: %w", m.ID, err)
+				s.log.Error("console: open a message", "case", ref, "message", m.ID, "err", err)
+				out[i].Unopenable = true
+				return nil
 			}
 			out[i].Parsed = message.Parse(raw)
 			if m.Direction == "in" && s.rules != nil {
@@ -216,32 +223,44 @@ func (s *Server) openMessages(msgs []storage.StoredMessage) ([]caseMessage, erro
 			return nil
 		})
 	}
-	return out, g.Wait()
+	g.Wait() // nothing fails: an unopenable message is marked
+	return out
 }
 
 // addresses opens the addresses an answer on the case may go to. The
-// case's viewing is recorded already: these are of its messages.
+// case's viewing is recorded already: these are of its messages. An
+// address that cannot be opened is left out (and logged): nobody can be
+// written to at an address no one can read.
 func (s *Server) addresses(ctx context.Context, caseID int64) ([]caseAddress, error) {
 	as, err := s.store.Addresses(ctx, caseID)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]caseAddress, len(as))
-	for i, a := range as {
-		out[i].Address = a
-		plain, err := s.keys.Open(a.Sealed)
+	var out []caseAddress
+	for _, a := range as {
+		addr, err := s.openAddress(a)
 		if err != nil {
-			return nil, fmt.Errorf("open an address of case %d: %w", caseID, err)
-		}
-		if a.Field == replies.FieldReplyTo {
-			out[i].Addr = string(plain)
+			s.log.Error("console: open an address", "case", caseID, "message", a.MessageID, "err", err)
 			continue
 		}
-		sum, err := message.UnmarshalSummary(plain)
-		if err != nil {
-			return nil, fmt.Errorf("read an address of case %d: %w", caseID, err)
-		}
-		out[i].Addr = sum.FromAddr
+		out = append(out, caseAddress{Address: a, Addr: addr})
 	}
 	return out, nil
+}
+
+// openAddress opens one address: a Reply-To is sealed alone, a From
+// within its message's summary.
+func (s *Server) openAddress(a storage.Address) (string, error) {
+	plain, err := s.keys.Open(a.Sealed)
+	if err != nil {
+		return "", err
+	}
+	if a.Field == replies.FieldReplyTo {
+		return string(plain), nil
+	}
+	sum, err := message.UnmarshalSummary(plain)
+	if err != nil {
+		return "", err
+	}
+	return sum.FromAddr, nil
 }

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ncsszi/okit/replies"
+	"github.com/ncsszi/okit/report"
 	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/triage"
 )
@@ -34,6 +35,8 @@ func (s *Server) caseDone(w http.ResponseWriter, r *http.Request, err error, not
 		redirect(w, r, path, "problem.cannot_move")
 	case errors.Is(err, storage.ErrAssignedElsewhere):
 		redirect(w, r, path, "problem.assigned_elsewhere")
+	case errors.Is(err, storage.ErrNoOutcome):
+		redirect(w, r, path, "problem.no_outcome")
 	default:
 		s.fail(w, r, err)
 	}
@@ -182,8 +185,11 @@ func (s *Server) split(w http.ResponseWriter, r *http.Request, c *call) {
 	s.caseDone(w, r, err, "")
 }
 
+// closeCase closes a case with the outcome the form names; without one
+// it stays open and the page asks again.
 func (s *Server) closeCase(w http.ResponseWriter, r *http.Request, c *call) {
-	s.caseDone(w, r, s.store.CloseCase(r.Context(), r.PathValue("ref"), c.actor), "case.closed")
+	err := s.store.CloseCase(r.Context(), r.PathValue("ref"), report.Outcome(r.PostFormValue("outcome")), c.actor)
+	s.caseDone(w, r, err, "case.closed")
 }
 
 func (s *Server) reopenCase(w http.ResponseWriter, r *http.Request, c *call) {

@@ -36,6 +36,7 @@ var pageFiles = map[string][]string{
 	"error":     {"error.html"},
 	"search":    {"search.html", "queue_rows.html"},
 	"answers":   {"answers.html"},
+	"shift_end": {"shift_end.html"},
 	"lock":      {"lock.html"},
 }
 

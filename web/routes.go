@@ -52,6 +52,7 @@ var routes = []route{
 	{pattern: "GET /totp", access: firstStep, handle: (*Server).totpPage},
 	{pattern: "POST /totp", access: firstStep, handle: (*Server).totp},
 	{pattern: "GET /enrol", access: firstStep, handle: (*Server).enrolPage},
+	{pattern: "GET /enrol/qr.png", access: firstStep, handle: (*Server).enrolQR},
 	{pattern: "POST /enrol", access: firstStep, handle: (*Server).enrol},
 	{pattern: "POST /logout", access: firstStep, handle: (*Server).logout},
 
@@ -68,7 +69,9 @@ var routes = []route{
 	{pattern: "GET /queue/rows", access: caseWork, background: true, handle: (*Server).queueRows},
 	{pattern: "GET /live", access: caseWork, background: true, whileLocked: true, handle: (*Server).liveEvents},
 	{pattern: "GET /alerts", access: caseWork, background: true, whileLocked: true, handle: (*Server).alertsNow},
-	{pattern: "POST /shift", access: caseWork, handle: (*Server).toggleShift},
+	{pattern: "POST /shift", access: caseWork, handle: (*Server).startShift},
+	{pattern: "GET /shift/end", access: caseWork, handle: (*Server).endShiftPage},
+	{pattern: "POST /shift/end", access: caseWork, handle: (*Server).endShift},
 	{pattern: "GET /search", access: caseWork, handle: (*Server).searchPage},
 	{pattern: "GET /cases/{ref}", access: caseWork, handle: (*Server).casePage},
 	{pattern: "GET /cases/{ref}/messages/{id}/attachments/{n}", access: caseWork, handle: (*Server).attachment},
@@ -101,4 +104,5 @@ var routes = []route{
 	{pattern: "POST /users/{name}/password", access: admin, handle: (*Server).resetPassword},
 	{pattern: "POST /users/{name}/totp", access: admin, handle: (*Server).resetTOTP},
 	{pattern: "POST /users/{name}/disable", access: admin, handle: (*Server).disableUser},
+	{pattern: "POST /users/{name}/enable", access: admin, handle: (*Server).enableUser},
 }

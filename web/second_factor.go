@@ -89,7 +89,6 @@ func (s *Server) totp(w http.ResponseWriter, r *http.Request, c *call) {
 
 type enrolData struct {
 	Secret string
-	QR     string
 }
 
 // enrolPage shows a new second-factor secret to put in an authenticator
@@ -101,20 +100,17 @@ func (s *Server) enrolPage(w http.ResponseWriter, r *http.Request, c *call) {
 		http.Redirect(w, r, "/totp", http.StatusSeeOther)
 		return
 	}
-	var pending []byte
-	if c.session.TOTPPending != nil {
-		var err error
-		if pending, err = s.keys.Open(c.session.TOTPPending); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
-	secret, qr, err := account.NewTOTP(c.session.Username, string(pending))
+	pending, err := s.pendingTOTP(c)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if pending == nil {
+	secret, _, err := account.NewTOTP(c.session.Username, pending)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if pending == "" {
 		sealed, err := s.keys.Sealer().Seal([]byte(secret))
 		if err == nil {
 			err = s.store.SetTOTPPending(r.Context(), c.digest, sealed)
@@ -125,7 +121,46 @@ func (s *Server) enrolPage(w http.ResponseWriter, r *http.Request, c *call) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "enrol", "", &page{catalog: s.lang(r), Title: "enrol.title", Session: c.session,
-		Data: enrolData{Secret: secret, QR: qr}})
+		Data: enrolData{Secret: secret}})
+}
+
+// enrolQR is the QR code of the secret the enrol page shows, as a PNG of
+// its own rather than a data: URL in the page (which html/template
+// rewrites to #ZgotmplZ) or inline SVG markup the template would have to
+// trust. Only the session's own pending secret is drawn, never stored by
+// the browser (no-store, as every answer but static files), and there is
+// nothing to draw once the secret is confirmed.
+func (s *Server) enrolQR(w http.ResponseWriter, r *http.Request, c *call) {
+	pending, err := s.pendingTOTP(c)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if pending == "" || c.session.TOTPEnrolled && !c.session.SecondFactor {
+		http.NotFound(w, r)
+		return
+	}
+	_, address, err := account.NewTOTP(c.session.Username, pending)
+	var png []byte
+	if err == nil {
+		png, err = account.QRCode(address, 220)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Write(png)
+}
+
+// pendingTOTP is the second-factor secret waiting in the session for its
+// first code, or "" when there is none.
+func (s *Server) pendingTOTP(c *call) (string, error) {
+	if c.session.TOTPPending == nil {
+		return "", nil
+	}
+	secret, err := s.keys.Open(c.session.TOTPPending)
+	return string(secret), err
 }
 
 func (s *Server) enrol(w http.ResponseWriter, r *http.Request, c *call) {
@@ -133,16 +168,13 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request, c *call) {
 		http.Redirect(w, r, "/totp", http.StatusSeeOther)
 		return
 	}
-	var secret []byte
-	var err error
-	if c.session.TOTPPending != nil {
-		if secret, err = s.keys.Open(c.session.TOTPPending); err != nil {
-			s.fail(w, r, err)
-			return
-		}
+	secret, err := s.pendingTOTP(c)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
-	step, ok := account.TOTPStep(string(secret), strings.TrimSpace(r.PostFormValue("code")), s.now())
-	if secret == nil || !ok {
+	step, ok := account.TOTPStep(secret, strings.TrimSpace(r.PostFormValue("code")), s.now())
+	if secret == "" || !ok {
 		redirect(w, r, "/enrol", "problem.enrol_code")
 		return
 	}

@@ -40,9 +40,24 @@ func TestEnrolThenLogIn(t *testing.T) {
 	if m == nil {
 		t.Fatalf("no secret on the enrol page:\n%s", page)
 	}
+	qr := func() *http.Response {
+		t.Helper()
+		resp, err := client.Get(c.ts.URL + "/enrol/qr.png")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	if resp := qr(); resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/png" || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("the QR code: %d %v", resp.StatusCode, resp.Header)
+	}
 	code, _ := account.TOTPCode(m[1], time.Now())
 	if resp, _ = post("/enrol", url.Values{"code": {code}}); resp.Request.URL.Path != "/queue" {
 		t.Fatalf("after enrolling: %s", resp.Request.URL)
+	}
+	if resp := qr(); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("the QR code after enrolment: %d", resp.StatusCode)
 	}
 	if bytes.Contains(storagetest.Dump(t, c.st), []byte(m[1])) {
 		t.Error("the second-factor secret is in the database in the clear")

@@ -113,10 +113,17 @@ func (s *Server) disableUser(w http.ResponseWriter, r *http.Request, c *call) {
 	s.usersDone(w, r, err, "users.disabled")
 }
 
+// enableUser lets a disabled user back in.
+func (s *Server) enableUser(w http.ResponseWriter, r *http.Request, c *call) {
+	s.usersDone(w, r, s.store.EnableUser(r.Context(), r.PathValue("name"), c.actor), "users.enabled")
+}
+
 func (s *Server) usersDone(w http.ResponseWriter, r *http.Request, err error, notice string) {
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
 		redirect(w, r, "/users", "problem.not_found")
+	case errors.Is(err, storage.ErrUnchanged):
+		redirect(w, r, "/users", "problem.unchanged")
 	case err != nil:
 		s.fail(w, r, err)
 	default:

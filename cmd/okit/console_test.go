@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image/png"
 	"io"
 	"mime/quotedprintable"
 	"net"
@@ -17,6 +18,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/jackc/pgx/v5"
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 
@@ -267,7 +270,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	must(t, ctx, "audit as operator", chromedp.Navigate(base+"/audit"), chromedp.WaitVisible(chromedp.CSS("p.notice.bad")))
 
 	// A form on another site cannot act in the console.
-	evil := httpOn(t, "localhost", fmt.Sprintf(`<form id="f" method="post" action="%s/cases/%s/close"></form>
+	evil := httpOn(t, "localhost", fmt.Sprintf(`<form id="f" method="post" action="%s/cases/%s/close"><input name="outcome" value="duplicate"></form>
 		<script>document.getElementById("f").submit()</script>`, base, ref))
 	must(t, ctx, "cross-origin post", chromedp.Navigate(evil), chromedp.WaitVisible(chromedp.CSS("p.notice.bad")))
 	if n := count(`SELECT count(*) FROM cases WHERE ref = $1 AND status = 'open'`, ref); n != 1 {
@@ -287,12 +290,19 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Errorf("an expired session went to %s", loc)
 	}
 
-	// The supervisor enrols a second factor, then logs in with it.
+	// The supervisor enrols a second factor by scanning the QR code as
+	// the browser shows it, then logs in with it.
 	sup := newBrowser(t)
 	must(t, sup, "log in as vera", chromedp.Navigate(base+"/login"),
 		chromedp.SendKeys(chromedp.CSS("#username"), "vera"), chromedp.SendKeys(chromedp.CSS("#password"), "vera jelszava 2026"),
 		chromedp.Submit(chromedp.CSS("#password")), chromedp.WaitVisible(chromedp.CSS("#totp-secret")))
-	secret := get(t, sup, chromedp.Text(chromedp.CSS("#totp-secret")))
+	if loaded := get(t, sup, chromedp.Evaluate[bool](`document.querySelector("#totp-qr").complete && document.querySelector("#totp-qr").naturalWidth > 0`)); !loaded {
+		t.Fatal("the enrol page's QR code did not load")
+	}
+	secret := scanTOTP(t, get(t, sup, chromedp.Screenshot(chromedp.CSS("#totp-qr"))), "vera")
+	if typed := get(t, sup, chromedp.Text(chromedp.CSS("#totp-secret"))); typed != secret {
+		t.Errorf("the QR code holds the key %q, the page shows %q", secret, typed)
+	}
 	code := func(at time.Time) string {
 		c, err := totp.GenerateCodeCustom(secret, at, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
 		if err != nil {
@@ -340,4 +350,29 @@ func httpOn(t *testing.T, host, html string) string {
 	t.Cleanup(func() { srv.Close() })
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
 	return "http://" + host + ":" + port + "/"
+}
+
+// scanTOTP reads a screenshot of a QR code as an authenticator app does:
+// the otpauth address of user's key at OKIT, whose secret it returns.
+// gozxing (a Go port of ZXing) is the decoder, used only by tests: the
+// product draws QR codes (pquerna/otp) and never reads them.
+func scanTOTP(t *testing.T, shot []byte, user string) string {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(shot))
+	if err != nil {
+		t.Fatalf("the screenshot of the QR code: %v", err)
+	}
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		t.Fatalf("the QR code as shown does not decode: %v", err)
+	}
+	key, err := otp.NewKeyFromURL(res.GetText())
+	if err != nil || key.Type() != "totp" || key.Issuer() != "OKIT" || key.AccountName() != user {
+		t.Fatalf("the QR code holds %q (%v), not the TOTP address of %s at OKIT", res.GetText(), err, user)
+	}
+	return key.Secret()
 }

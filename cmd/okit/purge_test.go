@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ncsszi/okit/intake"
+	"github.com/ncsszi/okit/report"
 	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/storage/storagetest"
 	"github.com/ncsszi/okit/triage"
@@ -65,7 +66,7 @@ func closedCases(t *testing.T, st *storage.Store, n int) {
 		t.Fatal(err)
 	}
 	for _, o := range outs {
-		if err := st.CloseCase(ctx, o.CaseRef, "user:1"); err != nil {
+		if err := st.CloseCase(ctx, o.CaseRef, report.AnsweredByEmail, "user:1"); err != nil {
 			t.Fatal(err)
 		}
 	}

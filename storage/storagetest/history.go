@@ -10,6 +10,7 @@ import (
 
 	"github.com/ncsszi/okit/intake"
 	"github.com/ncsszi/okit/replies"
+	"github.com/ncsszi/okit/report"
 	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/triage"
 )
@@ -132,7 +133,7 @@ func History(t testing.TB, st *storage.Store, clock *Clock, targets triage.Targe
 		case StepAssign:
 			err = st.AssignTo(ctx, refs[s.c], s.Actor, "cli:supervisor")
 		case StepClose:
-			err = st.CloseCase(ctx, refs[s.c], s.Actor)
+			err = st.CloseCase(ctx, refs[s.c], report.AnsweredByEmail, s.Actor)
 		case StepReopen:
 			err = st.ReopenCase(ctx, refs[s.c], s.Actor)
 		default:

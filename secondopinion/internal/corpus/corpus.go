@@ -1,0 +1,74 @@
+// Package corpus reads the project's labelled triage corpus
+// (triage/testdata/corpus, see its README) for training the starting
+// model and for the tests that measure it.
+package corpus
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/ncsszi/okit/triage"
+)
+
+// Message is one labelled message.
+type Message struct {
+	Name  string
+	In    triage.Input
+	Label triage.Priority
+}
+
+// Parts lists the corpus folders in the order they were written: the
+// main folder, then the held-out batches and the tuning batch.
+var Parts = []string{".", "heldout", "heldout2", "heldout3", "tuning"}
+
+// Read reads every *.eml file in dir.
+func Read(dir string) ([]Message, error) { return read(dir, false) }
+
+// ReadPlain reads every *.eml file in dir without labels (Label 0).
+func ReadPlain(dir string) ([]Message, error) { return read(dir, true) }
+
+func read(dir string, unlabelled bool) ([]Message, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.eml"))
+	if err != nil || len(files) == 0 {
+		return nil, fmt.Errorf("no corpus in %s: %v", dir, err)
+	}
+	var out []Message
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		m, err := mail.ReadMessage(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		body, err := io.ReadAll(m.Body)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		p := strings.TrimSpace(m.Header.Get("X-Expect-Priority"))
+		if unlabelled {
+			p = "P0"
+		} else if len(p) != 2 || p[0] != 'P' || p[1] < '1' || p[1] > '4' {
+			return nil, fmt.Errorf("%s: bad X-Expect-Priority %q", f, p)
+		}
+		hdr := map[string][]string{}
+		for k, v := range m.Header {
+			if !strings.HasPrefix(k, "X-Expect-") {
+				hdr[k] = v
+			}
+		}
+		from := m.Header.Get("From")
+		if a, err := mail.ParseAddress(from); err == nil {
+			from = a.Address
+		}
+		out = append(out, Message{Name: filepath.Base(f), Label: triage.Priority(p[1] - '0'),
+			In: triage.Input{Subject: m.Header.Get("Subject"), Text: string(body), From: from, Header: hdr}})
+	}
+	return out, nil
+}

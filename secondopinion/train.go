@@ -1,0 +1,151 @@
+package secondopinion
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/ncsszi/okit/triage"
+)
+
+// Example is one labelled message as the model reads it: its features,
+// the rules' priority and the priority operators gave it. It holds no
+// words, only buckets.
+type Example struct {
+	feats []feature
+	Rules triage.Priority
+	Label triage.Priority
+}
+
+// Read makes the example of a message with the priority operators gave
+// it, reading it with the key a model of this keying uses.
+func Read(rules *triage.Rules, key Key, keying string, in triage.Input, label triage.Priority) Example {
+	if keying == KeyingCorpus {
+		key = corpusKey
+	}
+	var f features
+	f.reset(key)
+	v := rules.TriageRead(in, f.visit)
+	f.finish(v)
+	return Example{feats: slices.Clone(f.list), Rules: v.Priority, Label: label}
+}
+
+// Training settings: AdaGrad steps with L2 applied to the buckets a step
+// touches, in an order shuffled by a fixed seed, so that the same labels
+// always give the same model.
+const (
+	epochs = 25
+	rate   = 0.3
+	l2     = 1e-4
+	folds  = 5
+	seed   = 17
+	// MinPrecision is the least P1 (and P1+P2) precision a threshold
+	// may cost.
+	MinPrecision = 0.70
+)
+
+// fit trains both heads on exs.
+func fit(keying string, exs []Example) *Model {
+	m := newModel(keying)
+	order := make([]int, len(exs))
+	for i := range order {
+		order[i] = i
+	}
+	rng := rand.New(rand.NewPCG(seed, seed))
+	g1, g12 := make([]float32, 1<<Bits), make([]float32, 1<<Bits)
+	var gb1, gb12 float32
+	step := func(w, g []float32, b, gb *float32, fs []feature, y float64) {
+		a := *b
+		for _, f := range fs {
+			a += w[f.idx] * f.val
+		}
+		e := float32(sigmoid(float64(a)) - y)
+		*gb += e * e
+		*b -= rate * e / float32(math.Sqrt(float64(*gb))+1e-6)
+		for _, f := range fs {
+			d := e*f.val + l2*w[f.idx]
+			g[f.idx] += d * d
+			w[f.idx] -= rate * d / float32(math.Sqrt(float64(g[f.idx]))+1e-6)
+		}
+	}
+	for range epochs {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, i := range order {
+			x := exs[i]
+			step(m.W1, g1, &m.B1, &gb1, x.feats, b2f(x.Label == triage.P1))
+			step(m.W12, g12, &m.B12, &gb12, x.feats, b2f(x.Label <= triage.P2))
+		}
+	}
+	return m
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Train fits a model on the labelled examples and measures it by
+// cross-validation: each fold is judged by a model trained on the others,
+// the thresholds are chosen on those held-out judgements (the highest P1
+// recall whose P1 precision is at least MinPrecision; the same for P1+P2),
+// and the figures compare the rules alone with the rules and the model.
+// The model returned is trained on all examples with those thresholds.
+func Train(keying string, exs []Example) (*Model, Figures) {
+	p1, p12 := make([]float64, len(exs)), make([]float64, len(exs))
+	for k := range folds {
+		var train []Example
+		for i, x := range exs {
+			if i%folds != k {
+				train = append(train, x)
+			}
+		}
+		m := fit(keying, train)
+		for i, x := range exs {
+			if i%folds == k {
+				p1[i], p12[i] = m.score(x.feats)
+			}
+		}
+	}
+	m := fit(keying, exs)
+	m.T1 = bestThreshold(exs, p1, func(p triage.Priority) bool { return p == triage.P1 })
+	m.T12 = bestThreshold(exs, p12, func(p triage.Priority) bool { return p <= triage.P2 })
+	fig := Figures{Labels: len(exs), Folds: folds, T1: m.T1, T12: m.T12}
+	for i, x := range exs {
+		got := x.Rules
+		if p, _, ok := m.raise(triage.Verdict{Priority: x.Rules}, p1[i], p12[i]); ok {
+			got = p
+			fig.Raised++
+		}
+		fig.Rules[x.Label-1][x.Rules-1]++
+		fig.Combined[x.Label-1][got-1]++
+	}
+	return m, fig
+}
+
+// bestThreshold chooses, from held-out probabilities, the threshold at
+// which the model alone finds the most messages labelled urgent while at
+// least MinPrecision of those it calls urgent are; among equals the
+// highest. Above 1 (never) when no threshold keeps that precision.
+func bestThreshold(exs []Example, prob []float64, urgent func(triage.Priority) bool) float64 {
+	cands := slices.Clone(prob)
+	slices.Sort(cands)
+	best, bestTP := 2.0, 0
+	for _, t := range slices.Backward(cands) {
+		var tp, fp int
+		for i, x := range exs {
+			if prob[i] >= t {
+				if urgent(x.Label) {
+					tp++
+				} else {
+					fp++
+				}
+			}
+		}
+		if tp > bestTP && float64(tp) >= MinPrecision*float64(tp+fp) {
+			best, bestTP = t, tp
+		}
+	}
+	return best
+}

@@ -1,0 +1,134 @@
+package triage
+
+import (
+	"bytes"
+	"encoding/binary"
+)
+
+// wordMemo remembers, for one field of a message, what each distinct
+// folded word matched in the trie and the word-form table; its ids are
+// the field's matches, which the words point into. Most words of
+// a letter are words it has used before ("a", "hogy", "nem", the names of
+// the people in it): a 20 KiB message has some 2,400 words and fewer than
+// a third of them distinct. A repeated word then costs one hash of its
+// bytes and one probe, not a walk of the trie and a lookup of its forms.
+// A word whose readings depend on the words around it (a verb's split
+// prefix nearby) gets a list of its own, decided per word.
+type wordMemo struct {
+	slots   []int32 // open addressing, a power of two long: 1 + index in entries, 0 for none
+	entries []memoEntry
+	ids     []int32   // the elem ids of all entries, and of the words with a list of their own
+	refs    []formRef // the readings of all entries
+}
+
+type memoEntry struct {
+	key        uint64 // see memoKey
+	f0, f1     int32  // the word in the field's folded buffer
+	id0, id1   int32  // ids[id0:id1]: what the word matched; the trie's only when split
+	ref0, ref1 int32  // refs[ref0:ref1]: its readings
+	feat       feat   // what its readings say, unless split
+	split      bool   // a reading is a split verb form, which counts only with its prefix nearby
+	lang       uint8
+	class      wordClass
+}
+
+const memoMinSlots = 1 << 10
+
+// reset empties the memo for a field of n words. Its table is sized to
+// the field, rather than to the largest field seen, so that clearing it
+// costs little.
+func (mo *wordMemo) reset(n int) {
+	size := memoMinSlots
+	for size < n {
+		size *= 2
+	}
+	if cap(mo.slots) < size {
+		mo.slots = make([]int32, size)
+	}
+	mo.slots = mo.slots[:size]
+	clear(mo.slots)
+	mo.entries, mo.ids, mo.refs = mo.entries[:0], mo.ids[:0], mo.refs[:0]
+}
+
+// find returns the entry of the folded word b, which is w.buf[f0:f1],
+// matching it the first time it is seen.
+func (mo *wordMemo) find(r *Rules, buf []byte, f0, f1 int32) *memoEntry {
+	b := buf[f0:f1]
+	key := memoKey(b)
+	mask := uint64(len(mo.slots) - 1)
+	for k := memoSlot(key, len(b)) & mask; ; k = (k + 1) & mask {
+		e := mo.slots[k]
+		if e == 0 {
+			break
+		}
+		// Words of up to 8 bytes are their key; longer ones are compared.
+		if en := &mo.entries[e-1]; en.key == key && en.f1-en.f0 == f1-f0 && (len(b) <= 8 || bytes.Equal(buf[en.f0:en.f1], b)) {
+			return en
+		}
+	}
+	en := memoEntry{key: key, f0: f0, f1: f1, id0: int32(len(mo.ids)), ref0: int32(len(mo.refs))}
+	mo.ids, en.lang, en.class = r.trie.walk(b, mo.ids)
+	mo.refs = r.morph.readings(b, mo.refs)
+	refs := mo.refs[en.ref0:]
+	for _, rf := range refs {
+		en.split = en.split || rf.feat&featSplit != 0
+	}
+	if !en.split {
+		for _, rf := range refs {
+			en.feat |= rf.feat
+			mo.ids = addID(mo.ids, en.id0, rf.elem)
+		}
+	}
+	en.id1, en.ref1 = int32(len(mo.ids)), int32(len(mo.refs))
+	mo.entries = append(mo.entries, en)
+	if 2*len(mo.entries) > len(mo.slots) {
+		mo.rehash(2 * len(mo.slots))
+	} else {
+		mo.place(len(mo.entries) - 1)
+	}
+	return &mo.entries[len(mo.entries)-1]
+}
+
+// memoKey packs a word of up to 8 bytes into a number, so that most
+// words are told apart without hashing or comparing their bytes; a
+// longer word is keyed by its first and last 8 bytes.
+func memoKey(b []byte) uint64 {
+	if len(b) > 8 {
+		return binary.LittleEndian.Uint64(b)*memoMul ^ binary.LittleEndian.Uint64(b[len(b)-8:])
+	}
+	var x uint64
+	for _, c := range b {
+		x = x<<8 | uint64(c)
+	}
+	return x
+}
+
+const memoMul = 0x9E3779B97F4A7C15
+
+// memoSlot spreads a key and length over the table.
+func memoSlot(key uint64, n int) uint64 {
+	h := (key ^ uint64(n)) * memoMul
+	return h ^ h>>29
+}
+
+// place puts entry i in the first free slot from its hash on.
+func (mo *wordMemo) place(i int) {
+	mask := uint64(len(mo.slots) - 1)
+	en := &mo.entries[i]
+	k := memoSlot(en.key, int(en.f1-en.f0)) & mask
+	for mo.slots[k] != 0 {
+		k = (k + 1) & mask
+	}
+	mo.slots[k] = int32(i + 1)
+}
+
+func (mo *wordMemo) rehash(n int) {
+	if cap(mo.slots) < n {
+		mo.slots = make([]int32, n)
+	}
+	mo.slots = mo.slots[:n]
+	clear(mo.slots)
+	for i := range mo.entries {
+		mo.place(i)
+	}
+}
