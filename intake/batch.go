@@ -237,7 +237,8 @@ func (in *Intake) record(uid imap.UID, internalDate time.Time, raw []byte) (Reco
 	if len(msg.ReplyTo) > 0 {
 		replyTo = msg.ReplyTo[0].Addr
 	}
-	rec := in.threading(sum, replyTo)
+	dg := in.digests()
+	rec := in.threading(dg, sum, replyTo)
 	plains := [][]byte{raw, sum.Marshal()}
 	if rec.ReplyToDigest != nil {
 		plains = append(plains, []byte(replyTo))
@@ -253,9 +254,10 @@ func (in *Intake) record(uid imap.UID, internalDate time.Time, raw []byte) (Reco
 	if rec.ReplyToDigest != nil {
 		rec.ReplyToSealed = sealed[2]
 	}
-	rec.RawDigest = in.digest.RawDigest(raw)
-	rec.RefDigests = in.refDigests(msg.InReplyTo, msg.References)
-	in.vouch(&rec, msg, raw)
+	rec.RawDigest = dg.RawDigest(raw)
+	rec.RefDigests = in.refDigests(dg, msg.InReplyTo, msg.References)
+	in.vouch(dg, &rec, msg, raw)
+	rec.Earlier = dg.earlier
 	rec.Status = string(msg.Status)
 	in.triage(&rec, Judge(in.cfg.Rules, msg))
 	return rec, nil
@@ -282,7 +284,8 @@ func (in *Intake) oversize(s *session, m *imapclient.FetchMessageBuffer) (Record
 		}
 		refs = e.InReplyTo
 	}
-	rec := in.threading(sum, replyTo)
+	dg := in.digests()
+	rec := in.threading(dg, sum, replyTo)
 	plains := [][]byte{sum.Marshal()}
 	if rec.ReplyToDigest != nil {
 		plains = append(plains, []byte(replyTo))
@@ -299,8 +302,9 @@ func (in *Intake) oversize(s *session, m *imapclient.FetchMessageBuffer) (Record
 	rec.InternalDate = m.InternalDate
 	rec.Size = m.RFC822Size
 	id := "oversize\x00" + in.cfg.Key() + "\x00" + sum.MessageID + "\x00" + m.InternalDate.UTC().Format(time.RFC3339Nano) + "\x00" + strconv.FormatInt(m.RFC822Size, 10)
-	rec.RawDigest = in.digest.RawDigest([]byte(id))
-	rec.RefDigests = in.refDigests(refs, nil)
+	rec.RawDigest = dg.RawDigest([]byte(id))
+	rec.RefDigests = in.refDigests(dg, refs, nil)
+	rec.Earlier = dg.earlier
 	rec.Status = "oversize"
 	// Only the envelope was read: the body is for a person to read.
 	in.triage(&rec, judge(in.cfg.Rules, triage.Input{Subject: sum.Subject, From: sum.FromAddr}, true))

@@ -55,6 +55,11 @@ type Config struct {
 	// that stops answering is dropped and dialled again.
 	CommandTimeout time.Duration
 
+	// PreviousIndex is the index key before the current one, after a
+	// rotation and until okit reseal has made every stored digest again
+	// (nil otherwise): lookups try its digests after the current key's.
+	PreviousIndex Digester
+
 	// Rules triage each message before it is stored; Targets set its
 	// response clock.
 	Rules   *triage.Rules

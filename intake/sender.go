@@ -14,13 +14,13 @@ import (
 // address an answer goes to may be written to at all: decided here, where
 // the address is readable, and carried on as a code. A Reply-To that is
 // the From is no second address.
-func (in *Intake) threading(sum message.Summary, replyTo string) Record {
+func (in *Intake) threading(dg *recordDigests, sum message.Summary, replyTo string) Record {
 	var rec Record
 	if sum.FromAddr != "" {
-		rec.SenderDigest = in.digest.AddressDigest(sum.FromAddr)
+		rec.SenderDigest = dg.AddressDigest(sum.FromAddr)
 	}
 	if replyTo != "" {
-		if d := in.digest.AddressDigest(replyTo); !bytes.Equal(d, rec.SenderDigest) {
+		if d := dg.AddressDigest(replyTo); !bytes.Equal(d, rec.SenderDigest) {
 			rec.ReplyToDigest = d
 		}
 	}
@@ -31,11 +31,11 @@ func (in *Intake) threading(sum message.Summary, replyTo string) Record {
 		}
 		rec.Recipient = replies.CheckRecipient(to, in.cfg.Ack.Own)
 		if rec.Recipient == replies.AckOK {
-			rec.RecipientDomain = in.digest.DomainDigest(to)
+			rec.RecipientDomain = dg.DomainDigest(to)
 		}
 	}
 	if sum.MessageID != "" {
-		rec.MessageIDDigest = in.digest.MessageIDDigest(sum.MessageID)
+		rec.MessageIDDigest = dg.MessageIDDigest(sum.MessageID)
 	}
 	return rec
 }
@@ -43,7 +43,7 @@ func (in *Intake) threading(sum message.Summary, replyTo string) Record {
 // refDigests are the digests of the message ids a message refers to, in
 // the order threading reads them: In-Reply-To, then References newest
 // first, each once, at most MaxRefs.
-func (in *Intake) refDigests(inReplyTo, references []string) [][]byte {
+func (in *Intake) refDigests(dg *recordDigests, inReplyTo, references []string) [][]byte {
 	ids := slices.Clone(inReplyTo)
 	for _, id := range slices.Backward(references) {
 		ids = append(ids, id)
@@ -58,7 +58,7 @@ func (in *Intake) refDigests(inReplyTo, references []string) [][]byte {
 			break
 		}
 		seen[id] = true
-		ds = append(ds, in.digest.MessageIDDigest(id))
+		ds = append(ds, dg.MessageIDDigest(id))
 	}
 	return ds
 }
@@ -67,14 +67,14 @@ func (in *Intake) refDigests(inReplyTo, references []string) [][]byte {
 // Authentication-Results, under OKIT_AUTHSERV_ID) and of spam, whether the
 // sender is a mail system's own, and, for a delivery report, what it
 // returned and to whom: what Thread and the acknowledgement policy read.
-func (in *Intake) vouch(rec *Record, msg *message.Message, raw []byte) {
+func (in *Intake) vouch(dg *recordDigests, rec *Record, msg *message.Message, raw []byte) {
 	rec.Auth = ReadAuth(msg.Header["Authentication-Results"], in.cfg.AuthservID, msg.From.Addr)
 	rec.Spam = Spam(msg.Header)
 	rec.DaemonSender = replies.IsDaemon(msg.From.Addr) || returnPathNull(msg.Header["Return-Path"])
 	if msg.Returned != "" {
-		rec.Bounce = &Bounce{Returned: in.digest.MessageIDDigest(msg.Returned)}
+		rec.Bounce = &Bounce{Returned: dg.MessageIDDigest(msg.Returned)}
 		for _, a := range BounceRecipients(raw) {
-			rec.Bounce.Recipients = append(rec.Bounce.Recipients, in.digest.AddressDigest(a))
+			rec.Bounce.Recipients = append(rec.Bounce.Recipients, dg.AddressDigest(a))
 		}
 	}
 }

@@ -52,6 +52,10 @@ type Record struct {
 	DaemonSender bool
 	// Bounce is, for a delivery report, what it returned (see Thread).
 	Bounce *Bounce
+	// Earlier maps, after an index key rotation, each digest above as
+	// the previous key made it to the current key's: the store looks
+	// both up, and reads what it finds under the earlier as the current.
+	Earlier map[string][]byte
 
 	canary *canarySeen // one of okit's canaries: never stored
 }

@@ -50,6 +50,17 @@ type Known struct {
 	// an operator confirmed. Not a Reply-To: that was only its sender's
 	// claim.
 	BySender map[string]CaseLink
+	// SenderShown says, by address digest, whether BySender's case has
+	// the address shown to be its writer's: the From of a message the
+	// receiving server verified, or confirmed by an operator. A case a
+	// forged From opened is not: a verified sender never joins it, it is
+	// only related.
+	SenderShown map[string]bool
+	// Returning is, by address digest, the latest case of that writer
+	// closed less than the reopen window (OKIT_REOPEN_WITHIN) ago, of
+	// which a verified message's From or an operator made the address a
+	// writer: a verified sender with no open case returns to it.
+	Returning map[string]CaseLink
 	// Writers are the writer addresses (digests) of the cases ByMessage
 	// and BySender name: who may join them by replying.
 	Writers map[int64][][]byte
@@ -64,12 +75,19 @@ type NewWriter struct {
 
 // Plan is what the store must write besides the messages: the cases the
 // batch opens (by the index of the record that opens each) with their
-// writer addresses, and the closed cases a reply reopens.
+// writer addresses, and the closed cases a message reopens, with why
+// (ReopenReply or ReopenReturned).
 type Plan struct {
 	Opens   []int
 	Writers []NewWriter
-	Reopen  map[int64]bool
+	Reopen  map[int64]string
 }
+
+// Why a message reopens a closed case, recorded on the case_reopened event.
+const (
+	ReopenReply    = "reply"           // it replies to a message of the case
+	ReopenReturned = "writer_returned" // its verified sender's case closed recently
+)
 
 // Thread decides each record's case. A record whose raw digest is stored
 // already, or came earlier in the batch, is a duplicate. Otherwise, in
@@ -80,7 +98,12 @@ type Plan struct {
 //   - a bounce: a null or daemon sender returns a message okit sent, and
 //     names the address okit sent it to (Outcome.Bounced);
 //   - its sender's open case (Known.BySender), but only for a verified
-//     sender: a From anyone could have written never joins by itself;
+//     sender whom that case knows as verified too (Known.SenderShown): a
+//     From anyone could have written never joins by itself, nor draws
+//     the real writer in;
+//   - its sender's case closed recently (Known.Returning), reopened, and
+//     again only for a verified sender: a forged From must not open a
+//     victim's case to a stranger's words, nor show it as related;
 //   - else a new case, whose writers are the record's From and Reply-To.
 //     Every case the record named or claimed but did not join is
 //     Outcome.Related: a person decides (merge, or not).
@@ -94,6 +117,8 @@ func Thread(recs []Record, known Known) ([]Outcome, Plan) {
 	t := threader{
 		byMessage: maps.Clone(known.ByMessage),
 		bySender:  maps.Clone(known.BySender),
+		shown:     maps.Clone(known.SenderShown),
+		returning: known.Returning,
 		writers:   maps.Clone(known.Writers),
 	}
 	if t.byMessage == nil {
@@ -102,11 +127,14 @@ func Thread(recs []Record, known Known) ([]Outcome, Plan) {
 	if t.bySender == nil {
 		t.bySender = map[string]CaseLink{}
 	}
+	if t.shown == nil {
+		t.shown = map[string]bool{}
+	}
 	if t.writers == nil {
 		t.writers = map[int64][][]byte{}
 	}
 	outs := make([]Outcome, len(recs))
-	plan := Plan{Reopen: map[int64]bool{}}
+	plan := Plan{Reopen: map[int64]string{}}
 	seen := map[string]int{} // raw digests earlier in this batch
 	for i := range recs {
 		r := &recs[i]
@@ -119,8 +147,8 @@ func Thread(recs []Record, known Known) ([]Outcome, Plan) {
 			continue
 		}
 		seen[string(r.RawDigest)] = i
-		c, bounced, related, found := t.find(r)
-		if !found {
+		c, bounced, related, via := t.find(r)
+		if via == "" {
 			c = CaseLink{ID: int64(-1 - i)}
 			plan.Opens = append(plan.Opens, i)
 			outs[i].NewCase, outs[i].Related = true, related
@@ -135,10 +163,14 @@ func Thread(recs []Record, known Known) ([]Outcome, Plan) {
 			}
 			if r.SenderDigest != nil {
 				t.bySender[string(r.SenderDigest)] = c
+				t.shown[string(r.SenderDigest)] = r.Auth.Verified
 			}
 		}
 		if c.Closed {
-			plan.Reopen[c.ID] = true
+			plan.Reopen[c.ID] = ReopenReply
+			if via == viaReturning {
+				plan.Reopen[c.ID] = ReopenReturned
+			}
 			c.Closed = false
 		}
 		outs[i].CaseID, outs[i].CaseRef, outs[i].Bounced = c.ID, c.Ref, bounced
@@ -157,16 +189,27 @@ func Thread(recs []Record, known Known) ([]Outcome, Plan) {
 type threader struct {
 	byMessage map[string][]Named
 	bySender  map[string]CaseLink
+	shown     map[string]bool
+	returning map[string]CaseLink // read only
 	writers   map[int64][][]byte
 }
 
-// find looks for the case a record joins, in Thread's order, and lists
-// the cases it named or claimed without joining them.
-func (t *threader) find(r *Record) (c CaseLink, bounced int64, related []CaseLink, ok bool) {
+// How find found a record's case.
+const (
+	viaReference = "reference"
+	viaBounce    = "bounce"
+	viaSender    = "sender"
+	viaReturning = "returning"
+)
+
+// find looks for the case a record joins, in Thread's order, saying how
+// ("" for none), and lists the cases it named or claimed without joining
+// them.
+func (t *threader) find(r *Record) (c CaseLink, bounced int64, related []CaseLink, via string) {
 	for _, d := range r.RefDigests[:min(len(r.RefDigests), MaxRefs)] {
 		for _, n := range t.byMessage[string(d)] {
 			if t.belongs(r.SenderDigest, n.Case.ID) {
-				return n.Case, 0, nil, true
+				return n.Case, 0, nil, viaReference
 			}
 			related = addCase(related, n.Case)
 		}
@@ -174,20 +217,23 @@ func (t *threader) find(r *Record) (c CaseLink, bounced int64, related []CaseLin
 	if b := r.Bounce; b != nil {
 		for _, n := range t.byMessage[string(b.Returned)] {
 			if r.DaemonSender && n.Outgoing != 0 && slices.ContainsFunc(b.Recipients, func(d []byte) bool { return bytes.Equal(d, n.To) }) {
-				return n.Case, n.Outgoing, nil, true
+				return n.Case, n.Outgoing, nil, viaBounce
 			}
 			related = addCase(related, n.Case)
 		}
 	}
 	if r.SenderDigest != nil {
 		if c, ok := t.bySender[string(r.SenderDigest)]; ok {
-			if r.Auth.Verified {
-				return c, 0, nil, true
+			if r.Auth.Verified && t.shown[string(r.SenderDigest)] {
+				return c, 0, nil, viaSender
 			}
 			related = addCase(related, c)
 		}
+		if c, ok := t.returning[string(r.SenderDigest)]; ok && r.Auth.Verified {
+			return c, 0, nil, viaReturning
+		}
 	}
-	return CaseLink{}, 0, related, false
+	return CaseLink{}, 0, related, ""
 }
 
 // belongs reports whether the address sender is a writer of the case.

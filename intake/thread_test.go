@@ -18,6 +18,8 @@ func TestThread(t *testing.T) {
 	annas := CaseLink{ID: 7, Ref: "OKIT-2026-000007"}
 	closed := CaseLink{ID: 9, Ref: "OKIT-2026-000009", Closed: true}
 	hisCase := CaseLink{ID: 11, Ref: "OKIT-2026-000011"}
+	florasClosed := CaseLink{ID: 13, Ref: "OKIT-2026-000013", Closed: true}
+	forgedGizi := CaseLink{ID: 15, Ref: "OKIT-2026-000015"}
 	known := Known{
 		Stored: map[string]Outcome{"raw-old": {CaseID: 7, CaseRef: annas.Ref, MessageID: 70, Duplicate: true}},
 		ByMessage: map[string][]Named{
@@ -27,8 +29,13 @@ func TestThread(t *testing.T) {
 			"reused":  {{Case: hisCase}, {Case: annas}},
 			"ack-out": {{Case: annas, Outgoing: 33, To: []byte("anna")}},
 		},
-		BySender: map[string]CaseLink{"anna": annas, "csilla": closed},
-		Writers:  map[int64][][]byte{7: {[]byte("anna"), []byte("anna-safe")}, 9: {[]byte("csilla")}, 11: {[]byte("him")}},
+		BySender: map[string]CaseLink{"anna": annas, "csilla": closed, "gizi": forgedGizi},
+		// Anna's case knows her From as verified; the case someone opened
+		// with Gizi's address, unverified, does not.
+		SenderShown: map[string]bool{"anna": true, "csilla": true},
+		// Flóra's case closed last week; she writes again.
+		Returning: map[string]CaseLink{"flora": florasClosed},
+		Writers:   map[int64][][]byte{7: {[]byte("anna"), []byte("anna-safe")}, 9: {[]byte("csilla")}, 11: {[]byte("him")}},
 	}
 	type rec = Record
 	r := func(raw, sender, id string, refs ...string) rec {
@@ -64,7 +71,7 @@ func TestThread(t *testing.T) {
 		want    []Outcome
 		opens   []int
 		writers []NewWriter
-		reopen  []int64
+		reopen  map[int64]string
 	}{
 		{"already stored", []rec{r("raw-old", "anna", "x")},
 			[]Outcome{{CaseID: 7, CaseRef: annas.Ref, MessageID: 70, Duplicate: true}}, nil, nil, nil},
@@ -81,11 +88,11 @@ func TestThread(t *testing.T) {
 		{"his reply to the reused Message-ID goes to his", []rec{r("r1", "him", "m1", "reused")},
 			[]Outcome{{CaseID: 11, CaseRef: hisCase.Ref}}, nil, nil, nil},
 		{"a reply to a closed case reopens it", []rec{r("r1", "csilla", "m1", "id-in-9")},
-			[]Outcome{{CaseID: 9, CaseRef: closed.Ref}}, nil, nil, []int64{9}},
+			[]Outcome{{CaseID: 9, CaseRef: closed.Ref}}, nil, nil, map[int64]string{9: ReopenReply}},
 		{"the verified sender's open case", []rec{r("r1", "anna", "m1")},
 			[]Outcome{{CaseID: 7, CaseRef: annas.Ref}}, nil, nil, nil},
 		{"a reference wins over the sender", []rec{r("r1", "csilla", "m1", "id-in-9")},
-			[]Outcome{{CaseID: 9, CaseRef: closed.Ref}}, nil, nil, []int64{9}},
+			[]Outcome{{CaseID: 9, CaseRef: closed.Ref}}, nil, nil, map[int64]string{9: ReopenReply}},
 		{"a stranger opens a case with his From and Reply-To", []rec{replyTo(r("r1", "dora", "m1"), "dora-safe")},
 			[]Outcome{{CaseID: -1, NewCase: true}}, []int{0}, []NewWriter{from(0), {Rec: 0, Field: replies.FieldReplyTo}}, nil},
 		{"null senders open cases", []rec{r("r1", "", "m1"), r("r2", "", "m2")},
@@ -106,6 +113,15 @@ func TestThread(t *testing.T) {
 			[]Outcome{{CaseID: -1, NewCase: true, Related: []CaseLink{annas}}}, []int{0}, []NewWriter{from(0)}, nil},
 		{"a bounce of a writer's message, not ours", []rec{bounce(r("r1", "mailer-daemon", "m1"), true, "id-in-7", "anna")},
 			[]Outcome{{CaseID: -1, NewCase: true, Related: []CaseLink{annas}}}, []int{0}, []NewWriter{from(0)}, nil},
+		{"a verified writer whose case closed recently reopens it", []rec{r("r1", "flora", "m1"), r("r2", "flora", "m2")},
+			[]Outcome{{CaseID: 13, CaseRef: florasClosed.Ref}, {CaseID: 13, CaseRef: florasClosed.Ref}}, nil, nil,
+			map[int64]string{13: ReopenReturned}},
+		{"a forged From with her address neither reopens nor names her case", []rec{unverified(r("r1", "flora", "m1"))},
+			[]Outcome{{CaseID: -1, NewCase: true}}, []int{0}, []NewWriter{from(0)}, nil},
+		{"the real writer does not join a case a forged From opened", []rec{r("r1", "gizi", "m1")},
+			[]Outcome{{CaseID: -1, NewCase: true, Related: []CaseLink{forgedGizi}}}, []int{0}, []NewWriter{from(0)}, nil},
+		{"a forged From's new case is not joined by the next verified mail", []rec{unverified(r("r1", "hedi", "m1")), r("r2", "hedi", "m2")},
+			[]Outcome{{CaseID: -1, NewCase: true}, {CaseID: -2, NewCase: true, Related: []CaseLink{{ID: -1}}}}, []int{0, 1}, []NewWriter{from(0), from(1)}, nil},
 		{"at most 20 references are read", []rec{r("r1", "anna", "m1", append(many, "id-in-9")...)},
 			[]Outcome{{CaseID: 7, CaseRef: annas.Ref}}, nil, nil, nil},
 	}
@@ -122,16 +138,15 @@ func TestThread(t *testing.T) {
 			if diff := cmp.Diff(tc.writers, plan.Writers); diff != "" {
 				t.Errorf("writers of new cases (-want +got):\n%s", diff)
 			}
-			var reopen []int64
-			for id := range plan.Reopen {
-				reopen = append(reopen, id)
+			if tc.reopen == nil {
+				tc.reopen = map[int64]string{}
 			}
-			if diff := cmp.Diff(tc.reopen, reopen); diff != "" {
+			if diff := cmp.Diff(tc.reopen, plan.Reopen); diff != "" {
 				t.Errorf("reopened (-want +got):\n%s", diff)
 			}
 		})
 	}
-	if len(known.ByMessage) != 4 || len(known.ByMessage["reused"]) != 2 || len(known.BySender) != 2 || len(known.Writers[7]) != 2 {
+	if len(known.ByMessage) != 4 || len(known.ByMessage["reused"]) != 2 || len(known.BySender) != 3 || len(known.Writers[7]) != 2 {
 		t.Errorf("Thread changed what it was given: %+v", known)
 	}
 }

@@ -5,12 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"os"
 	"strings"
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 	"golang.org/x/oauth2/jwt"
+
+	"github.com/ncsszi/okit/seal"
 )
 
 // fetch gets a new access token from the token endpoint, for subject
@@ -107,7 +108,7 @@ func CheckSecretFile(path string) error {
 }
 
 func loadSecret(path string) (string, error) {
-	b, err := os.ReadFile(path)
+	b, err := seal.ReadSecretFile(path, "client secret")
 	if err != nil {
 		return "", err
 	}
@@ -145,7 +146,7 @@ func CheckKeyFile(path string) error {
 
 func loadServiceAccount(path string) (serviceAccount, error) {
 	var k serviceAccount
-	b, err := os.ReadFile(path)
+	b, err := seal.ReadSecretFile(path, "service account key")
 	if err != nil {
 		return k, err
 	}

@@ -26,6 +26,10 @@ type decoding struct {
 	// note says, for a problem, how the label was overridden or helped;
 	// "" when the label (or its absence) held.
 	note string
+	// unreadable is true when no charset reads the bytes convincingly:
+	// the text is garbage in any reading, and a body part so read costs
+	// the writer's text.
+	unreadable bool
 }
 
 // decodingFor decides how to read b, labelled lab. b may be a prefix of
@@ -79,7 +83,13 @@ func decodingFor(b []byte, lab string) decoding {
 	if mostlyUTF8(b) {
 		return decoding{newT: decoderOf(unicode.UTF8), note: labelSays(cl) + "; read as UTF-8, invalid bytes replaced"}
 	}
-	name, e := guessSingleByte(b)
+	name, e, doubleByte := guessDoubleByte(b)
+	if e == nil && !doubleByte {
+		name, e = guessSingleByte(b)
+	}
+	if e == nil {
+		return decoding{newT: decoderOf(charmap.Windows1250), note: labelSays(cl) + "; no charset reads it", unreadable: true}
+	}
 	return decoding{newT: decoderOf(e), note: labelSays(cl) + "; read as " + name}
 }
 
@@ -114,9 +124,14 @@ func (d decoding) text(b []byte) string {
 // ISO-8859-2 and the Hungarian letters of ISO-8859-1 right too), unless
 // that gives mostly letters Hungarian does not use, in runs of 8-bit
 // bytes as Cyrillic words are (German ä and ß stand alone among ASCII
-// letters, as Hungarian ő does), and windows-1251 gives Cyrillic.
-func guessSingleByte(b []byte) (string, encoding.Encoding) {
-	hu, other, cyr, high, inRuns := 0, 0, 0, 0, 0
+// letters, as Hungarian ő does), and windows-1251 gives Cyrillic text:
+// mostly lowercase letters (0xE0–0xFF), few bytes in 0x80–0xBF (Ukrainian
+// і, ї and є, quotes and dashes), where the lead and trail bytes of
+// double-byte text and the letters of KOI8-R fall. e is nil when the
+// 8-bit bytes come in runs but are not Cyrillic: no single-byte charset
+// okit can tell reads them.
+func guessSingleByte(b []byte) (name string, e encoding.Encoding) {
+	hu, other, cyr, lower, mid, high, inRuns := 0, 0, 0, 0, 0, 0, 0
 	for i, c := range b {
 		if c < 0x80 {
 			continue
@@ -124,6 +139,12 @@ func guessSingleByte(b []byte) (string, encoding.Encoding) {
 		high++
 		if i > 0 && b[i-1] >= 0x80 || i+1 < len(b) && b[i+1] >= 0x80 {
 			inRuns++
+		}
+		switch {
+		case c < 0xc0:
+			mid++
+		case c >= 0xe0:
+			lower++
 		}
 		switch r := charmap.Windows1250.DecodeByte(c); {
 		case strings.ContainsRune("áéíóöőúüűÁÉÍÓÖŐÚÜŰ", r):
@@ -135,8 +156,12 @@ func guessSingleByte(b []byte) (string, encoding.Encoding) {
 			cyr++
 		}
 	}
-	if other > hu && other >= 4 && inRuns*10 >= high*6 && cyr*5 >= (hu+other)*4 {
+	runs := inRuns*10 >= high*6
+	switch {
+	case other > hu && other >= 4 && runs && cyr*5 >= (hu+other)*4 && mid*5 <= high && lower*10 >= (high-mid)*6:
 		return "windows-1251", charmap.Windows1251
+	case runs && high >= 8 && hu*2 < high:
+		return "", nil
 	}
 	return "windows-1250", charmap.Windows1250
 }

@@ -9,9 +9,10 @@
 // limit reached, a text part that gave no text, a broken base64 line in
 // it) Unreadable says why, and intake raises the message to at least P2
 // with the flag unreadable: a message okit could not read is never a
-// quiet P4. A repair that still reads the text in full (a charset
-// guessed, a boundary found that the header did not name) is only a
-// problem the operator sees. The raw bytes are stored sealed whatever
+// quiet P4. 8-bit text that no charset reads convincingly is such a
+// loss, not Latin or Cyrillic garbage. A repair that still reads the
+// text in full (a charset guessed, a boundary found that the header did
+// not name) is only a problem the operator sees. The raw bytes are stored sealed whatever
 // happens here, so a better parser can read them again later. Intake
 // parses each message once, as it takes it in; replies and the console
 // parse the opened raw message again when they need more than the sealed
@@ -54,8 +55,10 @@
 // labels on windows-1250 bytes, legacy labels on UTF-8, US-ASCII aliases
 // on 8-bit text, unknown labels; UTF-7, UTF-16 without a byte order
 // mark, ISO-8859-2 with windows-1250 punctuation, Hungarian ISO-8859-2
-// labelled Latin-1, unlabelled Cyrillic; the HTML <meta> charset when
-// MIME names none. Transfer encodings are undone a line at a time
+// labelled Latin-1, unlabelled Cyrillic, and East-Asian double-byte
+// text (Big5, GBK, Shift_JIS, EUC-JP, EUC-KR, told apart by where its
+// byte pairs fall, cjk.go) labelled US-ASCII or not at all; the HTML
+// <meta> charset when MIME names none. Transfer encodings are undone a line at a time
 // (transfer.go), so a broken base64 line costs that line, and a part
 // labelled base64 that is plain text is read as it is. HTML is turned
 // into text token by token behind a guard (htmlguard.go) that cuts any

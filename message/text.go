@@ -29,19 +29,22 @@ func (p *parser) text(typ string, params map[string]string, body []byte, kind tr
 		cut   bool
 		words bool // the part has words, whatever became of them
 	)
-	var note string // how the charset was read, when that was a repair
+	var d decoding // how the charset was read
 	if typ == "text/html" {
-		s, cut, words, note = p.html(dec, params["charset"], budget, name)
+		s, cut, words, d = p.html(dec, params["charset"], budget, name)
 	} else {
-		s, cut, words, note = p.plain(dec, params, budget)
+		s, cut, words, d = p.plain(dec, params, budget)
 	}
 	s, c1, controls := cleanText(s)
 	if typ == "text/plain" && controls*50 > len(s)+controls {
 		p.lose("part %s: binary data labelled as text; not read as text", name)
 		return nil
 	}
-	if note != "" {
-		p.problem("part %s: %s", name, note)
+	switch {
+	case d.unreadable:
+		p.lose("part %s: %s", name, d.note)
+	case d.note != "":
+		p.problem("part %s: %s", name, d.note)
 	}
 	if dec.bad > 0 {
 		p.lose("part %s: %s of broken base64 skipped", name, describe(dec.bad, "line"))
@@ -66,23 +69,23 @@ const segmentCost = 64
 
 // plain reads a text/plain part: at most twice budget bytes of it, in
 // the charset its label and bytes say, unwrapped if format=flowed.
-func (p *parser) plain(dec *bodyReader, params map[string]string, budget int) (s string, cut, words bool, note string) {
+func (p *parser) plain(dec *bodyReader, params map[string]string, budget int) (s string, cut, words bool, d decoding) {
 	b, more := dec.bytes(2 * budget)
 	if more {
 		b = cutPartialRune(b) // half a character would look like another charset
 	}
-	d := decodingFor(b, params["charset"])
+	d = decodingFor(b, params["charset"])
 	s = d.text(b)
 	if strings.EqualFold(params["format"], "flowed") {
 		s = unflow(s, strings.EqualFold(params["delsp"], "yes"))
 	}
-	return s, more, len(bytes.TrimSpace(b)) > 0, d.note
+	return s, more, len(bytes.TrimSpace(b)) > 0, d
 }
 
 // html reads a text/html part into text. Its charset is the label's or,
 // when MIME gives none, the one its <meta> declares, checked against the
 // bytes like any other.
-func (p *parser) html(dec *bodyReader, cs string, budget int, name string) (s string, cut, words bool, note string) {
+func (p *parser) html(dec *bodyReader, cs string, budget int, name string) (s string, cut, words bool, d decoding) {
 	b, more := dec.bytes(maxHTMLIn)
 	p.truncated = p.truncated || more
 	if lookupLabel(cs).kind == labelNone {
@@ -90,7 +93,7 @@ func (p *parser) html(dec *bodyReader, cs string, budget int, name string) (s st
 			cs = meta
 		}
 	}
-	d := decodingFor(b, cs)
+	d = decodingFor(b, cs)
 	var r io.Reader = bytes.NewReader(b)
 	if d.newT != nil {
 		r = transform.NewReader(r, d.newT())
@@ -108,7 +111,7 @@ func (p *parser) html(dec *bodyReader, cs string, budget int, name string) (s st
 	if res.err != nil {
 		p.lose("part %s: HTML could not be read to the end", name)
 	}
-	return res.text, res.cut, res.words, d.note
+	return res.text, res.cut, res.words, d
 }
 
 // textAttachment notes a text part sent as an attachment, whose text is

@@ -14,6 +14,11 @@
 //   - index.key, 32 random bytes, held by every process that stores or looks
 //     things up (LoadIndex).
 //
+// "okit keys rotate" (RotateKeys) writes the next generation beside these,
+// and while okit reseal moves what is stored to it, processes hold the
+// generation before as well (Opener.WithPrevious, Index.WithPrevious):
+// they seal and digest with the new keys and open and look up with both.
+//
 // The passphrase (at least MinPassphraseLen bytes) is stretched with the
 // strongest iterated-and-salted hashing OpenPGP can express, so guessing it
 // from a stolen copy of private.asc is slow; gpg can still read the file.

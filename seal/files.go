@@ -110,3 +110,11 @@ func syncDir(dir string) {
 	d.Sync()
 	d.Close()
 }
+
+// ReadSecretFile reads a file holding a secret other than a key (a
+// passphrase, a password, an OAuth client secret), refused, as the key
+// files are, when group or others may access it. what names the file in
+// errors.
+func ReadSecretFile(path, what string) ([]byte, error) {
+	return readKeyFile(path, what, true)
+}

@@ -5,14 +5,19 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
 // indexKeyLen is the size of the index key in bytes.
 const indexKeyLen = 32
 
-// DigestLen is the size of every digest in bytes.
+// DigestLen is the size in bytes of a digest made with an index key of
+// version 1; one of a later version has the version byte before it.
 const DigestLen = sha256.Size
+
+// maxIndexVersion is the last version a digest's one byte can carry.
+const maxIndexVersion = 255
 
 // Digest purposes. A digest made for one purpose never equals one made for
 // another, even of the same bytes.
@@ -27,19 +32,35 @@ const (
 // Index makes keyed digests for looking up sealed values by equality: the
 // same sender, the same Message-ID, the same raw message. It is safe for
 // concurrent use.
+//
+// Index keys have versions (see RotateKeys): the first is 1, and its
+// digests are the bare HMAC, as before keys could be rotated; a digest
+// made with a later version starts with the version's byte, so that
+// "okit reseal" can tell which digests are still to be made again.
 type Index struct {
-	key []byte
+	key      []byte
+	version  int
+	previous *Index // the key before, still used to find what it digested
 }
 
-// LoadIndex reads the index key file written by GenerateKeys: 64 hex digits,
-// optionally followed by a newline. A file that group or others may access is
-// refused.
+// LoadIndex reads the index key file written by GenerateKeys or
+// RotateKeys: 64 hex digits, after "n:" for a version n after the first,
+// optionally followed by a newline. A file that group or others may access
+// is refused.
 func LoadIndex(indexKeyFile string) (*Index, error) {
 	data, err := readKeyFile(indexKeyFile, "index key", true)
 	if err != nil {
 		return nil, err
 	}
 	text := strings.TrimRight(string(data), "\r\n")
+	version := 1
+	if v, rest, ok := strings.Cut(text, ":"); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 2 || n > maxIndexVersion {
+			return nil, fmt.Errorf("index key file %s: %q is not a key version from 2 to %d", indexKeyFile, v, maxIndexVersion)
+		}
+		version, text = n, rest
+	}
 	if len(text) != 2*indexKeyLen {
 		return nil, fmt.Errorf("index key file %s: want %d hex digits (%d bytes), found %d characters",
 			indexKeyFile, 2*indexKeyLen, indexKeyLen, len(text))
@@ -48,20 +69,59 @@ func LoadIndex(indexKeyFile string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index key file %s: not hex digits", indexKeyFile)
 	}
-	return NewIndex(key)
+	x, err := NewIndex(key)
+	if err != nil {
+		return nil, err
+	}
+	x.version = version
+	return x, nil
 }
 
-// NewIndex makes an Index from a 32-byte key, for tests and for keys that do
-// not come from a file.
+// NewIndex makes an Index of version 1 from a 32-byte key, for tests and
+// for keys that do not come from a file.
 func NewIndex(key []byte) (*Index, error) {
 	if len(key) != indexKeyLen {
 		return nil, fmt.Errorf("index key: want %d bytes, got %d", indexKeyLen, len(key))
 	}
-	return &Index{key: append([]byte(nil), key...)}, nil
+	return &Index{key: append([]byte(nil), key...), version: 1}, nil
+}
+
+// formatIndexKey is an index key file's text.
+func formatIndexKey(key []byte, version int) string {
+	if version == 1 {
+		return hex.EncodeToString(key) + "\n"
+	}
+	return strconv.Itoa(version) + ":" + hex.EncodeToString(key) + "\n"
+}
+
+// Version is the index key's version.
+func (x *Index) Version() int { return x.version }
+
+// WithPrevious returns an Index that makes digests with x's key and
+// finds, through Previous, what was digested with previous's, the key
+// of an earlier version.
+func (x *Index) WithPrevious(previous *Index) (*Index, error) {
+	if previous.version >= x.version {
+		return nil, fmt.Errorf("the previous index key has version %d, not one before the current key's %d", previous.version, x.version)
+	}
+	return &Index{key: x.key, version: x.version, previous: &Index{key: previous.key, version: previous.version}}, nil
+}
+
+// Previous is the index key before this one while okit reseal has not
+// made every digest again, or nil. Lookups try the current key's digest,
+// then the previous one's.
+func (x *Index) Previous() *Index { return x.previous }
+
+// DigestVersion is the version of the index key that made digest d.
+func DigestVersion(d []byte) int {
+	if len(d) == DigestLen+1 {
+		return int(d[0])
+	}
+	return 1
 }
 
 // Digest returns HMAC-SHA-256 under the index key of purpose, a zero byte,
-// and value: 32 bytes. The zero byte keeps purposes apart ("ab"+"c" is not
+// and value: 32 bytes, after the key's version byte from version 2 on. The zero byte keeps purposes apart ("ab"+"c" is not
 // "a"+"bc"). purpose must be a non-empty constant without zero bytes; it
 // panics otherwise, as that is a programming error.
 //
@@ -76,7 +136,10 @@ func (x *Index) Digest(purpose string, value []byte) []byte {
 	m.Write([]byte(purpose))
 	m.Write([]byte{0})
 	m.Write(value)
-	return m.Sum(nil)
+	if x.version == 1 {
+		return m.Sum(nil)
+	}
+	return m.Sum([]byte{byte(x.version)})
 }
 
 // AddressDigest is the digest of a normalised email address (see

@@ -3,7 +3,6 @@ package seal
 import (
 	"crypto"
 	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -62,19 +61,12 @@ type Paths struct {
 // safe place; without the private key and passphrase nothing sealed can ever
 // be read again, and without the index key lookups by sender stop working.
 func GenerateKeys(dir string, kind KeyType, name, email string, passphrase []byte) (Paths, error) {
-	paths := Paths{
-		Public:  filepath.Join(dir, PublicKeyFile),
-		Private: filepath.Join(dir, PrivateKeyFile),
-		Index:   filepath.Join(dir, IndexKeyFile),
-	}
+	paths := GenerationFiles(dir, 1)
 	if kind == "" {
 		kind = Curve25519
 	}
-	bits := 0
 	switch kind {
-	case Curve25519:
-	case RSA4096:
-		bits = 4096
+	case Curve25519, RSA4096:
 	default:
 		return Paths{}, fmt.Errorf("generate keys: unknown key type %q (want %q or %q)", kind, Curve25519, RSA4096)
 	}
@@ -97,35 +89,43 @@ func GenerateKeys(dir string, kind KeyType, name, email string, passphrase []byt
 		}
 	}
 
-	key, err := pgp.GenerateKey(name, email, string(kind), bits)
-	if err != nil {
-		return Paths{}, fmt.Errorf("generate keys: %w", err)
-	}
-	public, err := key.GetArmoredPublicKey()
-	if err != nil {
-		return Paths{}, fmt.Errorf("generate keys: armor public key: %w", err)
-	}
-	private, err := lockAndArmor(key, passphrase)
-	if err != nil {
-		return Paths{}, fmt.Errorf("generate keys: %w", err)
-	}
-	index := make([]byte, indexKeyLen)
-	if _, err := rand.Read(index); err != nil {
-		return Paths{}, fmt.Errorf("generate keys: index key: %w", err)
-	}
-
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return Paths{}, fmt.Errorf("generate keys: %w", err)
-	}
-	err = writeNewFiles([]newFile{
-		{paths.Index, []byte(hex.EncodeToString(index) + "\n")},
-		{paths.Private, []byte(private)},
-		{paths.Public, []byte(public)},
-	})
-	if err != nil {
+	if err := generate(paths, kind, name, email, passphrase, 1); err != nil {
 		return Paths{}, fmt.Errorf("generate keys: %w", err)
 	}
 	return paths, nil
+}
+
+// generate makes a key pair and an index key of version, and writes them
+// to paths, creating the folder if need be.
+func generate(paths Paths, kind KeyType, name, email string, passphrase []byte, version int) error {
+	bits := 0
+	if kind == RSA4096 {
+		bits = 4096
+	}
+	key, err := pgp.GenerateKey(name, email, string(kind), bits)
+	if err != nil {
+		return err
+	}
+	public, err := key.GetArmoredPublicKey()
+	if err != nil {
+		return fmt.Errorf("armor public key: %w", err)
+	}
+	private, err := lockAndArmor(key, passphrase)
+	if err != nil {
+		return err
+	}
+	index := make([]byte, indexKeyLen)
+	if _, err := rand.Read(index); err != nil {
+		return fmt.Errorf("index key: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(paths.Public), 0o700); err != nil {
+		return err
+	}
+	return writeNewFiles([]newFile{
+		{paths.Index, []byte(formatIndexKey(index, version))},
+		{paths.Private, []byte(private)},
+		{paths.Public, []byte(public)},
+	})
 }
 
 // lockAndArmor encrypts the private key material of a freshly generated key

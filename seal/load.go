@@ -75,9 +75,10 @@ func LoadOpener(privateKeyFile string, passphrase []byte) (*Opener, error) {
 		return nil, fmt.Errorf("load private key %s: %w", privateKeyFile, err)
 	}
 	return &Opener{
-		ring:   ring,
-		keyIDs: keyIDs(unlocked.GetEntity()),
-		sealer: &Sealer{ring: publicRing, fingerprint: public.GetFingerprint()},
+		ring:    ring,
+		keyIDs:  keyIDs(unlocked.GetEntity()),
+		current: keyIDs(unlocked.GetEntity()),
+		sealer:  &Sealer{ring: publicRing, fingerprint: public.GetFingerprint()},
 	}, nil
 }
 

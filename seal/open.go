@@ -15,9 +15,10 @@ import (
 // Opener decrypts what a Sealer sealed. It holds the unlocked private key and
 // is safe for concurrent use.
 type Opener struct {
-	ring   *pgp.KeyRing
-	keyIDs []uint64
-	sealer *Sealer
+	ring    *pgp.KeyRing
+	keyIDs  []uint64 // every key's, the previous key's included
+	current []uint64 // the current key's, to which sealer seals
+	sealer  *Sealer
 }
 
 // Sealer returns a Sealer for the same key, for sealing outgoing copies.

@@ -50,6 +50,10 @@ func gatherAckFacts(ctx context.Context, tx pgx.Tx, recs []intake.Record, outs [
 			domains = append(domains, recs[i].RecipientDomain)
 		}
 	}
+	alias := earlierDigests(recs)
+	for d := range alias {
+		tos, domains = append(tos, []byte(d)), append(domains, []byte(d))
+	}
 	hourAgo := now.Add(-time.Hour)
 	b := &pgx.Batch{}
 	// An acknowledgement counts once queued, until it fails or bounces.
@@ -75,7 +79,7 @@ func gatherAckFacts(ctx context.Context, tx pgx.Tx, recs []intake.Record, outs [
 		var id int64
 		var d []byte
 		_, err := pgx.ForEachRow(rows, []any{&id, &d}, func() error {
-			f.writers[id] = append(f.writers[id], d)
+			f.writers[id] = append(f.writers[id], []byte(alias.of(d)))
 			return nil
 		})
 		return err
@@ -85,7 +89,9 @@ func gatherAckFacts(ctx context.Context, tx pgx.Tx, recs []intake.Record, outs [
 		var d []byte
 		var at time.Time
 		_, err := pgx.ForEachRow(rows, []any{&d, &at}, func() error {
-			f.recipient[string(d)] = at
+			if k := alias.of(d); at.After(f.recipient[k]) {
+				f.recipient[k] = at
+			}
 			return nil
 		})
 		return err
@@ -97,7 +103,7 @@ func gatherAckFacts(ctx context.Context, tx pgx.Tx, recs []intake.Record, outs [
 		var d []byte
 		var n int
 		_, err := pgx.ForEachRow(rows, []any{&d, &n}, func() error {
-			f.byDomain[string(d)] = n
+			f.byDomain[alias.of(d)] += n
 			return nil
 		})
 		return err

@@ -37,6 +37,9 @@ func (s *Store) Save(ctx context.Context, mailbox string, cp intake.Checkpoint, 
 		if err != nil {
 			return err
 		}
+		if err := lookupReturning(ctx, tx, recs, s.now().Add(-s.reopenWithin), &known); err != nil {
+			return err
+		}
 		var plan intake.Plan
 		outs, plan = intake.Thread(recs, known)
 		opened, err := openCases(ctx, tx, plan, recs, outs, s.now())
@@ -63,7 +66,9 @@ func (s *Store) Save(ctx context.Context, mailbox string, cp intake.Checkpoint, 
 // lookup finds what a batch may thread into (see intake.Thread): the
 // stored messages its references name (ours with the reply and address
 // they went to), the writers of their cases, and the open case each
-// sender may join by itself.
+// sender may join by itself, and whether the address is shown to be its
+// writer's (shownWriter): a forged From's case must not draw the real
+// writer's mail into it.
 func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (intake.Known, error) {
 	var raws, ids, senders [][]byte
 	for _, r := range recs {
@@ -76,8 +81,15 @@ func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (intake.Known,
 			senders = append(senders, r.SenderDigest)
 		}
 	}
+	// After an index key rotation, what was stored before is found by its
+	// earlier digests too; a digest of one purpose never equals one of
+	// another, so every earlier digest can join every list.
+	alias := earlierDigests(recs)
+	for d := range alias {
+		raws, ids, senders = append(raws, []byte(d)), append(ids, []byte(d)), append(senders, []byte(d))
+	}
 	k := intake.Known{Stored: map[string]intake.Outcome{}, ByMessage: map[string][]intake.Named{},
-		BySender: map[string]intake.CaseLink{}, Writers: map[int64][][]byte{}}
+		BySender: map[string]intake.CaseLink{}, SenderShown: map[string]bool{}, Writers: map[int64][][]byte{}}
 	b := &pgx.Batch{}
 	b.Queue(`SELECT m.raw_digest, m.id, c.id, c.ref FROM messages m JOIN cases c ON c.id = m.case_id
 		WHERE m.raw_digest = ANY($1)`, raws).Query(func(rows pgx.Rows) error {
@@ -85,7 +97,7 @@ func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (intake.Known,
 		var o intake.Outcome
 		_, err := pgx.ForEachRow(rows, []any{&d, &o.MessageID, &o.CaseID, &o.CaseRef}, func() error {
 			o.Duplicate = true
-			k.Stored[string(d)] = o
+			k.Stored[alias.of(d)] = o
 			return nil
 		})
 		return err
@@ -96,7 +108,10 @@ func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (intake.Known,
 		var d []byte
 		var n intake.Named
 		_, err := pgx.ForEachRow(rows, []any{&d, &n.Case.ID, &n.Case.Ref, &n.Case.Closed, &n.Outgoing, &n.To}, func() error {
-			k.ByMessage[string(d)] = append(k.ByMessage[string(d)], n)
+			if n.To != nil {
+				n.To = []byte(alias.of(n.To))
+			}
+			k.ByMessage[alias.of(d)] = append(k.ByMessage[alias.of(d)], n)
 			return nil
 		})
 		return err
@@ -106,7 +121,7 @@ func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (intake.Known,
 		var id int64
 		var d []byte
 		_, err := pgx.ForEachRow(rows, []any{&id, &d}, func() error {
-			k.Writers[id] = append(k.Writers[id], d)
+			k.Writers[id] = append(k.Writers[id], []byte(alias.of(d)))
 			return nil
 		})
 		return err
@@ -118,7 +133,9 @@ func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (intake.Known,
 	// Planned afresh each time (QueryExecModeExec): a plan cached while the
 	// tables were young filtered every open case against every sender, a
 	// cost that grew with the queue.
-	rows, err := tx.Query(ctx, `SELECT s.d, c.id, c.ref FROM (SELECT DISTINCT d FROM unnest($1::bytea[]) AS u(d)) s
+	rows, err := tx.Query(ctx, `SELECT s.d, c.id, c.ref, EXISTS (SELECT 1 FROM case_writers w WHERE w.case_id = c.id
+			AND w.address_digest = s.d AND `+shownWriter("w")+`)
+		FROM (SELECT DISTINCT d FROM unnest($1::bytea[]) AS u(d)) s
 		CROSS JOIN LATERAL (SELECT c.id, c.ref FROM case_writers w JOIN cases c ON c.id = w.case_id
 			WHERE w.address_digest = s.d AND (w.field = 'from' OR w.source = 'confirmed') AND c.status = 'open'
 			ORDER BY c.id DESC LIMIT 1) c`,
@@ -128,8 +145,10 @@ func lookup(ctx context.Context, tx pgx.Tx, recs []intake.Record) (intake.Known,
 	}
 	var d []byte
 	var c intake.CaseLink
-	_, err = pgx.ForEachRow(rows, []any{&d, &c.ID, &c.Ref}, func() error {
-		k.BySender[string(d)] = c
+	var shown bool
+	_, err = pgx.ForEachRow(rows, []any{&d, &c.ID, &c.Ref, &shown}, func() error {
+		k.BySender[alias.of(d)] = c
+		k.SenderShown[alias.of(d)] = shown
 		return nil
 	})
 	if err != nil {
@@ -271,7 +290,7 @@ func (s *Store) insertMessages(ctx context.Context, tx pgx.Tx, mailbox string, c
 
 	var ev events
 	for _, id := range slices.Sorted(maps.Keys(reopen)) {
-		ev.add(id, EventCaseReopened, map[string]any{"reason": "reply"})
+		ev.add(id, EventCaseReopened, map[string]any{"reason": reopen[id]})
 	}
 	for _, i := range fresh {
 		r, o := &recs[i], &outs[i]
@@ -412,9 +431,18 @@ func (s *Store) triageCases(ctx context.Context, tx pgx.Tx, recs []intake.Record
 	if err := ev.write(ctx, tx, "intake", s.now()); err != nil {
 		return err
 	}
+	var fresh []int64
+	for id := range opened {
+		fresh = append(fresh, id)
+	}
+	preferred, err := lastAnswerers(ctx, tx, fresh)
+	if err != nil {
+		return err
+	}
 	list := make([]caseNeed, len(order))
 	for i, v := range order {
 		list[i] = needs[v.id]
+		list[i].need.Preferred = preferred[v.id]
 	}
 	chosen, alerts, err := assign(ctx, tx, list, "intake", "message", s.now())
 	if err != nil {
@@ -427,4 +455,26 @@ func (s *Store) triageCases(ctx context.Context, tx pgx.Tx, recs []intake.Record
 		}
 	}
 	return nil
+}
+
+// aliases maps digests made with the previous index key to the current
+// key's digests of the same values (intake.Record.Earlier).
+type aliases map[string][]byte
+
+func earlierDigests(recs []intake.Record) aliases {
+	a := aliases{}
+	for _, r := range recs {
+		for d, current := range r.Earlier {
+			a[d] = current
+		}
+	}
+	return a
+}
+
+// of is d as the current index key makes it, as a map key.
+func (a aliases) of(d []byte) string {
+	if current, ok := a[string(d)]; ok {
+		return string(current)
+	}
+	return string(d)
 }

@@ -19,6 +19,12 @@ const (
 	// ViewHandOver is the open cases of the user that ending their shift
 	// would hand to colleagues (not offered in the queue's views).
 	ViewHandOver = "handover"
+	// ViewUrgent is the open P1 and P2 cases still waiting for a first
+	// answer, longest waiting first; ViewBreaching those of any priority
+	// past their due time unanswered. The supervisors' page of the
+	// present shows them.
+	ViewUrgent    = "urgent"
+	ViewBreaching = "breaching"
 )
 
 // QueueFilter chooses the cases of a queue page.
@@ -57,6 +63,10 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) ([]QueueItem, error) {
 	case f.View == ViewHandOver:
 		args = append(args, f.UserID)
 		where += ` AND ` + unansweredOf("$3")
+	case f.View == ViewUrgent:
+		where, order = where+` AND c.priority <= 2 AND c.first_response_at IS NULL`, `c.first_received, c.id`
+	case f.View == ViewBreaching:
+		where, order = where+` AND c.first_response_at IS NULL AND (c.breached_at IS NOT NULL OR c.due_at < now())`, `c.due_at, c.id`
 	case f.View == ViewUnassigned:
 		where += ` AND c.assignee_id IS NULL`
 	case f.View == ViewFlagged:

@@ -27,6 +27,8 @@ type Store struct {
 	// figures is held by the one Figures call that runs its statements on
 	// several connections; others meanwhile run theirs on one (report.go).
 	figures sync.Mutex
+	// reopenWithin: see SetReopenWithin.
+	reopenWithin time.Duration
 }
 
 // Open connects to the database at url and checks that it answers. now is
@@ -61,7 +63,7 @@ func New(pool *pgxpool.Pool, now func() time.Time) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)
 	}
-	return &Store{pool: pool, now: now, jobs: jobs}, nil
+	return &Store{pool: pool, now: now, jobs: jobs, reopenWithin: DefaultReopenWithin}, nil
 }
 
 // Close closes every connection.

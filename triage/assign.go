@@ -21,12 +21,16 @@ type Need struct {
 	Categories []Category
 	Language   string
 	Current    int64 // the case's operator, 0 if none
-	Exclude    int64 // an operator not to choose (the one whose clock was breached), 0 if none
+	// Preferred is the operator who last answered the case's writer in
+	// an earlier case (a verified writer only), 0 if none.
+	Preferred int64
+	Exclude   int64 // an operator not to choose (the one whose clock was breached), 0 if none
 }
 
 // Assignment reasons, stored on the assignment event.
 const (
 	ReasonSticky   = "sticky"    // the case's own operator is on shift
+	ReasonWriter   = "writer"    // the operator who last answered the writer is on shift
 	ReasonMatch    = "match"     // chosen by specialism, language, load and turn
 	ReasonOverload = "over_load" // a P1, and everyone on shift is at their limit
 	ReasonNobody   = "nobody_on_shift"
@@ -34,7 +38,9 @@ const (
 )
 
 // Assign picks the operator for a case from those on shift. It keeps the
-// case's operator if they are on shift; otherwise it prefers an operator
+// case's operator if they are on shift; then it gives a returning
+// writer's case to the operator who last answered them, if on shift and
+// under their load limit; otherwise it prefers an operator
 // who reads the case's language (a specialist who cannot read the mail
 // cannot help), then the one with most matching specialisms, then the
 // least loaded, then whoever has waited longest for a case. Only
@@ -53,6 +59,9 @@ func Assign(n Need, onShift []Operator) (int64, string) {
 	for _, o := range onShift {
 		if o.ID == n.Exclude {
 			continue
+		}
+		if o.ID == n.Preferred && o.Load < o.Limit {
+			return o.ID, ReasonWriter
 		}
 		all = append(all, o)
 		if o.Load < o.Limit {

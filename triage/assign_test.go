@@ -31,6 +31,10 @@ func TestAssign(t *testing.T) {
 		{"P1 goes over the limit", Need{Priority: P1}, []Operator{full}, 4, ReasonOverload},
 		{"P2 waits when all are full", Need{Priority: P2}, []Operator{full}, 0, ReasonFull},
 		{"nobody on shift", Need{Priority: P1}, nil, 0, ReasonNobody},
+		{"a returning writer's case to who last answered her", Need{Priority: P3, Language: "hu", Preferred: 3}, []Operator{anna, bela, csilla}, 3, ReasonWriter},
+		{"but not over their limit", Need{Priority: P1, Language: "hu", Preferred: 4}, []Operator{anna, full}, 1, ReasonMatch},
+		{"nor when off shift", Need{Priority: P3, Language: "hu", Preferred: 9}, []Operator{anna, bela}, 1, ReasonMatch},
+		{"the case's own operator first", Need{Priority: P3, Current: 2, Preferred: 1}, []Operator{anna, bela}, 2, ReasonSticky},
 		{"breached operator is passed over", Need{Priority: P1, Current: 1, Exclude: 1}, []Operator{anna, bela}, 2, ReasonMatch},
 	}
 	for _, tt := range tests {

@@ -172,6 +172,8 @@ var wantAccess = map[string]string{
 	"POST /answers/{id}/delete": "supervisor",
 	"GET /audit":                "supervisor",
 	"GET /audit.csv":            "supervisor",
+	"GET /now":                  "supervisor",
+	"GET /now/parts":            "supervisor",
 	"GET /dashboard":            "supervisor",
 	"GET /dashboard.csv":        "supervisor",
 

@@ -132,6 +132,8 @@ func say(p *page, e storage.Event, refs map[int64]string, users map[int64]string
 		s.Sentence = p.T("audit.say.saved_"+str("what"), num("saved_answer"))
 	case storage.EventExport:
 		s.Sentence = p.Label("audit.export."+str("what"), str("what"))
+	case storage.EventResealed:
+		s.Sentence = p.T("audit.say.resealed", str("table"), str("first"), str("last"), num("changed"), num("rows"))
 	case storage.EventPurged:
 		s.Sentence = p.T("audit.say.purged", num("messages"), num("notes"))
 	case storage.EventClockBreached:

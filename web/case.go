@@ -47,6 +47,8 @@ type caseData struct {
 	// Related are the cases this one may belong with (possibly_related
 	// events), by reference.
 	Related []string
+	// History are the writer's other cases (a verified writer's only).
+	History []storage.EarlierCase
 	// Outcomes are what closing the case asks to choose from.
 	Outcomes []report.Outcome
 	// Present are the colleagues on the case now (presence.go); Draft the
@@ -158,6 +160,10 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, c *call) {
 		if ref, ok := ev.Data["ref"].(string); ok && ev.Kind == storage.EventPossiblyRelated && !slices.Contains(d.Related, ref) {
 			d.Related = append(d.Related, ref)
 		}
+	}
+	if d.History, err = s.store.WriterHistory(ctx, cd.ID); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	if d.To, err = s.addresses(ctx, cd.ID); err != nil {
 		s.fail(w, r, err)

@@ -1,6 +1,7 @@
 // Package web is okit's console: the triaged queue, cases, answers and
-// crisis homes for operators; figures and the audit trail for supervisors;
-// users for administrators.
+// crisis homes for operators; figures, the audit trail and the present
+// (who is on shift, what waits: now.go) for supervisors; users for
+// administrators.
 //
 // It is server-rendered HTML (html/template, files embedded) that works
 // without JavaScript; a small script adds the running clocks, live updates

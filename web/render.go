@@ -38,6 +38,7 @@ var pageFiles = map[string][]string{
 	"answers":   {"answers.html"},
 	"shift_end": {"shift_end.html"},
 	"lock":      {"lock.html"},
+	"now":       {"now.html"},
 }
 
 // views are the parsed pages.

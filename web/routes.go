@@ -95,6 +95,8 @@ var routes = []route{
 	{pattern: "POST /answers/{id}/delete", access: supervisor, handle: (*Server).deleteAnswer},
 	{pattern: "GET /audit", access: supervisor, handle: (*Server).auditPage},
 	{pattern: "GET /audit.csv", access: supervisor, handle: (*Server).auditCSV},
+	{pattern: "GET /now", access: supervisor, handle: (*Server).nowPage},
+	{pattern: "GET /now/parts", access: supervisor, background: true, handle: (*Server).nowParts},
 	{pattern: "GET /dashboard", access: supervisor, handle: (*Server).dashboardPage},
 	{pattern: "GET /dashboard.csv", access: supervisor, handle: (*Server).dashboardCSV},
 

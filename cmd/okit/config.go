@@ -8,12 +8,14 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/ncsszi/okit/intake"
 	"github.com/ncsszi/okit/mailauth"
+	"github.com/ncsszi/okit/seal"
 	"github.com/ncsszi/okit/triage"
 )
 
@@ -46,14 +48,22 @@ func (e *env) required(name, what string) string {
 	return v
 }
 
-// secret reads NAME or the file named by NAME_FILE (one of the two).
+// secret reads NAME or the file named by NAME_FILE (one of the two), or,
+// when neither is set and okit runs under systemd with credentials
+// (LoadCredential=, deploy/okit.service), the credential named NAME. A
+// file that group or others may read is refused, as key files are.
 func (e *env) secret(name, what string) string {
 	v, file := e.get(name), e.str(name+"_FILE", "")
+	if dir := e.str("CREDENTIALS_DIRECTORY", ""); v == "" && file == "" && dir != "" {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			file = filepath.Join(dir, name)
+		}
+	}
 	switch {
 	case v != "" && file != "":
 		e.fail("%s and %s_FILE are both set: give one", name, name)
 	case file != "":
-		b, err := os.ReadFile(file)
+		b, err := seal.ReadSecretFile(file, "secret")
 		if err != nil {
 			e.fail("%s_FILE: %v", name, err)
 			return ""
@@ -66,6 +76,14 @@ func (e *env) secret(name, what string) string {
 		e.fail("%s (or %s_FILE) is not set: give %s", name, name, what)
 	}
 	return v
+}
+
+// given reports whether the secret NAME is given in any of the ways
+// secret reads, for secrets that are optional.
+func (e *env) given(name string) bool {
+	dir := e.str("CREDENTIALS_DIRECTORY", "")
+	_, err := os.Stat(filepath.Join(dir, name))
+	return e.get(name) != "" || e.str(name+"_FILE", "") != "" || dir != "" && err == nil
 }
 
 func (e *env) duration(name string, def time.Duration) time.Duration {

@@ -12,6 +12,12 @@ func TestIMAPConfigMistakesAreOneLineEachNamingTheVariable(t *testing.T) {
 	dir := t.TempDir()
 	notPEM := filepath.Join(dir, "ca.pem")
 	os.WriteFile(notPEM, []byte("not a certificate"), 0o600)
+	shared := filepath.Join(dir, "shared-password")
+	os.WriteFile(shared, []byte("pw\n"), 0o640)
+	os.Chmod(shared, 0o640)
+	creds := filepath.Join(dir, "credentials")
+	os.Mkdir(creds, 0o700)
+	os.WriteFile(filepath.Join(creds, "OKIT_IMAP_PASSWORD"), []byte("from systemd\n"), 0o400)
 	good := map[string]string{
 		"OKIT_IMAP_ADDR": "imap.example.hu:993", "OKIT_IMAP_USERNAME": "okit@ncsszi.hu", "OKIT_IMAP_PASSWORD": "pw",
 	}
@@ -29,7 +35,10 @@ func TestIMAPConfigMistakesAreOneLineEachNamingTheVariable(t *testing.T) {
 		{"unknown TLS mode", map[string]string{"OKIT_IMAP_TLS": "ssl"}, []string{`OKIT_IMAP_TLS="ssl"`}},
 		{"no port", map[string]string{"OKIT_IMAP_ADDR": "imap.example.hu"}, []string{`OKIT_IMAP_ADDR="imap.example.hu" is not host:port`}},
 		{"missing password file", map[string]string{"OKIT_IMAP_PASSWORD": "", "OKIT_IMAP_PASSWORD_FILE": filepath.Join(dir, "nope")},
-			[]string{"OKIT_IMAP_PASSWORD_FILE: open"}},
+			[]string{"OKIT_IMAP_PASSWORD_FILE: secret file " + filepath.Join(dir, "nope") + ": no such file"}},
+		{"password file others may read", map[string]string{"OKIT_IMAP_PASSWORD": "", "OKIT_IMAP_PASSWORD_FILE": shared},
+			[]string{"OKIT_IMAP_PASSWORD_FILE: " + shared + " is accessible by others (mode 0640); chmod 600"}},
+		{"password from systemd credentials", map[string]string{"OKIT_IMAP_PASSWORD": "", "CREDENTIALS_DIRECTORY": creds}, nil},
 		{"both password forms", map[string]string{"OKIT_IMAP_PASSWORD_FILE": notPEM},
 			[]string{"OKIT_IMAP_PASSWORD and OKIT_IMAP_PASSWORD_FILE are both set"}},
 		{"CA file without a certificate", map[string]string{"OKIT_IMAP_CA_FILE": notPEM}, []string{"OKIT_IMAP_CA_FILE: " + notPEM + " holds no PEM certificate"}},
@@ -89,5 +98,25 @@ func TestAcknowledgeSetting(t *testing.T) {
 		if got := e.acknowledge(); got != tt.want || (e.err() != nil) != tt.bad {
 			t.Errorf("OKIT_ACKNOWLEDGE=%q with OKIT_SMTP_ADDR=%q: %v, %v", tt.ack, tt.smtp, got, e.err())
 		}
+	}
+}
+
+// Under systemd with LoadCredential=NAME:..., a secret NAME comes from the
+// credentials folder, unless NAME or NAME_FILE is set.
+func TestSecretFromSystemdCredentials(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "OKIT_KEY_PASSPHRASE"), []byte("from systemd credentials\n"), 0o400)
+	vars := map[string]string{"CREDENTIALS_DIRECTORY": dir}
+	e := &env{get: func(k string) string { return vars[k] }}
+	if got := e.secret("OKIT_KEY_PASSPHRASE", "the passphrase"); got != "from systemd credentials" || e.err() != nil {
+		t.Errorf("passphrase %q, %v", got, e.err())
+	}
+	if !e.given("OKIT_KEY_PASSPHRASE") || e.given("OKIT_PREVIOUS_KEY_PASSPHRASE") {
+		t.Error("given does not see the credentials folder")
+	}
+	vars["OKIT_KEY_PASSPHRASE"] = "from the environment"
+	if got := e.secret("OKIT_KEY_PASSPHRASE", "the passphrase"); got != "from the environment" {
+		t.Errorf("with the variable set: %q", got)
 	}
 }

@@ -296,8 +296,11 @@ func TestConsoleInBrowser(t *testing.T) {
 	must(t, sup, "log in as vera", chromedp.Navigate(base+"/login"),
 		chromedp.SendKeys(chromedp.CSS("#username"), "vera"), chromedp.SendKeys(chromedp.CSS("#password"), "vera jelszava 2026"),
 		chromedp.Submit(chromedp.CSS("#password")), chromedp.WaitVisible(chromedp.CSS("#totp-secret")))
-	if loaded := get(t, sup, chromedp.Evaluate[bool](`document.querySelector("#totp-qr").complete && document.querySelector("#totp-qr").naturalWidth > 0`)); !loaded {
-		t.Fatal("the enrol page's QR code did not load")
+	for deadline := time.Now().Add(30 * time.Second); !get(t, sup, chromedp.Evaluate[bool](`document.querySelector("#totp-qr").complete &&
+		document.querySelector("#totp-qr").naturalWidth > 0`)); time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the enrol page's QR code did not load")
+		}
 	}
 	secret := scanTOTP(t, get(t, sup, chromedp.Screenshot(chromedp.CSS("#totp-qr"))), "vera")
 	if typed := get(t, sup, chromedp.Text(chromedp.CSS("#totp-secret"))); typed != secret {

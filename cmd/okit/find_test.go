@@ -79,7 +79,8 @@ func logIn(t *testing.T, ctx context.Context, base, user, password string) {
 	t.Helper()
 	must(t, ctx, "log in as "+user, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS("#username")),
 		chromedp.SendKeys(chromedp.CSS("#username"), user), chromedp.SendKeys(chromedp.CSS("#password"), password),
-		chromedp.Submit(chromedp.CSS("#password")), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		// The login page's own heading must not pass for the next page's.
+		chromedp.Submit(chromedp.CSS("#password")), chromedp.WaitNotPresent(chromedp.CSS("#username")), chromedp.WaitVisible(chromedp.CSS("main h1")))
 	if !get(t, ctx, chromedp.Evaluate[bool](`document.getElementById("totp-secret") !== null`)) {
 		return
 	}

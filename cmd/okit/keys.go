@@ -43,3 +43,53 @@ func runKeysGenerate(ctx context.Context, a *app, args []string) error {
 	fmt.Fprintln(a.stdout, "Intake needs only the public key and the index key; keep the private key and its passphrase off the intake host if you can, and back up all three: without them nothing stored can be read.")
 	return nil
 }
+
+func runKeysRotate(ctx context.Context, a *app, args []string) error {
+	fs := a.flags("keys rotate", "--dir DIR")
+	dir := fs.String("dir", "", "folder to write the new generation into, beside the current one (public-N.asc, private-N.asc, index-N.key)")
+	name := fs.String("name", "OKIT okit", "the new key's user name")
+	email := fs.String("email", "okit@ncsszi.hu", "the new key's email address")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *dir == "" {
+		fmt.Fprintln(a.stderr, "--dir is required")
+		fs.Usage()
+		return errUsage
+	}
+	e := &env{get: a.getenv}
+	indexFile := e.required("OKIT_INDEX_KEY_FILE", "the current index key file")
+	privateFile := e.required("OKIT_PRIVATE_KEY_FILE", "the current private key")
+	pass := e.secret("OKIT_KEY_PASSPHRASE", "the current private key's passphrase")
+	newPass := pass
+	if e.given("OKIT_NEW_KEY_PASSPHRASE") {
+		newPass = e.secret("OKIT_NEW_KEY_PASSPHRASE", "the new private key's passphrase")
+	}
+	if e.str("OKIT_PREVIOUS_PRIVATE_KEY_FILE", "") != "" || e.str("OKIT_PREVIOUS_INDEX_KEY_FILE", "") != "" {
+		e.fail("OKIT_PREVIOUS_PRIVATE_KEY_FILE or OKIT_PREVIOUS_INDEX_KEY_FILE is set: finish okit reseal and retire the previous keys before rotating again")
+	}
+	if err := e.err(); err != nil {
+		return err
+	}
+	index, err := seal.LoadIndex(indexFile)
+	if err != nil {
+		return fmt.Errorf("OKIT_INDEX_KEY_FILE: %w", err)
+	}
+	paths, n, err := seal.RotateKeys(*dir, index, privateFile, []byte(pass), []byte(newPass), *name, *email)
+	if err != nil {
+		return err
+	}
+	sealer, err := seal.LoadSealer(paths.Public)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "wrote key generation %d, fingerprint %s. Give every okit process\n"+
+		"  OKIT_PUBLIC_KEY_FILE=%s\n  OKIT_INDEX_KEY_FILE=%s\n  OKIT_PREVIOUS_INDEX_KEY_FILE=%s\n"+
+		"and the console and reply worker also\n  OKIT_PRIVATE_KEY_FILE=%s\n  OKIT_PREVIOUS_PRIVATE_KEY_FILE=%s\n"+
+		"then restart them and run okit reseal. When it says nothing is left, remove the two OKIT_PREVIOUS_* settings and destroy the previous key files.\n",
+		n, sealer.Fingerprint(), paths.Public, paths.Index, indexFile, paths.Private, privateFile)
+	if newPass != pass {
+		fmt.Fprintln(a.stdout, "The new private key has the new passphrase (OKIT_KEY_PASSPHRASE from now on); give the old one as OKIT_PREVIOUS_KEY_PASSPHRASE until the reseal is done.")
+	}
+	return nil
+}

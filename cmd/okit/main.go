@@ -58,6 +58,8 @@ func commands() map[string]command {
 	return map[string]command{
 		"migrate":             {"apply the database migrations this okit carries", runMigrate},
 		"keys generate":       {"write a new OpenPGP key pair and index key (never overwrites)", runKeysGenerate},
+		"keys rotate":         {"write the next generation of keys beside the current one (never overwrites); okit reseal then moves what is stored to it", runKeysRotate},
+		"reseal":              {"re-encrypt and re-digest what is stored under the previous keys with the current ones, in resumable batches (--batch N), audited", runReseal},
 		"intake":              {"take mail from the hotline mailbox into the database (--once: one pass)", runIntake},
 		"serve":               {"run intake and the health endpoint until stopped", runServe},
 		"mailbox authorize":   {"sign okit in to the mailbox as a person by device code (OAuth2); stores the refresh token in OKIT_OAUTH_TOKEN_FILE", runMailboxAuthorize},

@@ -88,7 +88,10 @@ func runReply(ctx context.Context, a *app, args []string) error {
 		if *to == "" {
 			return a.Default
 		}
-		return bytes.Equal(a.Digest, k.index.AddressDigest(*to))
+		// After a rotation, a writer's digest may still be the previous
+		// index key's.
+		return bytes.Equal(a.Digest, k.index.AddressDigest(*to)) ||
+			k.index.Previous() != nil && bytes.Equal(a.Digest, k.index.Previous().AddressDigest(*to))
 	})
 	switch {
 	case i < 0 && *to == "":

@@ -55,13 +55,20 @@ func build(ctx context.Context, s settings, log *slog.Logger) (*parts, error) {
 		p.close()
 		return nil, err
 	}
+	if s.reopenWithin != 0 {
+		p.store.SetReopenWithin(s.reopenWithin)
+	}
 	if s.migrate {
 		if _, err := p.store.Migrate(ctx); err != nil {
 			p.close()
 			return nil, err
 		}
 	}
-	p.intake = intake.New(s.imap, p.store, p.keys.sealer, p.keys.index, log, time.Now)
+	cfg := s.imap
+	if p.keys.index != nil && p.keys.index.Previous() != nil {
+		cfg.PreviousIndex = p.keys.index.Previous()
+	}
+	p.intake = intake.New(cfg, p.store, p.keys.sealer, p.keys.index, log, time.Now)
 	if s.grant != nil {
 		p.watchGrant(s.grant)
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/ncsszi/okit/intake"
 	"github.com/ncsszi/okit/mailauth"
 	"github.com/ncsszi/okit/replies"
+	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/triage"
 	"github.com/ncsszi/okit/web"
 )
@@ -21,6 +22,9 @@ type settings struct {
 	migrate bool
 	imap    intake.Config // its Rules and Targets are the only ones loaded
 	keys    keyFiles
+	// reopenWithin: a verified writer's new mail reopens their case
+	// closed less than this ago (OKIT_REOPEN_WITHIN).
+	reopenWithin time.Duration
 
 	// The rest is serve's. templatesDir overrides the built-in reply
 	// templates; mail is nil when this process sends no mail, console nil
@@ -54,6 +58,7 @@ func readSettings(getenv func(string) string, serve bool) (settings, error) {
 	e := &env{get: getenv}
 	s := settings{databaseURL: e.databaseURL(), imap: e.imapConfig()}
 	s.imap.Ack = e.ackPolicy()
+	s.reopenWithin = e.duration("OKIT_REOPEN_WITHIN", storage.DefaultReopenWithin)
 	if !serve {
 		s.grant = e.grant(s.imap.Auth)
 		s.imap.Grant = s.grant

@@ -43,11 +43,16 @@ func openStore(ctx context.Context, url string, current bool) (*storage.Store, e
 
 // keyFiles name the organisation's key files a process loads. A process
 // that seals names the public and the index key; one that reads also the
-// private key, with its passphrase.
+// private key, with its passphrase. Between a key rotation and the end of
+// okit reseal, the previous generation's index and private keys are named
+// too: lookups and opening try them after the current ones.
 type keyFiles struct {
 	public, index string
 	private       string
 	passphrase    []byte
+	// The previous generation's; "" when there is none (or it is retired).
+	previousIndex, previousPrivate string
+	previousPassphrase             []byte
 }
 
 // Which keys a command needs.
@@ -62,10 +67,17 @@ func (e *env) keyFiles(need int) keyFiles {
 	if need&sealKeys != 0 {
 		k.public = e.required("OKIT_PUBLIC_KEY_FILE", "the organisation's public key (okit keys generate writes it)")
 		k.index = e.required("OKIT_INDEX_KEY_FILE", "the index key file (okit keys generate writes it)")
+		k.previousIndex = e.str("OKIT_PREVIOUS_INDEX_KEY_FILE", "")
 	}
 	if need&openKeys != 0 {
 		k.private = e.required("OKIT_PRIVATE_KEY_FILE", "the organisation's private key (okit keys generate writes it)")
 		k.passphrase = []byte(e.secret("OKIT_KEY_PASSPHRASE", "the private key's passphrase"))
+		if k.previousPrivate = e.str("OKIT_PREVIOUS_PRIVATE_KEY_FILE", ""); k.previousPrivate != "" {
+			k.previousPassphrase = k.passphrase
+			if e.given("OKIT_PREVIOUS_KEY_PASSPHRASE") {
+				k.previousPassphrase = []byte(e.secret("OKIT_PREVIOUS_KEY_PASSPHRASE", "the previous private key's passphrase"))
+			}
+		}
 	}
 	return k
 }
@@ -102,11 +114,33 @@ func (k keyFiles) load(log *slog.Logger) (keyring, error) {
 			loaded("index", k.index)
 		}
 	}
+	if k.previousIndex != "" && ks.index != nil {
+		previous, err := seal.LoadIndex(k.previousIndex)
+		if err == nil {
+			ks.index, err = ks.index.WithPrevious(previous)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("OKIT_PREVIOUS_INDEX_KEY_FILE: %w", err))
+		} else {
+			loaded("previous index", k.previousIndex)
+		}
+	}
 	if k.private != "" {
 		if ks.opener, err = seal.LoadOpener(k.private, k.passphrase); err != nil {
 			errs = append(errs, fmt.Errorf("OKIT_PRIVATE_KEY_FILE: %w", err))
 		} else {
 			loaded("private", k.private)
+		}
+	}
+	if k.previousPrivate != "" && ks.opener != nil {
+		previous, err := seal.LoadOpener(k.previousPrivate, k.previousPassphrase)
+		if err == nil {
+			ks.opener, err = ks.opener.WithPrevious(previous)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("OKIT_PREVIOUS_PRIVATE_KEY_FILE: %w", err))
+		} else {
+			loaded("previous private", k.previousPrivate)
 		}
 	}
 	return ks, errors.Join(errs...)

@@ -46,13 +46,21 @@
     document.addEventListener(kind, alive, { passive: true });
   });
 
-  var table = document.getElementById("queue");
+  // The queue's rows, or the supervisors' page of the present (replaced
+  // whole: it holds no place to keep).
+  var table = document.getElementById("queue") || document.getElementById("now");
   if (!table) return;
   var live = document.getElementById("live");
   var pending = false;
+  var again = null; // the cases changed while a refresh was under way
 
   function refresh(changed) {
-    if (pending) return;
+    // A change that comes while rows are being fetched may not be in
+    // them: fetch once more when they are in, with every case named since.
+    if (pending) {
+      again = (again || []).concat(changed);
+      return;
+    }
     pending = true;
     fetch(table.dataset.rows, { credentials: "same-origin", headers: { "Accept": "text/html" } })
       .then(function (r) {
@@ -61,6 +69,12 @@
         return r.text();
       })
       .then(function (html) {
+        if (table.id === "now") {
+          table.innerHTML = html;
+          tick();
+          stamp();
+          return;
+        }
         var before = {};
         table.querySelectorAll("tbody tr[data-case]").forEach(function (tr) { before[tr.dataset.case] = tr.innerHTML; });
         // Whoever was reading or moving in the list keeps their place:
@@ -84,15 +98,30 @@
         window.scrollTo(0, y);
         document.dispatchEvent(new Event("okit:rows"));
         tick();
-        if (live) {
-          live.hidden = false;
-          live.textContent = live.dataset.label + " " + new Date().toLocaleTimeString(document.documentElement.lang,
-            { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: body.dataset.zone });
-        }
+        stamp();
       })
       .catch(function () {})
-      .finally(function () { pending = false; });
+      .finally(function () {
+        pending = false;
+        if (again) {
+          var next = again;
+          again = null;
+          refresh(next);
+        }
+      });
   }
+
+  // Says when the page was last brought up to date.
+  function stamp() {
+    if (!live) return;
+    live.hidden = false;
+    live.textContent = live.dataset.label + " " + new Date().toLocaleTimeString(document.documentElement.lang,
+      { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: body.dataset.zone });
+  }
+
+  // Shifts start and end without a case changing: the present is also
+  // fetched again every half minute.
+  if (table.id === "now") setInterval(function () { refresh([]); }, 30000);
 
   // The page's live stream is alerts.js's.
   document.addEventListener("okit:changed", function (e) { refresh(e.detail); });
