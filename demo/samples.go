@@ -34,7 +34,33 @@ func Samples() ([][]byte, error) {
 var (
 	messageIDLine = regexp.MustCompile(`(?mi)^Message-ID:[^\r\n]*(\r?\n[ \t][^\r\n]*)*`)
 	dateLine      = regexp.MustCompile(`(?mi)^Date:[^\r\n]*`)
+	fromLine      = regexp.MustCompile(`(?mi)^From:[^\r\n]*`)
 )
+
+// Urgent delivers into m, every interval, the first sample (a threat for
+// tonight, a P1) as written anew by a new writer each time, so that each
+// opens a new P1 case: for trying the console's alerts. It stops when ctx
+// ends.
+func Urgent(ctx context.Context, m *Mailbox, every time.Duration, now func() time.Time) error {
+	raws, err := Samples()
+	if err != nil {
+		return err
+	}
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for n := 1; ; n++ {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		}
+		t := now()
+		from := fmt.Sprintf("From: <urgent-%d-%d@example.hu>", t.Unix(), n)
+		if err := m.Deliver(fromLine.ReplaceAll(Again(raws[0], n, t), []byte(from)), t); err != nil {
+			return err
+		}
+	}
+}
 
 // Again returns a sample as if written anew at t: a fresh Message-ID and
 // Date, so that it is a different message to the mailbox and to okit.

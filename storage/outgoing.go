@@ -120,6 +120,37 @@ type Reply struct {
 	// its Default. Picking an address that is not the writer's makes it
 	// one (confirmed, an event).
 	To AddressRef
+	// UserID is the console user answering; 0 from the command line. A
+	// case assigned to a colleague is answered in the console only with
+	// TakeOver (it becomes the user's, an event), and the user's draft on
+	// the case goes with the answer.
+	UserID   int64
+	TakeOver bool
+	// After confirms an answer that follows a colleague's recent one: the
+	// id of that outgoing mail, as the operator was shown it.
+	After int64
+}
+
+// ErrAssignedElsewhere refuses a console answer on a colleague's case
+// that the operator did not ask to take over.
+var ErrAssignedElsewhere = errors.New("the case is assigned to a colleague: take it over to answer it")
+
+// RecentAnswerWindow is how long after a colleague's mail to a writer a
+// console answer needs the operator to confirm that they saw it: two
+// people answering one writer minutes apart is the mistake it stops.
+const RecentAnswerWindow = 10 * time.Minute
+
+// RecentAnswerError refuses a console answer that follows a colleague's
+// mail on the case within RecentAnswerWindow, unless the operator
+// confirmed it (Reply.After).
+type RecentAnswerError struct {
+	OutgoingID int64
+	Actor      string
+	At         time.Time
+}
+
+func (e *RecentAnswerError) Error() string {
+	return fmt.Sprintf("%s wrote to the writer at %s (outgoing %d): confirm a second answer", e.Actor, e.At.Format(time.RFC3339), e.OutgoingID)
 }
 
 // AddressRef names an address of a case: the From or Reply-To of one of
@@ -141,9 +172,10 @@ var ErrPickAddress = errors.New("the latest message came from, or asks for answe
 func (s *Store) QueueReply(ctx context.Context, r Reply) (int64, error) {
 	var id int64
 	err := s.InTx(ctx, func(tx pgx.Tx) error {
-		var caseID, answers int64
+		var caseID, answers, assignee int64
 		var flags []string
-		err := tx.QueryRow(ctx, `SELECT id, flags FROM cases WHERE ref = $1 FOR UPDATE`, r.CaseRef).Scan(&caseID, &flags)
+		err := tx.QueryRow(ctx, `SELECT id, flags, coalesce(assignee_id, 0) FROM cases WHERE ref = $1 FOR UPDATE`,
+			r.CaseRef).Scan(&caseID, &flags, &assignee)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("case %s: %w", r.CaseRef, ErrNotFound)
 		}
@@ -152,6 +184,11 @@ func (s *Store) QueueReply(ctx context.Context, r Reply) (int64, error) {
 		}
 		if slices.Contains(flags, string(triage.FlagDoNotReply)) && !r.SafeChannel {
 			return ErrDoNotReply
+		}
+		if r.UserID != 0 {
+			if err := s.colleagues(ctx, tx, caseID, assignee, r); err != nil {
+				return err
+			}
 		}
 		err = tx.QueryRow(ctx, `SELECT id FROM messages WHERE case_id = $1 AND direction = 'in'
 			ORDER BY internal_date DESC, id DESC LIMIT 1`, caseID).Scan(&answers)
@@ -202,6 +239,56 @@ func (s *Store) QueueReply(ctx context.Context, r Reply) (int64, error) {
 		return s.firstResponse(ctx, tx, caseID, r.Actor)
 	})
 	return id, err
+}
+
+// OutgoingText is the operator's words of an outgoing mail on a case,
+// sealed; nil for a mail without any (a crisis-home contact).
+func (s *Store) OutgoingText(ctx context.Context, caseID, id int64) ([]byte, error) {
+	var sealed []byte
+	err := s.pool.QueryRow(ctx, `SELECT text_sealed FROM outgoing WHERE case_id = $1 AND id = $2`, caseID, id).Scan(&sealed)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, fmt.Errorf("outgoing %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read outgoing %d: %w", id, err)
+	}
+	return sealed, nil
+}
+
+// colleagues checks a console answer against colleagues' work on the
+// case, under the case's lock: a case of someone else's is taken over
+// only when asked (an event), and a colleague's mail to the writer within
+// RecentAnswerWindow needs the operator's confirmation. The answering
+// user's draft goes.
+func (s *Store) colleagues(ctx context.Context, tx pgx.Tx, caseID, assignee int64, r Reply) error {
+	if assignee != 0 && assignee != r.UserID {
+		if !r.TakeOver {
+			return ErrAssignedElsewhere
+		}
+		if _, err := tx.Exec(ctx, `UPDATE cases SET assignee_id = $2 WHERE id = $1`, caseID, r.UserID); err != nil {
+			return fmt.Errorf("take over: %w", err)
+		}
+		var ev events
+		ev.add(caseID, EventAssigned, map[string]any{"to": r.UserID, "from": assignee, "reason": "by_hand", "why": "take_over"})
+		if err := ev.write(ctx, tx, r.Actor, s.now()); err != nil {
+			return err
+		}
+	}
+	var recent RecentAnswerError
+	err := tx.QueryRow(ctx, `SELECT id, actor, created_at FROM outgoing
+		WHERE case_id = $1 AND NOT automatic AND actor <> $2 AND created_at > $3 ORDER BY id DESC LIMIT 1`,
+		caseID, r.Actor, s.now().Add(-RecentAnswerWindow)).Scan(&recent.OutgoingID, &recent.Actor, &recent.At)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+	case err != nil:
+		return fmt.Errorf("read recent answers: %w", err)
+	case recent.OutgoingID != r.After:
+		return &recent
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM drafts WHERE case_id = $1 AND user_id = $2`, caseID, r.UserID); err != nil {
+		return fmt.Errorf("drop draft: %w", err)
+	}
+	return nil
 }
 
 // Remind records a reminder on the case of a crisis-home contact unless

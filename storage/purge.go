@@ -139,6 +139,7 @@ func (s *Store) purgeBatch(ctx context.Context, tx pgx.Tx, before time.Time) (Pu
 	// went, and the case's first sender.
 	b := &pgx.Batch{}
 	b.Queue(`DELETE FROM case_writers WHERE case_id = ANY($1)`, ids)
+	b.Queue(`DELETE FROM drafts WHERE case_id = ANY($1)`, ids)
 	b.Queue(`UPDATE outgoing SET to_digest = NULL, to_domain_digest = NULL WHERE case_id = ANY($1)`, ids)
 	b.Queue(`UPDATE cases SET sender_digest = NULL, purged_at = $2 WHERE id = ANY($1)`, ids, now)
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {

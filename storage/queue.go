@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -115,6 +116,19 @@ type CaseDetail struct {
 	PurgedAt      *time.Time // its sealed content was removed by the retention purge
 	AssigneeID    int64
 	MergedInto    string // the case it was merged into, if it was
+}
+
+// CaseID is the id of the case of ref.
+func (s *Store) CaseID(ctx context.Context, ref string) (int64, error) {
+	var id int64
+	err := s.pool.QueryRow(ctx, `SELECT id FROM cases WHERE ref = $1`, ref).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, fmt.Errorf("case %s: %w", ref, ErrNotFound)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read case %s: %w", ref, err)
+	}
+	return id, nil
 }
 
 // CaseByRef reads one case.

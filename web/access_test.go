@@ -172,6 +172,8 @@ var wantAccess = map[string]string{
 	"POST /cases/{ref}/priority":                     "operator supervisor",
 	"POST /cases/{ref}/priority/confirm":             "operator supervisor",
 	"POST /cases/{ref}/answer":                       "operator supervisor",
+	"POST /cases/{ref}/presence":                     "operator supervisor",
+	"POST /cases/{ref}/draft":                        "operator supervisor",
 	"POST /cases/{ref}/crisis-home":                  "operator supervisor",
 	"POST /cases/{ref}/notes":                        "operator supervisor",
 	"POST /cases/{ref}/close":                        "operator supervisor",

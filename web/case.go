@@ -51,6 +51,12 @@ type caseData struct {
 	History []storage.EarlierCase
 	// Outcomes are what closing the case asks to choose from.
 	Outcomes []report.Outcome
+	// Present are the colleagues on the case now (presence.go); Draft the
+	// answer the person was writing (drafts.go); Recent a colleague's
+	// mail to the writer that an answer must be confirmed after.
+	Present []present
+	Draft   string
+	Recent  *recentAnswer
 }
 
 // caseAddress is an address an answer may go to, opened.
@@ -106,7 +112,8 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, c *call) {
 		return
 	}
 	d := caseData{Case: cd, DoNotReply: slices.Contains(cd.Flags, string(triage.FlagDoNotReply)),
-		Priorities: []triage.Priority{triage.P1, triage.P2, triage.P3, triage.P4}, Outcomes: report.Outcomes()}
+		Priorities: []triage.Priority{triage.P1, triage.P2, triage.P3, triage.P4}, Outcomes: report.Outcomes(),
+		Present: s.presence.on(cd.ID, c.session.Username, s.now())}
 	msgs, err := s.store.Messages(ctx, cd.ID)
 	if err != nil {
 		s.fail(w, r, err)
@@ -179,6 +186,14 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, c *call) {
 	}
 	d.Voice, d.Frames = s.answerFrames(cd, c.session.Signature, d.Messages)
 	if d.Saved, err = s.savedFor(ctx, cd.Language); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.Draft, err = s.draftOf(ctx, cd.ID, c); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.Recent, err = s.recentAnswer(ctx, cd.ID, r.URL.Query().Get("confirm"), d.Outgoing); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -33,6 +33,8 @@ func (s *Server) caseDone(w http.ResponseWriter, r *http.Request, err error, not
 		redirect(w, r, path, "problem.pick_address")
 	case errors.Is(err, storage.ErrCannotMove):
 		redirect(w, r, path, "problem.cannot_move")
+	case errors.Is(err, storage.ErrAssignedElsewhere):
+		redirect(w, r, path, "problem.assigned_elsewhere")
 	case errors.Is(err, storage.ErrNoOutcome):
 		redirect(w, r, path, "problem.no_outcome")
 	default:
@@ -125,6 +127,8 @@ func (s *Server) reply(w http.ResponseWriter, r *http.Request, c *call, rp stora
 	rp.CaseRef, rp.Signature, rp.Actor = r.PathValue("ref"), c.session.Signature, c.actor
 	rp.SafeChannel = r.PostFormValue("safe_channel") == "yes"
 	rp.RemindAfter = s.cfg.RemindAfter
+	rp.UserID, rp.TakeOver = c.session.UserID, r.PostFormValue("take_over") == "yes"
+	rp.After, _ = strconv.ParseInt(r.PostFormValue("after"), 10, 64)
 	if to := r.PostFormValue("to"); to != "" {
 		id, field, _ := strings.Cut(to, ":")
 		n, err := strconv.ParseInt(id, 10, 64)
@@ -135,6 +139,19 @@ func (s *Server) reply(w http.ResponseWriter, r *http.Request, c *call, rp stora
 		rp.To = storage.AddressRef{MessageID: n, Field: replies.Field(field)}
 	}
 	_, err := s.store.QueueReply(r.Context(), rp)
+	var recent *storage.RecentAnswerError
+	if errors.As(err, &recent) {
+		// A colleague wrote to the writer minutes ago: the case page shows
+		// their mail, and the operator's words wait as their draft.
+		if rp.TextSealed != nil {
+			if err := s.store.SaveDraft(r.Context(), rp.CaseRef, rp.UserID, rp.TextSealed); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		http.Redirect(w, r, "/cases/"+rp.CaseRef+"?confirm="+strconv.FormatInt(recent.OutgoingID, 10)+"#recent-answer", http.StatusSeeOther)
+		return
+	}
 	s.caseDone(w, r, err, notice)
 }
 

@@ -32,6 +32,11 @@
 // stream; nothing of it leaves the process. A search is recorded with its
 // words sealed.
 //
+// Two people on one case see each other (presence.go, in this process's
+// memory, live over the stream); the answer being written is kept as a
+// sealed draft (drafts.go); answering a colleague's case, or minutes after
+// a colleague's mail, asks first, checked in the reply's transaction.
+//
 // Answers are framed in the writer's language and in a voice, formal or
 // informal (voice.go); supervisors keep saved answers (saved.go), which
 // hold the service's own words and are refused when they look like a

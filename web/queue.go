@@ -35,6 +35,7 @@ type queueRow struct {
 	Unread   bool // no summary could be opened
 	Overdue  bool
 	Reminded bool
+	Present  []present // colleagues on the case now (presence.go)
 }
 
 // home sends each role to its first page.
@@ -119,7 +120,7 @@ func (s *Server) openRows(r *http.Request, c *call, items []storage.QueueItem, p
 	now := s.now()
 	var rows []queueRow
 	for _, it := range items {
-		row := queueRow{QueueItem: it, Reminded: it.Reminder,
+		row := queueRow{QueueItem: it, Reminded: it.Reminder, Present: s.presence.on(it.ID, c.session.Username, now),
 			Overdue: it.Status == "open" && (it.Breached || it.Due != nil && it.Due.Before(now))}
 		row.Unread = !s.openSummary(it.SummarySealed, &row.Summary)
 		rows = append(rows, row)

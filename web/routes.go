@@ -81,6 +81,8 @@ var routes = []route{
 	{pattern: "POST /cases/{ref}/priority", access: caseWork, handle: (*Server).setPriority},
 	{pattern: "POST /cases/{ref}/priority/confirm", access: caseWork, handle: (*Server).confirmPriority},
 	{pattern: "POST /cases/{ref}/answer", access: caseWork, handle: (*Server).answer},
+	{pattern: "POST /cases/{ref}/presence", access: caseWork, background: true, handle: (*Server).markPresence},
+	{pattern: "POST /cases/{ref}/draft", access: caseWork, handle: (*Server).saveDraft},
 	{pattern: "POST /cases/{ref}/crisis-home", access: caseWork, handle: (*Server).crisisHome},
 	{pattern: "POST /cases/{ref}/notes", access: caseWork, handle: (*Server).addNote},
 	{pattern: "POST /cases/{ref}/close", access: caseWork, handle: (*Server).closeCase},

@@ -79,6 +79,7 @@ type Server struct {
 	live     *hub
 	index    *indexer
 	seen     *seen          // whose summaries each session has had recorded
+	presence *presence      // who is on which case
 	zone     *time.Location // the figures' time zone, report.Zone
 	hashers  chan struct{}  // a slot for each password being hashed
 }
@@ -116,7 +117,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 		return nil, errors.New("the console needs the console key (OKIT_CONSOLE_KEY_FILE)")
 	}
 	return &Server{cfg: cfg, store: d.Store, keys: d.Keys, bind: d.Binder, mail: d.Templates, rules: d.Rules, log: d.Log, now: d.Now,
-		views: v, catalogs: cats, live: newHub(), index: newIndexer(d.Store, d.Keys, d.Log), seen: newSeen(cfg.MaxSessionAge), zone: zone,
+		views: v, catalogs: cats, live: newHub(), index: newIndexer(d.Store, d.Keys, d.Log), seen: newSeen(cfg.MaxSessionAge), presence: newPresence(), zone: zone,
 		hashers: make(chan struct{}, cfg.MaxHashes)}, nil
 }
 
@@ -125,6 +126,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 // the search index in the background meanwhile.
 func (s *Server) Run(ctx context.Context) {
 	go s.index.run(ctx)
+	go s.expirePresence(ctx)
 	changed := func(ids []int64) { s.live.publish(ids); s.index.changed(ids) }
 	for wait := time.Second; ctx.Err() == nil; wait = min(2*wait, time.Minute) {
 		err := s.store.Listen(ctx, func() { wait = time.Second; changed(nil) }, changed)

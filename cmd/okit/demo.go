@@ -33,8 +33,9 @@ const demoDatabase = "okit_demo"
 // only the mailbox, the mail sink, the sample people and the feed of sample
 // mail are the demo's own.
 func runDemo(ctx context.Context, a *app, args []string) error {
-	fs := a.flags("demo", "[--every 5s] [--http ADDR] [--database NAME]")
+	fs := a.flags("demo", "[--every 5s] [--urgent 1m] [--http ADDR] [--database NAME]")
 	every := fs.Duration("every", 5*time.Second, "how often a new sample message arrives")
+	urgent := fs.Duration("urgent", time.Minute, "how often a P1 from a new writer arrives, for the console's alerts (0: never)")
 	httpAddr := fs.String("http", "127.0.0.1:8080", "where the console listens (a loopback address)")
 	dbName := fs.String("database", demoDatabase, "the database the demo recreates on OKIT_DATABASE_URL's server (okit_demo or a name starting with okit_demo_)")
 	if err := parse(fs, args); err != nil {
@@ -135,7 +136,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 
 	u, _ := url.Parse(dbURL)
 	fmt.Fprintf(a.stdout, `okit demo
-  mailbox   imap://%s (in process, okit@ncsszi.hu), a new sample message every %s
+  mailbox   imap://%s (in process, okit@ncsszi.hu), a new sample message every %s, a new P1 every %s
   mail sink smtp://%s (in process): replies arrive here
   database  %s on %s (recreated for this run; migrated as its owner, run as okit_console and okit_intake)
   keys      %s (fresh for this run)
@@ -146,15 +147,24 @@ func runDemo(ctx context.Context, a *app, args []string) error {
             supervisor vera / %s
             admin      adam / %s
             (each has a second factor: the demo's code page shows the code)
+            two operators side by side: anna at %s/, bela at %s/
+            (a browser keeps one session per host name), or a private window
 Cases appear below as mail is taken in, sealed, triaged and assigned. Ctrl-C stops.
 
-`, mbox.Addr, *every, sink.Addr, *dbName, u.Host, filepath.Dir(paths.Public), logPath,
-		consoleURL, demoUsers[0].password, demoUsers[1].password, demoUsers[2].password, demoUsers[3].password)
+`, mbox.Addr, *every, *urgent, sink.Addr, *dbName, u.Host, filepath.Dir(paths.Public), logPath,
+		consoleURL, demoUsers[0].password, demoUsers[1].password, demoUsers[2].password, demoUsers[3].password,
+		consoleURL, otherHost(consoleURL))
 
 	srv := &http.Server{Handler: p.console.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	err = runLoops(ctx, log,
 		[]loop{
 			{"sample mail", func(ctx context.Context) error { return demo.Feed(ctx, mbox, 12, *every, time.Now) }},
+			{"urgent mail", func(ctx context.Context) error {
+				if *urgent <= 0 {
+					return nil
+				}
+				return demo.Urgent(ctx, mbox, *urgent, time.Now)
+			}},
 			p.intakeLoop(),
 			{"terminal", func(ctx context.Context) error { showCases(ctx, a, st, p.keys.opener, log); return nil }},
 			{"operators", func(ctx context.Context) error { operatorAnswers(ctx, st, sealer, log); return nil }},
@@ -272,6 +282,19 @@ func operatorAnswers(ctx context.Context, st *storage.Store, sealer *seal.Sealer
 			log.Error("demo answer", slog.Any("err", err))
 		}
 	}
+}
+
+// otherHost is the console's address by its other loopback name
+// (localhost for 127.0.0.1 and back): a second browser session beside the
+// first, since cookies are kept per host name.
+func otherHost(u *url.URL) *url.URL {
+	o := *u
+	name := "localhost"
+	if u.Hostname() == "localhost" {
+		name = "127.0.0.1"
+	}
+	o.Host = net.JoinHostPort(name, u.Port())
+	return &o
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) bool {

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -98,4 +100,99 @@ func (s *stage) console() string {
 		return resp.StatusCode == http.StatusOK
 	})
 	return base
+}
+
+// Two operators on one case, in two browsers: each sees the other there,
+// live; the second answer minutes after the first asks for confirmation,
+// showing the first; and an answer being written survives a reload.
+func TestTwoOperatorsInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs okit and Chromium")
+	}
+	t.Parallel()
+	s := newStage(t)
+	for _, c := range []struct {
+		stdin string
+		args  []string
+	}{
+		{"", []string{"users", "add", "anna", "--role", "operator"}},
+		{"anna jelszava 2026\n", []string{"users", "password", "anna"}},
+		{"", []string{"users", "add", "bea", "--role", "operator"}},
+		{"bea jelszava 2026\n", []string{"users", "password", "bea"}},
+		{"", []string{"shift", "start", "anna"}},
+	} {
+		if out, errs, code := s.okit(c.stdin, c.args...); code != 0 {
+			t.Fatalf("okit %v: %d\n%s%s", c.args, code, out, errs)
+		}
+	}
+	s.start("OKIT_ACKNOWLEDGE=off")
+	base := s.console()
+	s.deliver(letter("two-1@example.test", "Dóra <dora@example.test>", "Kérdés", "Hova fordulhatok, ha a párom fenyeget?"), time.Now())
+	s.deliver(letter("two-2@example.test", "Réka <reka@example.test>", "Másik kérdés", "Meddig lehet maradni egy krízisotthonban?"), time.Now())
+	s.wait("two cases", func() bool { return s.count(`SELECT count(*) FROM cases`) == 2 })
+	ref, other := s.caseOf("two-1@example.test"), s.caseOf("two-2@example.test")
+
+	anna, bea := newBrowser(t), newBrowser(t)
+	logIn(t, anna, base, "anna", "anna jelszava 2026")
+	logIn(t, bea, base, "bea", "bea jelszava 2026")
+	must(t, anna, "anna opens the case", chromedp.Navigate(base+"/cases/"+ref), chromedp.WaitVisible(chromedp.CSS("#text")))
+	must(t, bea, "bea opens the case", chromedp.Navigate(base+"/cases/"+ref), chromedp.WaitVisible(chromedp.CSS("#text")))
+	presence := func(ctx context.Context, want string) {
+		t.Helper()
+		js := `document.getElementById("presence").textContent.includes(` + strconv.Quote(want) + `)`
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+			t.Fatalf("the case page does not say %q: %v (it says %q)", want, err,
+				get(t, ctx, chromedp.Text(chromedp.CSS("#presence"))))
+		}
+	}
+	presence(anna, "bea nézi")
+	presence(bea, "anna nézi")
+
+	// Anna writes: bea sees that she is, not what.
+	words := "Kérem, hívja a 112-t, ha veszélyben van."
+	must(t, anna, "anna writes", chromedp.SendKeys(chromedp.CSS("#text"), words))
+	presence(bea, "anna választ ír")
+	if strings.Contains(get(t, bea, chromedp.Text(chromedp.CSS("body"))), words) {
+		t.Error("bea's page shows anna's words")
+	}
+	must(t, anna, "anna answers", chromedp.Submit(chromedp.CSS("#text")), chromedp.WaitVisible(chromedp.CSS("p.notice")))
+
+	// Bea answers too, seconds later: she is shown anna's answer and asked.
+	must(t, bea, "bea writes", chromedp.SendKeys(chromedp.CSS("#text"), "Bea külön válasza."))
+	if get(t, bea, chromedp.Evaluate[bool](`document.querySelector('input[name="take_over"]') !== null`)) {
+		must(t, bea, "bea takes over", chromedp.Click(chromedp.CSS(`input[name="take_over"]`)))
+	}
+	must(t, bea, "bea answers", chromedp.Submit(chromedp.CSS("#text")), chromedp.WaitVisible(chromedp.CSS("#recent-answer")))
+	if shown := get(t, bea, chromedp.Text(chromedp.CSS("#recent-answer"))); !strings.Contains(shown, words) || !strings.Contains(shown, "anna") {
+		t.Errorf("the confirmation shows %q, not anna's answer", shown)
+	}
+	if v := get(t, bea, chromedp.Value(chromedp.CSS("#text"))); v != "Bea külön válasza." {
+		t.Errorf("bea's words in the form after the question: %q", v)
+	}
+	if n := s.count(`SELECT count(*) FROM outgoing WHERE actor = 'user:bea'`); n != 0 {
+		t.Fatal("bea's answer went without her confirmation")
+	}
+	if get(t, bea, chromedp.Evaluate[bool](`document.querySelector('input[name="take_over"]') !== null`)) {
+		must(t, bea, "bea takes over", chromedp.Click(chromedp.CSS(`input[name="take_over"]`)))
+	}
+	must(t, bea, "bea confirms", chromedp.Click(chromedp.CSS(`input[name="confirm_recent"]`)), chromedp.Submit(chromedp.CSS("#text")),
+		chromedp.WaitVisible(chromedp.CSS("p.notice")))
+	if n := s.count(`SELECT count(*) FROM outgoing WHERE actor = 'user:bea'`); n != 1 {
+		t.Errorf("%d answers of bea's queued after she confirmed, want 1", n)
+	}
+
+	// A draft on the other case survives a reload, sealed meanwhile.
+	draft := "Ez még csak piszkozat a krízisotthonról."
+	must(t, anna, "anna drafts", chromedp.Navigate(base+"/cases/"+other), chromedp.WaitVisible(chromedp.CSS("#text")),
+		chromedp.SendKeys(chromedp.CSS("#text"), draft))
+	s.wait("the draft saved", func() bool { return s.count(`SELECT count(*) FROM drafts`) == 1 })
+	get(t, anna, chromedp.Poll[bool](`document.querySelector("#text.unsaved") === null`, chromedp.WithPollingTimeout(20*time.Second)))
+	must(t, anna, "reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#text")))
+	if v := get(t, anna, chromedp.Value(chromedp.CSS("#text"))); v != draft {
+		t.Errorf("after a reload the answer form holds %q, want the draft", v)
+	}
+	if n := s.count(`SELECT count(*) FROM case_events WHERE kind = 'draft_decrypted' AND actor = 'user:anna'`); n < 1 {
+		t.Error("the draft's decryption is not recorded")
+	}
+	s.noPlaintext(draft, words)
 }
