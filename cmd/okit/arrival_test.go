@@ -49,7 +49,7 @@ func TestArrivalToScreen(t *testing.T) {
 		}
 	}
 	s.start("OKIT_ACKNOWLEDGE=off")
-	base := "http://" + s.addr
+	base := s.console()
 	ctx := newBrowser(t)
 	logIn(t, ctx, base, "anna", "anna jelszava 2026")
 	must(t, ctx, "the queue", chromedp.Navigate(base+"/queue"), chromedp.WaitVisible(chromedp.CSS("#queue")))
