@@ -20,8 +20,10 @@
 // Whose case a message is, is Thread's decision, a pure function of the
 // batch and what the store looked up. No header a sender wrote decides it
 // by itself: a reply joins a case only from one of its writer addresses, a
-// sender joins their open case by address only when the receiving server
-// verified the From (ReadAuth, from its Authentication-Results), a bounce
+// sender joins their open case by address, or reopens the one closed
+// within OKIT_REOPEN_WITHIN, only when the receiving server verified the
+// From (ReadAuth, from its Authentication-Results) and the case knows the
+// address from a verified message or an operator, a bounce
 // counts only from a daemon returning our message to the address it was
 // sent to; anything else opens a case of its own, possibly related to the
 // one it named. Intake also reads the server's spam verdict (Spam), and,

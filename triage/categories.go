@@ -7,11 +7,18 @@ package triage
 func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet) catSet {
 	ctx := pc.s.ctx[:0]
 	for _, h := range pc.s.hits {
-		if ru := pc.r.rules[h.rule]; ru.kind == KindContext && h.region != RegionQuoted {
+		if ru := pc.r.rules[h.rule]; ru.kind == KindContext && h.region != RegionQuoted &&
+			!(ru.category == ChildAbuse && pc.childAlong(h)) {
 			ctx = append(ctx, contextHit{clauseRef{h.field, pc.s.words(h.field).toks[h.t0].sent}, ru.category})
 		}
 	}
 	pc.s.ctx = ctx
+	msg &^= catOf(ChildAbuse) // a child named only as being along is no child harmed
+	for _, c := range ctx {
+		if c.cat == ChildAbuse {
+			msg.add(ChildAbuse)
+		}
+	}
 	var out catSet
 	for _, sent := range sents {
 		var here catSet
@@ -19,6 +26,11 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet) catSet {
 			if c.sent == sent {
 				here.add(c.cat)
 			}
+		}
+		if here == 0 && !msg.has(PartnerViolence) && !msg.has(FamilyViolence) && pc.writerHarmed(sent) {
+			// No one named here, a child named elsewhere, the writer the
+			// one harmed ("a torkomat szorította"): an adult's violence.
+			here.add(PartnerViolence)
 		}
 		if here == 0 {
 			for _, c := range []Category{PartnerViolence, FamilyViolence, ChildAbuse} {
@@ -44,6 +56,43 @@ func catOf(c Category) catSet {
 	var s catSet
 	s.add(c)
 	return s
+}
+
+// writerHarmed reports whether a sentence names the writer as the one
+// harmed (an unsaid object, "me", "my throat"), and no child.
+func (pc *policyContext) writerHarmed(sent clauseRef) bool {
+	w, m := pc.s.words(sent.field), pc.s.matches[sent.field]
+	harmed := false
+	for i := int(w.sents[sent.n]); i < len(w.toks) && w.toks[i].sent == sent.n; i++ {
+		if hasConcept(w, m, i, pc.r.policy.child) || hasConcept(w, m, i, pc.r.policy.minorAge) {
+			return false
+		}
+		harmed = harmed || pc.closeMarker(w, m, i, true) && !pc.person(w, m, i)
+	}
+	return harmed
+}
+
+// childAlong reports whether a child is named as someone who is with the
+// writer or sees the violence, not as the one harmed: "a gyerekekkel az
+// utcán vagyunk", "a gyerekek előtt", "with the kids", "in front of the
+// children". The harm of that sentence is then the adults'.
+func (pc *policyContext) childAlong(h hit) bool {
+	w := pc.s.words(h.field)
+	last := w.folded(int(h.t1))
+	if n := len(last); n > 5 && (string(last[n-3:]) == "val" || string(last[n-3:]) == "vel" ||
+		string(last[n-3:]) == "kal" || string(last[n-3:]) == "kel") {
+		return true
+	}
+	if j := int(h.t1) + 1; j < len(w.toks) && string(w.folded(j)) == "elott" {
+		return true
+	}
+	for j := int(h.t0) - 1; j >= 0 && j >= int(h.t0)-3; j-- {
+		switch string(w.folded(j)) {
+		case "with", "of": // with the kids, in front of the children
+			return true
+		}
+	}
+	return false
 }
 
 // contextHit is a context rule's category and the sentence it stands in.

@@ -53,7 +53,9 @@
 //     its own sentences that do not name the writer as harmed; nothing
 //     caps a P1 signal below P2; quoted mail counts at most P3; automated
 //     mail is P4 unless the writer is in danger; an unread language is
-//     P2; a writer held at P1 gets do_not_reply.
+//     P2; a writer held at P1 gets do_not_reply. Combine rules count
+//     several signs of the writer at once (documents, debt and not let
+//     go; threats, violence and fear) as more than any one of them.
 //  6. The language (lang.go) is told from script and frequent words of
 //     the new text: hu, en, uk, ru, de, ro or other.
 //

@@ -156,6 +156,17 @@ func Load(data []byte, name string) (*Rules, error) {
 				r.escIdx = append(r.escIdx, int32(i))
 			}
 		}
+		for _, id := range r.of {
+			i, ok := index[id]
+			switch {
+			case !ok:
+				l.problems = append(l.problems, Problem{r.ofLine, fmt.Sprintf("rule %q: of names unknown rule %q", r.id, id)})
+			case specs[i].kind != KindSignal:
+				l.problems = append(l.problems, Problem{r.ofLine, fmt.Sprintf("rule %q: of names %q, which is no signal rule", r.id, id)})
+			default:
+				r.ofIdx = append(r.ofIdx, int32(i))
+			}
+		}
 	}
 	if len(l.problems) > 0 {
 		return nil, &LoadError{name, l.problems}

@@ -27,7 +27,21 @@ func TestLoadErrors(t *testing.T) {
 	}{{
 		name: "unknown key",
 		yaml: "version: \"1\"\nrules:\n  - id: a\n    priority: 2\n    prioritty: 1\n    match: [megver*]\n",
-		want: []string{`t.yaml:5: unknown key "prioritty" (known keys here: id, kind, category, priority, match, near, exclude, allow, in, start, if_negated, if_past, if_other, past_tense, escalate, escalate_with, within, note, reason, held)`},
+		want: []string{`t.yaml:5: unknown key "prioritty" (known keys here: id, kind, category, priority, match, near, exclude, allow, in, start, if_negated, if_past, if_other, past_tense, escalate, escalate_with, within, note, reason, held, of, at_least)`},
+	}, {
+		name: "combine mistakes",
+		yaml: "version: \"1\"\nrules:\n  - id: a\n    priority: 2\n    match: [megver*]\n  - id: b\n    kind: combine\n    priority: 1\n    of: [a, nincs]\n    at_least: 3\n  - id: c\n    priority: 2\n    match: [megöl*]\n    at_least: 2\n",
+		want: []string{
+			`t.yaml:6: rule "b" (kind combine) needs of: (rule ids) and at_least: (2 … as many as of: lists)`,
+			`t.yaml:11: rule "c": of and at_least are for combine rules`,
+		},
+	}, {
+		name: "combine names no signal",
+		yaml: "version: \"1\"\nrules:\n  - id: a\n    kind: negation\n    match: [nem]\n  - id: b\n    kind: combine\n    priority: 1\n    of: [a, nincs]\n    at_least: 2\n",
+		want: []string{
+			`t.yaml:9: rule "b": of names "a", which is no signal rule`,
+			`t.yaml:9: rule "b": of names unknown rule "nincs"`,
+		},
 	}, {
 		name: "unknown category",
 		yaml: "version: \"1\"\nrules:\n  - id: a\n    priority: 2\n    category: partner\n    match: [megver*]\n",
@@ -65,7 +79,7 @@ func TestLoadErrors(t *testing.T) {
 		name: "kind problems",
 		yaml: "version: \"1\"\nrules:\n  - id: a\n    kind: urgentt\n    match: [most]\n  - id: b\n    kind: context\n    match: [férjem]\n  - id: c\n    kind: safety\n    priority: 1\n    match: [\"ne válaszolj\"]\n",
 		want: []string{
-			`t.yaml:4: unknown kind "urgentt" (known: signal, context, urgent, past, negation, topic, concrete, self, safety, automated, recent)`,
+			`t.yaml:4: unknown kind "urgentt" (known: signal, context, urgent, past, negation, topic, concrete, self, safety, automated, recent, combine)`,
 			`t.yaml:6: rule "b" (kind context) needs a category`,
 			`t.yaml:11: rule "c": kind safety does not take a priority`,
 		},

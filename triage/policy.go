@@ -21,7 +21,8 @@ type effect struct {
 // urgent wins; quoted mail counts at most P3; writing about the subject
 // caps only the signals of its own sentences that do not name the writer
 // as harmed, and signals named as a subject; nothing caps a P1 signal
-// below P2; an unread language is P2.
+// below P2; a combine rule counts when enough of its rules counted for
+// the writer (row 18); an unread language is P2.
 func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	hdr := automatedByHeader(in)
 	lang := r.language(s)
@@ -58,6 +59,8 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	capTopic := topic && !concrete
 	harm := s.harm[:0] // sentences of harm signals in new text
 	effects := s.effects(len(s.hits))
+	var ownBuf [128]ownSignal // on the stack: rule sets are far smaller
+	var own []ownSignal       // row 18: by rule, counted at P2 or higher for the writer
 	for i, h := range s.hits {
 		ru := r.rules[h.rule]
 		inNew := h.region != RegionQuoted
@@ -115,12 +118,28 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 				// own sentences and those named as a subject, never a
 				// danger told elsewhere ("I found your address at a school
 				// talk. He is at the door.").
-				if capTopic && (eff.about || inTopic && !close) && p < topicPrio {
+				// Abuse named in general (P3) in the topic's own sentences is
+				// the topic itself, even where a professional says "me".
+				if capTopic && (eff.about || inTopic && (!close || p >= P3)) && p < topicPrio {
 					eff.floored = p == P1 && !eff.about
 					p, eff.capped = topicPrio, true
 					if eff.floored {
 						p = P2
 					}
+				}
+				if p <= P2 && !eff.other && !h.negated && !h.past {
+					if own == nil {
+						own = ownBuf[:0]
+						if len(r.rules) > len(ownBuf) {
+							own = make([]ownSignal, 0, len(r.rules))
+						}
+						own = own[:len(r.rules)]
+					}
+					o := &own[h.rule]
+					if !o.counted {
+						*o = ownSignal{counted: true, field: h.field, t0: h.t0, t1: h.t1}
+					}
+					o.held = o.held || ru.held && pc.heldSelf(h)
 				}
 				newBest = min(newBest, p)
 				if ru.category != "" {
@@ -159,6 +178,31 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 		}
 	}
 	s.harm = harm
+	for ci, ru := range r.rules {
+		if ru.kind != KindCombine || own == nil {
+			continue
+		}
+		n, held := 0, false
+		for k, j := range ru.ofIdx {
+			if own[j].counted && !overlapsEarlier(own, ru.ofIdx[:k], own[j]) {
+				n++
+				held = held || own[j].held
+			}
+		}
+		if n < ru.atLeast {
+			continue
+		}
+		ex.note("%s: %d of its rules count for the writer: %s", ru.id, n, ru.priority)
+		fired[ci] = true
+		best, newBest = min(best, ru.priority), min(newBest, ru.priority)
+		closeDanger = closeDanger || ru.priority <= P2
+		if ru.category != "" {
+			cats.add(ru.category)
+		}
+		if ru.held && held && ru.priority == P1 {
+			reasons = addReason(reasons, ReasonHeldOrControlled)
+		}
+	}
 	if ex != nil {
 		ex.effects = append(ex.effects[:0], effects...)
 	}
@@ -188,6 +232,19 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 		ex.note("a language triage cannot read: priority %s instead of %s", P2, best)
 		best = P2
 	}
+	// Row 26: someone reads or checks the writer's phone or mail: a
+	// controlling relationship, advice at least, never mere information.
+	if !automated && best > P3 && containsReason(reasons, ReasonSomeoneReads) {
+		ex.note("someone reads the writer's mail or phone: priority %s instead of %s", P3, best)
+		best = P3
+		if cats&violenceCats() == 0 {
+			if c := ctxCats & (catOf(PartnerViolence) | catOf(FamilyViolence) | catOf(ChildAbuse)); c != 0 {
+				cats |= c
+			} else {
+				cats.add(PartnerViolence)
+			}
+		}
+	}
 	if cats == 0 {
 		cats = quotedCats
 	}
@@ -214,6 +271,30 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 		}
 	}
 	return v
+}
+
+// ownSignal says how a signal rule counted in the writer's new text, for
+// combine rules (row 18 of the decision table): at P2 or higher, not
+// negated, not in the past, not someone else's story (counted, with the
+// words of its first such hit); and, for a held rule, with the writer
+// the one held.
+type ownSignal struct {
+	counted, held bool
+	field         uint8
+	t0, t1        int32
+}
+
+// overlapsEarlier reports whether o stands on words that one of the rules
+// before it has counted already: "elvette a bankkártyámat" is control and
+// documents taken, but one sign, not two.
+func overlapsEarlier(own []ownSignal, before []int32, o ownSignal) bool {
+	for _, j := range before {
+		e := own[j]
+		if e.counted && e.field == o.field && e.t0 <= o.t1 && o.t0 <= e.t1 {
+			return true
+		}
+	}
+	return false
 }
 
 // clauseRef names a clause (or a sentence) of the subject or the body.

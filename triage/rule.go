@@ -24,9 +24,10 @@ const (
 	KindSafety                // sets do_not_reply
 	KindAutomated             // out-of-office and bounce wording: sets automated
 	KindRecent                // "tegnap", "last night": cancels past in the same sentence
+	KindCombine               // several signals of the writer at once: counts when at_least of its rules count
 )
 
-var kindNames = [...]string{"signal", "context", "urgent", "past", "negation", "topic", "concrete", "self", "safety", "automated", "recent"}
+var kindNames = [...]string{"signal", "context", "urgent", "past", "negation", "topic", "concrete", "self", "safety", "automated", "recent", "combine"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -76,10 +77,14 @@ type rule struct {
 	pastTense modifier // when the matched form is in the past tense ("megölte")
 	reason    Reason   // safety rules: why the writer must not get a reply
 	held      bool     // confinement or control: at P1 the writer gets no automatic mail
+	of        []string // combine rules: the rules that count together
+	ofIdx     []int32
+	ofLine    int
+	atLeast   int // combine rules: how many of them must count
 }
 
 var ruleKeys = []string{"id", "kind", "category", "priority", "match", "near", "exclude", "allow",
-	"in", "start", "if_negated", "if_past", "if_other", "past_tense", "escalate", "escalate_with", "within", "note", "reason", "held"}
+	"in", "start", "if_negated", "if_past", "if_other", "past_tense", "escalate", "escalate_with", "within", "note", "reason", "held", "of", "at_least"}
 
 // rule reads one entry of the rules list. It returns nil when the entry is
 // too broken to use; the problems are recorded either way.
@@ -214,12 +219,33 @@ func (l *loader) rule(n *yaml.Node) *rule {
 			withinNode = v
 		case "note":
 			r.note = l.str(v)
+		case "of":
+			for _, p := range l.list(v) {
+				r.of = append(r.of, l.str(p))
+			}
+			r.ofLine = v.Line
+		case "at_least":
+			k, err := strconv.Atoi(l.str(v))
+			if err != nil || k < 2 {
+				l.fail(v, "at_least must be a number of rules, 2 or more, not %q", v.Value)
+			}
+			r.atLeast = k
 		}
 	}
 	if r.id == "" && !l.has(n, "id") {
 		l.fail(n, "rule without an id")
 	}
-	if len(r.phrases) == 0 && len(r.nears) == 0 && len(l.problems) == before {
+	switch {
+	case r.kind == KindCombine:
+		if len(r.phrases) > 0 || len(r.nears) > 0 {
+			l.fail(n, "rule %q (kind combine) matches no words: it names rules in of:", r.id)
+		}
+		if r.atLeast == 0 || r.atLeast > len(r.of) {
+			l.fail(n, "rule %q (kind combine) needs of: (rule ids) and at_least: (2 … as many as of: lists)", r.id)
+		}
+	case len(r.of) > 0 || r.atLeast > 0:
+		l.fail(n, "rule %q: of and at_least are for combine rules", r.id)
+	case len(r.phrases) == 0 && len(r.nears) == 0 && len(l.problems) == before:
 		l.fail(n, "rule %q has no patterns: give match: or near:", r.id)
 	}
 	if !kindOK {
@@ -232,7 +258,7 @@ func (l *loader) rule(n *yaml.Node) *rule {
 		r.within = urgentWindow
 	}
 	switch r.kind {
-	case KindSignal, KindTopic:
+	case KindSignal, KindTopic, KindCombine:
 		if prioNode == nil {
 			l.fail(n, "rule %q (kind %s) needs a priority: 1, 2, 3 or 4", r.id, r.kind)
 		}
@@ -246,7 +272,7 @@ func (l *loader) rule(n *yaml.Node) *rule {
 		if catNode == nil {
 			l.fail(n, "rule %q (kind context) needs a category", r.id)
 		}
-	case KindSignal, KindTopic:
+	case KindSignal, KindTopic, KindCombine:
 	default:
 		if catNode != nil {
 			l.fail(catNode, "rule %q: kind %s does not take a category", r.id, r.kind)

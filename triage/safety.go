@@ -39,7 +39,7 @@ func (pc *policyContext) safetyHolds(h hit) bool {
 			}
 			return englishWatcher(w, other)
 		}
-		mine := d&featMine != 0 || dev > 0 && hasConcept(w, m, dev-1, pc.r.policy.me)
+		mine := d&featMine != 0 || dev > 0 && hasConcept(w, m, dev-1, pc.r.policy.me) || mineEnding(w.folded(dev))
 		o := w.toks[other].feat
 		return mine && o&featThird != 0 && o&featFirst == 0
 	case ReasonOtherPersonsDevice:
@@ -53,6 +53,15 @@ func (pc *policyContext) safetyHolds(h hit) bool {
 		return d&featThird != 0 && d&featMine == 0 && from
 	}
 	return true
+}
+
+// mineEnding guesses from a Hungarian word the table lacks in that form
+// whether it says "my", also as an object: hívásaimat, telefonomat.
+func mineEnding(b []byte) bool {
+	if n := len(b); n > 5 && b[n-1] == 't' && isVowel(b[n-2]) {
+		b = b[:n-2]
+	}
+	return firstPersonEnding(b)
 }
 
 // englishWatcher reports whether the reading word at i has someone other

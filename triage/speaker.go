@@ -41,7 +41,7 @@ func englishPast(b []byte) bool {
 // when a rules file has no such concept: a file of its own may leave
 // them out, and the policy then reads less.
 type policyConcepts struct {
-	me, child, kinParent, kinOther, partner, minorAge, neck, device int32
+	me, child, kinParent, kinOther, partner, minorAge, neck, body, device int32
 }
 
 func newPolicyConcepts(byID map[string]int32) policyConcepts {
@@ -52,7 +52,7 @@ func newPolicyConcepts(byID map[string]int32) policyConcepts {
 		return -1
 	}
 	return policyConcepts{me: get("me"), child: get("child"), kinParent: get("kin_parent"), kinOther: get("kin_other"),
-		partner: get("partner"), minorAge: get("minor_age"), neck: get("neck"), device: get("device")}
+		partner: get("partner"), minorAge: get("minor_age"), neck: get("neck"), body: get("body"), device: get("device")}
 }
 
 // hasConcept reports whether token i of w matched the concept elem e.
@@ -138,7 +138,7 @@ func (pc *policyContext) closeMarker(w *words, m []int32, i int, strict bool) bo
 	// form as the writer harmed.
 	onMe := pc.onMe(w, i) && !(strict && t.feat&featSecond != 0)
 	switch {
-	case mine && (pc.person(w, m, i) || hasConcept(w, m, i, pc.r.policy.neck)), // my husband, my neck; not my research
+	case mine && (pc.person(w, m, i) || hasConcept(w, m, i, pc.r.policy.neck) || hasConcept(w, m, i, pc.r.policy.body)), // my husband, my neck, my head; not my research
 		t.feat&featYou != 0, onMe, t.class&(clsObjectPronoun|clsOnMeAux) != 0,
 		pc.ownsPerson(w, m, i), hasConcept(w, m, i, pc.r.policy.minorAge),
 		pc.lang == "ro" && t.class&clsRomanianMe != 0:
@@ -234,7 +234,7 @@ func (pc *policyContext) about(h hit, strict bool) bool {
 	found := pc.hitHas(h, featAbout)
 	for i := int(h.t1); !found && i < len(w.toks) && i <= int(h.t1)+aboutReach && w.toks[i].clause == cl; i++ {
 		b := w.folded(i)
-		found = len(b) >= 5 && string(b[len(b)-3:]) == "rol"
+		found = len(b) >= 5 && string(b[len(b)-3:]) == "rol" && !w.is(i, clsFromPlace)
 	}
 	for i := int(h.t0) - 1; !found && i >= 0 && w.toks[i].clause == cl; i-- {
 		found = w.is(i, clsAbout)

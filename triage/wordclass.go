@@ -25,6 +25,7 @@ const (
 	clsContrast                             // opens a clause always: de, but, however …
 	clsUnless                               // hacsak, unless
 	clsIf                                   // ha, if
+	clsFromPlace                            // kívülről, belülről …: -ról/-ről of place, not "about"
 )
 
 // classWords lists the words of each class, as a message may spell them;
@@ -55,6 +56,8 @@ var classWords = []struct {
 	{clsContrast, `de viszont azonban mégis csakhogy but however although aber dar але но однако`},
 	{clsUnless, `hacsak unless`},
 	{clsIf, `ha if`},
+	{clsFromPlace, `kívülről belülről felülről alulról hátulról elölről oldalról fentről lentről távolról közelről messziről
+		mindenhonnan kintről bentről`},
 }
 
 // is reports whether word i of w is of class c.
