@@ -33,12 +33,19 @@ func shownWriter(alias string) string {
 
 // lookupReturning finds, for each sender, their latest case closed since
 // closedAfter (intake.Known.Returning). Only verified senders are asked
-// for: Thread reopens for no other.
+// for: Thread reopens for no other. After an index key rotation their
+// earlier digests are asked for too, as lookup does.
 func lookupReturning(ctx context.Context, tx pgx.Tx, recs []intake.Record, closedAfter time.Time, k *intake.Known) error {
 	var senders [][]byte
+	alias := earlierDigests(recs)
 	for _, r := range recs {
 		if r.SenderDigest != nil && r.Auth.Verified {
 			senders = append(senders, r.SenderDigest)
+			for d, current := range alias {
+				if string(current) == string(r.SenderDigest) {
+					senders = append(senders, []byte(d))
+				}
+			}
 		}
 	}
 	k.Returning = map[string]intake.CaseLink{}
@@ -56,7 +63,7 @@ func lookupReturning(ctx context.Context, tx pgx.Tx, recs []intake.Record, close
 	var d []byte
 	c := intake.CaseLink{Closed: true}
 	_, err = pgx.ForEachRow(rows, []any{&d, &c.ID, &c.Ref}, func() error {
-		k.Returning[string(d)] = c
+		k.Returning[alias.of(d)] = c
 		return nil
 	})
 	if err != nil {

@@ -47,6 +47,7 @@ func TestDecisionTable(t *testing.T) {
 		{"18 threats, violence and fear", Input{Text: "He threatens me every day, he hit me again and I am terrified of him."}, P1, "", ""},
 		{"19 a threat said to the writer", Input{Text: "Azt mondta, innen élve nem jutok ki."}, P1, "", ""},
 		{"19 a threat said to the writer (en)", Input{Text: "He said I won't leave here alive."}, P1, "", ""},
+		{"19 a threat said to the writer, in the future", Input{Text: "A barátom azt mondta, ha szakítok vele, nem fogom megérni a reggelt."}, P1, "", ""},
 		{"20 a tool held as a weapon, with a conditional threat", Input{Text: "Kalapácsot tart az ágya mellett, és azt mondta, ha elhagyom, megbánom."}, P1, "", ""},
 		{"20 a weapon with control", Input{Text: "A baltát az ajtó mellé tette, és azt mondta, nem mész sehova."}, P1, "", ""},
 		{"20 a weapon named alone", Input{Text: "A férjemnek van egy vadászpuskája."}, P2, "", ""},
