@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/pquerna/otp"
-	"github.com/pquerna/otp/totp"
 
 	"github.com/ncsszi/okit/report"
 	"github.com/ncsszi/okit/storage/storagetest"
@@ -86,10 +84,8 @@ func TestSecondOpinionAtWork(t *testing.T) {
 
 	// The operator sees why, and confirms the priority.
 	ctx := newBrowser(t)
-	must(t, ctx, "log in as anna", chromedp.Navigate(base+"/queue"), chromedp.WaitVisible(chromedp.CSS("#username")),
-		chromedp.SendKeys(chromedp.CSS("#username"), "anna"), chromedp.SendKeys(chromedp.CSS("#password"), "anna jelszava 2026"),
-		chromedp.Submit(chromedp.CSS("#password")), chromedp.WaitVisible(chromedp.CSS("#queue")),
-		chromedp.Navigate(base+"/cases/"+ref), chromedp.WaitVisible(chromedp.CSS(".second-opinion")))
+	logIn(t, ctx, base, "anna", "anna jelszava 2026")
+	must(t, ctx, "the case", chromedp.Navigate(base+"/cases/"+ref), chromedp.WaitVisible(chromedp.CSS(".second-opinion")))
 	if so := get(t, ctx, chromedp.Text(chromedp.CSS(".second-opinion"))); !strings.Contains(so, "P1") || !strings.Contains(so, "P2") || !strings.Contains(so, "0.") {
 		t.Errorf("the case page's second opinion: %q", so)
 	}
@@ -143,16 +139,7 @@ func TestSecondOpinionAtWork(t *testing.T) {
 
 	// The supervisor's dashboard shows the labels and the models' figures.
 	sup := newBrowser(t)
-	must(t, sup, "log in as vera", chromedp.Navigate(base+"/login"),
-		chromedp.SendKeys(chromedp.CSS("#username"), "vera"), chromedp.SendKeys(chromedp.CSS("#password"), "vera jelszava 2026"),
-		chromedp.Submit(chromedp.CSS("#password")), chromedp.WaitVisible(chromedp.CSS("#totp-secret")))
-	secret := get(t, sup, chromedp.Text(chromedp.CSS("#totp-secret")))
-	code, err := totp.GenerateCodeCustom(secret, time.Now(), totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	must(t, sup, "enrol", chromedp.SendKeys(chromedp.CSS("#code"), code), chromedp.Submit(chromedp.CSS("#code")),
-		chromedp.WaitVisible(chromedp.CSS("#queue")))
+	logIn(t, sup, base, "vera", "vera jelszava 2026")
 	must(t, sup, "dashboard", chromedp.Navigate(base+"/dashboard"), chromedp.WaitVisible(chromedp.CSS("#models")))
 	if l := get(t, sup, chromedp.Text(chromedp.CSS("#labels"))); !strings.Contains(l, ": 1,") {
 		t.Errorf("the dashboard's labels: %q", l)
