@@ -72,10 +72,14 @@ func build(ctx context.Context, s settings, log *slog.Logger) (*parts, error) {
 		p.store.SetReopenWithin(s.reopenWithin)
 		p.intakeDB.SetReopenWithin(s.reopenWithin)
 	}
-	data, figures := secondopinion.Starting()
-	if err := p.store.EnsureStartingModel(ctx, data, figures); err != nil {
-		p.close()
-		return nil, err
+	// The console's role stores the starting model (off) for supervisors
+	// to see and switch on; intake's may only read models.
+	if s.console != nil {
+		data, figures := secondopinion.Starting()
+		if err := p.store.EnsureStartingModel(ctx, data, figures); err != nil {
+			p.close()
+			return nil, err
+		}
 	}
 	cfg := s.imap
 	if p.keys.index != nil {
