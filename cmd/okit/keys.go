@@ -16,10 +16,8 @@ func runKeysGenerate(ctx context.Context, a *app, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *dir == "" {
-		fmt.Fprintln(a.stderr, "--dir is required")
-		fs.Usage()
-		return errUsage
+	if err := required(fs, "dir", *dir); err != nil {
+		return err
 	}
 	e := &env{get: a.getenv}
 	pass := e.secret("OKIT_KEY_PASSPHRASE", "the passphrase that will lock the private key")
@@ -56,10 +54,8 @@ func runKeysConsole(ctx context.Context, a *app, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *dir == "" {
-		fmt.Fprintln(a.stderr, "--dir is required")
-		fs.Usage()
-		return errUsage
+	if err := required(fs, "dir", *dir); err != nil {
+		return err
 	}
 	path, err := seal.GenerateConsoleKey(*dir)
 	if err != nil {
@@ -77,10 +73,8 @@ func runKeysRotate(ctx context.Context, a *app, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *dir == "" {
-		fmt.Fprintln(a.stderr, "--dir is required")
-		fs.Usage()
-		return errUsage
+	if err := required(fs, "dir", *dir); err != nil {
+		return err
 	}
 	e := &env{get: a.getenv}
 	indexFile := e.required("OKIT_INDEX_KEY_FILE", "the current index key file")

@@ -166,6 +166,16 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// required says, with the usage, that a flag needs a value.
+func required(fs *flag.FlagSet, name, value string) error {
+	if value != "" {
+		return nil
+	}
+	fmt.Fprintf(fs.Output(), "--%s is required\n", name)
+	fs.Usage()
+	return errUsage
+}
+
 func (a *app) usage(cmds map[string]command) {
 	names := make([]string, 0, len(cmds))
 	for n := range cmds {
