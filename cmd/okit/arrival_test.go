@@ -36,18 +36,7 @@ func TestArrivalToScreen(t *testing.T) {
 		}
 	}
 	s := newStage(t)
-	for _, c := range []struct {
-		stdin string
-		args  []string
-	}{
-		{"", []string{"users", "add", "anna", "--role", "operator"}},
-		{"anna jelszava 2026\n", []string{"users", "password", "anna"}},
-		{"", []string{"shift", "start", "anna"}},
-	} {
-		if out, errs, code := s.okit(c.stdin, c.args...); code != 0 {
-			t.Fatalf("okit %v: %d\n%s%s", c.args, code, out, errs)
-		}
-	}
+	s.person("anna", "operator", true)
 	s.start("OKIT_ACKNOWLEDGE=off")
 	base := s.console()
 	ctx := newBrowser(t)

@@ -223,6 +223,23 @@ func (s *stage) okit(stdin string, args ...string) (string, string, int) {
 	return runIn(s.t, s.vars, stdin, args...)
 }
 
+// person adds a console user with the password "NAME jelszava 2026",
+// on shift when onShift says so.
+func (s *stage) person(name, role string, onShift bool) {
+	s.t.Helper()
+	run := func(stdin string, args ...string) {
+		s.t.Helper()
+		if out, errs, code := s.okit(stdin, args...); code != 0 {
+			s.t.Fatalf("okit %v: %d\n%s%s", args, code, out, errs)
+		}
+	}
+	run("", "users", "add", name, "--role", role)
+	run(name+" jelszava 2026\n", "users", "password", name)
+	if onShift {
+		run("", "shift", "start", name)
+	}
+}
+
 // noPlaintext fails if any of secrets is in any column of any table, or
 // in the log.
 func (s *stage) noPlaintext(secrets ...string) {

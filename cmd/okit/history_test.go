@@ -25,20 +25,8 @@ func TestNightShiftInBrowser(t *testing.T) {
 	}
 	t.Parallel()
 	s := newStage(t)
-	for _, c := range []struct {
-		stdin string
-		args  []string
-	}{
-		{"", []string{"users", "add", "anna", "--role", "operator"}},
-		{"anna jelszava 2026\n", []string{"users", "password", "anna"}},
-		{"", []string{"users", "add", "vera", "--role", "supervisor"}},
-		{"vera jelszava 2026\n", []string{"users", "password", "vera"}},
-		{"", []string{"shift", "start", "anna"}},
-	} {
-		if out, errs, code := s.okit(c.stdin, c.args...); code != 0 {
-			t.Fatalf("okit %v: %d\n%s%s", c.args, code, out, errs)
-		}
-	}
+	s.person("anna", "operator", true)
+	s.person("vera", "supervisor", false)
 	// Any close is long enough ago for a new case: the reopening is
 	// storage's test (TestReturningWriter); this one is about the links.
 	s.start("OKIT_ACKNOWLEDGE=off", "OKIT_REOPEN_WITHIN=1ms")

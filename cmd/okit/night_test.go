@@ -28,18 +28,7 @@ func TestNightAlertsAndLockInBrowser(t *testing.T) {
 	}
 	t.Parallel()
 	s := newStage(t)
-	for _, c := range []struct {
-		stdin string
-		args  []string
-	}{
-		{"", []string{"users", "add", "anna", "--role", "operator"}},
-		{"anna jelszava 2026\n", []string{"users", "password", "anna"}},
-		{"", []string{"shift", "start", "anna"}},
-	} {
-		if out, errs, code := s.okit(c.stdin, c.args...); code != 0 {
-			t.Fatalf("okit %v: %d\n%s%s", c.args, code, out, errs)
-		}
-	}
+	s.person("anna", "operator", true)
 	s.start("OKIT_ACKNOWLEDGE=off", "OKIT_SESSION_IDLE=4s")
 	base := s.console()
 	ctx := newBrowser(t)
@@ -111,20 +100,8 @@ func TestTwoOperatorsInBrowser(t *testing.T) {
 	}
 	t.Parallel()
 	s := newStage(t)
-	for _, c := range []struct {
-		stdin string
-		args  []string
-	}{
-		{"", []string{"users", "add", "anna", "--role", "operator"}},
-		{"anna jelszava 2026\n", []string{"users", "password", "anna"}},
-		{"", []string{"users", "add", "bea", "--role", "operator"}},
-		{"bea jelszava 2026\n", []string{"users", "password", "bea"}},
-		{"", []string{"shift", "start", "anna"}},
-	} {
-		if out, errs, code := s.okit(c.stdin, c.args...); code != 0 {
-			t.Fatalf("okit %v: %d\n%s%s", c.args, code, out, errs)
-		}
-	}
+	s.person("anna", "operator", true)
+	s.person("bea", "operator", false)
 	s.start("OKIT_ACKNOWLEDGE=off")
 	base := s.console()
 	s.deliver(letter("two-1@example.test", "Dóra <dora@example.test>", "Kérdés", "Hova fordulhatok, ha a párom fenyeget?"), time.Now())
