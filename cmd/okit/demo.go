@@ -275,8 +275,10 @@ func operatorAnswers(ctx context.Context, st *storage.Store, sealer *seal.Sealer
 	for _, r := range []storage.Reply{
 		{CaseRef: fmt.Sprintf("OKIT-%d-000002", year), Kind: "answer", Template: replies.TemplateInformation, TextSealed: text,
 			Signature: "Anna", Actor: "demo:anna"},
-		{CaseRef: fmt.Sprintf("OKIT-%d-000003", year), Kind: "crisis_home", Template: replies.TemplateCrisisHome, Shelter: "Tisza",
-			Signature: "Béla", Actor: "demo:bela", RemindAfter: 48 * time.Hour},
+		// The mother asking for a crisis home with her two children (the
+		// passport case's writer says her phone is read: no mail to her).
+		{CaseRef: fmt.Sprintf("OKIT-%d-000004", year), Kind: "crisis_home", Template: replies.TemplateCrisisHome, Shelter: "Tisza",
+			Signature: "Anna", Actor: "demo:anna", RemindAfter: 48 * time.Hour},
 	} {
 		if _, err := st.QueueReply(ctx, r); err != nil {
 			log.Error("demo answer", slog.Any("err", err))
