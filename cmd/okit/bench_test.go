@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -26,7 +25,7 @@ func BenchmarkIntake25MiBPeakRSS(b *testing.B) {
 		if err := mbox.Deliver(bigMessage(25<<20-4096), time.Now()); err != nil {
 			b.Fatal(err)
 		}
-		cmd := exec.Command(bin, "intake", "--once")
+		cmd := okitCommand(bin, "intake", "--once")
 		cmd.Env = env
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out

@@ -46,6 +46,15 @@ func startMailbox(t testing.TB) *demo.Mailbox {
 	return mbox
 }
 
+// okitCommand is the okit binary run as a child of the test that dies
+// with the test: a test binary killed by its timeout would otherwise leave
+// an okit serve behind, holding PostgreSQL connections the next runs need.
+func okitCommand(bin string, args ...string) *exec.Cmd {
+	cmd := exec.Command(bin, args...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	return cmd
+}
+
 // startServe runs okit serve with env and extra settings on free
 // loopback ports, killed when the test ends. It returns the process, the
 // console's address, the health and metrics address and a reader of its
@@ -67,7 +76,7 @@ func startServe(t *testing.T, bin string, env []string, extra ...string) (*exec.
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { logFile.Close() })
-	cmd := exec.Command(bin, "serve")
+	cmd := okitCommand(bin, "serve")
 	cmd.Env = append(append(env, "OKIT_HTTP_ADDR="+addr, "OKIT_HEALTH_ADDR="+health), extra...)
 	cmd.Stderr = logFile
 	if err := cmd.Start(); err != nil {
@@ -137,7 +146,7 @@ func okitEnvAt(t testing.TB, bin string, mbox *demo.Mailbox, url string) []strin
 		"OKIT_IMAP_BATCH=20", "OKIT_IMAP_POLL_INTERVAL=1s",
 	)
 	for _, args := range [][]string{{"migrate"}, {"keys", "generate", "--dir", filepath.Join(dir, "keys")}} {
-		cmd := exec.Command(bin, args...)
+		cmd := okitCommand(bin, args...)
 		cmd.Env = env
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("okit %v: %v\n%s", args, err, out)
@@ -180,7 +189,7 @@ func TestSIGKILLDuringIntakeLosesAndDuplicatesNothing(t *testing.T) {
 			done = true
 		default:
 		}
-		cmd := exec.Command(bin, "intake")
+		cmd := okitCommand(bin, "intake")
 		cmd.Env = env
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -190,7 +199,7 @@ func TestSIGKILLDuringIntakeLosesAndDuplicatesNothing(t *testing.T) {
 		cmd.Wait()
 	}
 
-	cmd := exec.Command(bin, "intake", "--once")
+	cmd := okitCommand(bin, "intake", "--once")
 	cmd.Env = env
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("final okit intake --once: %v\n%s", err, out)

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +22,7 @@ func TestDemoAlertsInBrowser(t *testing.T) {
 	}
 	t.Parallel()
 	bin := buildOkit(t)
-	cmd := exec.Command(bin, "demo", "--every", "1h", "--urgent", "3s", "--http", "127.0.0.1:0", "--database", "okit_demo_alerts")
+	cmd := okitCommand(bin, "demo", "--every", "1h", "--urgent", "3s", "--http", "127.0.0.1:0", "--database", "okit_demo_alerts")
 	cmd.Env = append(os.Environ(), "OKIT_DATABASE_URL="+os.Getenv("OKIT_TEST_DATABASE_URL"))
 	var stderr strings.Builder
 	cmd.Stderr = &stderr

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -129,7 +128,7 @@ func TestKeyRotationDrill(t *testing.T) {
 			env = append(env, k+"="+v)
 		}
 	}
-	cmd := exec.Command(s.vars["bin"], "reseal", "--batch", "2")
+	cmd := okitCommand(s.vars["bin"], "reseal", "--batch", "2")
 	cmd.Env = append(os.Environ(), env...)
 	stdout, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,7 +23,7 @@ func TestDemoScreenshots(t *testing.T) {
 		t.Skip("set OKIT_SCREENSHOTS to a folder to make the README's screenshots")
 	}
 	bin := buildOkit(t)
-	cmd := exec.Command(bin, "demo", "--every", "1s", "--http", "127.0.0.1:0", "--database", "okit_demo_screenshots")
+	cmd := okitCommand(bin, "demo", "--every", "1s", "--http", "127.0.0.1:0", "--database", "okit_demo_screenshots")
 	// The demo makes its own database on the test server, named so as not to
 	// clash with a demo someone runs there.
 	cmd.Env = append(os.Environ(), "OKIT_DATABASE_URL="+os.Getenv("OKIT_TEST_DATABASE_URL"))

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
@@ -169,7 +168,7 @@ func TestSIGTERMStopsServeInOrderLosingNothing(t *testing.T) {
 		last = at
 	}
 
-	c := exec.Command(bin, "intake", "--once")
+	c := okitCommand(bin, "intake", "--once")
 	c.Env = env
 	var stderr strings.Builder
 	c.Stderr = &stderr
