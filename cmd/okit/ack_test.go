@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/quotedprintable"
 	"net/mail"
@@ -112,11 +113,15 @@ func TestServeAcknowledges(t *testing.T) {
 	var cases []caseOut
 	json.Unmarshal([]byte(listed), &cases)
 	ref, first := map[string]string{}, map[string]string{} // each writer's latest case, and first
+	var annas int64                                        // the first message of anna's latest case
 	for _, c := range cases {
 		for _, m := range c.Received {
 			if m.Direction == "in" {
 				if c.Ref > ref[m.Sender] {
 					ref[m.Sender] = c.Ref
+					if m.Sender == "anna@example.test" {
+						annas = m.ID
+					}
 				}
 				if first[m.Sender] == "" || c.Ref < first[m.Sender] {
 					first[m.Sender] = c.Ref
@@ -130,7 +135,9 @@ func TestServeAcknowledges(t *testing.T) {
 		code  int
 		err   string
 	}{
-		{"Kedves Anna, a tavoltartasrol irok Onnek.", []string{"reply", ref["anna@example.test"], "--sign", "Kata"}, 0, ""},
+		{"Kedves Anna!", []string{"reply", ref["anna@example.test"], "--to", "anna@example.test"}, 1, "never the address"},
+		{"Kedves Anna!", []string{"reply", ref["anna@example.test"], "--to", "1:reply-to"}, 1, "not one of the addresses"},
+		{"Kedves Anna, a tavoltartasrol irok Onnek.", []string{"reply", ref["anna@example.test"], "--sign", "Kata", "--to", fmt.Sprint(annas, ":from")}, 0, ""},
 		{"", []string{"shelters", "add", "Tisza", "--region", "Csongrad", "--phone", "+36 62 555 0101", "--places", "1"}, 0, ""},
 		{"", []string{"reply", ref["bela@example.test"], "--template", "crisis_home", "--shelter", "Tisza"}, 0, ""},
 		{"Kedves Cili!", []string{"reply", ref["cili@example.test"]}, 1, "confirmed is safe"},

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,9 +14,10 @@ import (
 )
 
 func runReply(ctx context.Context, a *app, args []string) error {
-	fs := a.flags("reply", "CASE [--to ADDRESS] [--template information|crisis_home] [--shelter NAME] [--sign NAME] [--confirm-safe-channel] < text")
-	to := fs.String("to", "", "the address the answer goes to: one of the case's writer's, or the latest message's From or Reply-To "+
-		"(okit cases list --decrypt shows them); picking one that is not the writer's makes it one. Needed when the latest message asks for answers elsewhere")
+	fs := a.flags("reply", "CASE [--to MESSAGE:from|reply-to] [--template information|crisis_home] [--shelter NAME] [--sign NAME] [--confirm-safe-channel] < text")
+	to := fs.String("to", "", "where the answer goes, as MESSAGE:from or MESSAGE:reply-to: one of the case's writer's addresses, or the latest message's "+
+		"From or Reply-To (okit cases list --json --decrypt shows each message's); picking one that is not the writer's makes it one. "+
+		"Needed when the latest message asks for answers elsewhere. Never the address itself: it would stay in the shell's history and every user's process list")
 	template := fs.String("template", replies.TemplateInformation, "information (your words with the line's facts) or crisis_home")
 	shelter := fs.String("shelter", "", "the crisis home whose intake phone to give, with --template crisis_home")
 	sign := fs.String("sign", "", "the first name you sign with")
@@ -88,16 +88,25 @@ func runReply(ctx context.Context, a *app, args []string) error {
 		if *to == "" {
 			return a.Default
 		}
-		// After a rotation, a writer's digest may still be the previous
-		// index key's.
-		return bytes.Equal(a.Digest, k.index.AddressDigest(*to)) ||
-			k.index.Previous() != nil && bytes.Equal(a.Digest, k.index.Previous().AddressDigest(*to))
+		return *to == addressChoice(a)
 	})
-	switch {
-	case i < 0 && *to == "":
-		return fmt.Errorf("%w\ngive --to ADDRESS: the writer's, or the latest message's From or Reply-To (okit cases list --decrypt shows them)", storage.ErrPickAddress)
-	case i < 0:
-		return fmt.Errorf("--to: not an address of %s: give the writer's, or the latest message's From or Reply-To (okit cases list --decrypt shows them)", r.CaseRef)
+	if i < 0 {
+		var choices []string
+		for _, a := range addrs {
+			whose := "the writer's"
+			if !a.Writer {
+				whose = "the latest message's, not yet the writer's"
+			}
+			choices = append(choices, fmt.Sprintf("  --to %s\t(%s)", addressChoice(a), whose))
+		}
+		var why error = storage.ErrPickAddress
+		switch {
+		case strings.Contains(*to, "@"):
+			why = errors.New("--to takes MESSAGE:from or MESSAGE:reply-to, never the address: an address on the command line stays in the shell's history and in every user's process list")
+		case *to != "":
+			why = fmt.Errorf("--to %s: not one of the addresses of %s", *to, r.CaseRef)
+		}
+		return fmt.Errorf("%w\ngive one of (okit cases list --json --decrypt shows each message's From and Reply-To):\n%s", why, strings.Join(choices, "\n"))
 	}
 	r.To = storage.AddressRef{MessageID: addrs[i].MessageID, Field: addrs[i].Field}
 	id, err := st.QueueReply(ctx, r)
@@ -105,13 +114,16 @@ func runReply(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	whom := fmt.Sprintf("the %s of message %d", strings.ReplaceAll(string(r.To.Field), "_", "-"), r.To.MessageID)
-	if *to != "" {
-		whom = *to
-	}
 	confirmed := ""
 	if !addrs[i].Writer {
 		confirmed = "; it is now the writer's address, recorded on the case"
 	}
 	fmt.Fprintf(a.stdout, "queued reply %d to the writer of %s at %s%s; okit serve sends it\n", id, r.CaseRef, whom, confirmed)
 	return nil
+}
+
+// addressChoice names an address an answer may go to as --to takes it:
+// the message that gave it and the field, never the address itself.
+func addressChoice(a storage.Address) string {
+	return fmt.Sprintf("%d:%s", a.MessageID, strings.ReplaceAll(string(a.Field), "_", "-"))
 }
