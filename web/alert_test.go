@@ -8,7 +8,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/ncsszi/okit/account"
 	"github.com/ncsszi/okit/storage"
 	"github.com/ncsszi/okit/storage/storagetest"
 )
@@ -109,19 +111,32 @@ func TestAlertsSayNothing(t *testing.T) {
 }
 
 // An idle console locks: its pages and rows show nothing of a case, its
-// alerts go on, and the password (not a wrong one) opens it again.
+// alerts go on, and the password (not a wrong one) opens it again; so does
+// a code of the person's second factor, once.
 func TestIdleConsoleLocks(t *testing.T) {
 	t.Parallel()
 	c := newConsole(t)
 	ctx := context.Background()
 	c.addUser(t, "op", "operator", "a long enough password")
-	op := c.session(t, "op", true)
-	if _, err := storagetest.Pool(c.st).Exec(ctx, `UPDATE sessions SET seen_at = seen_at - interval '31 minutes'`); err != nil {
+	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	sealed, err := c.keys.Sealer().Seal([]byte(secret))
+	if err != nil {
 		t.Fatal(err)
 	}
+	if err := c.st.SetTOTP(ctx, "op", sealed, c.bind, "test"); err != nil {
+		t.Fatal(err)
+	}
+	op := c.session(t, "op", true)
+	idle := func() {
+		t.Helper()
+		if _, err := storagetest.Pool(c.st).Exec(ctx, `UPDATE sessions SET seen_at = seen_at - interval '31 minutes'`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	idle()
 	_, body := c.do(t, op, http.MethodGet, "/queue", nil)
-	if !strings.Contains(body, `id="lock"`) || strings.Contains(body, `id="rows"`) {
-		t.Fatalf("an idle console's queue is not the lock page:\n%.600s", body)
+	if !strings.Contains(body, `id="lock"`) || strings.Contains(body, `id="rows"`) || !strings.Contains(body, `name="code"`) {
+		t.Fatalf("an idle console's queue is not the lock page with a code field:\n%.600s", body)
 	}
 	if resp, _ := c.do(t, op, http.MethodGet, "/queue/rows", nil); resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("a locked console's rows: %d, want 401", resp.StatusCode)
@@ -136,5 +151,25 @@ func TestIdleConsoleLocks(t *testing.T) {
 	_, body = c.do(t, op, http.MethodPost, "/unlock", url.Values{"password": {"a long enough password"}, "next": {"/queue"}})
 	if !strings.Contains(body, `id="rows"`) {
 		t.Errorf("the password did not unlock the console:\n%.600s", body)
+	}
+
+	idle()
+	code, _ := account.TOTPCode(secret, time.Now())
+	wrong := "000000"
+	if code == wrong {
+		wrong = "000001"
+	}
+	if _, body = c.do(t, op, http.MethodPost, "/unlock", url.Values{"code": {wrong}, "next": {"/queue"}}); !strings.Contains(body, `id="lock"`) {
+		t.Error("a wrong code unlocked the console")
+	}
+	if _, body = c.do(t, op, http.MethodPost, "/unlock", url.Values{"code": {code}, "next": {"/queue"}}); !strings.Contains(body, `id="rows"`) {
+		t.Errorf("the code did not unlock the console:\n%.600s", body)
+	}
+	idle()
+	if _, body = c.do(t, op, http.MethodPost, "/unlock", url.Values{"code": {code}, "next": {"/queue"}}); !strings.Contains(body, `id="lock"`) {
+		t.Error("a code used once unlocked the console again")
+	}
+	if n, _ := c.st.SecondFactorFailures(ctx, "op", time.Now().Add(-time.Hour)); n != 2 {
+		t.Errorf("%d failed second factors recorded, want 2 (the wrong code and the reused one)", n)
 	}
 }

@@ -28,25 +28,40 @@ func (s *Server) lockPage(w http.ResponseWriter, r *http.Request, c *call, backg
 }
 
 // unlock opens a locked console with the person's password, checked as at
-// login (checkPassword) and counted by the same throttle.
+// login (checkPassword) and counted by the same throttle, or, for someone
+// with a second factor, with a code of it (checkCode, its own throttle).
 func (s *Server) unlock(w http.ResponseWriter, r *http.Request, c *call) {
-	ctx := r.Context()
 	next := localPath(r.PostFormValue("next"))
 	again := func(status int, problem string) {
 		s.render(w, r, status, "lock", "", &page{catalog: s.lang(r), Title: "lock.title", Session: c.session,
 			Problem: s.lang(r).T(problem), Data: lockData{Next: next}})
 	}
-	cr, ok := s.checkPassword(w, r, c.session.Username, r.PostFormValue("password"), map[string]any{"unlock": true},
-		func(status int, problem string) {
-			if problem == "login.failed" {
-				problem = "lock.failed"
-			}
-			again(status, problem)
-		})
-	if !ok {
-		return
+	if code := r.PostFormValue("code"); code != "" && c.session.TOTPEnrolled {
+		ok, throttled, err := s.checkCode(r.Context(), c.session.Username, code, map[string]any{"unlock": true})
+		switch {
+		case err != nil:
+			s.fail(w, r, err)
+			return
+		case throttled:
+			again(http.StatusTooManyRequests, "login.throttled")
+			return
+		case !ok:
+			again(http.StatusUnauthorized, "lock.failed_code")
+			return
+		}
+	} else {
+		_, ok := s.checkPassword(w, r, c.session.Username, r.PostFormValue("password"), map[string]any{"unlock": true},
+			func(status int, problem string) {
+				if problem == "login.failed" {
+					problem = "lock.failed"
+				}
+				again(status, problem)
+			})
+		if !ok {
+			return
+		}
 	}
-	if err := s.store.Unlock(ctx, c.digest, cr.Username); err != nil {
+	if err := s.store.Unlock(r.Context(), c.digest, c.session.Username); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"errors"
+	"maps"
 	"net/http"
 	"strings"
 
@@ -41,39 +43,15 @@ func (s *Server) demoCode(r *http.Request, c *call) string {
 }
 
 func (s *Server) totp(w http.ResponseWriter, r *http.Request, c *call) {
-	ctx := r.Context()
 	next := localPath(r.PostFormValue("next"))
-	cr, err := s.store.Credentials(ctx, c.session.Username)
+	ok, throttled, err := s.checkCode(r.Context(), c.session.Username, r.PostFormValue("code"), map[string]any{})
 	if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	byUser, err := s.store.SecondFactorFailures(ctx, cr.Username, s.now().Add(-throttleWindow))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	ok := false
-	if byUser < throttlePerUser && cr.TOTPSealed != nil && cr.Valid(s.bind) {
-		secret, err := s.keys.Open(cr.TOTPSealed)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		if step, match := account.TOTPStep(string(secret), strings.TrimSpace(r.PostFormValue("code")), s.now()); match {
-			if ok, err = s.store.UseTOTPStep(ctx, cr.UserID, step); err != nil {
-				s.fail(w, r, err)
-				return
-			}
-		}
 	}
 	if !ok {
-		if err := s.store.Record(ctx, storage.EventLoginFailed, "console", map[string]any{"user": cr.Username, "step": "second_factor"}); err != nil {
-			s.fail(w, r, err)
-			return
-		}
 		problem := "totp.failed"
-		if byUser >= throttlePerUser {
+		if throttled {
 			problem = "login.throttled"
 		}
 		s.render(w, r, http.StatusUnauthorized, "totp", "", &page{catalog: s.lang(r), Title: "totp.title", Session: c.session,
@@ -81,12 +59,47 @@ func (s *Server) totp(w http.ResponseWriter, r *http.Request, c *call) {
 		return
 	}
 	token, digest := newToken()
-	if err := s.store.PassSecondFactor(ctx, c.digest, digest); err != nil {
+	if err := s.store.PassSecondFactor(r.Context(), c.digest, digest); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	s.setSession(w, token)
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// checkCode checks a code of the user's second factor, once (a code used
+// is refused after), counted by the second factor's own throttle; a wrong
+// one is recorded as a failed login at the step "second_factor", with
+// extra's fields.
+func (s *Server) checkCode(c context.Context, username, code string, extra map[string]any) (ok, throttled bool, err error) {
+	cr, err := s.store.Credentials(c, username)
+	if err != nil {
+		return false, false, err
+	}
+	byUser, err := s.store.SecondFactorFailures(c, cr.Username, s.now().Add(-throttleWindow))
+	if err != nil {
+		return false, false, err
+	}
+	throttled = byUser >= throttlePerUser
+	if !throttled && cr.TOTPSealed != nil && cr.Valid(s.bind) {
+		secret, err := s.keys.Open(cr.TOTPSealed)
+		if err != nil {
+			return false, false, err
+		}
+		if step, match := account.TOTPStep(string(secret), strings.TrimSpace(code), s.now()); match {
+			if ok, err = s.store.UseTOTPStep(c, cr.UserID, step); err != nil {
+				return false, false, err
+			}
+		}
+	}
+	if !ok {
+		data := maps.Clone(extra)
+		data["user"], data["step"] = cr.Username, "second_factor"
+		if err := s.store.Record(c, storage.EventLoginFailed, "console", data); err != nil {
+			return false, throttled, err
+		}
+	}
+	return ok, throttled, nil
 }
 
 type enrolData struct {
