@@ -108,6 +108,21 @@ func TestAlertsSayNothing(t *testing.T) {
 	if len(st.P1) != 1 || st.P1[0] != p1 || len(st.Mine) != 1 || st.Mine[0] != mine || st.Locked {
 		t.Errorf("alerts %s, want p1 [%d] and mine [%d], unlocked", body, p1, mine)
 	}
+	if st.EndsIn < 12*3600-60 || st.EndsIn > 12*3600 {
+		t.Errorf("a new session ends in %d s, want about 12 h", st.EndsIn)
+	}
+
+	// Ten minutes before the absolute limit the page is told, to warn.
+	if _, err := pool.Exec(ctx, `UPDATE sessions SET created_at = created_at - interval '11 hours 50 minutes'`); err != nil {
+		t.Fatal(err)
+	}
+	_, body = c.do(t, op, http.MethodGet, "/alerts", nil)
+	if err := json.Unmarshal([]byte(body), &st); err != nil || st.EndsIn < 540 || st.EndsIn > 600 {
+		t.Errorf("a session 11 h 50 min old: %s, want ends_in about 600 s", body)
+	}
+	if _, page := c.do(t, op, http.MethodGet, "/queue", nil); !strings.Contains(page, `id="session-ending"`) {
+		t.Error("the queue has no place to warn that the session ends")
+	}
 }
 
 // An idle console locks: its pages and rows show nothing of a case, its

@@ -29,6 +29,9 @@ type alertState struct {
 	Mine   []int64        `json:"mine"` // the person's other unanswered cases
 	Alerts map[string]int `json:"alerts,omitempty"`
 	Upto   int64          `json:"upto"` // the newest unacknowledged alert, for supervisors
+	// EndsIn is how many seconds the session has before its absolute
+	// limit, so that the page warns before an operator must log in again.
+	EndsIn int64 `json:"ends_in"`
 }
 
 // alertsNow answers the console's script, on each change the live stream
@@ -40,7 +43,8 @@ func (s *Server) alertsNow(w http.ResponseWriter, r *http.Request, c *call) {
 		http.Error(w, "500", http.StatusInternalServerError)
 		return
 	}
-	st := alertState{Locked: c.session.Locked, P1: wt.P1, Mine: wt.Mine}
+	st := alertState{Locked: c.session.Locked, P1: wt.P1, Mine: wt.Mine,
+		EndsIn: int64(c.session.CreatedAt.Add(s.cfg.MaxSessionAge).Sub(s.now()).Seconds())}
 	if a := s.supervisorAlerts(r, c.session); a != nil {
 		st.Alerts, st.Upto = a.Count, a.Upto
 	}

@@ -74,6 +74,18 @@ func TestNightAlertsAndLockInBrowser(t *testing.T) {
 	if n := s.count(`SELECT count(*) FROM case_events WHERE kind = 'console_unlocked' AND actor = 'user:anna'`); n != 1 {
 		t.Errorf("%d unlocks recorded, want 1", n)
 	}
+
+	// Ten minutes before the session's absolute end the page warns (the
+	// locked one too, as it will be in a moment), and announces it once,
+	// in words about the session only.
+	s.count(`WITH aged AS (UPDATE sessions SET created_at = created_at - interval '11 hours 50 minutes' RETURNING 1) SELECT count(*) FROM aged`)
+	must(t, ctx, "the session's end is announced", chromedp.WaitVisible(chromedp.CSS("#lock")), chromedp.WaitVisible(chromedp.CSS("#session-ending")))
+	if said := get(t, ctx, chromedp.Text(chromedp.CSS("#session-ending"))); !strings.HasPrefix(said, "A munkamenet 10 perc múlva lejár") {
+		t.Errorf("the warning says %q", said)
+	}
+	if !get(t, ctx, chromedp.Evaluate[bool](`JSON.parse(sessionStorage.getItem("okit-alerts")).warned === true`)) {
+		t.Error("the session's end was not announced")
+	}
 }
 
 // console waits for the stage's console to answer, and returns its address.

@@ -17,7 +17,9 @@
   var last = JSON.parse(sessionStorage.getItem("okit-alerts") || "null") || { seen: null, upto: null };
   var seen = last.seen;  // the case ids waiting
   var upto = last.upto;  // the newest supervisors' alert
+  var warned = last.warned;  // the session's end was announced
   var live = document.getElementById("alert-live");
+  var ending = document.getElementById("session-ending");
 
   // The sound is made here: no file to fetch, nothing to cache. Browsers
   // let it play only after the person touched the page once.
@@ -103,7 +105,17 @@
         else if (upto !== null && st.upto > upto) say(body.dataset.notifyAlert);
         seen = now;
         upto = st.upto;
-        sessionStorage.setItem("okit-alerts", JSON.stringify({ seen: seen, upto: upto }));
+        // A quarter of an hour before the session's absolute end, a banner
+        // (and once, the alert) says to log in again; drafts are kept.
+        if (ending) {
+          ending.hidden = st.ends_in > 900;
+          if (!ending.hidden) {
+            ending.textContent = ending.dataset.say.replace("%d", Math.max(1, Math.ceil(st.ends_in / 60)));
+            if (!warned) say(ending.textContent);
+            warned = true;
+          }
+        }
+        sessionStorage.setItem("okit-alerts", JSON.stringify({ seen: seen, upto: upto, warned: warned }));
         banner(st);
       })
       .catch(function () {})
