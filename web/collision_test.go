@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ncsszi/okit/account"
 	"github.com/ncsszi/okit/storage/storagetest"
@@ -80,4 +81,41 @@ func TestTwoOperatorsOnOneCase(t *testing.T) {
 	if n := count(`SELECT count(*) FROM drafts`); n != 0 {
 		t.Error("the draft outlived the answer it was")
 	}
+}
+
+// Two okit serve processes behind one address: an operator on one node
+// sees a colleague on the other, writing and then gone.
+func TestPresenceAcrossNodes(t *testing.T) {
+	t.Parallel()
+	one := newConsole(t)
+	two := newConsoleOn(t, one.st, time.Now)
+	one.addUser(t, "anna", account.Operator, "a long enough password")
+	one.addUser(t, "bea", account.Operator, "a long enough password")
+	one.addCase(t, "OKIT-2026-000001", 1, "partner_violence", "Edit <edit@example.test>", "segitseg", "Megint megütött.")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go one.srv.Run(ctx)
+	go two.srv.Run(ctx)
+	anna, bea := one.session(t, "anna", true), two.session(t, "bea", true)
+	say := func(node *console, who *http.Cookie, state string) string {
+		_, body := node.do(t, who, http.MethodPost, "/cases/OKIT-2026-000001/presence", url.Values{"state": {state}})
+		return strings.TrimSpace(body)
+	}
+	eventually := func(what string, cond func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(50 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal(what)
+			}
+		}
+	}
+	// A page says its mark every 20 seconds; here more often, until the
+	// other node listens.
+	eventually("bea, on the other node, does not see anna writing", func() bool {
+		say(one, anna, "writing")
+		return say(two, bea, "viewing") == `[{"user":"anna","writing":true}]`
+	})
+	say(one, anna, "left")
+	eventually("bea, on the other node, still sees anna after she left", func() bool { return say(two, bea, "viewing") == "null" })
+	eventually("anna's node does not see bea viewing", func() bool { return say(one, anna, "viewing") == `[{"user":"bea","writing":false}]` })
 }

@@ -32,8 +32,9 @@
 // stream; nothing of it leaves the process. A search is recorded with its
 // words sealed.
 //
-// Two people on one case see each other (presence.go, in this process's
-// memory, live over the stream); the answer being written is kept as a
+// Two people on one case see each other (presence.go, in each process's
+// memory, told to the other nodes through the database, live over the
+// stream); the answer being written is kept as a
 // sealed draft (drafts.go); answering a colleague's case, or minutes after
 // a colleague's mail, asks first, checked in the reply's transaction.
 //

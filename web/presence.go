@@ -20,9 +20,10 @@ const presenceFor = 45 * time.Second
 
 // presence is who has which case open in the console, and who is writing
 // an answer on it, so that two operators do not answer one writer unaware
-// of each other. It lives in this process's memory: with several okit
-// serve processes behind one address, each knows only its own consoles.
-// Changes go out on the live stream like any change of a case.
+// of each other. It lives in this process's memory; each process tells
+// the others of its own consoles' marks through the database
+// (storage.AnnouncePresence), so that consoles on two nodes see each
+// other. Changes go out on the live stream like any change of a case.
 type presence struct {
 	mu    sync.Mutex
 	cases map[int64]map[string]mark // case id → username →
@@ -41,24 +42,24 @@ type present struct {
 
 func newPresence() *presence { return &presence{cases: map[int64]map[string]mark{}} }
 
-// set marks the user on the case (gone, when leaving) and reports whether
-// what others see changed.
-func (p *presence) set(caseID int64, user string, writing, leaving bool, now time.Time) bool {
+// set puts a mark (removes it, when leaving) and reports whether what
+// others see changed: a mark heard again from the database changes nothing.
+func (p *presence) set(m storage.Presence, now time.Time) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	on := p.cases[caseID]
-	old, had := on[user]
+	on := p.cases[m.CaseID]
+	old, had := on[m.User]
 	had = had && old.until.After(now)
-	if leaving {
-		delete(on, user)
+	if m.Leaving {
+		delete(on, m.User)
 		return had
 	}
 	if on == nil {
 		on = map[string]mark{}
-		p.cases[caseID] = on
+		p.cases[m.CaseID] = on
 	}
-	on[user] = mark{writing: writing, until: now.Add(presenceFor)}
-	return !had || old.writing != writing
+	on[m.User] = mark{writing: m.Writing, until: m.Until}
+	return !had || old.writing != m.Writing
 }
 
 // on lists who is on a case, but the user asking, by name.
@@ -124,8 +125,14 @@ func (s *Server) markPresence(w http.ResponseWriter, r *http.Request, c *call) {
 		return
 	}
 	state := r.PostFormValue("state")
-	if s.presence.set(id, c.session.Username, state == "writing", state == "left", s.now()) {
+	m := storage.Presence{CaseID: id, User: c.session.Username, Writing: state == "writing", Leaving: state == "left",
+		Until: s.now().Add(presenceFor)}
+	if s.presence.set(m, s.now()) {
 		s.live.publish([]int64{id})
+	}
+	// Other nodes hear of it; this one hears it back, which changes nothing.
+	if err := s.store.AnnouncePresence(r.Context(), m); err != nil {
+		s.log.Warn("console: presence not announced to other nodes", "err", err)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(s.presence.on(id, c.session.Username, s.now()))

@@ -129,7 +129,15 @@ func (s *Server) Run(ctx context.Context) {
 	go s.expirePresence(ctx)
 	changed := func(ids []int64) { s.live.publish(ids); s.index.changed(ids) }
 	for wait := time.Second; ctx.Err() == nil; wait = min(2*wait, time.Minute) {
-		err := s.store.Listen(ctx, func() { wait = time.Second; changed(nil) }, changed)
+		err := s.store.Listen(ctx, storage.Listeners{
+			Ready:   func() { wait = time.Second; changed(nil) },
+			Changed: changed,
+			Presence: func(m storage.Presence) {
+				if s.presence.set(m, s.now()) {
+					s.live.publish([]int64{m.CaseID})
+				}
+			},
+		})
 		if ctx.Err() != nil {
 			return
 		}
