@@ -140,7 +140,7 @@ var ErrAssignedElsewhere = errors.New("the case is assigned to a colleague: take
 // people answering one writer minutes apart is the mistake it stops.
 const RecentAnswerWindow = 10 * time.Minute
 
-// RecentAnswerError refuses a console answer that follows a colleague's
+// RecentAnswerError refuses an answer that follows a colleague's
 // mail on the case within RecentAnswerWindow, unless the operator
 // confirmed it (Reply.After).
 type RecentAnswerError struct {
@@ -185,10 +185,8 @@ func (s *Store) QueueReply(ctx context.Context, r Reply) (int64, error) {
 		if slices.Contains(flags, string(triage.FlagDoNotReply)) && !r.SafeChannel {
 			return ErrDoNotReply
 		}
-		if r.UserID != 0 {
-			if err := s.colleagues(ctx, tx, caseID, assignee, r); err != nil {
-				return err
-			}
+		if err := s.colleagues(ctx, tx, caseID, assignee, r); err != nil {
+			return err
 		}
 		err = tx.QueryRow(ctx, `SELECT id FROM messages WHERE case_id = $1 AND direction = 'in'
 			ORDER BY internal_date DESC, id DESC LIMIT 1`, caseID).Scan(&answers)
@@ -255,13 +253,14 @@ func (s *Store) OutgoingText(ctx context.Context, caseID, id int64) ([]byte, err
 	return sealed, nil
 }
 
-// colleagues checks a console answer against colleagues' work on the
-// case, under the case's lock: a case of someone else's is taken over
-// only when asked (an event), and a colleague's mail to the writer within
-// RecentAnswerWindow needs the operator's confirmation. The answering
-// user's draft goes.
+// colleagues checks an answer against colleagues' work on the case, under
+// the case's lock: a colleague's mail to the writer within
+// RecentAnswerWindow needs the operator's confirmation, from the console
+// or the command line; in the console, a case of someone else's is taken
+// over only when asked (an event), and the answering user's draft goes.
 func (s *Store) colleagues(ctx context.Context, tx pgx.Tx, caseID, assignee int64, r Reply) error {
-	if assignee != 0 && assignee != r.UserID {
+	console := r.UserID != 0
+	if console && assignee != 0 && assignee != r.UserID {
 		if !r.TakeOver {
 			return ErrAssignedElsewhere
 		}
@@ -284,6 +283,9 @@ func (s *Store) colleagues(ctx context.Context, tx pgx.Tx, caseID, assignee int6
 		return fmt.Errorf("read recent answers: %w", err)
 	case recent.OutgoingID != r.After:
 		return &recent
+	}
+	if !console {
+		return nil
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM drafts WHERE case_id = $1 AND user_id = $2`, caseID, r.UserID); err != nil {
 		return fmt.Errorf("drop draft: %w", err)

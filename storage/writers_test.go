@@ -101,6 +101,17 @@ func TestAnswersGoToTheWriter(t *testing.T) {
 	if _, err := st.QueueReply(ctx, reply); err != nil {
 		t.Errorf("the next answer: %v", err)
 	}
+	// A colleague answering from the command line minutes later is asked
+	// to confirm, naming the latest mail; confirmed, it goes.
+	reply.Actor = "cli:bea"
+	var recent *storage.RecentAnswerError
+	if _, err := st.QueueReply(ctx, reply); !errors.As(err, &recent) || recent.Actor != "user:kata" {
+		t.Fatalf("a second answer minutes after a colleague's = %v, want RecentAnswerError naming kata", err)
+	}
+	reply.After = recent.OutgoingID
+	if _, err := st.QueueReply(ctx, reply); err != nil {
+		t.Errorf("the confirmed second answer: %v", err)
+	}
 }
 
 // Merging a possibly related case into another moves its messages and

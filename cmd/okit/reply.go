@@ -14,7 +14,7 @@ import (
 )
 
 func runReply(ctx context.Context, a *app, args []string) error {
-	fs := a.flags("reply", "CASE [--to MESSAGE:from|reply-to] [--template information|crisis_home] [--shelter NAME] [--sign NAME] [--confirm-safe-channel] < text")
+	fs := a.flags("reply", "CASE [--to MESSAGE:from|reply-to] [--template information|crisis_home] [--shelter NAME] [--sign NAME] [--confirm-safe-channel] [--after N] < text")
 	to := fs.String("to", "", "where the answer goes, as MESSAGE:from or MESSAGE:reply-to: one of the case's writer's addresses, or the latest message's "+
 		"From or Reply-To (okit cases list --json --decrypt shows each message's); picking one that is not the writer's makes it one. "+
 		"Needed when the latest message asks for answers elsewhere. Never the address itself: it would stay in the shell's history and every user's process list")
@@ -22,6 +22,7 @@ func runReply(ctx context.Context, a *app, args []string) error {
 	shelter := fs.String("shelter", "", "the crisis home whose intake phone to give, with --template crisis_home")
 	sign := fs.String("sign", "", "the first name you sign with")
 	safe := fs.Bool("confirm-safe-channel", false, "the writer asked not to be answered by email or said someone reads their mail, and you have confirmed that this address is safe")
+	after := fs.Int64("after", 0, "send although a colleague wrote to the writer minutes ago: the number of that mail, as the refusal names it")
 	if err := fs.Parse(reorder(args)); err != nil {
 		return errUsage
 	}
@@ -65,7 +66,7 @@ func runReply(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	r := storage.Reply{CaseRef: fs.Arg(0), Kind: kind, Template: *template, Shelter: *shelter,
-		Signature: strings.TrimSpace(*sign), Actor: actor(), SafeChannel: *safe, RemindAfter: remind}
+		Signature: strings.TrimSpace(*sign), Actor: actor(), SafeChannel: *safe, RemindAfter: remind, After: *after}
 	if t := strings.TrimSpace(string(text)); t != "" {
 		if r.TextSealed, err = k.sealer.Seal([]byte(t)); err != nil {
 			return err
@@ -110,6 +111,10 @@ func runReply(ctx context.Context, a *app, args []string) error {
 	}
 	r.To = storage.AddressRef{MessageID: addrs[i].MessageID, Field: addrs[i].Field}
 	id, err := st.QueueReply(ctx, r)
+	if recent := (*storage.RecentAnswerError)(nil); errors.As(err, &recent) {
+		return fmt.Errorf("%s wrote to this writer at %s: two answers minutes apart confuse a person in danger; "+
+			"to send yours too, run again with --after %d", recent.Actor, recent.At.Local().Format(time.DateTime), recent.OutgoingID)
+	}
 	if err != nil {
 		return err
 	}
