@@ -2,6 +2,7 @@ package triage
 
 import (
 	"math"
+	"slices"
 	"unicode"
 	"unicode/utf8"
 
@@ -15,7 +16,7 @@ type token struct {
 	f0, f1     int32     // folded bytes: words.buf[f0:f1]
 	sent       int32     // sentence number, counted from 0
 	m0, m1     int32     // elements that matched this word: matches[m0:m1]
-	clause     int32     // clause number, counted from 0 (see markClauses)
+	clause     int32     // clause number, counted from 0 (see markClause)
 	class      wordClass // the policy's word classes (wordclass.go), set by the match
 	feat       feat      // what the word's ending says, when it is a form of a lemma
 	region     Region    // new text, quoted, forwarded
@@ -28,7 +29,7 @@ type words struct {
 	toks []token
 	buf  []byte
 	// sents and clauses hold the first token of each sentence and each
-	// clause (markClauses), so that the policy finds them at once.
+	// clause (markClause), so that the policy finds them at once.
 	sents, clauses []int32
 	// Letters that point to Hungarian, outside quoted text: ő ű (and the
 	// legacy õ û) are Hungarian only; á é í ó ú are shared with a few
@@ -286,7 +287,9 @@ func tokenize(s string, spans []span, w *words) {
 	if z.inTok {
 		buf = z.end(len(s), buf)
 	}
-	w.toks, w.buf = z.toks, buf
+	// Room for 8 bytes after the last word, so that a word's first 8
+	// bytes are read in one load (memoKey).
+	w.toks, w.buf = z.toks, slices.Grow(buf, 8)
 }
 
 // decodeRune is utf8.DecodeRuneInString(s[i:]) with the two-byte
@@ -308,30 +311,28 @@ func isPlainCyrillic(r rune) bool {
 	return 'А' <= r && r <= 'я' && r != 'Й' && r != 'й'
 }
 
-// markClauses numbers the clauses of a text whose word classes are set.
-// A clause ends with its sentence, and before a conjunction or relative
-// word that follows a comma, colon or dash ("…, hogy megöl", "…, but
-// he"), or before a contrasting conjunction even without one ("de
-// tegnap", "but now"): softeners (a past, a negation) reach only the
-// words of their own clause.
-func markClauses(w *words) {
-	var clause int32
-	sents, clauses := w.sents[:0], w.clauses[:0]
-	for i := range w.toks {
-		t := &w.toks[i]
-		newSent := i == 0 || w.toks[i-1].sent != t.sent
-		if i > 0 && (newSent || t.class&clsContrast != 0 || t.punct && t.class&clsClauseWord != 0) {
-			clause++
+// markClause numbers the clause of word i of w, once the word's classes
+// are set and the words before it are numbered (matchField does it as it
+// reads the words). A clause ends with its sentence, and before a
+// conjunction or relative word that follows a comma, colon or dash ("…,
+// hogy megöl", "…, but he"), or before a contrasting conjunction even
+// without one ("de tegnap", "but now"): softeners (a past, a negation)
+// reach only the words of their own clause.
+func (w *words) markClause(i int) {
+	t := &w.toks[i]
+	newSent := true
+	if i > 0 {
+		p := &w.toks[i-1]
+		newSent, t.clause = p.sent != t.sent, p.clause
+		if !newSent && t.class&clsContrast == 0 && !(t.punct && t.class&clsClauseWord != 0) {
+			return
 		}
-		for newSent && int(t.sent) >= len(sents) { // sentences without words keep their number
-			sents = append(sents, int32(i))
-		}
-		if i == 0 || clause != w.toks[i-1].clause {
-			clauses = append(clauses, int32(i))
-		}
-		t.clause = clause
+		t.clause++
 	}
-	w.sents, w.clauses = sents, clauses
+	w.clauses = append(w.clauses, int32(i))
+	for newSent && int(t.sent) >= len(w.sents) { // sentences without words keep their number
+		w.sents = append(w.sents, int32(i))
+	}
 }
 
 // sentence gives the first and last token of the sentence of token i.

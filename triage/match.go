@@ -77,11 +77,13 @@ func (r *Rules) matchField(s *scratch, field uint8) {
 	mo.reset(len(w.toks))
 	// The words where a pattern may start: fewer than half of a letter's.
 	starts := s.starts[:0]
+	w.sents, w.clauses = w.sents[:0], w.clauses[:0]
 	for i := range w.toks {
 		t := &w.toks[i]
 		en := mo.find(r, w.buf, t.f0, t.f1)
 		lang := en.lang
 		t.class = en.class
+		w.markClause(i)
 		if !en.split {
 			t.m0, t.m1, t.feat = en.id0, en.id1, en.feat
 			if en.starts {
@@ -129,7 +131,6 @@ func (r *Rules) matchField(s *scratch, field uint8) {
 	m := mo.ids
 	s.matches[field], s.starts = m, starts
 	s.readable.end()
-	markClauses(w)
 	if cap(s.lastA) < len(r.nears) {
 		s.lastA = make([]int32, len(r.nears))
 		s.lastB = make([]int32, len(r.nears))

@@ -55,7 +55,7 @@ func (mo *wordMemo) reset(n int) {
 // matching it the first time it is seen.
 func (mo *wordMemo) find(r *Rules, buf []byte, f0, f1 int32) *memoEntry {
 	b := buf[f0:f1]
-	key := memoKey(b)
+	key := memoKey(buf, f0, f1)
 	mask := uint64(len(mo.slots) - 1)
 	for k := memoSlot(key, len(b)) & mask; ; k = (k + 1) & mask {
 		e := mo.slots[k]
@@ -91,18 +91,16 @@ func (mo *wordMemo) find(r *Rules, buf []byte, f0, f1 int32) *memoEntry {
 	return &mo.entries[len(mo.entries)-1]
 }
 
-// memoKey packs a word of up to 8 bytes into a number, so that most
-// words are told apart without hashing or comparing their bytes; a
-// longer word is keyed by its first and last 8 bytes.
-func memoKey(b []byte) uint64 {
-	if len(b) > 8 {
-		return binary.LittleEndian.Uint64(b)*memoMul ^ binary.LittleEndian.Uint64(b[len(b)-8:])
+// memoKey packs the word buf[f0:f1] into a number: a word of up to 8
+// bytes is its key, a longer one is keyed by its first and last 8 bytes.
+// The bytes are read 8 at a time, those past a short word masked off:
+// tokenize leaves room for 8 bytes after the last word.
+func memoKey(buf []byte, f0, f1 int32) uint64 {
+	x := binary.LittleEndian.Uint64(buf[f0 : f0+8])
+	if n := f1 - f0; n <= 8 {
+		return x & (1<<(8*n) - 1)
 	}
-	var x uint64
-	for _, c := range b {
-		x = x<<8 | uint64(c)
-	}
-	return x
+	return x*memoMul ^ binary.LittleEndian.Uint64(buf[f1-8:f1])
 }
 
 const memoMul = 0x9E3779B97F4A7C15
