@@ -30,20 +30,24 @@ const (
 // Model is a stored second-opinion model: its stored form and what its
 // training measured, as secondopinion gives them.
 type Model struct {
-	Version      int
-	Source       string // "starting" or "learned"
-	Data         []byte // secondopinion's stored form
-	Figures      json.RawMessage
-	TrainedFrom  *time.Time
-	TrainedUntil *time.Time
-	CreatedAt    time.Time
-	CreatedBy    string
-	Active       bool
-	ActivatedAt  *time.Time
-	ActivatedBy  string
+	Version int
+	Source  string // "starting" or "learned"
+	Data    []byte // secondopinion's stored form
+	// IndexKeyVersion is the version of the index key a learned model's
+	// features were hashed with; 0 for the starting model, and for one
+	// learned before schema 17, which did not record it.
+	IndexKeyVersion int
+	Figures         json.RawMessage
+	TrainedFrom     *time.Time
+	TrainedUntil    *time.Time
+	CreatedAt       time.Time
+	CreatedBy       string
+	Active          bool
+	ActivatedAt     *time.Time
+	ActivatedBy     string
 }
 
-const modelColumns = `version, source, model, figures, trained_from, trained_until, created_at, created_by,
+const modelColumns = `version, source, model, coalesce(index_key_version, 0), figures, trained_from, trained_until, created_at, created_by,
 	active, activated_at, coalesce(activated_by, '')`
 
 // SaveModel stores a trained model, inactive, and returns its version.
@@ -51,14 +55,14 @@ func (s *Store) SaveModel(ctx context.Context, m Model) (int, error) {
 	var v int
 	err := s.InTx(ctx, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `
-			INSERT INTO triage_models (source, model, figures, trained_from, trained_until, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING version`,
-			m.Source, m.Data, m.Figures, m.TrainedFrom, m.TrainedUntil, m.CreatedBy, s.now()).Scan(&v)
+			INSERT INTO triage_models (source, model, index_key_version, figures, trained_from, trained_until, created_by, created_at)
+			VALUES ($1, $2, nullif($3, 0), $4, $5, $6, $7, $8) RETURNING version`,
+			m.Source, m.Data, m.IndexKeyVersion, m.Figures, m.TrainedFrom, m.TrainedUntil, m.CreatedBy, s.now()).Scan(&v)
 		if err != nil {
 			return err
 		}
 		var ev events
-		ev.add(0, EventModelTrained, map[string]any{"version": v, "source": m.Source})
+		ev.add(0, EventModelTrained, map[string]any{"version": v, "source": m.Source, "index_key_version": m.IndexKeyVersion})
 		return ev.write(ctx, tx, m.CreatedBy, s.now())
 	})
 	if err != nil {
@@ -97,7 +101,7 @@ func (s *Store) Models(ctx context.Context) ([]Model, error) {
 
 func scanModel(r pgx.CollectableRow) (Model, error) {
 	var m Model
-	err := r.Scan(&m.Version, &m.Source, &m.Data, &m.Figures, &m.TrainedFrom, &m.TrainedUntil, &m.CreatedAt, &m.CreatedBy,
+	err := r.Scan(&m.Version, &m.Source, &m.Data, &m.IndexKeyVersion, &m.Figures, &m.TrainedFrom, &m.TrainedUntil, &m.CreatedAt, &m.CreatedBy,
 		&m.Active, &m.ActivatedAt, &m.ActivatedBy)
 	return m, err
 }
@@ -157,18 +161,23 @@ func (s *Store) ActivateModel(ctx context.Context, version int, actor string) er
 	})
 }
 
-// ConfirmPriority records that the operator finds the case's priority
-// right: a label for the second opinion.
-func (s *Store) ConfirmPriority(ctx context.Context, ref, actor string) error {
+// ConfirmPriority records that the operator who answers the case finds
+// its priority right: a label for the second opinion. That is the
+// case's assignee, or anyone while it has none, as for an answer
+// (Reply): a colleague's case is refused with ErrAssignedElsewhere.
+func (s *Store) ConfirmPriority(ctx context.Context, ref string, userID int64, actor string) error {
 	return s.InTx(ctx, func(tx pgx.Tx) error {
-		var id int64
+		var id, assignee int64
 		var p triage.Priority
-		err := tx.QueryRow(ctx, `SELECT id, priority FROM cases WHERE ref = $1`, ref).Scan(&id, &p)
+		err := tx.QueryRow(ctx, `SELECT id, priority, coalesce(assignee_id, 0) FROM cases WHERE ref = $1 FOR UPDATE`, ref).Scan(&id, &p, &assignee)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("case %s: %w", ref, ErrNotFound)
 		}
 		if err != nil {
 			return fmt.Errorf("confirm priority: %w", err)
+		}
+		if assignee != 0 && assignee != userID {
+			return fmt.Errorf("confirm the priority of case %s: %w", ref, ErrAssignedElsewhere)
 		}
 		var ev events
 		ev.add(id, EventPriorityConfirmed, map[string]any{"priority": int(p)})
@@ -176,31 +185,60 @@ func (s *Store) ConfirmPriority(ctx context.Context, ref, actor string) error {
 	})
 }
 
-// Label is a case whose priority a person chose or confirmed, with the
-// sealed first message of its writer: what okit triage learn trains on.
+// Label is one message of a writer with the priority a person gave its
+// case having read it: what okit triage learn trains on.
 type Label struct {
 	CaseID    int64
+	MessageID int64
 	Received  time.Time
 	Priority  triage.Priority
 	RawSealed []byte
 }
 
-// labelSQL finds a case's label: the latest priority an operator set by
-// hand (with a reason) or confirmed; else, once the case had a human
-// answer or was closed, its priority. Other cases have no label.
+// labelSQL gives, for the writer's messages of the cases first received
+// in [$1, $2), each message's label, read from the event log alone (the
+// events say who and when; event ids give their order):
+//
+//   - The judgements of a case are its moments a person stood behind a
+//     priority: its first human answer and each closing (not a merge), at
+//     the priority the case had then (its latest priority_changed
+//     before), each change an operator made with a reason, and each
+//     confirmation.
+//   - A message's label is the last judgement made before the writer
+//     wrote again after one (a correction or a confirmation overrides the
+//     first answer's priority). Messages that came one after another
+//     before anyone judged were read together and share that label. A
+//     message no one judged after has none.
 const labelSQL = `
-	SELECT c.id, c.first_received, coalesce(
-		(SELECT CASE e.kind WHEN 'priority_changed' THEN (e.data->>'to')::int ELSE (e.data->>'priority')::int END
-		 FROM case_events e WHERE e.case_id = c.id
-		   AND (e.kind = 'priority_confirmed' OR e.kind = 'priority_changed' AND e.data ? 'note')
-		 ORDER BY e.id DESC LIMIT 1),
-		CASE WHEN c.first_response_at IS NOT NULL OR c.status = 'closed' THEN c.priority END)
-	FROM cases c WHERE c.first_received >= $1 AND c.first_received < $2`
+	WITH period AS (SELECT id FROM cases WHERE first_received >= $1 AND first_received < $2),
+	judged AS (
+		SELECT e.case_id, e.id AS eid, CASE
+			WHEN e.kind = 'priority_changed' THEN (e.data->>'to')::int
+			WHEN e.kind = 'priority_confirmed' THEN (e.data->>'priority')::int
+			ELSE (SELECT (p.data->>'to')::int FROM case_events p
+				WHERE p.case_id = e.case_id AND p.kind = 'priority_changed' AND p.id < e.id ORDER BY p.id DESC LIMIT 1)
+			END AS p
+		FROM case_events e JOIN period ON period.id = e.case_id
+		WHERE e.kind = 'first_response' OR e.kind = 'priority_confirmed'
+		   OR e.kind = 'priority_changed' AND e.data ? 'note'
+		   OR e.kind = 'case_closed' AND coalesce(e.data->>'reason', '') <> 'merged'),
+	arrived AS (
+		SELECT m.id, m.case_id, r.id AS eid, r.at, m.raw_sealed IS NOT NULL AS sealed,
+			lead(r.id) OVER (PARTITION BY m.case_id ORDER BY r.id) AS next
+		FROM messages m JOIN period ON period.id = m.case_id
+		JOIN case_events r ON r.kind = 'message_received' AND (r.data->>'message_id')::bigint = m.id
+		WHERE m.direction = 'in')
+	SELECT a.case_id, a.id, a.at, (
+		SELECT j.p FROM judged j WHERE j.case_id = a.case_id AND j.eid > a.eid AND j.eid < coalesce((
+			SELECT min(b.eid) FROM arrived b WHERE b.case_id = a.case_id
+			   AND b.eid > (SELECT min(k.eid) FROM judged k WHERE k.case_id = a.case_id AND k.eid > a.eid)), 9223372036854775807)
+		ORDER BY j.eid DESC LIMIT 1) AS p
+	FROM arrived a WHERE a.sealed`
 
-// LabelCount counts the cases with a label (see Labels) received in
-// [since, until).
+// LabelCount counts the labelled messages (see Labels) of the cases
+// received in [since, until).
 func (s *Store) LabelCount(ctx context.Context, since, until time.Time) (total, p1 int, err error) {
-	err = s.pool.QueryRow(ctx, `SELECT count(l.p), count(l.p) FILTER (WHERE l.p = 1) FROM (`+labelSQL+`) AS l(id, at, p)`,
+	err = s.pool.QueryRow(ctx, `SELECT count(l.p), count(l.p) FILTER (WHERE l.p = 1) FROM (`+labelSQL+`) AS l(case_id, id, at, p)`,
 		since, until).Scan(&total, &p1)
 	if err != nil {
 		return 0, 0, fmt.Errorf("count labels: %w", err)
@@ -208,15 +246,13 @@ func (s *Store) LabelCount(ctx context.Context, since, until time.Time) (total, 
 	return total, p1, nil
 }
 
-// Labels gives the labelled cases received in [since, until), oldest
-// first, each with its first incoming message, sealed. Opening them is
-// the caller's, and is recorded first: one EventTrainingOpened listing
-// the cases (Record).
+// Labels gives the labelled messages of the cases received in [since,
+// until), oldest first, sealed. Opening them is the caller's, and is
+// recorded first: one EventTrainingOpened listing the cases (Record).
 func (s *Store) Labels(ctx context.Context, since, until time.Time) ([]Label, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT l.id, l.at, l.p, m.raw_sealed FROM (`+labelSQL+`) AS l(id, at, p)
-		CROSS JOIN LATERAL (SELECT raw_sealed FROM messages WHERE case_id = l.id AND direction = 'in' AND raw_sealed IS NOT NULL
-			ORDER BY internal_date, id LIMIT 1) m
+		SELECT l.case_id, l.id, l.at, l.p, m.raw_sealed FROM (`+labelSQL+`) AS l(case_id, id, at, p)
+		JOIN messages m ON m.id = l.id
 		WHERE l.p IS NOT NULL ORDER BY l.at, l.id`, since, until)
 	if err != nil {
 		return nil, fmt.Errorf("read labels: %w", err)

@@ -57,6 +57,9 @@ type caseData struct {
 	Present []present
 	Draft   string
 	Recent  *recentAnswer
+	// MayConfirm offers "Priority is right": to the operator who answers
+	// the case, its assignee, or anyone while it has none.
+	MayConfirm bool
 }
 
 // caseAddress is an address an answer may go to, opened.
@@ -113,7 +116,7 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, c *call) {
 	}
 	d := caseData{Case: cd, DoNotReply: slices.Contains(cd.Flags, string(triage.FlagDoNotReply)),
 		Priorities: []triage.Priority{triage.P1, triage.P2, triage.P3, triage.P4}, Outcomes: report.Outcomes(),
-		Present: s.presence.on(cd.ID, c.session.Username, s.now())}
+		Present: s.presence.on(cd.ID, c.session.Username, s.now()), MayConfirm: cd.AssigneeID == 0 || cd.AssigneeID == c.session.UserID}
 	msgs, err := s.store.Messages(ctx, cd.ID)
 	if err != nil {
 		s.fail(w, r, err)

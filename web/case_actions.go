@@ -56,10 +56,17 @@ func (s *Server) assign(w http.ResponseWriter, r *http.Request, c *call) {
 	s.caseDone(w, r, s.store.AssignTo(r.Context(), r.PathValue("ref"), to, c.actor), "case.assigned")
 }
 
-// confirmPriority records the operator's one click saying the case's
-// priority is right: a label for the second opinion.
+// confirmPriority records the one click of the operator who answers the
+// case saying its priority is right: a label for the second opinion. A
+// colleague's case is refused (storage.ConfirmPriority), whatever the
+// page offered.
 func (s *Server) confirmPriority(w http.ResponseWriter, r *http.Request, c *call) {
-	s.caseDone(w, r, s.store.ConfirmPriority(r.Context(), r.PathValue("ref"), c.actor), "case.priority_confirmed")
+	err := s.store.ConfirmPriority(r.Context(), r.PathValue("ref"), c.session.UserID, c.actor)
+	if errors.Is(err, storage.ErrAssignedElsewhere) {
+		redirect(w, r, "/cases/"+r.PathValue("ref"), "problem.confirm_not_yours")
+		return
+	}
+	s.caseDone(w, r, err, "case.priority_confirmed")
 }
 
 func (s *Server) setPriority(w http.ResponseWriter, r *http.Request, c *call) {

@@ -19,6 +19,7 @@ import (
 type modelData struct {
 	Labels, LabelsP1 int
 	Models           []modelRow
+	IndexKeyVersion  int // the current index key's
 }
 
 type modelRow struct {
@@ -27,11 +28,15 @@ type modelRow struct {
 	RulesP1, ModelP1 secondopinion.Score
 	RulesUrgent      secondopinion.Score
 	ModelUrgent      secondopinion.Score
+	// Retrain says a learned model was hashed with another index key
+	// than the current one (or its key was not recorded): after a
+	// rotation it must be trained again.
+	Retrain bool
 }
 
 // models reads the labels and the stored models for the dashboard.
 func (s *Server) models(ctx context.Context) (modelData, error) {
-	var d modelData
+	d := modelData{IndexKeyVersion: s.indexKey}
 	var err error
 	if d.Labels, d.LabelsP1, err = s.store.LabelCount(ctx, time.Time{}, s.now().Add(24*time.Hour)); err != nil {
 		return d, err
@@ -41,7 +46,7 @@ func (s *Server) models(ctx context.Context) (modelData, error) {
 		return d, err
 	}
 	for _, m := range ms {
-		row := modelRow{Model: m}
+		row := modelRow{Model: m, Retrain: m.Source == "learned" && m.IndexKeyVersion != s.indexKey}
 		_ = json.Unmarshal(m.Figures, &row.Figures) // figures okit wrote; a model without them shows zeros
 		f := row.Figures
 		row.RulesP1, row.ModelP1 = secondopinion.Exactly(f.Rules, triage.P1), secondopinion.Exactly(f.Combined, triage.P1)

@@ -60,8 +60,12 @@ type Deps struct {
 	// Rules are the triage rules intake runs with: the case page explains
 	// each message's verdict with them.
 	Rules *triage.Rules
-	Log   *slog.Logger
-	Now   func() time.Time
+	// IndexKeyVersion is the version of the index key intake hashes with
+	// (seal.Index.Version): a learned model hashed with another must be
+	// trained again after a rotation, and the dashboard says so.
+	IndexKeyVersion int
+	Log             *slog.Logger
+	Now             func() time.Time
 }
 
 // Server is the console.
@@ -72,6 +76,7 @@ type Server struct {
 	bind     *seal.Binder
 	mail     *replies.Templates
 	rules    *triage.Rules
+	indexKey int // Deps.IndexKeyVersion
 	log      *slog.Logger
 	now      func() time.Time
 	views    views
@@ -116,7 +121,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if d.Binder == nil {
 		return nil, errors.New("the console needs the console key (OKIT_CONSOLE_KEY_FILE)")
 	}
-	return &Server{cfg: cfg, store: d.Store, keys: d.Keys, bind: d.Binder, mail: d.Templates, rules: d.Rules, log: d.Log, now: d.Now,
+	return &Server{cfg: cfg, store: d.Store, keys: d.Keys, bind: d.Binder, mail: d.Templates, rules: d.Rules, indexKey: d.IndexKeyVersion, log: d.Log, now: d.Now,
 		views: v, catalogs: cats, live: newHub(), index: newIndexer(d.Store, d.Keys, d.Log), seen: newSeen(cfg.MaxSessionAge), presence: newPresence(), zone: zone,
 		hashers: make(chan struct{}, cfg.MaxHashes)}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -56,22 +57,29 @@ func runTriageLearn(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if len(labels) == 0 {
-		return errors.New("no labelled cases in the period: a case is a label once it was answered, closed, or its priority set or confirmed by a person")
+		return errors.New("no labelled messages in the period: a writer's message is a label once a person answered or closed its case, or set (with a reason) or confirmed its priority, after it came")
 	}
 	ids := make([]int64, len(labels))
 	for i, l := range labels {
 		ids[i] = l.CaseID
 	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
 	// The opening is recorded before any message is decrypted.
 	if err := st.Record(ctx, storage.EventTrainingOpened, actor(), map[string]any{"cases": ids, "purpose": "triage_learn"}); err != nil {
 		return err
 	}
+	// Each labelled message is an example of its own, read alone: intake
+	// judges each arriving message by its own new text (a case takes the
+	// most urgent of its messages' priorities), so the model learns from
+	// what it will be asked to judge. Their texts run together would be a
+	// kind of input it never scores, longer than any one message.
 	exs := make([]secondopinion.Example, 0, len(labels))
 	p1 := 0
 	for _, l := range labels {
 		raw, err := k.opener.Open(l.RawSealed)
 		if err != nil {
-			return fmt.Errorf("open the message of case %d: %w", l.CaseID, err)
+			return fmt.Errorf("open message %d of case %d: %w", l.MessageID, l.CaseID, err)
 		}
 		m := message.Parse(raw)
 		clear(raw)
@@ -89,7 +97,7 @@ func runTriageLearn(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	v, err := st.SaveModel(ctx, storage.Model{Source: "learned", Data: data, Figures: figures,
+	v, err := st.SaveModel(ctx, storage.Model{Source: "learned", Data: data, IndexKeyVersion: k.index.Version(), Figures: figures,
 		TrainedFrom: &from, TrainedUntil: &to, CreatedBy: actor()})
 	if err != nil {
 		return err
@@ -118,19 +126,34 @@ func runTriageModelList(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "version\tsource\tcreated\tlabels\tP1 recall rules → +model\tP1 precision\tactive")
+	fmt.Fprintln(w, "version\tsource\tkey\tcreated\tlabels\tP1 recall rules → +model\tP1 precision\tactive")
 	for _, m := range ms {
-		var f secondopinion.Figures
-		_ = json.Unmarshal(m.Figures, &f)
-		r, c := secondopinion.Exactly(f.Rules, 1), secondopinion.Exactly(f.Combined, 1)
 		on := ""
 		if m.Active {
 			on = "active since " + m.ActivatedAt.Format("2006-01-02 15:04") + " (" + m.ActivatedBy + ")"
 		}
-		fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%d/%d → %d/%d\t%.0f%% → %.0f%%\t%s\n", m.Version, m.Source, m.CreatedAt.Format("2006-01-02 15:04"),
-			f.Labels, r.Found, r.Wanted, c.Found, c.Wanted, 100*r.Precision, 100*c.Precision, on)
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t", m.Version, m.Source, modelKeying(m), m.CreatedAt.Format("2006-01-02 15:04"))
+		var f secondopinion.Figures
+		if err := json.Unmarshal(m.Figures, &f); err != nil {
+			a.log.Warn("a model's figures do not read", slog.Int("version", m.Version), slog.Any("err", err))
+			fmt.Fprintf(w, "figures unreadable\t\t\t%s\n", on)
+			continue
+		}
+		r, c := secondopinion.Exactly(f.Rules, 1), secondopinion.Exactly(f.Combined, 1)
+		fmt.Fprintf(w, "%d\t%d/%d → %d/%d\t%.0f%% → %.0f%%\t%s\n", f.Labels, r.Found, r.Wanted, c.Found, c.Wanted, 100*r.Precision, 100*c.Precision, on)
 	}
 	return w.Flush()
+}
+
+// modelKeying says which key a model's features were hashed with.
+func modelKeying(m storage.Model) string {
+	switch {
+	case m.Source == "starting":
+		return "corpus"
+	case m.IndexKeyVersion == 0:
+		return "not recorded"
+	}
+	return "index " + strconv.Itoa(m.IndexKeyVersion)
 }
 
 func runTriageModelShow(ctx context.Context, a *app, args []string) error {

@@ -77,7 +77,7 @@ func commands() map[string]command {
 		"shift start":           {"put a user on shift and assign the cases waiting for someone", runShiftStart},
 		"reply":                 {"queue an answer (text on stdin) or a crisis-home contact to a case's writer; it counts as the first response", runReply},
 		"rules check":           {"check a triage rules file; every problem is given with its line", runRulesCheck},
-		"triage explain":        {"triage a message read from stdin and say which rules fired, where and why (--second-opinion starting: and what the starting model adds)", runTriageExplain},
+		"triage explain":        {"triage a message read from stdin and say which rules fired, where and why (--second-opinion starting, active or a model version: and what that model adds)", runTriageExplain},
 		"triage learn":          {"train a second opinion on the priorities operators chose or confirmed in a period (--since, --until; decrypts, audited); stores it inactive", runTriageLearn},
 		"triage model list":     {"list the stored second-opinion models with their figures and which one is active", runTriageModelList},
 		"triage model show":     {"print what a stored model's training measured, per priority: rules alone and rules with the model", runTriageModelShow},

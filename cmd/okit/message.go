@@ -40,11 +40,11 @@ type inspectedFile struct {
 func runMessageInspect(ctx context.Context, a *app, args []string) error {
 	fs := a.flags("message inspect", "[--json] < message.eml")
 	asJSON := fs.Bool("json", false, "print JSON (status, unreadable, problems, subject, from, text, attachments, verdict)")
-	second := fs.String("second-opinion", "none", "apply a learned second opinion after the rules: none, or starting (the embedded model)")
+	second := fs.String("second-opinion", "none", secondOpinionUsage)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	op, err := offlineOpinion(*second)
+	op, err := chosenOpinion(ctx, a, *second)
 	if err != nil {
 		return err
 	}

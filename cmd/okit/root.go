@@ -83,12 +83,7 @@ func build(ctx context.Context, s settings, log *slog.Logger) (*parts, error) {
 	}
 	cfg := s.imap
 	if p.keys.index != nil {
-		ops, err := newOpinions(p.store, p.keys.index)
-		if err != nil {
-			p.close()
-			return nil, err
-		}
-		cfg.Opinions = ops
+		cfg.Opinions = newOpinions(p.store, p.keys.index, log)
 		if p.keys.index.Previous() != nil {
 			cfg.PreviousIndex = p.keys.index.Previous()
 		}
@@ -108,7 +103,7 @@ func build(ctx context.Context, s settings, log *slog.Logger) (*parts, error) {
 	}
 	if s.console != nil {
 		p.console, err = web.New(*s.console, web.Deps{Store: p.store, Keys: p.keys.opener, Binder: p.keys.binder, Templates: p.templates, Rules: s.imap.Rules,
-			Log: log, Now: time.Now})
+			IndexKeyVersion: p.keys.index.Version(), Log: log, Now: time.Now})
 		if err != nil {
 			p.close()
 			return nil, fmt.Errorf("console: %w", err)

@@ -41,13 +41,13 @@ func runRulesCheck(ctx context.Context, a *app, args []string) error {
 }
 
 func runTriageExplain(ctx context.Context, a *app, args []string) error {
-	fs := a.flags("triage explain", "[--json] [--second-opinion starting] < message.eml")
+	fs := a.flags("triage explain", "[--json] [--second-opinion none|starting|active|VERSION] < message.eml")
 	asJSON := fs.Bool("json", false, "print JSON")
-	second := fs.String("second-opinion", "none", "apply a learned second opinion after the rules: none, or starting (the embedded model)")
+	second := fs.String("second-opinion", "none", secondOpinionUsage)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	op, err := offlineOpinion(*second)
+	op, err := chosenOpinion(ctx, a, *second)
 	if err != nil {
 		return err
 	}

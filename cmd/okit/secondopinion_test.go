@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -117,6 +119,34 @@ func TestSecondOpinionAtWork(t *testing.T) {
 	}
 	if v := count(`SELECT version FROM triage_models WHERE active`); v != 1 {
 		t.Errorf("active model %d after learning, want 1 still", v)
+	}
+
+	// okit triage explain applies a stored model as intake does: the
+	// active one (the starting model, version 1, which raises the P2), or
+	// a version (2, learned from the one P1 label, raises everything).
+	eml := "From: iro@example.test\r\nSubject: kérdés\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + p2 + "\r\n"
+	for which, model := range map[string]int{"active": 1, "2": 2, "none": 0} {
+		var ex struct {
+			Verdict struct {
+				Raised struct{ Model int } `json:"raised"`
+			} `json:"verdict"`
+		}
+		if err := json.Unmarshal([]byte(okit(eml, "triage", "explain", "--json", "--second-opinion", which)), &ex); err != nil {
+			t.Fatal(err)
+		}
+		if ex.Verdict.Raised.Model != model {
+			t.Errorf("okit triage explain --second-opinion %s: raised by model %d, want %d", which, ex.Verdict.Raised.Model, model)
+		}
+	}
+	if _, errs, code := runIn(t, vars, eml, "triage", "explain", "--second-opinion", "9"); code == 0 || !strings.Contains(errs, "model 9") {
+		t.Errorf("okit triage explain --second-opinion 9 (no such model): exit %d, %s", code, errs)
+	}
+	// A model whose figures do not read is listed as such.
+	if _, err := storagetest.Pool(st).Exec(db, `UPDATE triage_models SET figures = '[1, 2]' WHERE version = 2`); err != nil {
+		t.Fatal(err)
+	}
+	if list := okit("", "triage", "model", "list"); !regexp.MustCompile(`(?m)^2 .*figures unreadable`).MatchString(list) {
+		t.Errorf("model list with model 2's figures unreadable:\n%s", list)
 	}
 
 	// Rolled back to none, then a model that does not load: the rules alone.
