@@ -14,8 +14,16 @@ package triage
 //     first-person form, "my" before a thing say the writer; a person
 //     ("a lányomat", "her", "the girls") says someone else;
 //  3. nothing said either way: the writer (Hungarian leaves "me" out).
+//
+// A confinement verb in the first person ("bezártuk az ajtót", "we locked
+// the door") is the writer locking themself in, hiding: not held.
 func (pc *policyContext) heldSelf(h hit) bool {
 	w, m := pc.s.words(h.field), pc.s.matches[h.field]
+	for i := int(h.t0); i <= int(h.t1); i++ {
+		if f := w.toks[i].feat; f&featFirst != 0 && f&featNoun == 0 && hasConcept(w, m, i, pc.r.policy.confine) {
+			return false
+		}
+	}
 	third := false
 	for i := int(h.t0); i <= int(h.t1); i++ {
 		t := w.toks[i]

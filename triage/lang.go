@@ -74,6 +74,19 @@ func language(counts [numLangs]int, latin, nonLatin, huStrong, huWeak, huSuffix 
 	return "other"
 }
 
+// thinLexicon reports whether the rules read lang only thinly: German,
+// Romanian, Ukrainian and Russian have lexicons for the gravest concepts,
+// not for every way a plea is said, so a message in one of them in which
+// no signal and no topic is found is read as urgent, like an unknown
+// language (row 15).
+func thinLexicon(lang string) bool {
+	switch lang {
+	case "de", "ro", "uk", "ru":
+		return true
+	}
+	return false
+}
+
 // huSuffix reports whether a folded word ends in a Hungarian case suffix
 // that English, German and Romanian words seldom end in: -ban/-ben (in),
 // -nak/-nek (to), -hoz/-hez (towards), -bol (out of). It lets accent-free

@@ -29,7 +29,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	pc := policyContext{r: r, s: s, lang: lang, close: s.closeCache()}
 	best, newBest := P4, P4
 	var cats, ctxCats, quotedCats, topicCats catSet
-	var topic, concrete, autoHit, closeDanger bool
+	var topic, concrete, autoHit, closeDanger, signalHit bool
 	var reasons []Reason
 	topicPrio := P4
 	fired := s.fired(len(r.rules))
@@ -94,7 +94,9 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 			// writer as the one harmed makes it theirs.
 			inTopic := capTopic && containsClause(topicClauses, h.field, s.words(h.field).toks[h.t0].sent)
 			close := pc.closeSentence(h, inTopic)
-			if !close && ru.ifOther == lower {
+			// Someone else's danger happening now (a time word near) is
+			// no story: a witness writes for help (row 8).
+			if !close && ru.ifOther == lower && !(h.urgent && !h.negated) {
 				p++
 				eff.other = true
 			}
@@ -157,6 +159,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 			}
 			best = min(best, p)
 			eff.priority = p
+			signalHit = signalHit || inNew
 		case KindContext:
 			if inNew {
 				ctxCats.add(ru.category)
@@ -228,8 +231,8 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 			cats.add(Automated)
 		}
 	}
-	if !automated && (lang == "other" || s.readable.unread) && best > P2 {
-		ex.note("a language triage cannot read: priority %s instead of %s", P2, best)
+	if !automated && best > P2 && (lang == "other" || s.readable.unread || thinLexicon(lang) && !signalHit && !topic) {
+		ex.note("a language triage cannot read, or reads thinly and found nothing in: priority %s instead of %s", P2, best)
 		best = P2
 	}
 	// Row 26: someone reads or checks the writer's phone or mail: a

@@ -28,6 +28,11 @@ func (pc *policyContext) safetyHolds(h hit) bool {
 	d := w.toks[dev].feat
 	switch ru.reason {
 	case ReasonSomeoneReads:
+		// "her boyfriend checks her phone": the phone is someone else's;
+		// "he reads it on his phone" is the writer's mail on his.
+		if dev > 0 && w.is(dev-1, clsTheirs) && !(dev > 1 && onDevice(w.folded(dev-2))) {
+			return false
+		}
 		if other < 0 {
 			return true
 		}
@@ -53,6 +58,16 @@ func (pc *policyContext) safetyHolds(h hit) bool {
 		return d&featThird != 0 && d&featMine == 0 && from
 	}
 	return true
+}
+
+// onDevice reports whether a word puts what follows as the means:
+// "on his phone", "auf seinem Handy", "на його телефоні".
+func onDevice(b []byte) bool {
+	switch string(b) {
+	case "on", "in", "through", "via", "from", "auf", "im", "am", "uber", "на", "в", "у", "через", "pe":
+		return true
+	}
+	return false
 }
 
 // mineEnding guesses from a Hungarian word the table lacks in that form

@@ -26,6 +26,7 @@ const (
 	clsUnless                               // hacsak, unless
 	clsIf                                   // ha, if
 	clsFromPlace                            // kívülről, belülről …: -ról/-ről of place, not "about"
+	clsTheirs                               // his, her, their …: a thing that is someone else's
 )
 
 // classWords lists the words of each class, as a message may spell them;
@@ -58,6 +59,7 @@ var classWords = []struct {
 	{clsIf, `ha if`},
 	{clsFromPlace, `kívülről belülről felülről alulról hátulról elölről oldalról fentről lentről távolról közelről messziről
 		mindenhonnan kintről bentről`},
+	{clsTheirs, `his her their ihr ihre ihren ihrem sein seine seinen seinem його її їх его ее её их`},
 }
 
 // is reports whether word i of w is of class c.
