@@ -83,7 +83,7 @@ func storeModelOf(t *testing.T, f *fixture, secrets []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := f.store.SaveModel(context.Background(), storage.Model{Source: "learned", Data: data, Figures: figures, CreatedBy: "test"})
+	v, err := f.store.SaveModel(context.Background(), storage.Model{Source: "learned", Data: data, IndexKeyVersion: keys.index.Version(), Figures: figures, CreatedBy: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

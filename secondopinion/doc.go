@@ -21,8 +21,10 @@
 // against the rest), AdaGrad with L2, a fixed seed: the same labels give
 // the same model. Train measures by 5-fold cross-validation and sets each
 // head's threshold where the model's own recall on held-out folds is
-// highest at a precision of at least MinPrecision. Figures compares the
-// rules alone with the rules and the model, per priority: counts only.
+// highest at a precision of at least MinPrecision: the P1 precision of the
+// rules and the model together for the P1 head, that of its raises for
+// the P1+P2 head (bestThreshold says why). Figures compares the rules
+// alone with the rules and the model, per priority: counts only.
 //
 // Labels, storage and activation live elsewhere (storage, cmd/okit's
 // triage learn and triage model); this package is pure: no I/O, no clock.

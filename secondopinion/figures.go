@@ -88,7 +88,7 @@ func (f Figures) String() string {
 
 func threshold(t float64) string {
 	if t > 1 {
-		return "never (no threshold added recall at 70% precision)"
+		return "never (no threshold kept 70% precision)"
 	}
 	return fmt.Sprintf("%.2f", t)
 }

@@ -6,3 +6,7 @@
 -- key) and for models learned before this schema, whose key was not
 -- recorded: those are skipped too.
 ALTER TABLE triage_models ADD COLUMN index_key_version smallint CHECK (index_key_version BETWEEN 1 AND 255);
+
+-- Labels (storage.Labels) find each message's arrival in the event log
+-- by the message id its message_received event names.
+CREATE INDEX case_events_message_received ON case_events (((data->>'message_id')::bigint)) WHERE kind = 'message_received';

@@ -1,5 +1,5 @@
 // Command genstart trains the starting model on the project's own corpus
-// (triage/testdata/corpus, every folder) with the built-in rules and
+// (triage/testdata/corpus, the parts corpus.Parts names) with the built-in rules and
 // writes it beside package secondopinion: starting.model (the stored
 // form) and starting.json (the figures of its cross-validation). Run by
 // go generate ./secondopinion after the corpus or the rules change.
