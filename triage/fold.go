@@ -16,7 +16,7 @@ type token struct {
 	f0, f1     int32     // folded bytes: words.buf[f0:f1]
 	sent       int32     // sentence number, counted from 0
 	m0, m1     int32     // elements that matched this word: matches[m0:m1]
-	clause     int32     // clause number, counted from 0 (see markClause)
+	clause     int32     // clause number, counted from 0 (see opensClause)
 	class      wordClass // the policy's word classes (wordclass.go), set by the match
 	feat       feat      // what the word's ending says, when it is a form of a lemma
 	region     Region    // new text, quoted, forwarded
@@ -29,7 +29,7 @@ type words struct {
 	toks []token
 	buf  []byte
 	// sents and clauses hold the first token of each sentence and each
-	// clause (markClause), so that the policy finds them at once.
+	// clause (opensClause), so that the policy finds them at once.
 	sents, clauses []int32
 	// Letters that point to Hungarian, outside quoted text: ő ű (and the
 	// legacy õ û) are Hungarian only; á é í ó ú are shared with a few
@@ -311,26 +311,37 @@ func isPlainCyrillic(r rune) bool {
 	return 'А' <= r && r <= 'я' && r != 'Й' && r != 'й'
 }
 
-// markClause numbers the clause of word i of w, once the word's classes
+// opensClause numbers the clause of word i of w, once the word's classes
 // are set and the words before it are numbered (matchField does it as it
-// reads the words). A clause ends with its sentence, and before a
+// reads the words), and reports whether a clause starts at the word; then
+// newClause records it. A clause ends with its sentence, and before a
 // conjunction or relative word that follows a comma, colon or dash ("…,
 // hogy megöl", "…, but he"), or before a contrasting conjunction even
 // without one ("de tegnap", "but now"): softeners (a past, a negation)
 // reach only the words of their own clause.
-func (w *words) markClause(i int) {
+func (w *words) opensClause(i int) bool {
 	t := &w.toks[i]
-	newSent := true
-	if i > 0 {
-		p := &w.toks[i-1]
-		newSent, t.clause = p.sent != t.sent, p.clause
-		if !newSent && t.class&clsContrast == 0 && !(t.punct && t.class&clsClauseWord != 0) {
-			return
-		}
-		t.clause++
+	if i == 0 {
+		t.clause = 0
+		return true
 	}
+	p := &w.toks[i-1]
+	t.clause = p.clause
+	if p.sent == t.sent && t.class&clsContrast == 0 && !(t.punct && t.class&clsClauseWord != 0) {
+		return false
+	}
+	t.clause++
+	return true
+}
+
+// newClause records that a clause, and maybe a sentence, starts at word i.
+func (w *words) newClause(i int) {
 	w.clauses = append(w.clauses, int32(i))
-	for newSent && int(t.sent) >= len(w.sents) { // sentences without words keep their number
+	t := &w.toks[i]
+	if i > 0 && w.toks[i-1].sent == t.sent {
+		return
+	}
+	for int(t.sent) >= len(w.sents) { // sentences without words keep their number
 		w.sents = append(w.sents, int32(i))
 	}
 }

@@ -1,6 +1,7 @@
 package triage
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -96,5 +97,18 @@ func TestTokenizeCyrillicAsFold(t *testing.T) {
 		if got, want := string(w.folded(0)), Fold(s); got != want {
 			t.Errorf("tokenize(%q) folds to %q, Fold gives %q", s, got, want)
 		}
+	}
+}
+
+// Folding can make a word longer than it is written ("ŉ" is "ʼn"): the
+// letters after it still fold as Fold folds them when the buffer sized to
+// the text is full.
+func TestTokenizePastTheBuffer(t *testing.T) {
+	t.Parallel()
+	s := strings.Repeat("ŉ", 8) + "AbcDEF12"
+	var w words
+	tokenize(s, nil, &w)
+	if len(w.toks) != 1 || string(w.folded(0)) != Fold(s) {
+		t.Errorf("tokenize(%q) = %d words, %q; want one, %q", s, len(w.toks), w.folded(0), Fold(s))
 	}
 }

@@ -78,12 +78,16 @@ func (r *Rules) matchField(s *scratch, field uint8) {
 	// The words where a pattern may start: fewer than half of a letter's.
 	starts := s.starts[:0]
 	w.sents, w.clauses = w.sents[:0], w.clauses[:0]
+	// The language is told from the first langSample words of new text.
+	sampled := s.latin+s.other >= langSample
 	for i := range w.toks {
 		t := &w.toks[i]
 		en := mo.find(r, w.buf, t.f0, t.f1)
 		lang := en.lang
 		t.class = en.class
-		w.markClause(i)
+		if w.opensClause(i) {
+			w.newClause(i)
+		}
 		if !en.split {
 			t.m0, t.m1, t.feat = en.id0, en.id1, en.feat
 			if en.starts {
@@ -103,7 +107,7 @@ func (r *Rules) matchField(s *scratch, field uint8) {
 				starts = append(starts, int32(i))
 			}
 		}
-		if t.region == RegionQuoted || s.latin+s.other >= langSample {
+		if sampled || t.region == RegionQuoted {
 			continue
 		}
 		suffix := t.f1-t.f0 >= 5 && huSuffix(w.buf[t.f1-3:t.f1])
@@ -127,6 +131,7 @@ func (r *Rules) matchField(s *scratch, field uint8) {
 				s.lang[l]++
 			}
 		}
+		sampled = s.latin+s.other >= langSample
 	}
 	m := mo.ids
 	s.matches[field], s.starts = m, starts

@@ -51,22 +51,25 @@ func (mo *wordMemo) reset(n int) {
 	mo.entries, mo.ids, mo.refs = mo.entries[:0], mo.ids[:0], mo.refs[:0]
 }
 
-// find returns the entry of the folded word b, which is w.buf[f0:f1],
-// matching it the first time it is seen.
+// find returns the entry of the folded word buf[f0:f1], matching it the
+// first time it is seen.
 func (mo *wordMemo) find(r *Rules, buf []byte, f0, f1 int32) *memoEntry {
-	b := buf[f0:f1]
-	key := memoKey(buf, f0, f1)
-	mask := uint64(len(mo.slots) - 1)
-	for k := memoSlot(key, len(b)) & mask; ; k = (k + 1) & mask {
-		e := mo.slots[k]
-		if e == 0 {
-			break
-		}
+	key, n := memoKey(buf, f0, f1), f1-f0
+	mask := len(mo.slots) - 1
+	k := int(memoSlot(key, n)) & mask
+	for ; mo.slots[k] != 0; k = (k + 1) & mask {
 		// Words of up to 8 bytes are their key; longer ones are compared.
-		if en := &mo.entries[e-1]; en.key == key && en.f1-en.f0 == f1-f0 && (len(b) <= 8 || bytes.Equal(buf[en.f0:en.f1], b)) {
+		if en := &mo.entries[mo.slots[k]-1]; en.key == key && en.f1-en.f0 == n && (n <= 8 || bytes.Equal(buf[en.f0:en.f1], buf[f0:f1])) {
 			return en
 		}
 	}
+	return mo.add(r, buf, f0, f1, key, k)
+}
+
+// add matches a word not seen before, whose key is key, and gives it the
+// free slot k.
+func (mo *wordMemo) add(r *Rules, buf []byte, f0, f1 int32, key uint64, k int) *memoEntry {
+	b := buf[f0:f1]
 	en := memoEntry{key: key, f0: f0, f1: f1, id0: int32(len(mo.ids)), ref0: int32(len(mo.refs))}
 	mo.ids, en.lang, en.class = r.trie.walk(b, mo.ids)
 	mo.refs = r.morph.readings(b, mo.refs)
@@ -86,7 +89,7 @@ func (mo *wordMemo) find(r *Rules, buf []byte, f0, f1 int32) *memoEntry {
 	if 2*len(mo.entries) > len(mo.slots) {
 		mo.rehash(2 * len(mo.slots))
 	} else {
-		mo.place(len(mo.entries) - 1)
+		mo.slots[k] = int32(len(mo.entries))
 	}
 	return &mo.entries[len(mo.entries)-1]
 }
@@ -106,7 +109,7 @@ func memoKey(buf []byte, f0, f1 int32) uint64 {
 const memoMul = 0x9E3779B97F4A7C15
 
 // memoSlot spreads a key and length over the table.
-func memoSlot(key uint64, n int) uint64 {
+func memoSlot(key uint64, n int32) uint64 {
 	h := (key ^ uint64(n)) * memoMul
 	return h ^ h>>29
 }
@@ -115,7 +118,7 @@ func memoSlot(key uint64, n int) uint64 {
 func (mo *wordMemo) place(i int) {
 	mask := uint64(len(mo.slots) - 1)
 	en := &mo.entries[i]
-	k := memoSlot(en.key, int(en.f1-en.f0)) & mask
+	k := memoSlot(en.key, en.f1-en.f0) & mask
 	for mo.slots[k] != 0 {
 		k = (k + 1) & mask
 	}
