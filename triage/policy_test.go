@@ -80,6 +80,8 @@ func TestDecisionTable(t *testing.T) {
 		{"23 a last letter and 'by morning I won't be here'", Input{Text: "Ez az utolsó levelem, holnap reggelre már nem leszek."}, P1, "", ""},
 		{"23 thoughts of death alone stay P2", Input{Text: "Sometimes I feel everyone would be better off without me."}, P2, "", ""},
 		{"24 the abuser takes the child tonight", Input{Text: "Ma este a volt férjem jön a gyerekért, és részegen fog vezetni."}, P1, "", ""},
+		{"24 the child with the parent who beat him", Input{Text: "My 6 year old is with his father this weekend and he beat him last time."}, P1, "", ""},
+		{"24 the child with the stepfather now (ru)", Input{Text: "Моя дочь сейчас с отчимом, он ее бьет."}, P1, "", ""},
 		{"24 a relative in a child's room at night", Input{Text: "A nevelőapám éjszakánként bejön a húgom szobájába."}, P1, "", ""},
 		{"26 someone checks the writer's calls", Input{Text: "A férjem nézi a hívásaimat. Mi történik, ha felhívom a számotokat?"}, P3, ReasonSomeoneReads, ""},
 		{"26 someone else's phone is no flag", Input{Text: "My friend's boyfriend checks her phone every evening. How can I help her?"}, P4, "", ReasonSomeoneReads},
