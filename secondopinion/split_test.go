@@ -74,6 +74,7 @@ func TestTimeSplit(t *testing.T) {
 		rules        string
 		early, later []string
 	}{
+		{"rules-2026.12-6.yaml", []string{".", "heldout", "heldout2", "heldout3", "tuning", "heldout4", "heldout5"}, []string{"heldout6", "heldout7"}},
 		{"rules-2026.12-5.yaml", []string{".", "heldout", "heldout2", "heldout3", "tuning", "heldout4"}, []string{"heldout5"}},
 		{"rules-2026.11-1.yaml", []string{".", "heldout", "heldout2", "heldout3"}, []string{"tuning"}},
 	} {
