@@ -21,9 +21,10 @@
 // against the rest), AdaGrad with L2, a fixed seed: the same labels give
 // the same model. Train measures by 5-fold cross-validation and sets each
 // head's threshold where the model's own recall on held-out folds is
-// highest at a precision of at least MinPrecision: the P1 precision of the
-// rules and the model together for the P1 head, that of its raises for
-// the P1+P2 head (bestThreshold says why). Figures compares the rules
+// highest at a precision of at least MinPrecision: for the P1 head the
+// precision of the held-out messages the model scores like a raise
+// (isotonic calibration of the model alone; calibratedThreshold says
+// why), for the P1+P2 head that of its raises (raisesThreshold). Figures compares the rules
 // alone with the rules and the model, per priority: counts only.
 //
 // Labels, storage and activation live elsewhere (storage, cmd/okit's

@@ -48,9 +48,9 @@ func TestSecondOpinionAtWork(t *testing.T) {
 	base := "http://" + addr
 	st := storagetest.Open(t, vars["OKIT_DATABASE_URL"], false, time.Now)
 	db := context.Background()
-	// A P2 by the rules (hit yesterday, nowhere to go) that the starting
-	// model reads as P1.
-	p2 := "A férjem megütött tegnap este, nem tudom hova menjek a gyerekekkel."
+	// A P2 by the rules (hit yesterday, nowhere to go, drunk again
+	// tonight) that the starting model reads as P1 (0.74).
+	p2 := "A férjem megütött tegnap este, nem tudom hova menjek a gyerekekkel. Ma este megint részeg lesz."
 	n := 0
 	deliver := func(body string) (ref string, priority, raisedFrom int) {
 		t.Helper()
@@ -174,7 +174,7 @@ func TestSecondOpinionAtWork(t *testing.T) {
 	if l := get(t, sup, chromedp.Text(chromedp.CSS("#labels"))); !strings.Contains(l, ": 1,") {
 		t.Errorf("the dashboard's labels: %q", l)
 	}
-	if row := get(t, sup, chromedp.Text(chromedp.CSS(`#models tr[data-version="1"]`))); !strings.Contains(row, "386") || !strings.Contains(row, "129/129") {
+	if row := get(t, sup, chromedp.Text(chromedp.CSS(`#models tr[data-version="1"]`))); !strings.Contains(row, "476") || !strings.Contains(row, "159/159") {
 		t.Errorf("the dashboard's row of the starting model: %q", row)
 	}
 	must(t, sup, "activate the starting model again", chromedp.Click(chromedp.CSS(`#models tr[data-version="1"] button`)),
