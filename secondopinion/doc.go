@@ -1,7 +1,10 @@
 // Package secondopinion is a small learned model that reads a message
 // after the triage rules and may raise their priority: a P2 to P1, a P3
-// to P2. It never lowers a priority and never touches a flag, a category
-// or the rules that fired; a verdict it raised carries triage.Raised.
+// to P2, a P4 that is not automated mail to P2 (the safer side when
+// unsure: the urgent messages the rules miss on new batches they give
+// P4). It never lowers a priority, never raises automated mail from P4
+// and never touches a flag, a category or the rules that fired; a verdict
+// it raised carries triage.Raised.
 //
 // # What it reads
 //
@@ -20,12 +23,13 @@
 // Logistic regression with two heads (P1 against the rest, P1 or P2
 // against the rest), AdaGrad with L2, a fixed seed: the same labels give
 // the same model. Train measures by 5-fold cross-validation and sets each
-// head's threshold where the model's own recall on held-out folds is
-// highest at a precision of at least MinPrecision: for the P1 head the
-// precision of the held-out messages the model scores like a raise
-// (isotonic calibration of the model alone; calibratedThreshold says
-// why), for the P1+P2 head that of its raises (raisesThreshold). Figures compares the rules
-// alone with the rules and the model, per priority: counts only.
+// threshold where the model's own recall on held-out folds is highest at
+// a precision of at least MinPrecision: for the P1 head's P2→P1 and the
+// P1+P2 head's P4→P2 the precision of the held-out messages the model
+// scores like a raise (isotonic calibration of the model alone;
+// calibratedThreshold says why), for the P1+P2 head's P3→P2 that of its
+// raises (raisesThreshold). Figures compares the rules alone with the
+// rules and the model, per priority: counts only.
 //
 // Labels, storage and activation live elsewhere (storage, cmd/okit's
 // triage learn and triage model); this package is pure: no I/O, no clock.

@@ -18,6 +18,7 @@ type Figures struct {
 	Raised   int       `json:"raised"` // messages the model raised
 	T1       float64   `json:"t1"`
 	T12      float64   `json:"t12"`
+	T4       float64   `json:"t4"` // P4 (not automated) to P2; 0 in the figures of a model of form 1
 }
 
 // Score is recall and precision of one priority, or of P1 and P2 together.
@@ -82,11 +83,14 @@ func (f Figures) String() string {
 		row(p.String(), Exactly(f.Rules, p), Exactly(f.Combined, p))
 	}
 	row("P1+P2", Of(f.Rules, triage.P2), Of(f.Combined, triage.P2))
-	fmt.Fprintf(&b, "thresholds: P2→P1 at %s, P3→P2 at %s\n", threshold(f.T1), threshold(f.T12))
+	fmt.Fprintf(&b, "thresholds: P2→P1 at %s, P3→P2 at %s, P4→P2 (not automated) at %s\n", threshold(f.T1), threshold(f.T12), threshold(f.T4))
 	return b.String()
 }
 
 func threshold(t float64) string {
+	if t == 0 {
+		return "never (stored before this raise)"
+	}
 	if t > 1 {
 		return "never (no threshold kept 70% precision)"
 	}

@@ -27,13 +27,14 @@ type Model struct {
 	W1, W12 []float32
 	B1, B12 float32
 	// T1 is the probability from which the P1 head raises a P2 to P1,
-	// T12 the one from which the P1+P2 head raises a P3 to P2; above 1
-	// never.
-	T1, T12 float64
+	// T12 the one from which the P1+P2 head raises a P3 to P2, T4 the
+	// one from which it raises a P4 that is not automated mail to P2;
+	// above 1 never.
+	T1, T12, T4 float64
 }
 
 func newModel(keying string) *Model {
-	return &Model{Keying: keying, W1: make([]float32, 1<<Bits), W12: make([]float32, 1<<Bits), T1: 2, T12: 2}
+	return &Model{Keying: keying, W1: make([]float32, 1<<Bits), W12: make([]float32, 1<<Bits), T1: 2, T12: 2, T4: 2}
 }
 
 // score gives the two heads' probabilities for a message's features.
@@ -50,13 +51,23 @@ func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
 // raise applies the raise-only rule to the rules' verdict: a P2 whose P1
 // probability reaches T1 becomes P1, a P3 whose P1+P2 probability reaches
-// T12 becomes P2. Nothing else changes: no priority is lowered, no flag,
-// category or rule touched.
+// T12 becomes P2, and a P4 whose P1+P2 probability reaches T4 becomes P2
+// unless it is automated mail. Nothing else changes: no priority is
+// lowered, no flag, category or rule touched, automated mail never raised
+// from P4.
+//
+// The P4 raise is the safer side when unsure: the P1 and P2 messages the
+// rules miss on batches they have not seen they give P4 (a language they
+// read thinly, a writer read as asking for information), not P3. A P4 that
+// reads like the urgent messages operators have seen is worth a look soon,
+// and an operator lowers it in seconds.
 func (m *Model) raise(v triage.Verdict, p1, p12 float64) (triage.Priority, float64, bool) {
 	switch {
 	case v.Priority == triage.P2 && p1 >= m.T1:
 		return triage.P1, p1, true
 	case v.Priority == triage.P3 && p12 >= m.T12:
+		return triage.P2, p12, true
+	case v.Priority == triage.P4 && p12 >= m.T4 && !v.Has(triage.FlagAutomated):
 		return triage.P2, p12, true
 	}
 	return v.Priority, 0, false
@@ -116,8 +127,13 @@ func (o *Opinion) Judge(rules *triage.Rules, in triage.Input) triage.Verdict {
 }
 
 // The stored form: a magic line, the keying, the biases and thresholds,
-// then the buckets whose weights are not both zero.
-const magic = "okit-second-opinion-1\n"
+// then the buckets whose weights are not both zero. Form 2 added T4; a
+// model of form 1, stored before the P4 raise, reads with T4 never, so it
+// judges as its figures measured.
+const (
+	magic  = "okit-second-opinion-2\n"
+	magic1 = "okit-second-opinion-1\n"
+)
 
 // MarshalBinary gives the model's stored form.
 func (m *Model) MarshalBinary() ([]byte, error) {
@@ -125,7 +141,7 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	b.WriteString(magic)
 	b.WriteByte(byte(len(m.Keying)))
 	b.WriteString(m.Keying)
-	for _, x := range []any{m.B1, m.B12, m.T1, m.T12} {
+	for _, x := range []any{m.B1, m.B12, m.T1, m.T12, m.T4} {
 		_ = binary.Write(&b, binary.LittleEndian, x)
 	}
 	var n uint32
@@ -149,6 +165,11 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 // UnmarshalModel reads a stored model, refusing anything malformed.
 func UnmarshalModel(data []byte) (*Model, error) {
 	rest, ok := bytes.CutPrefix(data, []byte(magic))
+	form1 := false
+	if !ok {
+		rest, form1 = bytes.CutPrefix(data, []byte(magic1))
+		ok = form1
+	}
 	if !ok || len(rest) < 1 {
 		return nil, errors.New("second opinion model: not a stored model")
 	}
@@ -162,7 +183,11 @@ func UnmarshalModel(data []byte) (*Model, error) {
 	}
 	r := bytes.NewReader(rest[1+kl:])
 	var n uint32
-	for _, x := range []any{&m.B1, &m.B12, &m.T1, &m.T12, &n} {
+	fields := []any{&m.B1, &m.B12, &m.T1, &m.T12, &m.T4, &n}
+	if form1 {
+		fields = []any{&m.B1, &m.B12, &m.T1, &m.T12, &n}
+	}
+	for _, x := range fields {
 		if err := binary.Read(r, binary.LittleEndian, x); err != nil {
 			return nil, fmt.Errorf("second opinion model: cut short: %w", err)
 		}
@@ -181,7 +206,7 @@ func UnmarshalModel(data []byte) (*Model, error) {
 		}
 		m.W1[e.I], m.W12[e.I] = e.A, e.B
 	}
-	if !finite(m.B1) || !finite(m.B12) || math.IsNaN(m.T1) || math.IsNaN(m.T12) {
+	if !finite(m.B1) || !finite(m.B12) || math.IsNaN(m.T1) || math.IsNaN(m.T12) || math.IsNaN(m.T4) {
 		return nil, errors.New("second opinion model: a bias or threshold out of range")
 	}
 	return m, nil

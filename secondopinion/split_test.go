@@ -32,9 +32,10 @@ func examples(r *triage.Rules, ms []corpus.Message) []Example {
 	return out
 }
 
-// judgeAll judges ms by the rules alone and by the rules and o.
-func judgeAll(t *testing.T, r *triage.Rules, o *Opinion, ms []corpus.Message) Figures {
-	f := Figures{Labels: len(ms), T1: o.model.T1, T12: o.model.T12}
+// judgeAll judges ms by the rules alone and by the rules and o; it also
+// counts the raises from P4 and how many of them are labelled P1 or P2.
+func judgeAll(t *testing.T, r *triage.Rules, o *Opinion, ms []corpus.Message) (f Figures, from4, right4 int) {
+	f = Figures{Labels: len(ms), T1: o.model.T1, T12: o.model.T12, T4: o.model.T4}
 	for _, x := range ms {
 		rv, v := r.Triage(x.In), o.Judge(r, x.In)
 		f.Rules[x.Label-1][rv.Priority-1]++
@@ -42,9 +43,15 @@ func judgeAll(t *testing.T, r *triage.Rules, o *Opinion, ms []corpus.Message) Fi
 		if v.Raised != nil {
 			f.Raised++
 			t.Logf("raised %s %s→%s (%.2f), labelled %s", x.Name, v.Raised.From, v.Priority, v.Raised.Probability, x.Label)
+			if v.Raised.From == triage.P4 {
+				from4++
+				if x.Label <= triage.P2 {
+					right4++
+				}
+			}
 		}
 	}
-	return f
+	return f, from4, right4
 }
 
 // TestTimeSplit is the measure of issue 17: labels split in time, a model
@@ -66,13 +73,15 @@ func judgeAll(t *testing.T, r *triage.Rules, o *Opinion, ms []corpus.Message) Fi
 //     tuning batch later.
 //
 // On each, the rules and the model must find more P1 than the rules
-// alone at a P1 precision of at least 70%, and no fewer P1+P2. More
-// P1+P2 they do not find here: of the P1 and P2 messages the rules miss
-// in the later parts they give P4 all 4 of heldout6+7, the one of
-// heldout5 and 8 of the tuning batch's 9 (another language, a writer
-// read as asking for information), which the model may not raise; and
-// on the earlier parts, where the rules miss at most 2 P2, no P3→P2
-// threshold keeps its raises 70% right, so that head raises nothing.
+// alone at a P1 precision of at least 70%, more P1+P2, and the raises of
+// a P4 must be P1 or P2 at least 70% of the time. The P1 and P2 messages
+// the rules miss in the later parts they give P4 (all 4 of heldout6+7,
+// the one of heldout5, 8 of the tuning batch's 9: another language, a
+// writer read as asking for information): the P4 raise finds 4, 1 and 7
+// of them and raises no message labelled P3 or P4. The P3→P2 head
+// raises nothing:
+// on the earlier parts, where the rules miss at most 2 P2, no threshold
+// keeps its raises 70% right.
 func TestTimeSplit(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
@@ -95,16 +104,22 @@ func TestTimeSplit(t *testing.T) {
 			}
 			m, cv := Train(KeyingCorpus, examples(rules, readParts(t, c.early...)))
 			t.Logf("cross-validated on the earlier part:\n%s", cv)
-			f := judgeAll(t, rules, NewOpinion(m, Key{}, 1), readParts(t, c.later...))
-			t.Logf("the later part:\n%s", f)
+			f, from4, right4 := judgeAll(t, rules, NewOpinion(m, Key{}, 1), readParts(t, c.later...))
+			t.Logf("the later part:\n%s\nraised from P4: %d, %d of them P1 or P2", f, from4, right4)
 			r1, c1 := Exactly(f.Rules, triage.P1), Exactly(f.Combined, triage.P1)
 			r12, c12 := Of(f.Rules, triage.P2), Of(f.Combined, triage.P2)
-			if c1.Recall <= r1.Recall || c12.Recall < r12.Recall {
-				t.Errorf("P1 recall %d/%d (rules alone %d), P1+P2 %d/%d (rules alone %d): want more P1 and no fewer P1+P2",
+			if c1.Recall <= r1.Recall || c12.Recall <= r12.Recall {
+				t.Errorf("P1 recall %d/%d (rules alone %d), P1+P2 %d/%d (rules alone %d): want more of both",
 					c1.Found, c1.Wanted, r1.Found, c12.Found, c12.Wanted, r12.Found)
 			}
 			if c1.Precision < MinPrecision {
 				t.Errorf("P1 precision %.0f%%, want at least %.0f%%", 100*c1.Precision, 100*MinPrecision)
+			}
+			if float64(right4) < MinPrecision*float64(from4) {
+				t.Errorf("%d of %d raises from P4 are P1 or P2, want at least %.0f%%", right4, from4, 100*MinPrecision)
+			}
+			if r4, c4 := Exactly(f.Rules, triage.P4), Exactly(f.Combined, triage.P4); c4.Found < r4.Found {
+				t.Errorf("P4 recall %d/%d, rules alone %d: a P4 raise took a P4 from its place", c4.Found, c4.Wanted, r4.Found)
 			}
 		})
 	}

@@ -16,6 +16,9 @@ type Example struct {
 	feats []feature
 	Rules triage.Priority
 	Label triage.Priority
+	// Automated says the rules flagged the message as sent by a machine:
+	// a P4 so flagged is never raised.
+	Automated bool
 }
 
 // Read makes the example of a message with the priority operators gave
@@ -28,7 +31,16 @@ func Read(rules *triage.Rules, key Key, keying string, in triage.Input, label tr
 	f.reset(key)
 	v := rules.TriageRead(in, f.visit)
 	f.finish(v)
-	return Example{feats: slices.Clone(f.list), Rules: v.Priority, Label: label}
+	return Example{feats: slices.Clone(f.list), Rules: v.Priority, Label: label, Automated: v.Has(triage.FlagAutomated)}
+}
+
+// verdict is as much of the rules' verdict as raise reads.
+func (x Example) verdict() triage.Verdict {
+	v := triage.Verdict{Priority: x.Rules}
+	if x.Automated {
+		v.Flags = []triage.Flag{triage.FlagAutomated}
+	}
+	return v
 }
 
 // Training settings: AdaGrad steps with L2 applied to the buckets a step
@@ -110,12 +122,13 @@ func Train(keying string, exs []Example) (*Model, Figures) {
 		}
 	}
 	m := fit(keying, exs)
-	m.T1 = calibratedThreshold(exs, p1)
+	m.T1 = calibratedThreshold(exs, p1, triage.P1)
 	m.T12 = raisesThreshold(exs, p12)
-	fig := Figures{Labels: len(exs), Folds: folds, T1: m.T1, T12: m.T12}
+	m.T4 = calibratedThreshold(exs, p12, triage.P2)
+	fig := Figures{Labels: len(exs), Folds: folds, T1: m.T1, T12: m.T12, T4: m.T4}
 	for i, x := range exs {
 		got := x.Rules
-		if p, _, ok := m.raise(triage.Verdict{Priority: x.Rules}, p1[i], p12[i]); ok {
+		if p, _, ok := m.raise(x.verdict(), p1[i], p12[i]); ok {
 			got = p
 			fig.Raised++
 		}
@@ -125,12 +138,15 @@ func Train(keying string, exs []Example) (*Model, Figures) {
 	return m, fig
 }
 
-// calibratedThreshold chooses the P1 head's threshold from held-out
+// calibratedThreshold chooses a head's threshold from its held-out
 // probabilities: the lowest at which a message the model scores so is
-// P1 at least MinPrecision of the time, by isotonic regression of the
-// labels on the held-out probabilities (pool adjacent violators: blocks
-// of messages in order of probability, merged until the share of P1
-// rises block by block). Above 1 (never) when no block reaches it.
+// P1 (upTo P1; P1 or P2: upTo P2) at least MinPrecision of the time, by
+// isotonic regression of the labels on the held-out probabilities (pool
+// adjacent violators: blocks of messages in order of probability, merged
+// until the share rises block by block). Above 1 (never) when no block
+// reaches it. It sets T1 (the P1 head's P2→P1) and T4 (the P1+P2 head's
+// P4→P2: the rules' P4 of a message that is not automated is, like a
+// P2 raised to P1, a verdict on which the model's word alone decides).
 //
 // It reads the model alone, not the rules: a raise is a message the
 // rules gave P2 on which the model's word alone decides, so the
@@ -145,7 +161,7 @@ func Train(keying string, exs []Example) (*Model, Figures) {
 // next batches (README, "What it measured"). The model does not read
 // the rules' verdict, so its own calibration on held-out folds is honest
 // on any corpus.
-func calibratedThreshold(exs []Example, prob []float64) float64 {
+func calibratedThreshold(exs []Example, prob []float64, upTo triage.Priority) float64 {
 	idx := make([]int, len(exs))
 	for i := range idx {
 		idx[i] = i
@@ -158,7 +174,7 @@ func calibratedThreshold(exs []Example, prob []float64) float64 {
 	var bs []block
 	for _, i := range idx {
 		b := block{n: 1, from: prob[i]}
-		if exs[i].Label == triage.P1 {
+		if exs[i].Label <= upTo {
 			b.p1 = 1
 		}
 		bs = append(bs, b)
@@ -183,7 +199,11 @@ func calibratedThreshold(exs []Example, prob []float64) float64 {
 // and P2 are most of what a crisis line is sent (two thirds of the
 // corpus), so the P1+P2 precision of the whole stays above 70% even with
 // every P3 raised, and only the raises' own precision says whether they
-// are right.
+// are right. Chosen as T4 is (calibrated on the model alone), it would
+// raise 3 to 7 held-out P3s on each time split's earlier part, none of
+// them P1 or P2, and on the later parts one each, one of three right: a
+// P3 of the rules that reads urgent is mostly a P3 (a past event, a
+// question of law), where a P4 that does is mostly a miss.
 func raisesThreshold(exs []Example, prob []float64) float64 {
 	cands := slices.Clone(prob)
 	slices.Sort(cands)

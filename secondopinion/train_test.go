@@ -38,8 +38,18 @@ func TestCalibratedThreshold(t *testing.T) {
 			exs = append(exs, Example{Rules: triage.P1, Label: x.label})
 			prob = append(prob, x.p)
 		}
-		if got := calibratedThreshold(exs, prob); got != c.want {
+		if got := calibratedThreshold(exs, prob, triage.P1); got != c.want {
 			t.Errorf("%s: threshold %v, want %v", c.name, got, c.want)
 		}
+	}
+	// The P4 raise's threshold counts P1 and P2 alike: from 0.5, four of
+	// five are P1 or P2 (P1 alone: one of five, never).
+	exs := []Example{{Label: triage.P4}, {Label: triage.P3}, {Label: triage.P1}, {Label: triage.P2}, {Label: triage.P2}, {Label: triage.P4}, {Label: triage.P2}}
+	prob := []float64{0.1, 0.2, 0.5, 0.6, 0.65, 0.7, 0.9}
+	if got := calibratedThreshold(exs, prob, triage.P2); got != 0.5 {
+		t.Errorf("P1+P2: threshold %v, want 0.5", got)
+	}
+	if got := calibratedThreshold(exs, prob, triage.P1); got != 2 {
+		t.Errorf("P1 of the same: threshold %v, want never", got)
 	}
 }
