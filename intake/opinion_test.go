@@ -16,14 +16,14 @@ import (
 )
 
 // constantModel is the stored form of a model that gives every message
-// probability p on both heads, with thresholds at 0.5.
+// probability sigmoid(bias) on both heads, with thresholds at 0.5.
 func constantModel(t *testing.T, bias float32) *secondopinion.Model {
 	t.Helper()
 	var b bytes.Buffer
-	b.WriteString("okit-second-opinion-1\n")
+	b.WriteString("okit-second-opinion-2\n")
 	b.WriteByte(byte(len(secondopinion.KeyingIndex)))
 	b.WriteString(secondopinion.KeyingIndex)
-	for _, x := range []any{bias, bias, 0.5, 0.5, uint32(0)} {
+	for _, x := range []any{bias, bias, 0.5, 0.5, 0.5, uint32(0)} {
 		_ = binary.Write(&b, binary.LittleEndian, x)
 	}
 	m, err := secondopinion.UnmarshalModel(b.Bytes())
@@ -74,9 +74,10 @@ func lastVerdict(t *testing.T, f *fixture) storedVerdict {
 
 // TestSecondOpinionRaisesOnly takes the same kinds of message in under no
 // model, a model that raises everything it may, one that fails to load
-// and after a rollback to none: the model raises a P2 to P1 and a P3 to
-// P2 and says so, never lowers a P1, never touches a P4 or a flag, and
-// intake stores every message whatever the model does.
+// and after a rollback to none: the model raises a P2 to P1, a P3 to P2
+// and a P4 that is not automated mail to P2 and says so, never lowers a
+// P1, never touches automated mail at P4 or a flag, and intake stores
+// every message whatever the model does.
 func TestSecondOpinionRaisesOnly(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, demo.MailboxOptions{})
@@ -91,25 +92,30 @@ func TestSecondOpinionRaisesOnly(t *testing.T) {
 	p2 := "A férjem tegnap megütött, nem tudom hova menjek."
 	p3 := "Szeretném megkérdezni, hogyan lehet távoltartást kérni."
 	p1 := "Ne írjanak vissza, a férjem olvassa a leveleimet. Azt mondta, ma este megöl."
+	p4 := "Mikor vannak nyitva az irodák? Köszönöm."
+	autoReply := []string{"Auto-Submitted: auto-replied"}
 	steps := []struct {
 		name    string
 		op      *secondopinion.Opinion
 		err     error
 		body    string
+		headers []string
 		want    storedVerdict
 		logHint string
 	}{
-		{"no model", nil, nil, p2, storedVerdict{Priority: 2}, ""},
-		{"raises P2", always, nil, p2, storedVerdict{Priority: 1, RaisedFrom: 2, RaisedModel: 7}, ""},
-		{"raises P3", always, nil, p3, storedVerdict{Priority: 2, RaisedFrom: 3, RaisedModel: 7}, ""},
-		{"P1 and its flag stay", always, nil, p1, storedVerdict{Priority: 1, Flags: "do_not_reply"}, ""},
-		{"never lowers", never, nil, p1, storedVerdict{Priority: 1, Flags: "do_not_reply"}, ""},
-		{"broken model", nil, errors.New("model 9: second opinion model: cut short"), p2, storedVerdict{Priority: 2}, "second opinion not loaded"},
-		{"rolled back to none", nil, nil, p2, storedVerdict{Priority: 2}, ""},
+		{"no model", nil, nil, p2, nil, storedVerdict{Priority: 2}, ""},
+		{"raises P2", always, nil, p2, nil, storedVerdict{Priority: 1, RaisedFrom: 2, RaisedModel: 7}, ""},
+		{"raises P3", always, nil, p3, nil, storedVerdict{Priority: 2, RaisedFrom: 3, RaisedModel: 7}, ""},
+		{"raises P4", always, nil, p4, nil, storedVerdict{Priority: 2, RaisedFrom: 4, RaisedModel: 7}, ""},
+		{"automated P4 stays", always, nil, p4, autoReply, storedVerdict{Priority: 4, Flags: "automated"}, ""},
+		{"P1 and its flag stay", always, nil, p1, nil, storedVerdict{Priority: 1, Flags: "do_not_reply"}, ""},
+		{"never lowers", never, nil, p1, nil, storedVerdict{Priority: 1, Flags: "do_not_reply"}, ""},
+		{"broken model", nil, errors.New("model 9: second opinion model: cut short"), p2, nil, storedVerdict{Priority: 2}, "second opinion not loaded"},
+		{"rolled back to none", nil, nil, p2, nil, storedVerdict{Priority: 2}, ""},
 	}
 	for i, s := range steps {
 		src.set(s.op, s.err)
-		f.deliver(mail(strings.ReplaceAll(s.name, " ", "-")+"@example.hu", "iro"+string(rune('a'+i))+"@example.hu", "kérdés", s.body))
+		f.deliver(mail(strings.ReplaceAll(s.name, " ", "-")+"@example.hu", "iro"+string(rune('a'+i))+"@example.hu", "kérdés", s.body, s.headers...))
 		if st := f.once(); st.Stored != 1 {
 			t.Fatalf("%s: pass %+v, want 1 stored", s.name, st)
 		}
@@ -131,7 +137,7 @@ func TestSecondOpinionRaisesOnly(t *testing.T) {
 		_ = rows.Scan(&v)
 		raised = append(raised, v)
 	}
-	if !slices.Equal(raised, []int{7, 7}) {
-		t.Errorf("message_received events name the raising model %v, want [7 7]", raised)
+	if !slices.Equal(raised, []int{7, 7, 7}) {
+		t.Errorf("message_received events name the raising model %v, want [7 7 7]", raised)
 	}
 }
