@@ -72,11 +72,13 @@ func (s *Store) SaveModel(ctx context.Context, m Model) (int, error) {
 }
 
 // EnsureStartingModel stores the embedded starting model, inactive, unless
-// one is stored already.
+// the same model is stored already: a release with a new starting model
+// adds a version for a supervisor to activate, and changes nothing that
+// is in use.
 func (s *Store) EnsureStartingModel(ctx context.Context, data []byte, figures json.RawMessage) error {
 	_, err := s.pool.Exec(ctx, `
 		INSERT INTO triage_models (source, model, figures, created_by, created_at)
-		VALUES ('starting', $1, $2, 'okit', $3) ON CONFLICT DO NOTHING`, data, figures, s.now())
+		VALUES ('starting', $1, $2, 'okit', $3) ON CONFLICT ((md5(model))) WHERE source = 'starting' DO NOTHING`, data, figures, s.now())
 	if err != nil {
 		return fmt.Errorf("store the starting model: %w", err)
 	}

@@ -30,6 +30,9 @@ func TestModelsActivateAndRollBack(t *testing.T) {
 	if err := st.EnsureStartingModel(ctx, []byte("start"), json.RawMessage(`{"labels":296}`)); err != nil {
 		t.Fatal(err) // a second start stores no second starting model
 	}
+	if err := st.EnsureStartingModel(ctx, []byte("start, release 2"), json.RawMessage(`{"labels":476}`)); err != nil {
+		t.Fatal(err) // a release with a new starting model adds it, inactive
+	}
 	v2, err := st.SaveModel(ctx, storage.Model{Source: "learned", Data: []byte("w2"), IndexKeyVersion: 2, Figures: json.RawMessage(`{}`), CreatedBy: "vera"})
 	if err != nil {
 		t.Fatal(err)
@@ -48,10 +51,10 @@ func TestModelsActivateAndRollBack(t *testing.T) {
 		t.Fatalf("active %d before any activation, want none", got)
 	}
 	ms, err := st.Models(ctx)
-	if err != nil || len(ms) != 2 || ms[0].Version != v2 || ms[1].Source != "starting" {
+	if err != nil || len(ms) != 3 || ms[0].Version != v2 || ms[1].Source != "starting" || ms[2].Source != "starting" {
 		t.Fatalf("models %+v, %v", ms, err)
 	}
-	v1 := ms[1].Version
+	v1 := ms[2].Version
 	var got []int
 	for _, v := range []int{v2, v1, v2, 0} {
 		if err := st.ActivateModel(ctx, v, "vera"); err != nil {
