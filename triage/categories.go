@@ -6,9 +6,10 @@ package triage
 // family before a child).
 func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet) catSet {
 	ctx := pc.s.ctx[:0]
+	elder := pc.elderWriter()
 	for _, h := range pc.s.hits {
 		if ru := pc.r.rules[h.rule]; ru.kind == KindContext && h.region != RegionQuoted &&
-			!(ru.category == ChildAbuse && pc.childAlong(h)) {
+			!(ru.category == ChildAbuse && (pc.childAlong(h) || elder && pc.kinWord(h))) {
 			ctx = append(ctx, contextHit{clauseRef{h.field, pc.s.words(h.field).toks[h.t0].sent}, ru.category})
 		}
 	}
@@ -88,7 +89,38 @@ func (pc *policyContext) childAlong(h hit) bool {
 	}
 	for j := int(h.t0) - 1; j >= 0 && j >= int(h.t0)-3; j-- {
 		switch string(w.folded(j)) {
-		case "with", "of": // with the kids, in front of the children
+		case "with", "of", "при", "перед", "vor", "fata", "cu", "mit", "с", "з": // with the kids, in front of the children
+			return true
+		}
+	}
+	return false
+}
+
+// elderWriter reports whether the new text says the writer is old or the
+// child grown up (a pension, "retired", "felnőtt fiam"): a son or a
+// daughter who harms them is violence in the family, not a child harmed.
+func (pc *policyContext) elderWriter() bool {
+	e := pc.r.policy.elder
+	if e < 0 {
+		return false
+	}
+	for f := range pc.s.matches {
+		w, m := pc.s.words(uint8(f)), pc.s.matches[f]
+		for i := range w.toks {
+			if w.toks[i].region != RegionQuoted && hasConcept(w, m, i, e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// kinWord reports whether a context hit names a relative (a son, a
+// daughter), not a child by age.
+func (pc *policyContext) kinWord(h hit) bool {
+	w, m := pc.s.words(h.field), pc.s.matches[h.field]
+	for i := int(h.t0); i <= int(h.t1); i++ {
+		if hasConcept(w, m, i, pc.r.policy.kinOther) {
 			return true
 		}
 	}

@@ -353,8 +353,44 @@ func (r *Rules) modifiers(s *scratch, field uint8, first int) {
 			}
 		}
 		h.urgent = s.urgentAt[h.t0]
+		if h.urgent && pastForm(w, *h) {
+			h.urgent = r.urgentBefore(w, hits, *h)
+		}
 		pastHere := s.pastIn[t.clause]&(1<<t.region) != 0
 		urgentSent := s.nowIn[t.clause]&(1<<t.region) != 0
 		h.past = pastHere && !urgentSent
 	}
+}
+
+// pastForm reports whether the first or last word of a hit is a past
+// form: a Hungarian past ("megfenyegetett") or an English -ed or
+// irregular past.
+func pastForm(w *words, h hit) bool {
+	for _, i := range [2]int32{h.t0, h.t1} {
+		t := w.toks[i]
+		if t.feat&featPast != 0 || t.feat == 0 && englishPast(w.folded(int(i))) {
+			return true
+		}
+	}
+	return false
+}
+
+// urgentBefore reports whether a time word within reach of a hit stands
+// in its sentence, in its clause or an earlier one: a past form is made
+// present only by its own time ("ma este megfenyegetett", "Tonight, when
+// he came home, he choked me"), not by the "most" of the next sentence
+// or clause ("… mert megfenyegetett. Most úgy döntöttem …").
+func (r *Rules) urgentBefore(w *words, hits []hit, h hit) bool {
+	t := w.toks[h.t0]
+	for _, o := range hits {
+		ru := r.rules[o.rule]
+		if ru.kind != KindUrgent {
+			continue
+		}
+		at := w.toks[o.t0]
+		if at.sent == t.sent && at.clause <= t.clause && at.region == t.region && o.t0 >= h.t0-ru.within && o.t0 <= h.t1+ru.within {
+			return true
+		}
+	}
+	return false
 }

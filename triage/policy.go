@@ -37,7 +37,10 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	topicClauses := s.topicClauses[:0]
 	for _, h := range s.hits {
 		ru := r.rules[h.rule]
-		if _, ok := r.base(h); ok && h.region != RegionQuoted {
+		// A companion raises another signal only when it is said, not
+		// denied ("I am not locked in" raises nothing: row 6); a rule
+		// that keeps its negation says it with one ("nem merek kimenni").
+		if _, ok := r.base(h); ok && h.region != RegionQuoted && !(h.negated && ru.ifNegated != keep) {
 			countedNew[h.rule] = true
 		}
 		if h.region == RegionQuoted {
