@@ -45,6 +45,7 @@ type scratch struct {
 	memo         [2]wordMemo // by field
 	starts       []int32     // the words whose matches start a pattern (matchField)
 	readable     readability
+	replySubject bool // the subject is a reply's ("Re: …"): it repeats the thread (row 29)
 	// the decision's (scratch.go)
 	close        [2][]uint8
 	firedBuf     []bool
@@ -59,6 +60,7 @@ type scratch struct {
 func (s *scratch) reset() {
 	s.hits = s.hits[:0]
 	s.readable = readability{sent: -1}
+	s.replySubject = false
 	s.lang = [numLangs]int{}
 	s.latin, s.other, s.huSuffix, s.cyr, s.ukMark, s.ruMark = 0, 0, 0, 0, 0, 0
 }
@@ -356,7 +358,7 @@ func (r *Rules) modifiers(s *scratch, field uint8, first int) {
 		if h.urgent && pastForm(w, *h) {
 			h.urgent = r.urgentBefore(w, hits, *h)
 		}
-		pastHere := s.pastIn[t.clause]&(1<<t.region) != 0
+		pastHere := s.pastIn[t.clause]&(1<<t.region) != 0 || s.pastReported(w, t)
 		urgentSent := s.nowIn[t.clause]&(1<<t.region) != 0
 		h.past = pastHere && !urgentSent
 	}
@@ -389,6 +391,25 @@ func (r *Rules) urgentBefore(w *words, hits []hit, h hit) bool {
 		}
 		at := w.toks[o.t0]
 		if at.sent == t.sent && at.clause <= t.clause && at.region == t.region && o.t0 >= h.t0-ru.within && o.t0 <= h.t1+ru.within {
+			return true
+		}
+	}
+	return false
+}
+
+// pastReported reports whether the clause of t is what a past clause
+// reported ("nyolc és tizenkét éves korom között azzal fenyegetett, hogy
+// ha elmondom, megöli"): a "hogy"/"that" clause, or a chain of them,
+// right after a clause with a past marker and no time word of the
+// present; it tells of that time.
+func (s *scratch) pastReported(w *words, t token) bool {
+	bit := uint8(1) << t.region
+	for c := t.clause; c > 0; c-- {
+		open := int(w.clauses[c])
+		if !w.is(open, clsClauseOpener) || w.toks[open-1].sent != t.sent || s.nowIn[c-1]&bit != 0 {
+			return false
+		}
+		if s.pastIn[c-1]&bit != 0 {
 			return true
 		}
 	}

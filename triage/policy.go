@@ -111,6 +111,11 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 			if eff.about && !capTopic {
 				p = max(p, P3)
 			}
+			// The subject of a reply repeats the thread's first mail, which
+			// was triaged when it came: the body decides (row 29).
+			if h.field == fieldSubject && s.replySubject {
+				p = max(p, P2)
+			}
 			p = min(max(p, P1), P4)
 			if inNew {
 				if p == P1 && ru.held && !h.past && pc.heldSelf(h) {

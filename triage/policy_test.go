@@ -21,6 +21,8 @@ func TestDecisionTable(t *testing.T) {
 		{"1 danger in the writer's words, a topic elsewhere (en)", Input{Text: "I heard about you at a lecture at school. My husband said he will kill me tonight."}, P1, "", ""},
 		{"2 past marker in another clause", Input{Text: "Évekkel ezelőtt elváltunk, de most megint megvert."}, P2, "", ""},
 		{"3 past marker in the same clause", Input{Text: "Gyerekkoromban apám rendszeresen megvert."}, P3, "", ""},
+		{"3 a past marker reaches the clause it reports", Input{Text: "Évekkel ezelőtt azt mondta, hogy megöl."}, P2, "", ""},
+		{"3 a time word keeps the reported clause present", Input{Text: "Két éve elváltunk, de ma este azt mondta, hogy megöl."}, P1, "", ""},
 		{"4 negation in the signal's clause", Input{Text: "Soha nem vert meg."}, P3, "", ""},
 		{"4 negation does not cancel suicide", Input{Text: "Nem akarom megölni magam, csak fáradt vagyok."}, P1, "", ""},
 		{"4 negated confinement counts one lower, not held", Input{Text: "Nobody locks me in, but I want to stop this work."}, P2, "", ReasonHeldOrControlled},
@@ -94,6 +96,8 @@ func TestDecisionTable(t *testing.T) {
 		{"26 the writer's mail read on his phone", Input{Text: "Please be careful, he reads my mail on his phone."}, P3, ReasonSomeoneReads, ""},
 		{"27 abuse in general in a survey", Input{Text: "I am a PhD student researching helplines. Could you point me to statistics on domestic violence?"}, P4, "", ""},
 		{"28 a -ról word of place is no subject", Input{Text: "Mikor elmegy, kulcsra zárja az ajtót kívülről, és nem tudok kimenni."}, P1, "", ""},
+		{"29 the subject of a reply repeats the thread", Input{Subject: "Re: he said he would kill me", Text: "Thank you. I'm OK now. Can I apply for the divorce while the case is going on?"}, P2, "", ""},
+		{"29 the body of a reply still counts", Input{Subject: "Re: segítség", Text: "Ma este megöl, azt mondta."}, P1, "", ""},
 		{"25 mail to many", Input{Text: "Hírlevelünkben beszámolunk a családon belüli erőszak elleni kampányról."}, P4, "", ""},
 	} {
 		t.Run(tc.row, func(t *testing.T) {

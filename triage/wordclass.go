@@ -44,7 +44,9 @@ var classWords = []struct {
 	{clsNotObject, `sokat keveset eleget egyet éppet kicsit nagyot újat`},
 	{clsRomanianMe, `mă m mi îmi ne eu noi`},
 	{clsClauseOpener, `hogy that`},
-	{clsAbout, `about regarding concerning über risk risks prevention kockázat kockázata veszély veszélye megelőzés prevenció`},
+	{clsAbout, `about regarding concerning über risk risks prevention kockázat kockázata veszély veszélye megelőzés prevenció
+		főszereplő főszereplője főszereplőjét főszereplőm főszereplőmet szereplő szereplője szereplőjét szereplőm hősnő hősnője hősnőjét
+		hősnőm character characters protagonist heroine`},
 	{clsThirdPronoun, `őt őket neki nekik vele velük him her them his their ihn ihr sie ее его їх її`},
 	{clsNeg, `nem not`},
 	{clsWriterOrReader, `i we you i'll i'm i've we'll we're you'll you're let's lets`},
