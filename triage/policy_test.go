@@ -22,6 +22,7 @@ func TestDecisionTable(t *testing.T) {
 		{"2 past marker in another clause", Input{Text: "Évekkel ezelőtt elváltunk, de most megint megvert."}, P2, "", ""},
 		{"3 past marker in the same clause", Input{Text: "Gyerekkoromban apám rendszeresen megvert."}, P3, "", ""},
 		{"3 a past marker reaches the clause it reports", Input{Text: "Évekkel ezelőtt azt mondta, hogy megöl."}, P2, "", ""},
+		{"3 a 'now' after a comma opens its own clause", Input{Text: "Két éve megvert, most külön élünk és el akarok válni."}, P3, "", ""},
 		{"3 a time word keeps the reported clause present", Input{Text: "Két éve elváltunk, de ma este azt mondta, hogy megöl."}, P1, "", ""},
 		{"4 negation in the signal's clause", Input{Text: "Soha nem vert meg."}, P3, "", ""},
 		{"4 negation does not cancel suicide", Input{Text: "Nem akarom megölni magam, csak fáradt vagyok."}, P1, "", ""},
