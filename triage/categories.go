@@ -33,6 +33,12 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet) catSet {
 			// one harmed ("a torkomat szorította"): an adult's violence.
 			here.add(PartnerViolence)
 		}
+		if here == catOf(ChildAbuse) && msg.has(PartnerViolence) && pc.writerHarmedAmong(sent) {
+			// The writer harmed ("a párnát nyomta az arcomra"), a partner
+			// in the message, a child named only as in the rest of the
+			// sentence: the partner's violence too.
+			here.add(PartnerViolence)
+		}
 		if here == 0 {
 			for _, c := range []Category{PartnerViolence, FamilyViolence, ChildAbuse} {
 				if msg.has(c) {
@@ -71,6 +77,18 @@ func (pc *policyContext) writerHarmed(sent clauseRef) bool {
 		harmed = harmed || pc.closeMarker(w, m, i, true) && !pc.person(w, m, i)
 	}
 	return harmed
+}
+
+// writerHarmedAmong reports whether a sentence names the writer as the one
+// harmed ("az arcomra", "megvert"), whoever else it names.
+func (pc *policyContext) writerHarmedAmong(sent clauseRef) bool {
+	w, m := pc.s.words(sent.field), pc.s.matches[sent.field]
+	for i := int(w.sents[sent.n]); i < len(w.toks) && w.toks[i].sent == sent.n; i++ {
+		if pc.closeMarker(w, m, i, true) && !pc.person(w, m, i) && !hasConcept(w, m, i, pc.r.policy.minorAge) {
+			return true
+		}
+	}
+	return false
 }
 
 // childAlong reports whether a child is named as someone who is with the
