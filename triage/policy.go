@@ -121,7 +121,9 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 				if p == P1 && ru.held && !h.past && pc.heldSelf(h) {
 					reasons = addReason(reasons, ReasonHeldOrControlled)
 				}
-				if p <= P2 && pc.closeSentence(h, true) {
+				// A danger in a sentence that speaks about the subject (a
+				// newsletter's "kampányunk") is not the writer's (row 17).
+				if p <= P2 && !inTopic && pc.closeSentence(h, true) {
 					closeDanger = true
 				}
 				// The topic is a softener too: it reaches the signals of its
