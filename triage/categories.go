@@ -6,10 +6,24 @@ package triage
 // family before a child).
 func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet) catSet {
 	ctx := pc.s.ctx[:0]
-	elder := pc.elderWriter()
+	elder := 0 // not asked yet; 1 no, 2 yes (a scan of the text, so only when a son or daughter is named)
 	for _, h := range pc.s.hits {
-		if ru := pc.r.rules[h.rule]; ru.kind == KindContext && h.region != RegionQuoted &&
-			!(ru.category == ChildAbuse && (pc.childAlong(h) || elder && pc.kinWord(h))) {
+		ru := pc.r.rules[h.rule]
+		if ru.kind != KindContext || h.region == RegionQuoted {
+			continue
+		}
+		if ru.category == ChildAbuse && pc.kinWord(h) {
+			if elder == 0 {
+				elder = 1
+				if pc.elderWriter() {
+					elder = 2
+				}
+			}
+			if elder == 2 {
+				continue
+			}
+		}
+		if !(ru.category == ChildAbuse && pc.childAlong(h)) {
 			ctx = append(ctx, contextHit{clauseRef{h.field, pc.s.words(h.field).toks[h.t0].sent}, ru.category})
 		}
 	}
