@@ -6,9 +6,24 @@ package triage
 // family before a child).
 func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet) catSet {
 	ctx := pc.s.ctx[:0]
+	elder := 0 // not asked yet; 1 no, 2 yes (a scan of the text, so only when a son or daughter is named)
 	for _, h := range pc.s.hits {
-		if ru := pc.r.rules[h.rule]; ru.kind == KindContext && h.region != RegionQuoted &&
-			!(ru.category == ChildAbuse && pc.childAlong(h)) {
+		ru := pc.r.rules[h.rule]
+		if ru.kind != KindContext || h.region == RegionQuoted {
+			continue
+		}
+		if ru.category == ChildAbuse && pc.kinWord(h) {
+			if elder == 0 {
+				elder = 1
+				if pc.elderWriter() {
+					elder = 2
+				}
+			}
+			if elder == 2 {
+				continue
+			}
+		}
+		if !(ru.category == ChildAbuse && pc.childAlong(h)) {
 			ctx = append(ctx, contextHit{clauseRef{h.field, pc.s.words(h.field).toks[h.t0].sent}, ru.category})
 		}
 	}
@@ -30,6 +45,12 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet) catSet {
 		if here == 0 && !msg.has(PartnerViolence) && !msg.has(FamilyViolence) && pc.writerHarmed(sent) {
 			// No one named here, a child named elsewhere, the writer the
 			// one harmed ("a torkomat szorította"): an adult's violence.
+			here.add(PartnerViolence)
+		}
+		if here == catOf(ChildAbuse) && msg.has(PartnerViolence) && pc.writerHarmedAmong(sent) {
+			// The writer harmed ("a párnát nyomta az arcomra"), a partner
+			// in the message, a child named only as in the rest of the
+			// sentence: the partner's violence too.
 			here.add(PartnerViolence)
 		}
 		if here == 0 {
@@ -72,6 +93,18 @@ func (pc *policyContext) writerHarmed(sent clauseRef) bool {
 	return harmed
 }
 
+// writerHarmedAmong reports whether a sentence names the writer as the one
+// harmed ("az arcomra", "megvert"), whoever else it names.
+func (pc *policyContext) writerHarmedAmong(sent clauseRef) bool {
+	w, m := pc.s.words(sent.field), pc.s.matches[sent.field]
+	for i := int(w.sents[sent.n]); i < len(w.toks) && w.toks[i].sent == sent.n; i++ {
+		if pc.closeMarker(w, m, i, true) && !pc.person(w, m, i) && !hasConcept(w, m, i, pc.r.policy.minorAge) {
+			return true
+		}
+	}
+	return false
+}
+
 // childAlong reports whether a child is named as someone who is with the
 // writer or sees the violence, not as the one harmed: "a gyerekekkel az
 // utcán vagyunk", "a gyerekek előtt", "with the kids", "in front of the
@@ -88,7 +121,38 @@ func (pc *policyContext) childAlong(h hit) bool {
 	}
 	for j := int(h.t0) - 1; j >= 0 && j >= int(h.t0)-3; j-- {
 		switch string(w.folded(j)) {
-		case "with", "of": // with the kids, in front of the children
+		case "with", "of", "при", "перед", "vor", "fata", "cu", "mit", "с", "з": // with the kids, in front of the children
+			return true
+		}
+	}
+	return false
+}
+
+// elderWriter reports whether the new text says the writer is old or the
+// child grown up (a pension, "retired", "felnőtt fiam"): a son or a
+// daughter who harms them is violence in the family, not a child harmed.
+func (pc *policyContext) elderWriter() bool {
+	e := pc.r.policy.elder
+	if e < 0 {
+		return false
+	}
+	for f := range pc.s.matches {
+		w, m := pc.s.words(uint8(f)), pc.s.matches[f]
+		for i := range w.toks {
+			if w.toks[i].region != RegionQuoted && hasConcept(w, m, i, e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// kinWord reports whether a context hit names a relative (a son, a
+// daughter), not a child by age.
+func (pc *policyContext) kinWord(h hit) bool {
+	w, m := pc.s.words(h.field), pc.s.matches[h.field]
+	for i := int(h.t0); i <= int(h.t1); i++ {
+		if hasConcept(w, m, i, pc.r.policy.kinOther) {
 			return true
 		}
 	}

@@ -315,8 +315,9 @@ func isPlainCyrillic(r rune) bool {
 // are set and the words before it are numbered (matchField does it as it
 // reads the words), and reports whether a clause starts at the word; then
 // newClause records it. A clause ends with its sentence, and before a
-// conjunction or relative word that follows a comma, colon or dash ("…,
-// hogy megöl", "…, but he"), or before a contrasting conjunction even
+// conjunction, relative word or "now" that follows a comma, colon or dash
+// ("…, hogy megöl", "…, but he", "m-a bătut acum doi ani, acum locuim
+// separat"), or before a contrasting conjunction even
 // without one ("de tegnap", "but now"): softeners (a past, a negation)
 // reach only the words of their own clause.
 func (w *words) opensClause(i int) bool {

@@ -20,7 +20,9 @@ package triage
 func (pc *policyContext) heldSelf(h hit) bool {
 	w, m := pc.s.words(h.field), pc.s.matches[h.field]
 	for i := int(h.t0); i <= int(h.t1); i++ {
-		if f := w.toks[i].feat; f&featFirst != 0 && f&featNoun == 0 && hasConcept(w, m, i, pc.r.policy.confine) {
+		// "bezártam" reads as a noun too ("my locked one"), but in the
+		// past it is the verb: I locked it.
+		if f := w.toks[i].feat; f&featFirst != 0 && (f&featNoun == 0 || f&featPast != 0) && hasConcept(w, m, i, pc.r.policy.confine) {
 			return false
 		}
 	}

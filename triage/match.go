@@ -45,6 +45,7 @@ type scratch struct {
 	memo         [2]wordMemo // by field
 	starts       []int32     // the words whose matches start a pattern (matchField)
 	readable     readability
+	replySubject bool // the subject is a reply's ("Re: …"): it repeats the thread (row 29)
 	// the decision's (scratch.go)
 	close        [2][]uint8
 	firedBuf     []bool
@@ -59,6 +60,7 @@ type scratch struct {
 func (s *scratch) reset() {
 	s.hits = s.hits[:0]
 	s.readable = readability{sent: -1}
+	s.replySubject = false
 	s.lang = [numLangs]int{}
 	s.latin, s.other, s.huSuffix, s.cyr, s.ukMark, s.ruMark = 0, 0, 0, 0, 0, 0
 }
@@ -353,8 +355,63 @@ func (r *Rules) modifiers(s *scratch, field uint8, first int) {
 			}
 		}
 		h.urgent = s.urgentAt[h.t0]
-		pastHere := s.pastIn[t.clause]&(1<<t.region) != 0
+		if h.urgent && pastForm(w, *h) {
+			h.urgent = r.urgentBefore(w, hits, *h)
+		}
+		pastHere := s.pastIn[t.clause]&(1<<t.region) != 0 || s.pastReported(w, t)
 		urgentSent := s.nowIn[t.clause]&(1<<t.region) != 0
 		h.past = pastHere && !urgentSent
 	}
+}
+
+// pastForm reports whether the first or last word of a hit is a past
+// form: a Hungarian past ("megfenyegetett") or an English -ed or
+// irregular past.
+func pastForm(w *words, h hit) bool {
+	for _, i := range [2]int32{h.t0, h.t1} {
+		t := w.toks[i]
+		if t.feat&featPast != 0 || t.feat == 0 && englishPast(w.folded(int(i))) {
+			return true
+		}
+	}
+	return false
+}
+
+// urgentBefore reports whether a time word within reach of a hit stands
+// in its sentence, in its clause or an earlier one: a past form is made
+// present only by its own time ("ma este megfenyegetett", "Tonight, when
+// he came home, he choked me"), not by the "most" of the next sentence
+// or clause ("… mert megfenyegetett. Most úgy döntöttem …").
+func (r *Rules) urgentBefore(w *words, hits []hit, h hit) bool {
+	t := w.toks[h.t0]
+	for _, o := range hits {
+		ru := r.rules[o.rule]
+		if ru.kind != KindUrgent {
+			continue
+		}
+		at := w.toks[o.t0]
+		if at.sent == t.sent && at.clause <= t.clause && at.region == t.region && o.t0 >= h.t0-ru.within && o.t0 <= h.t1+ru.within {
+			return true
+		}
+	}
+	return false
+}
+
+// pastReported reports whether the clause of t is what a past clause
+// reported ("nyolc és tizenkét éves korom között azzal fenyegetett, hogy
+// ha elmondom, megöli"): a "hogy"/"that" clause, or a chain of them,
+// right after a clause with a past marker and no time word of the
+// present; it tells of that time.
+func (s *scratch) pastReported(w *words, t token) bool {
+	bit := uint8(1) << t.region
+	for c := t.clause; c > 0; c-- {
+		open := int(w.clauses[c])
+		if !w.is(open, clsClauseOpener) || w.toks[open-1].sent != t.sent || s.nowIn[c-1]&bit != 0 {
+			return false
+		}
+		if s.pastIn[c-1]&bit != 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -37,7 +37,10 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	topicClauses := s.topicClauses[:0]
 	for _, h := range s.hits {
 		ru := r.rules[h.rule]
-		if _, ok := r.base(h); ok && h.region != RegionQuoted {
+		// A companion raises another signal only when it is said, not
+		// denied ("I am not locked in" raises nothing: row 6); a rule
+		// that keeps its negation says it with one ("nem merek kimenni").
+		if _, ok := r.base(h); ok && h.region != RegionQuoted && !(h.negated && ru.ifNegated != keep) {
 			countedNew[h.rule] = true
 		}
 		if h.region == RegionQuoted {
@@ -108,12 +111,19 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 			if eff.about && !capTopic {
 				p = max(p, P3)
 			}
+			// The subject of a reply repeats the thread's first mail, which
+			// was triaged when it came: the body decides (row 29).
+			if h.field == fieldSubject && s.replySubject {
+				p = max(p, P2)
+			}
 			p = min(max(p, P1), P4)
 			if inNew {
 				if p == P1 && ru.held && !h.past && pc.heldSelf(h) {
 					reasons = addReason(reasons, ReasonHeldOrControlled)
 				}
-				if p <= P2 && pc.closeSentence(h, true) {
+				// A danger in a sentence that speaks about the subject (a
+				// newsletter's "kampányunk") is not the writer's (row 17).
+				if p <= P2 && !inTopic && pc.closeSentence(h, true) {
 					closeDanger = true
 				}
 				// The topic is a softener too: it reaches the signals of its

@@ -50,11 +50,14 @@ func (pc *policyContext) safetyHolds(h hit) bool {
 	case ReasonOtherPersonsDevice:
 		// "a szomszéd telefonjáról írok": from someone else's phone, in
 		// the -ról/-ből case; "a levelére írok" is an answer to theirs.
-		if d == 0 { // not a Hungarian form: the English pair says it ("friend's phone")
-			return true
-		}
 		f := w.folded(dev)
 		from := len(f) > 3 && (string(f[len(f)-3:]) == "rol" || string(f[len(f)-3:]) == "bol")
+		if d == 0 {
+			// Not a Hungarian form: the English pair says it ("friend's
+			// phone"); in Hungarian a bare "telefon" ("a telefon
+			// lemerülőben van, gyorsan írok") is no phone written from.
+			return pc.lang != "hu" || from
+		}
 		return d&featThird != 0 && d&featMine == 0 && from
 	}
 	return true

@@ -10,10 +10,23 @@ func (r *Rules) Triage(in Input) Verdict { return r.TriageRead(in, nil) }
 // run tokenises and matches the subject and the body.
 func (r *Rules) run(in Input, s *scratch) {
 	spans := findRegions(in.Text, isForwardSubject(in.Subject))
+	s.replySubject = isReplySubject(in.Subject)
 	tokenize(in.Subject, nil, &s.subj)
 	tokenize(in.Text, spans, &s.body)
 	r.matchField(s, fieldSubject)
 	r.matchField(s, fieldBody)
+}
+
+// isReplySubject says the subject starts with Re:/Aw:/Válasz: …: it
+// repeats the subject of the mail answered.
+func isReplySubject(subj string) bool {
+	f := strings.TrimSpace(Fold(subj))
+	for _, p := range []string{"re:", "aw:", "sv:", "vs:", "valasz:", "antw:", "отв:", "ответ:", "вiдповiдь:", "відповідь:", "ra:"} {
+		if strings.HasPrefix(f, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func isForwardSubject(subj string) bool {

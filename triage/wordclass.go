@@ -44,7 +44,10 @@ var classWords = []struct {
 	{clsNotObject, `sokat keveset eleget egyet éppet kicsit nagyot újat`},
 	{clsRomanianMe, `mă m mi îmi ne eu noi`},
 	{clsClauseOpener, `hogy that`},
-	{clsAbout, `about regarding concerning über risk risks prevention kockázat kockázata veszély veszélye megelőzés prevenció`},
+	{clsAbout, `about regarding concerning über risk risks prevention kockázat kockázata veszély veszélye megelőzés prevenció
+		főszereplő főszereplője főszereplőjét főszereplőm főszereplőmet szereplő szereplője szereplőjét szereplőm hősnő hősnője hősnőjét
+		hősnőm character characters protagonist heroine recognising recognizing recognition identifying indicators felismerése
+		felismerését felismeréséről`},
 	{clsThirdPronoun, `őt őket neki nekik vele velük him her them his their ihn ihr sie ее его їх її`},
 	{clsNeg, `nem not`},
 	{clsWriterOrReader, `i we you i'll i'm i've we'll we're you'll you're let's lets`},
@@ -53,7 +56,8 @@ var classWords = []struct {
 	{clsClauseWord, `hogy és mert ha amikor mikor míg amíg aki ami amit akit amely ahol majd vagy pedig hiszen úgyhogy
 		ezért mivel mintha bár habár akkor
 		that and because when if while although though so who which where since after before until then
-		dass und weil wenn als ob că si pentru dacă când що і бо коли якщо что и потому когда если`},
+		dass und weil wenn als ob că si pentru dacă când що і бо коли якщо что и потому когда если
+		most now jetzt acum сейчас теперь зараз тепер`},
 	{clsContrast, `de viszont azonban mégis csakhogy but however although aber dar але но однако`},
 	{clsUnless, `hacsak unless`},
 	{clsIf, `ha if`},
