@@ -88,7 +88,8 @@ func (pc *policyContext) childAlong(h hit) bool {
 	}
 	for j := int(h.t0) - 1; j >= 0 && j >= int(h.t0)-3; j-- {
 		switch string(w.folded(j)) {
-		case "with", "of": // with the kids, in front of the children
+		case "with", "of", // with the kids, in front of the children
+			"при", "перед", "vor":
 			return true
 		}
 	}
@@ -103,6 +104,9 @@ type contextHit struct {
 
 // language names the language of the writer's new text.
 func (r *Rules) language(s *scratch) string {
+	if s.translit != "" {
+		return s.translit
+	}
 	if s.other > s.latin && s.cyr*2 > s.other {
 		if s.ukMark > s.ruMark {
 			return "uk"

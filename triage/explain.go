@@ -78,8 +78,11 @@ func (e *explainer) note(format string, args ...any) {
 // signature, and the decisions taken on the whole message.
 func (r *Rules) Explain(in Input) Explanation {
 	var s scratch
-	r.run(in, &s)
+	in = r.run(in, &s)
 	ex := &explainer{effects: make([]effect, len(s.hits))}
+	if s.translit != "" {
+		ex.note("read as %s written in Latin letters: the words below are its Cyrillic reading", s.translit)
+	}
 	v := r.decide(in, &s, ex)
 	out := Explanation{Verdict: v, Header: automatedByHeader(in), Notes: ex.notes}
 	for _, sp := range findRegions(in.Text, isForwardSubject(in.Subject)) {

@@ -7,8 +7,21 @@ import "strings"
 // words.
 func (r *Rules) Triage(in Input) Verdict { return r.TriageRead(in, nil) }
 
-// run tokenises and matches the subject and the body.
-func (r *Rules) run(in Input, s *scratch) {
+// run tokenises and matches the subject and the body. A message in
+// transliterated Russian or Ukrainian is rewritten in Cyrillic and read
+// again (translit.go); run returns the input it read.
+func (r *Rules) run(in Input, s *scratch) Input {
+	r.read(in, s)
+	if t := translitLang(s); t != "" {
+		in = r.translitInput(in, t)
+		s.reset()
+		r.read(in, s)
+		s.translit = t
+	}
+	return in
+}
+
+func (r *Rules) read(in Input, s *scratch) {
 	spans := findRegions(in.Text, isForwardSubject(in.Subject))
 	tokenize(in.Subject, nil, &s.subj)
 	tokenize(in.Text, spans, &s.body)
@@ -31,6 +44,12 @@ type catSet uint16
 func (c *catSet) add(k Category) {
 	if i := categoryIndex(k); i >= 0 {
 		*c |= 1 << i
+	}
+}
+
+func (c *catSet) remove(k Category) {
+	if i := categoryIndex(k); i >= 0 {
+		*c &^= 1 << i
 	}
 }
 
