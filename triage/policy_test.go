@@ -89,6 +89,14 @@ func TestDecisionTable(t *testing.T) {
 		{"27 abuse in general in a survey", Input{Text: "I am a PhD student researching helplines. Could you point me to statistics on domestic violence?"}, P4, "", ""},
 		{"28 a -ról word of place is no subject", Input{Text: "Mikor elmegy, kulcsra zárja az ajtót kívülről, és nem tudok kimenni."}, P1, "", ""},
 		{"25 mail to many", Input{Text: "Hírlevelünkben beszámolunk a családon belüli erőszak elleni kampányról."}, P4, "", ""},
+		{"8 a confinement whose sentence names no one is the writer's", Input{Text: "The door is locked from the outside every night. Please help."}, P1, ReasonHeldOrControlled, ""},
+		{"14 locked myself in is hiding, not held", Input{Text: "He is outside the room with a knife, I locked myself in."}, P1, "", ReasonHeldOrControlled},
+		{"15 Polish unread, a grave concept read", Input{Text: "Zamknął mnie w mieszkaniu i powiedział, że mnie zabije."}, P1, "", ""},
+		{"15 Russian in Latin letters", Input{Text: "muzh skazal chto segodnja ubyot menja, ja bojus"}, P1, "", ""},
+		{"15 Ukrainian in Latin letters, asked not to reply", Input{Text: "Dobryi den, cholovik mene byv, ne vidpovidaite na tsei lyst, vin chytaie moi povidomlennia."}, P2, ReasonAskedNotToWrite, ""},
+		{"18 locked at night, papers taken, a debt: held", Input{Text: "Éjjel lakatot tesznek a kapura, elvették az útleveleinket, és azt mondják, tartozunk az útért."}, P1, ReasonHeldOrControlled, ""},
+		{"30 kept from friends and threatened with death: controlled", Input{Text: "Nem találkozhatok a barátnőimmel, és azt mondta, ha elmegyek, megöl."}, P1, ReasonHeldOrControlled, ""},
+		{"30 kept from friends alone stays P2", Input{Text: "My husband says I can't see my friends anymore."}, P2, "", ReasonHeldOrControlled},
 	} {
 		t.Run(tc.row, func(t *testing.T) {
 			t.Parallel()
@@ -101,6 +109,45 @@ func TestDecisionTable(t *testing.T) {
 			}
 			if tc.never != "" && slices.Contains(v.Reasons, tc.never) {
 				t.Errorf("reasons %v, must not hold %s", v.Reasons, tc.never)
+			}
+		})
+	}
+}
+
+// TestDecisionTableCategories tests the rows of the decision table that
+// decide categories rather than the priority.
+func TestDecisionTableCategories(t *testing.T) {
+	t.Parallel()
+	r := Default()
+	for _, tc := range []struct {
+		row  string
+		in   Input
+		lang string
+		has  []Category
+		not  []Category
+	}{
+		{"29 a legal word at P1 without a question", Input{Text: "A férjem ma este megöl. Holnap megyek az ügyvédhez."}, "hu", []Category{PartnerViolence}, []Category{LegalInfo}},
+		{"29 a legal question at P1", Input{Text: "A férjem ma este megöl. Azt szeretném kérdezni, kérhetek-e távoltartást?"}, "hu", []Category{PartnerViolence, LegalInfo}, nil},
+		{"29 a legal word at P2 counts", Input{Text: "Tegnap megvert a férjem, holnap megyek az ügyvédhez."}, "hu", []Category{LegalInfo}, nil},
+		{"15 Russian in Latin letters is read as Russian", Input{Text: "muzh skazal chto segodnja ubyot menja, ja bojus"}, "ru", nil, nil},
+		{"15 Ukrainian in Latin letters is read as Ukrainian", Input{Text: "Dobryi den, pyshu z telefonu, cholovik mene byv, dopomozhit"}, "uk", nil, nil},
+		{"15 Polish stays unread", Input{Text: "Dzien dobry, maz mnie bije i boje sie wrocic do domu, prosze o pomoc."}, "other", nil, nil},
+	} {
+		t.Run(tc.row, func(t *testing.T) {
+			t.Parallel()
+			v := r.Triage(tc.in)
+			if v.Language != tc.lang {
+				t.Errorf("language %s, want %s", v.Language, tc.lang)
+			}
+			for _, c := range tc.has {
+				if !slices.Contains(v.Categories, c) {
+					t.Errorf("categories %v, want %s\n%s", v.Categories, c, r.Explain(tc.in))
+				}
+			}
+			for _, c := range tc.not {
+				if slices.Contains(v.Categories, c) {
+					t.Errorf("categories %v, must not hold %s\n%s", v.Categories, c, r.Explain(tc.in))
+				}
 			}
 		})
 	}
