@@ -232,7 +232,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	}
 	automated := len(hdr) > 0 || autoHit
 	if automated {
-		if newBest <= P2 && closeDanger {
+		if newBest <= P2 && closeDanger && !toList(hdr) {
 			ex.note("automated mail, but the writer speaks of danger to themselves: priority kept")
 			cats.add(Automated)
 		} else {
@@ -391,6 +391,18 @@ func (pc *policyContext) asksLegal(in Input) bool {
 				strings.HasPrefix(f, "erdeklod") || f == "fragen" || f == "frage" || f == "intreb" || strings.HasPrefix(f, "intreba") {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// toList reports whether the header says the message went to a mailing
+// list (List-Id, List-Unsubscribe, Precedence: bulk or list): mail to many
+// is no victim's plea relayed by a web form (row 17).
+func toList(hdr []string) bool {
+	for _, h := range hdr {
+		if h == hdrListID || h == hdrListUnsubscribe {
+			return true
 		}
 	}
 	return false
