@@ -387,7 +387,7 @@ func (pc *policyContext) asksLegal(in Input) bool {
 		}
 		for i := lo; i <= hi; i++ {
 			f := string(w.folded(i))
-			if strings.HasPrefix(f, "kerdez") || f == "ask" || f == "asking" || f == "wondering" || f == "question" ||
+			if strings.Contains(f, "kerdez") || f == "ask" || f == "asking" || f == "wondering" || f == "question" ||
 				strings.HasPrefix(f, "erdeklod") || f == "fragen" || f == "frage" || f == "intreb" || strings.HasPrefix(f, "intreba") {
 				return true
 			}

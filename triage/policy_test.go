@@ -48,6 +48,7 @@ func TestDecisionTable(t *testing.T) {
 		{"15 a language triage cannot read", Input{Text: "Dzień dobry, mój mąż mnie bije i boję się wrócić do domu."}, P2, "", ""},
 		{"16 conflicting readings: the more urgent wins", Input{Text: "Régen is vert. Ma este megöl, azt mondta."}, P1, "", ""},
 		{"17 automated mail", Input{Text: "Két nőt ölt meg a volt partnere.", Header: map[string][]string{"List-Id": {"<hirlevel.example.hu>"}}}, P4, "", ""},
+		{"17 mail to a list never keeps a priority", Input{Text: "Új kiadványunk: \"Segítség, bántanak\" – letölthető.", Header: map[string][]string{"List-Id": {"<hirlevel.example.hu>"}}}, P4, "", ""},
 		{"17 automated mail with the writer in danger", Input{Text: "Üzenet: A férjem ma este megöl.", From: "noreply@example.hu"}, P1, "", ""},
 		{"18 documents, debt and not let home: held", Input{Text: "Elvették az útlevelemet, tartozom nekik az útért, és nem engednek haza."}, P1, ReasonHeldOrControlled, ""},
 		{"18 documents and debt alone stay P2", Input{Text: "Elvették az útlevelemet, és azt mondják, tartozom nekik az útért."}, P2, "", ReasonHeldOrControlled},

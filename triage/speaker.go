@@ -140,7 +140,7 @@ func (pc *policyContext) closeMarker(w *words, m []int32, i int, strict bool) bo
 	onMe := pc.onMe(w, i) && !(strict && t.feat&featSecond != 0)
 	switch {
 	case mine && (pc.person(w, m, i) || hasConcept(w, m, i, pc.r.policy.neck) || hasConcept(w, m, i, pc.r.policy.body)), // my husband, my neck, my head; not my research
-		t.feat&featYou != 0, onMe, t.class&clsObjectPronoun != 0, t.class&clsOnMeAux != 0 && auxWithInfinitive(w, i),
+		t.feat&featYou != 0 && !strict, onMe, t.class&clsObjectPronoun != 0, t.class&clsOnMeAux != 0 && auxWithInfinitive(w, i),
 		pc.ownsPerson(w, m, i), hasConcept(w, m, i, pc.r.policy.minorAge),
 		pc.lang == "ro" && t.class&clsRomanianMe != 0:
 		return true
