@@ -49,7 +49,7 @@ func langWords() [numLangs][]string {
 			jakscho koly dopomozhit dopomozhit dopomozhy dopomozhitj dobryi dobryy dobrij sichas dity ditei ditey
 			kvartyri zabraly kazhut kazhe hovoryt mozhna nichoho nichogo khoche mozhu boius boiusia boyusya dopomoha
 			dopomoga tilky tilki duzhe pryvezly latynkoiu latynytseiu latynytseyu cholovikiv yakyi shchob shchoby bulo
-			buv vona vony yikh yiyi yoho joho nyoho yomu jomu ukrainy vidpovidaite pyshit dyakuyu diakuiu dyakuju
+			buv vony yikh yiyi yoho joho nyoho yomu jomu ukrainy vidpovidaite pyshit dyakuyu diakuiu dyakuju
 			hroshei hroshi kolehy`),
 	}
 }

@@ -53,7 +53,8 @@ var classWords = []struct {
 	{clsClauseWord, `hogy és mert ha amikor mikor míg amíg aki ami amit akit amely ahol majd vagy pedig hiszen úgyhogy
 		ezért mivel mintha bár habár akkor
 		that and because when if while although though so who which where since after before until then
-		dass und weil wenn als ob că si pentru dacă când що і бо коли якщо что и потому когда если`},
+		dass und weil wenn als ob că si pentru dacă când що і бо коли якщо что и потому когда если
+		зараз тепер сейчас теперь`},
 	{clsContrast, `de viszont azonban mégis csakhogy but however although aber dar але но однако`},
 	{clsUnless, `hacsak unless`},
 	{clsIf, `ha if`},
