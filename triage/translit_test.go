@@ -40,7 +40,7 @@ func TestTranslitOnlyWhenSlavic(t *testing.T) {
 	} {
 		var s scratch
 		s.reset()
-		r.run(Input{Text: tc.text}, &s)
+		r.run(Input{Text: tc.text}, &s, nil)
 		if s.translit != tc.want {
 			t.Errorf("%q: read as %q, want %q", tc.text, s.translit, tc.want)
 		}

@@ -7,18 +7,35 @@ import "strings"
 // words.
 func (r *Rules) Triage(in Input) Verdict { return r.TriageRead(in, nil) }
 
-// run tokenises and matches the subject and the body. A message in
+// run reads a message into s and decides its verdict. A message in
 // transliterated Russian or Ukrainian is rewritten in Cyrillic and read
-// again (translit.go); run returns the input it read.
-func (r *Rules) run(in Input, s *scratch) Input {
+// again (translit.go); when the message as written reads more urgent,
+// that reading wins (the more urgent reading wins, and a wrong guess of
+// the language must never lower a danger the rules found). run returns
+// the input whose reading s holds.
+func (r *Rules) run(in Input, s *scratch, ex *explainer) (Input, Verdict) {
 	r.read(in, s)
-	if t := translitLang(s); t != "" {
-		in = r.translitInput(in, t)
-		s.reset()
-		r.read(in, s)
-		s.translit = t
+	t := translitLang(s)
+	if t == "" {
+		return in, r.decide(in, s, ex)
 	}
-	return in
+	asWritten := r.decide(in, s, nil)
+	cyr := r.translitInput(in, t)
+	s.reset()
+	r.read(cyr, s)
+	s.translit = t
+	ex.note("read as %s written in Latin letters: the words below are its Cyrillic reading", t)
+	v := r.decide(cyr, s, ex)
+	if asWritten.Priority >= v.Priority {
+		return cyr, v
+	}
+	s.reset()
+	r.read(in, s)
+	if ex != nil {
+		ex.notes = ex.notes[:0]
+		ex.note("read as written: it reads more urgent than as %s in Latin letters", t)
+	}
+	return in, r.decide(in, s, ex)
 }
 
 func (r *Rules) read(in Input, s *scratch) {
