@@ -26,6 +26,9 @@ type Rules struct {
 	// table does not have: they match as written and, at minPrefix letters
 	// or more, as a prefix. okit rules check lists them.
 	unknownLemmas []string
+	// translit maps Latin spellings of the Cyrillic words of the rules to
+	// them (translit.go).
+	translit translitIndex
 }
 
 // Version is the version field of the rules file.
@@ -118,6 +121,19 @@ func compile(version string, rules []*rule, concepts []*concept) *Rules {
 	for lang, list := range langWords() {
 		for _, w := range list {
 			r.trie.mark(r.trie.insert(w), 1<<lang, 0)
+		}
+	}
+	for _, e := range r.elems {
+		r.translit.add(e.word, e.prefix)
+	}
+	for _, c := range concepts {
+		for _, e := range c.words {
+			r.translit.add(e.word, e.prefix)
+		}
+	}
+	for _, c := range classWords {
+		for _, w := range strings.Fields(c.words) {
+			r.translit.add(Fold(w), false)
 		}
 	}
 	r.trie.freeze()

@@ -78,9 +78,8 @@ func (e *explainer) note(format string, args ...any) {
 // signature, and the decisions taken on the whole message.
 func (r *Rules) Explain(in Input) Explanation {
 	var s scratch
-	r.run(in, &s)
-	ex := &explainer{effects: make([]effect, len(s.hits))}
-	v := r.decide(in, &s, ex)
+	ex := &explainer{}
+	in, v := r.run(in, &s, ex)
 	out := Explanation{Verdict: v, Header: automatedByHeader(in), Notes: ex.notes}
 	for _, sp := range findRegions(in.Text, isForwardSubject(in.Subject)) {
 		out.Spans = append(out.Spans, Span{sp.start, sp.end, sp.region.String()})

@@ -218,7 +218,13 @@ func tokenize(s string, spans []span, w *words) {
 				buf = z.end(i, buf)
 			}
 			switch c {
-			case '.', '!', '?', ';':
+			case '.':
+				// "e.g.", "pl.", "stb.", "dr.", "Rákóczi u. 12" end no sentence.
+				if !(len(z.toks) > 0 && int(z.cur.end) == i && z.cur.f1 > z.cur.f0 && !z.skip &&
+					abbreviation(buf[z.cur.f0:z.cur.f1])) {
+					z.breakNext = true
+				}
+			case '!', '?', ';':
 				z.breakNext = true
 			case '\n':
 				if z.newlines++; z.newlines >= 2 {
@@ -364,4 +370,15 @@ func isLetterAt(s string, i int) bool {
 	}
 	r, _ := utf8.DecodeRuneInString(s[i:])
 	return unicode.IsLetter(r)
+}
+
+// abbreviation reports whether a folded word followed by a full stop is
+// an abbreviation rather than the end of a sentence.
+func abbreviation(w []byte) bool {
+	switch string(w) {
+	case "e", "g", "pl", "stb", "ill", "dr", "kb", "un", "vo", "ld", "u", "approx", "vs", "mr", "mrs", "ms", "nr", "str",
+		"bzw", "ca", "z", "b", "d", "h", "ul", "kv":
+		return true
+	}
+	return false
 }

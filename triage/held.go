@@ -19,6 +19,12 @@ package triage
 // the door") is the writer locking themself in, hiding: not held.
 func (pc *policyContext) heldSelf(h hit) bool {
 	w, m := pc.s.words(h.field), pc.s.matches[h.field]
+	// "locked myself in", "magamra zártam": the writer hiding.
+	for i := int(h.t0); i < len(w.toks) && i <= int(h.t1)+reflexiveReach && w.toks[i].clause == w.toks[h.t0].clause; i++ {
+		if reflexive(w.folded(i)) {
+			return false
+		}
+	}
 	for i := int(h.t0); i <= int(h.t1); i++ {
 		// "bezártam" reads as a noun too ("my locked one"), but in the
 		// past it is the verb: I locked it.
@@ -101,6 +107,20 @@ func (pc *policyContext) conditional(h hit) bool {
 		if w.is(i, clsUnless) || w.is(i, clsIf) && i+1 < len(w.toks) && w.is(i+1, clsNeg) {
 			return true
 		}
+	}
+	return false
+}
+
+// reflexiveReach: how many words after a confinement hit a reflexive
+// ("myself") may stand.
+const reflexiveReach = 3
+
+// reflexive: the writer as the object of their own act ("locked myself
+// in", "magamra zártam az ajtót").
+func reflexive(b []byte) bool {
+	switch string(b) {
+	case "myself", "ourselves", "magamra", "magunkra", "magam", "magamat", "magunkat", "себя", "себе":
+		return true
 	}
 	return false
 }

@@ -11,6 +11,8 @@ const (
 	langEN
 	langDE
 	langRO
+	langRUt // Russian in Latin letters (translit.go)
+	langUKt // Ukrainian in Latin letters
 	numLangs
 )
 
@@ -35,6 +37,20 @@ func langWords() [numLangs][]string {
 		langRO: strings.Fields(`si nu sa este sunt eu meu mea la pe cu ca dar vreau va rog multumesc sotul
 			copiii copilul foarte pentru fost ajutor buna ziua aseara spus daca unde cand mi
 			sotia nevoie acasa ajutati`),
+		// Transliterated Russian and Ukrainian: words no other language
+		// the rules read, or Polish and Slovak, writes this way.
+		langRUt: strings.Fields(`menya menja mne chto shto eto muzh pishu segodnja segodnya segodnia sevodnya vchera uzhe
+			esli yesli kogda pomogite pozhalujsta pozhaluista pozhaluysta zdravstvujte zdravstvuyte seichas sejchas
+			seychas deti detej detey kvartire zabral skazal skazala govorit mozhno nichego khochu hochu khochet
+			hochet mogu boyus bojus pomoshch pomosch tolko ochen privezli latinitsej latinitsey latinicej russkoj
+			russkoy klaviatury kotoryj chtoby shtoby bylo yego nego tebya sebya vsyo ubyot ubyu ubjot ubju ubil
+			menia mnoj menya`),
+		langUKt: strings.Fields(`mene meni shcho scho tse cholovik pyshu sohodni sogodni vchora vzhe yakshcho yakscho
+			jakscho koly dopomozhit dopomozhit dopomozhy dopomozhitj dobryi dobryy dobrij sichas dity ditei ditey
+			kvartyri zabraly kazhut kazhe hovoryt mozhna nichoho nichogo khoche mozhu boius boiusia boyusya dopomoha
+			dopomoga tilky tilki duzhe pryvezly latynkoiu latynytseiu latynytseyu cholovikiv yakyi shchob shchoby bulo
+			buv vony yikh yiyi yoho joho nyoho yomu jomu ukrainy vidpovidaite pyshit dyakuyu diakuiu dyakuju
+			hroshei hroshi kolehy`),
 	}
 }
 

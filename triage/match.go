@@ -34,10 +34,11 @@ type scratch struct {
 	lastA, lastB []int32
 	lang         [numLangs]int
 	latin, other int
-	huSuffix     int // words ending in a Hungarian case suffix (-ban, -nak, -hoz …)
-	cyr          int // words in Cyrillic script
-	ukMark       int // Cyrillic words with і, є or ґ (Ukrainian)
-	ruMark       int // Cyrillic words with ы, э or ъ (Russian)
+	huSuffix     int    // words ending in a Hungarian case suffix (-ban, -nak, -hoz …)
+	cyr          int    // words in Cyrillic script
+	ukMark       int    // Cyrillic words with і, є or ґ (Ukrainian)
+	ruMark       int    // Cyrillic words with ы, э or ъ (Russian)
+	translit     string // "ru" or "uk": the message was rewritten from Latin letters (translit.go)
 	negEnd       []bool
 	urgentAt     []bool      // by word: a time word reaches it (modifiers)
 	pastIn       []uint8     // by clause: the regions with a past marker (modifiers)
@@ -63,6 +64,7 @@ func (s *scratch) reset() {
 	s.replySubject = false
 	s.lang = [numLangs]int{}
 	s.latin, s.other, s.huSuffix, s.cyr, s.ukMark, s.ruMark = 0, 0, 0, 0, 0, 0
+	s.translit = ""
 }
 
 func (s *scratch) words(field uint8) *words {

@@ -1,6 +1,9 @@
 package triage
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // effect is what one hit counted for, for Explain.
 type effect struct {
@@ -96,7 +99,9 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 			// speaks in the first person as a professional: only the
 			// writer as the one harmed makes it theirs.
 			inTopic := capTopic && containsClause(topicClauses, h.field, s.words(h.field).toks[h.t0].sent)
-			close := pc.closeSentence(h, inTopic)
+			// A confinement whose sentence names no one is the writer's
+			// ("the door is locked from outside"), as row 14 reads it.
+			close := pc.closeSentence(h, inTopic) || ru.held && !capTopic && pc.heldSelf(h)
 			// Someone else's danger happening now (a time word near) is
 			// no story: a witness writes for help (row 8).
 			if !close && ru.ifOther == lower && !(h.urgent && !h.negated) {
@@ -148,8 +153,11 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 						own = own[:len(r.rules)]
 					}
 					o := &own[h.rule]
-					if !o.counted {
+					switch {
+					case !o.counted:
 						*o = ownSignal{counted: true, field: h.field, t0: h.t0, t1: h.t1}
+					case !o.alt && (o.field != h.field || h.t0 > o.t1 || o.t0 > h.t1):
+						o.alt, o.af, o.a0, o.a1 = true, h.field, h.t0, h.t1
 					}
 					o.held = o.held || ru.held && pc.heldSelf(h)
 				}
@@ -197,7 +205,11 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 		}
 		n, held := 0, false
 		for k, j := range ru.ofIdx {
-			if own[j].counted && !overlapsEarlier(own, ru.ofIdx[:k], own[j]) {
+			o := own[j]
+			if o.counted && overlapsEarlier(own, ru.ofIdx[:k], o) && o.alt {
+				o.field, o.t0, o.t1 = o.af, o.a0, o.a1
+			}
+			if o.counted && !overlapsEarlier(own, ru.ofIdx[:k], o) {
 				n++
 				held = held || own[j].held
 			}
@@ -230,7 +242,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	}
 	automated := len(hdr) > 0 || autoHit
 	if automated {
-		if newBest <= P2 && closeDanger {
+		if newBest <= P2 && closeDanger && !toList(hdr) {
 			ex.note("automated mail, but the writer speaks of danger to themselves: priority kept")
 			cats.add(Automated)
 		} else {
@@ -257,6 +269,12 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 				cats.add(PartnerViolence)
 			}
 		}
+	}
+	// Row 30: at P1 the categories name the danger; a legal word counts
+	// only where the writer asks about the law.
+	if best == P1 && cats.has(LegalInfo) && !pc.asksLegal(in) {
+		ex.note("legal words at P1, but no question about the law: legal_info left out")
+		cats.remove(LegalInfo)
 	}
 	if cats == 0 {
 		cats = quotedCats
@@ -289,12 +307,17 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 // ownSignal says how a signal rule counted in the writer's new text, for
 // combine rules (row 18 of the decision table): at P2 or higher, not
 // negated, not in the past, not someone else's story (counted, with the
-// words of its first such hit); and, for a held rule, with the writer
-// the one held.
+// words of its first such hit, and of a later one on other words, so
+// that a sign that shares its first words with another rule's still
+// counts when it is said again apart); and, for a held rule, with the
+// writer the one held.
 type ownSignal struct {
 	counted, held bool
 	field         uint8
 	t0, t1        int32
+	alt           bool // a0, a1: a later hit on other words
+	af            uint8
+	a0, a1        int32
 }
 
 // overlapsEarlier reports whether o stands on words that one of the rules
@@ -340,4 +363,57 @@ func removeReason(rs []Reason, x Reason) []Reason {
 
 func reasonIndex(x Reason) int {
 	return slices.Index([]Reason{ReasonAskedNotToWrite, ReasonSomeoneReads, ReasonOtherPersonsDevice, ReasonHeldOrControlled}, x)
+}
+
+// asksLegal reports whether a legal signal of the new text stands in a
+// sentence that asks: a question mark closes it, or a word of asking
+// ("kérdezni", "ask", "wondering") is in it.
+func (pc *policyContext) asksLegal(in Input) bool {
+	for _, h := range pc.s.hits {
+		ru := pc.r.rules[h.rule]
+		if ru.kind != KindSignal || ru.category != LegalInfo || h.region == RegionQuoted {
+			continue
+		}
+		w := pc.s.words(h.field)
+		text := in.Text
+		if h.field == fieldSubject {
+			text = in.Subject
+		}
+		sent := w.toks[h.t0].sent
+		lo := int(h.t0)
+		for lo > 0 && w.toks[lo-1].sent == sent {
+			lo--
+		}
+		hi := int(h.t0)
+		for hi+1 < len(w.toks) && w.toks[hi+1].sent == sent {
+			hi++
+		}
+		end := len(text)
+		if hi+1 < len(w.toks) {
+			end = int(w.toks[hi+1].start)
+		}
+		if strings.IndexByte(text[w.toks[hi].end:end], '?') >= 0 {
+			return true
+		}
+		for i := lo; i <= hi; i++ {
+			f := string(w.folded(i))
+			if strings.Contains(f, "kerdez") || f == "ask" || f == "asking" || f == "wondering" || f == "question" ||
+				strings.HasPrefix(f, "erdeklod") || f == "fragen" || f == "frage" || f == "intreb" || strings.HasPrefix(f, "intreba") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// toList reports whether the header says the message went to a mailing
+// list (List-Id, List-Unsubscribe, Precedence: bulk or list): mail to many
+// is no victim's plea relayed by a web form (row 17).
+func toList(hdr []string) bool {
+	for _, h := range hdr {
+		if h == hdrListID || h == hdrListUnsubscribe {
+			return true
+		}
+	}
+	return false
 }

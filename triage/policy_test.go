@@ -55,9 +55,11 @@ func TestDecisionTable(t *testing.T) {
 		{"15 a language read thinly, nothing found", Input{Text: "Guten Tag, ich weiß nicht mehr weiter, er lässt mich nachts nicht schlafen und ich habe keine Kraft mehr."}, P2, "", ""},
 		{"15 a language read thinly, asking for information", Input{Text: "Bună ziua, aș dori informații despre serviciile voastre. Mulțumesc."}, P4, "", ""},
 		{"15 a language triage cannot read", Input{Text: "Dzień dobry, mój mąż mnie bije i boję się wrócić do domu."}, P2, "", ""},
+		{"16 read as written when that is more urgent than the transliterated reading", Input{Text: "zdravstvujte, chto mne delat, pomogite, menja muzh: a ferjem ma este megol"}, P1, "", ""},
 		{"16 conflicting readings: the more urgent wins", Input{Text: "Régen is vert. Ma este megöl, azt mondta."}, P1, "", ""},
 		{"17 automated mail", Input{Text: "Két nőt ölt meg a volt partnere.", Header: map[string][]string{"List-Id": {"<hirlevel.example.hu>"}}}, P4, "", ""},
 		{"17 a newsletter's campaign sentence is not the writer's danger", Input{Text: "Megölték, mert el akart menni – kampányunk a nőket ért erőszak ellen.", Header: map[string][]string{"List-Id": {"<hirlevel.example.hu>"}}}, P4, "", ""},
+		{"17 mail to a list never keeps a priority", Input{Text: "Új kiadványunk: \"Segítség, bántanak\" – letölthető.", Header: map[string][]string{"List-Id": {"<hirlevel.example.hu>"}}}, P4, "", ""},
 		{"17 automated mail with the writer in danger", Input{Text: "Üzenet: A férjem ma este megöl.", From: "noreply@example.hu"}, P1, "", ""},
 		{"18 documents, debt and not let home: held", Input{Text: "Elvették az útlevelemet, tartozom nekik az útért, és nem engednek haza."}, P1, ReasonHeldOrControlled, ""},
 		{"18 documents and debt alone stay P2", Input{Text: "Elvették az útlevelemet, és azt mondják, tartozom nekik az útért."}, P2, "", ReasonHeldOrControlled},
@@ -101,6 +103,14 @@ func TestDecisionTable(t *testing.T) {
 		{"29 the subject of a reply repeats the thread", Input{Subject: "Re: he said he would kill me", Text: "Thank you. I'm OK now. Can I apply for the divorce while the case is going on?"}, P2, "", ""},
 		{"29 the body of a reply still counts", Input{Subject: "Re: segítség", Text: "Ma este megöl, azt mondta."}, P1, "", ""},
 		{"25 mail to many", Input{Text: "Hírlevelünkben beszámolunk a családon belüli erőszak elleni kampányról."}, P4, "", ""},
+		{"8 a confinement whose sentence names no one is the writer's", Input{Text: "The door is locked from the outside every night. Please help."}, P1, ReasonHeldOrControlled, ""},
+		{"14 locked myself in is hiding, not held", Input{Text: "He is outside the room with a knife, I locked myself in."}, P1, "", ReasonHeldOrControlled},
+		{"15 Polish unread, a grave concept read", Input{Text: "Zamknął mnie w mieszkaniu i powiedział, że mnie zabije."}, P1, "", ""},
+		{"15 Russian in Latin letters", Input{Text: "muzh skazal chto segodnja ubyot menja, ja bojus"}, P1, "", ""},
+		{"15 Ukrainian in Latin letters, asked not to reply", Input{Text: "Dobryi den, cholovik mene byv, ne vidpovidaite na tsei lyst, vin chytaie moi povidomlennia."}, P2, ReasonAskedNotToWrite, ""},
+		{"18 locked at night, papers taken, a debt: held", Input{Text: "Éjjel lakatot tesznek a kapura, elvették az útleveleinket, és azt mondják, tartozunk az útért."}, P1, ReasonHeldOrControlled, ""},
+		{"31 kept from friends and threatened with death: controlled", Input{Text: "Nem találkozhatok a barátnőimmel, és azt mondta, ha elmegyek, megöl."}, P1, ReasonHeldOrControlled, ""},
+		{"31 kept from friends alone stays P2", Input{Text: "My husband says I can't see my friends anymore."}, P2, "", ReasonHeldOrControlled},
 	} {
 		t.Run(tc.row, func(t *testing.T) {
 			t.Parallel()
@@ -113,6 +123,45 @@ func TestDecisionTable(t *testing.T) {
 			}
 			if tc.never != "" && slices.Contains(v.Reasons, tc.never) {
 				t.Errorf("reasons %v, must not hold %s", v.Reasons, tc.never)
+			}
+		})
+	}
+}
+
+// TestDecisionTableCategories tests the rows of the decision table that
+// decide categories rather than the priority.
+func TestDecisionTableCategories(t *testing.T) {
+	t.Parallel()
+	r := Default()
+	for _, tc := range []struct {
+		row  string
+		in   Input
+		lang string
+		has  []Category
+		not  []Category
+	}{
+		{"30 a legal word at P1 without a question", Input{Text: "A férjem ma este megöl. Holnap megyek az ügyvédhez."}, "hu", []Category{PartnerViolence}, []Category{LegalInfo}},
+		{"30 a legal question at P1", Input{Text: "A férjem ma este megöl. Azt szeretném kérdezni, kérhetek-e távoltartást?"}, "hu", []Category{PartnerViolence, LegalInfo}, nil},
+		{"30 a legal word at P2 counts", Input{Text: "Tegnap megvert a férjem, holnap megyek az ügyvédhez."}, "hu", []Category{LegalInfo}, nil},
+		{"15 Russian in Latin letters is read as Russian", Input{Text: "muzh skazal chto segodnja ubyot menja, ja bojus"}, "ru", nil, nil},
+		{"15 Ukrainian in Latin letters is read as Ukrainian", Input{Text: "Dobryi den, pyshu z telefonu, cholovik mene byv, dopomozhit"}, "uk", nil, nil},
+		{"15 Polish stays unread", Input{Text: "Dzien dobry, maz mnie bije i boje sie wrocic do domu, prosze o pomoc."}, "other", nil, nil},
+	} {
+		t.Run(tc.row, func(t *testing.T) {
+			t.Parallel()
+			v := r.Triage(tc.in)
+			if v.Language != tc.lang {
+				t.Errorf("language %s, want %s", v.Language, tc.lang)
+			}
+			for _, c := range tc.has {
+				if !slices.Contains(v.Categories, c) {
+					t.Errorf("categories %v, want %s\n%s", v.Categories, c, r.Explain(tc.in))
+				}
+			}
+			for _, c := range tc.not {
+				if slices.Contains(v.Categories, c) {
+					t.Errorf("categories %v, must not hold %s\n%s", v.Categories, c, r.Explain(tc.in))
+				}
 			}
 		})
 	}

@@ -37,8 +37,7 @@ func (r *Rules) TriageRead(in Input, visit func(*Word) bool) Verdict {
 		s = new(scratch)
 	}
 	s.reset()
-	r.run(in, s)
-	v := r.decide(in, s, nil)
+	_, v := r.run(in, s, nil)
 	if visit != nil {
 		r.visitNew(s, visit)
 	}

@@ -140,7 +140,7 @@ func (pc *policyContext) closeMarker(w *words, m []int32, i int, strict bool) bo
 	onMe := pc.onMe(w, i) && !(strict && t.feat&featSecond != 0)
 	switch {
 	case mine && (pc.person(w, m, i) || hasConcept(w, m, i, pc.r.policy.neck) || hasConcept(w, m, i, pc.r.policy.body)), // my husband, my neck, my head; not my research
-		t.feat&featYou != 0, onMe, t.class&(clsObjectPronoun|clsOnMeAux) != 0,
+		t.feat&featYou != 0 && !strict, onMe, t.class&clsObjectPronoun != 0, t.class&clsOnMeAux != 0 && auxWithInfinitive(w, i),
 		pc.ownsPerson(w, m, i), hasConcept(w, m, i, pc.r.policy.minorAge),
 		pc.lang == "ro" && t.class&clsRomanianMe != 0:
 		return true
@@ -270,4 +270,20 @@ func hearsay(b []byte) bool {
 		}
 	}
 	return s == "read" || s == "heard" || s == "learned" || s == "learnt"
+}
+
+// auxWithInfinitive reports whether "akar", "fog" at token i stands with
+// an infinitive ("meg akar ölni", "ölni akar"): without one, accentless
+// "akar" is "akár" (even, whether) and says nothing about the writer.
+func auxWithInfinitive(w *words, i int) bool {
+	for j := max(i-2, 0); j <= i+2 && j < len(w.toks); j++ {
+		if j == i || w.toks[j].clause != w.toks[i].clause {
+			continue
+		}
+		b := w.folded(j)
+		if n := len(b); n > 3 && (string(b[n-2:]) == "ni" || n > 4 && (string(b[n-3:]) == "nia" || string(b[n-3:]) == "nie")) {
+			return true
+		}
+	}
+	return false
 }

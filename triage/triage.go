@@ -7,8 +7,38 @@ import "strings"
 // words.
 func (r *Rules) Triage(in Input) Verdict { return r.TriageRead(in, nil) }
 
-// run tokenises and matches the subject and the body.
-func (r *Rules) run(in Input, s *scratch) {
+// run reads a message into s and decides its verdict. A message in
+// transliterated Russian or Ukrainian is rewritten in Cyrillic and read
+// again (translit.go); when the message as written reads more urgent,
+// that reading wins (the more urgent reading wins, and a wrong guess of
+// the language must never lower a danger the rules found). run returns
+// the input whose reading s holds.
+func (r *Rules) run(in Input, s *scratch, ex *explainer) (Input, Verdict) {
+	r.read(in, s)
+	t := translitLang(s)
+	if t == "" {
+		return in, r.decide(in, s, ex)
+	}
+	asWritten := r.decide(in, s, nil)
+	cyr := r.translitInput(in, t)
+	s.reset()
+	r.read(cyr, s)
+	s.translit = t
+	ex.note("read as %s written in Latin letters: the words below are its Cyrillic reading", t)
+	v := r.decide(cyr, s, ex)
+	if asWritten.Priority >= v.Priority {
+		return cyr, v
+	}
+	s.reset()
+	r.read(in, s)
+	if ex != nil {
+		ex.notes = ex.notes[:0]
+		ex.note("read as written: it reads more urgent than as %s in Latin letters", t)
+	}
+	return in, r.decide(in, s, ex)
+}
+
+func (r *Rules) read(in Input, s *scratch) {
 	spans := findRegions(in.Text, isForwardSubject(in.Subject))
 	s.replySubject = isReplySubject(in.Subject)
 	tokenize(in.Subject, nil, &s.subj)
@@ -44,6 +74,12 @@ type catSet uint16
 func (c *catSet) add(k Category) {
 	if i := categoryIndex(k); i >= 0 {
 		*c |= 1 << i
+	}
+}
+
+func (c *catSet) remove(k Category) {
+	if i := categoryIndex(k); i >= 0 {
+		*c &^= 1 << i
 	}
 }
 
