@@ -87,10 +87,12 @@ func TestTimeSplit(t *testing.T) {
 	for _, c := range []struct {
 		rules        string
 		early, later []string
+		measured     bool // the newest batch, not yet tuned on: printed, held to no bar
 	}{
-		{"rules-2026.12-6.yaml", []string{".", "heldout", "heldout2", "heldout3", "tuning", "heldout4", "heldout5"}, []string{"heldout6", "heldout7"}},
-		{"rules-2026.12-5.yaml", []string{".", "heldout", "heldout2", "heldout3", "tuning", "heldout4"}, []string{"heldout5"}},
-		{"rules-2026.11-1.yaml", []string{".", "heldout", "heldout2", "heldout3"}, []string{"tuning"}},
+		{"rules-2026.12-7.yaml", []string{".", "heldout", "heldout2", "heldout3", "tuning", "heldout4", "heldout5", "heldout6", "heldout7"}, []string{"heldout8"}, true},
+		{"rules-2026.12-6.yaml", []string{".", "heldout", "heldout2", "heldout3", "tuning", "heldout4", "heldout5"}, []string{"heldout6", "heldout7"}, false},
+		{"rules-2026.12-5.yaml", []string{".", "heldout", "heldout2", "heldout3", "tuning", "heldout4"}, []string{"heldout5"}, false},
+		{"rules-2026.11-1.yaml", []string{".", "heldout", "heldout2", "heldout3"}, []string{"tuning"}, false},
 	} {
 		t.Run(c.rules, func(t *testing.T) {
 			t.Parallel()
@@ -106,6 +108,9 @@ func TestTimeSplit(t *testing.T) {
 			t.Logf("cross-validated on the earlier part:\n%s", cv)
 			f, from4, right4 := judgeAll(t, rules, NewOpinion(m, Key{}, 1), readParts(t, c.later...))
 			t.Logf("the later part:\n%s\nraised from P4: %d, %d of them P1 or P2", f, from4, right4)
+			if c.measured {
+				return
+			}
 			r1, c1 := Exactly(f.Rules, triage.P1), Exactly(f.Combined, triage.P1)
 			r12, c12 := Of(f.Rules, triage.P2), Of(f.Combined, triage.P2)
 			if c1.Recall <= r1.Recall || c12.Recall <= r12.Recall {
