@@ -21,7 +21,7 @@ func (pc *policyContext) heldSelf(h hit) bool {
 	w, m := pc.s.words(h.field), pc.s.matches[h.field]
 	// "locked myself in", "magamra zártam": the writer hiding.
 	for i := int(h.t0); i < len(w.toks) && i <= int(h.t1)+reflexiveReach && w.toks[i].clause == w.toks[h.t0].clause; i++ {
-		if reflexive(w.folded(i)) {
+		if w.is(i, clsReflexive) {
 			return false
 		}
 	}
@@ -114,16 +114,6 @@ func (pc *policyContext) conditional(h hit) bool {
 // reflexiveReach: how many words after a confinement hit a reflexive
 // ("myself") may stand.
 const reflexiveReach = 3
-
-// reflexive: the writer as the object of their own act ("locked myself
-// in", "magamra zártam az ajtót").
-func reflexive(b []byte) bool {
-	switch string(b) {
-	case "myself", "ourselves", "magamra", "magunkra", "magam", "magamat", "magunkat", "себя", "себе":
-		return true
-	}
-	return false
-}
 
 // conditionReach: how many words after a hit its condition may start.
 const conditionReach = 4

@@ -1,5 +1,7 @@
 package triage
 
+import "math/bits"
+
 const (
 	fieldSubject uint8 = iota
 	fieldBody
@@ -130,10 +132,8 @@ func (r *Rules) matchField(s *scratch, field uint8) {
 		if suffix {
 			s.huSuffix++
 		}
-		for l := 0; l < numLangs; l++ {
-			if lang&(1<<l) != 0 {
-				s.lang[l]++
-			}
+		for b := lang; b != 0; b &= b - 1 {
+			s.lang[bits.TrailingZeros8(b)]++
 		}
 		sampled = s.latin+s.other >= langSample
 	}

@@ -101,7 +101,10 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 			inTopic := capTopic && containsClause(topicClauses, h.field, s.words(h.field).toks[h.t0].sent)
 			// A confinement whose sentence names no one is the writer's
 			// ("the door is locked from outside"), as row 14 reads it.
-			close := pc.closeSentence(h, inTopic) || ru.held && !capTopic && pc.heldSelf(h)
+			close := pc.closeSentence(h, inTopic)
+			if !close && ru.ifOther == lower && ru.held && !capTopic {
+				close = pc.heldSelf(h)
+			}
 			// Someone else's danger happening now (a time word near) is
 			// no story: a witness writes for help (row 8).
 			if !close && ru.ifOther == lower && !(h.urgent && !h.negated) {
@@ -367,27 +370,25 @@ func reasonIndex(x Reason) int {
 
 // asksLegal reports whether a legal signal of the new text stands in a
 // sentence that asks: a question mark closes it, or a word of asking
-// ("kérdezni", "ask", "wondering") is in it.
+// ("kérdezni", "megkérdezném", "ask", "wondering") is in it.
 func (pc *policyContext) asksLegal(in Input) bool {
+	lastField, lastSent := uint8(255), int32(-1)
 	for _, h := range pc.s.hits {
 		ru := pc.r.rules[h.rule]
 		if ru.kind != KindSignal || ru.category != LegalInfo || h.region == RegionQuoted {
 			continue
 		}
 		w := pc.s.words(h.field)
+		sent := w.toks[h.t0].sent
+		if h.field == lastField && sent == lastSent {
+			continue
+		}
+		lastField, lastSent = h.field, sent
 		text := in.Text
 		if h.field == fieldSubject {
 			text = in.Subject
 		}
-		sent := w.toks[h.t0].sent
-		lo := int(h.t0)
-		for lo > 0 && w.toks[lo-1].sent == sent {
-			lo--
-		}
-		hi := int(h.t0)
-		for hi+1 < len(w.toks) && w.toks[hi+1].sent == sent {
-			hi++
-		}
+		lo, hi := w.sentence(int(h.t0))
 		end := len(text)
 		if hi+1 < len(w.toks) {
 			end = int(w.toks[hi+1].start)
@@ -396,9 +397,7 @@ func (pc *policyContext) asksLegal(in Input) bool {
 			return true
 		}
 		for i := lo; i <= hi; i++ {
-			f := string(w.folded(i))
-			if strings.Contains(f, "kerdez") || f == "ask" || f == "asking" || f == "wondering" || f == "question" ||
-				strings.HasPrefix(f, "erdeklod") || f == "fragen" || f == "frage" || f == "intreb" || strings.HasPrefix(f, "intreba") {
+			if w.is(i, clsAsk) {
 				return true
 			}
 		}
@@ -407,8 +406,8 @@ func (pc *policyContext) asksLegal(in Input) bool {
 }
 
 // toList reports whether the header says the message went to a mailing
-// list (List-Id, List-Unsubscribe, Precedence: bulk or list): mail to many
-// is no victim's plea relayed by a web form (row 17).
+// list (List-Id, List-Unsubscribe): mail to many is no victim's plea
+// relayed by a web form (row 17).
 func toList(hdr []string) bool {
 	for _, h := range hdr {
 		if h == hdrListID || h == hdrListUnsubscribe {

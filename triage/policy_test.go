@@ -56,6 +56,7 @@ func TestDecisionTable(t *testing.T) {
 		{"15 a language read thinly, asking for information", Input{Text: "Bună ziua, aș dori informații despre serviciile voastre. Mulțumesc."}, P4, "", ""},
 		{"15 a language triage cannot read", Input{Text: "Dzień dobry, mój mąż mnie bije i boję się wrócić do domu."}, P2, "", ""},
 		{"16 read as written when that is more urgent than the transliterated reading", Input{Text: "zdravstvujte, chto mne delat, pomogite, menja muzh: a ferjem ma este megol"}, P1, "", ""},
+		{"16 a reason not to reply found in either reading counts", Input{Text: "zdravstvujte, muzh menja bjet kazhdyj den, chto mne delat, pomogite. Please don't reply to this email."}, P2, ReasonAskedNotToWrite, ""},
 		{"16 conflicting readings: the more urgent wins", Input{Text: "Régen is vert. Ma este megöl, azt mondta."}, P1, "", ""},
 		{"17 automated mail", Input{Text: "Két nőt ölt meg a volt partnere.", Header: map[string][]string{"List-Id": {"<hirlevel.example.hu>"}}}, P4, "", ""},
 		{"17 a newsletter's campaign sentence is not the writer's danger", Input{Text: "Megölték, mert el akart menni – kampányunk a nőket ért erőszak ellen.", Header: map[string][]string{"List-Id": {"<hirlevel.example.hu>"}}}, P4, "", ""},

@@ -1,6 +1,9 @@
 package triage
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Triage decides priority, categories, flags and language of a message.
 // The verdict holds rule ids and categories only, never the message's
@@ -27,7 +30,7 @@ func (r *Rules) run(in Input, s *scratch, ex *explainer) (Input, Verdict) {
 	ex.note("read as %s written in Latin letters: the words below are its Cyrillic reading", t)
 	v := r.decide(cyr, s, ex)
 	if asWritten.Priority >= v.Priority {
-		return cyr, v
+		return cyr, keepReasons(v, asWritten)
 	}
 	s.reset()
 	r.read(in, s)
@@ -35,7 +38,22 @@ func (r *Rules) run(in Input, s *scratch, ex *explainer) (Input, Verdict) {
 		ex.notes = ex.notes[:0]
 		ex.note("read as written: it reads more urgent than as %s in Latin letters", t)
 	}
-	return in, r.decide(in, s, ex)
+	return in, keepReasons(r.decide(in, s, ex), v)
+}
+
+// keepReasons adds to v the reasons not to reply that the other reading
+// found: do_not_reply fails safe.
+func keepReasons(v, other Verdict) Verdict {
+	for _, x := range other.Reasons {
+		if !containsReason(v.Reasons, x) {
+			v.Reasons = append(v.Reasons, x)
+		}
+	}
+	if len(v.Reasons) > 0 && !v.Has(FlagDoNotReply) {
+		v.Flags = append(v.Flags, FlagDoNotReply)
+	}
+	slices.SortFunc(v.Reasons, func(a, b Reason) int { return reasonIndex(a) - reasonIndex(b) })
+	return v
 }
 
 func (r *Rules) read(in Input, s *scratch) {

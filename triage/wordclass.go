@@ -27,6 +27,8 @@ const (
 	clsIf                                   // ha, if
 	clsFromPlace                            // kívülről, belülről …: -ról/-ről of place, not "about"
 	clsTheirs                               // his, her, their …: a thing that is someone else's
+	clsAsk                                  // kérdezni, ask, wondering …: the writer asks (row 29)
+	clsReflexive                            // myself, magamra …: the writer's own act on themself (row 14)
 )
 
 // classWords lists the words of each class, as a message may spell them;
@@ -64,6 +66,11 @@ var classWords = []struct {
 	{clsFromPlace, `kívülről belülről felülről alulról hátulról elölről oldalról fentről lentről távolról közelről messziről
 		mindenhonnan kintről bentről`},
 	{clsTheirs, `his her their ihr ihre ihren ihrem sein seine seinen seinem його її їх его ее её их`},
+	{clsAsk, `kérdezni kérdezném kérdeznék kérdezem kérdezek kérdezhetek kérdezném megkérdezni megkérdezném megkérdeznék
+		megkérdezem kérdés kérdésem kérdéseim kérdéssel érdeklődnék érdeklődni érdeklődöm érdeklődünk ask asking wondering
+		question questions fragen frage fragen întreb intreb întrebare întrebări intrebari спросить спрашиваю вопрос запитати
+		запитую питання`},
+	{clsReflexive, `myself ourselves magamra magunkra magam magamat magunkat себя себе`},
 }
 
 // is reports whether word i of w is of class c.
