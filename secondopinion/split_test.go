@@ -63,6 +63,9 @@ func judgeAll(t *testing.T, r *triage.Rules, o *Opinion, ms []corpus.Message) (f
 // its parts, so that it stays the same when the rules later take the
 // later part in (corpus.Parts, triage's seenParts).
 //
+//   - rules 2026.12-7 (main on 2026-12-07 after round 5, before heldout8
+//     and heldout9 were tuned on): main folder, heldout … heldout7 and
+//     tuning earlier (656); heldout8 and heldout9 later (180, 60 P1).
 //   - rules 2026.12-6 (main on 2026-12-07, before heldout6 and heldout7
 //     were tuned on): main folder, heldout … heldout5 and tuning
 //     earlier (476); heldout6 and heldout7 later (180, 60 P1).
@@ -75,24 +78,22 @@ func judgeAll(t *testing.T, r *triage.Rules, o *Opinion, ms []corpus.Message) (f
 // On each, the rules and the model must find more P1 than the rules
 // alone at a P1 precision of at least 70%, more P1+P2, and the raises of
 // a P4 must be P1 or P2 at least 70% of the time. The P1 and P2 messages
-// the rules miss in the later parts they give P4 (all 4 of heldout6+7,
-// the one of heldout5, 8 of the tuning batch's 9: another language, a
-// writer read as asking for information): the P4 raise finds 4, 1 and 7
-// of them and raises no message labelled P3 or P4. The P3→P2 head
-// raises nothing:
-// on the earlier parts, where the rules miss at most 2 P2, no threshold
-// keeps its raises 70% right.
+// the rules miss in the later parts they mostly give P4 (4 of heldout8+9's
+// 6, all 4 of heldout6+7, the one of heldout5, 8 of the tuning batch's 9:
+// another language, a writer read as asking for information): the P4
+// raise finds 3, 4, 1 and 7 of them and raises no message labelled P3 or
+// P4. The P3→P2 head raises nothing: on the earlier parts, where the
+// rules miss at most 2 P2, no threshold keeps its raises 70% right.
 func TestTimeSplit(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
 		rules        string
 		early, later []string
-		measured     bool // the newest batch, not yet tuned on: printed, held to no bar
 	}{
-		{"rules-2026.12-7.yaml", []string{".", "heldout", "heldout2", "heldout3", "tuning", "heldout4", "heldout5", "heldout6", "heldout7"}, []string{"heldout8"}, true},
-		{"rules-2026.12-6.yaml", []string{".", "heldout", "heldout2", "heldout3", "tuning", "heldout4", "heldout5"}, []string{"heldout6", "heldout7"}, false},
-		{"rules-2026.12-5.yaml", []string{".", "heldout", "heldout2", "heldout3", "tuning", "heldout4"}, []string{"heldout5"}, false},
-		{"rules-2026.11-1.yaml", []string{".", "heldout", "heldout2", "heldout3"}, []string{"tuning"}, false},
+		{"rules-2026.12-7.yaml", []string{".", "heldout", "heldout2", "heldout3", "tuning", "heldout4", "heldout5", "heldout6", "heldout7"}, []string{"heldout8", "heldout9"}},
+		{"rules-2026.12-6.yaml", []string{".", "heldout", "heldout2", "heldout3", "tuning", "heldout4", "heldout5"}, []string{"heldout6", "heldout7"}},
+		{"rules-2026.12-5.yaml", []string{".", "heldout", "heldout2", "heldout3", "tuning", "heldout4"}, []string{"heldout5"}},
+		{"rules-2026.11-1.yaml", []string{".", "heldout", "heldout2", "heldout3"}, []string{"tuning"}},
 	} {
 		t.Run(c.rules, func(t *testing.T) {
 			t.Parallel()
@@ -108,9 +109,6 @@ func TestTimeSplit(t *testing.T) {
 			t.Logf("cross-validated on the earlier part:\n%s", cv)
 			f, from4, right4 := judgeAll(t, rules, NewOpinion(m, Key{}, 1), readParts(t, c.later...))
 			t.Logf("the later part:\n%s\nraised from P4: %d, %d of them P1 or P2", f, from4, right4)
-			if c.measured {
-				return
-			}
 			r1, c1 := Exactly(f.Rules, triage.P1), Exactly(f.Combined, triage.P1)
 			r12, c12 := Of(f.Rules, triage.P2), Of(f.Combined, triage.P2)
 			if c1.Recall <= r1.Recall || c12.Recall <= r12.Recall {
