@@ -59,10 +59,11 @@ func TestSecondOpinionAtWork(t *testing.T) {
 		mbox.Deliver([]byte("From: iro"+strconv.Itoa(n)+"@example.test\r\nTo: okit@ncsszi.hu\r\nSubject: kérdés\r\nMessage-ID: <"+id+
 			">\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"+body+"\r\n"), time.Now())
 		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-			err := storagetest.Pool(st).QueryRow(db, `SELECT c.ref, m.priority, coalesce(m.raised_from, 0) FROM messages m JOIN cases c ON c.id = m.case_id
-				ORDER BY m.id DESC LIMIT 1 OFFSET 0`).Scan(&ref, &priority, &raisedFrom)
+			// One statement, one snapshot: the newest message and the count
+			// read apart could be the one before and a count with this one.
 			var count int
-			storagetest.Pool(st).QueryRow(db, `SELECT count(*) FROM messages`).Scan(&count)
+			err := storagetest.Pool(st).QueryRow(db, `SELECT c.ref, m.priority, coalesce(m.raised_from, 0), (SELECT count(*) FROM messages)
+				FROM messages m JOIN cases c ON c.id = m.case_id ORDER BY m.id DESC LIMIT 1`).Scan(&ref, &priority, &raisedFrom, &count)
 			if err == nil && count == n {
 				return ref, priority, raisedFrom
 			}
