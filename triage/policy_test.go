@@ -26,6 +26,8 @@ func TestDecisionTable(t *testing.T) {
 		{"3 a past marker reaches a relative clause told in the past", Input{Text: "Négy évig éltem egy férfival, aki rendszeresen megvert. Van önsegítő csoport?"}, P3, "", ""},
 		{"3 a past marker reaches a relative clause told in the past (en)", Input{Text: "Three years ago I left a man who beat me. Is there a support group?"}, P3, "", ""},
 		{"3 a relative clause in the present keeps its own time", Input{Text: "Két éve elköltöztem a férjemtől, aki most is fenyeget és ver."}, P1, "", ""},
+		{"3 a past marker reaches the quotation its sentence introduces", Input{Text: "Tavaly novemberben a volt férjem ezt írta nekem:\n\n\"ha elhagysz, megöllek\"\n\nAzóta elköltöztem. Felhasználhatom a bíróságon?"}, P2, "", ""},
+		{"3 a quotation introduced today keeps its time", Input{Text: "Ma este ezt írta nekem:\n\n\"ha elhagysz, megöllek\""}, P1, "", ""},
 		{"3 last year and months ago are past markers", Input{Text: "Tavaly nyáron egyszer megütötte anyát, de azóta nem."}, P3, "", ""},
 		{"3 a time word keeps the reported clause present", Input{Text: "Két éve elváltunk, de ma este azt mondta, hogy megöl."}, P1, "", ""},
 		{"4 negation in the signal's clause", Input{Text: "Soha nem vert meg."}, P3, "", ""},
