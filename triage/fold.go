@@ -21,6 +21,7 @@ type token struct {
 	feat       feat      // what the word's ending says, when it is a form of a lemma
 	region     Region    // new text, quoted, forwarded
 	punct      bool      // a comma, colon, dash, bracket or quote stands before the word
+	cite       bool      // a colon and then a quotation mark stand before the word: a quotation opens
 	foreign    bool      // a letter of a Latin alphabet triage does not read (ą ł ř ů …)
 }
 
@@ -123,6 +124,8 @@ type tokenizer struct {
 	inTok     bool
 	skip      bool // the word is in a signature or unread span
 	punct     bool
+	colon     bool // a colon since the last word
+	cite      bool // a colon, then a quotation mark, since the last word
 }
 
 // start begins a word at byte at of the text and byte f0 of the folded
@@ -143,9 +146,9 @@ func (z *tokenizer) start(at, f0 int) {
 	// that stall was a fifth of tokenize.
 	z.toks = append(z.toks, token{})
 	t := &z.toks[len(z.toks)-1]
-	t.start, t.f0, t.sent, t.region, t.punct = int32(at), int32(f0), z.sent, z.in, z.punct
+	t.start, t.f0, t.sent, t.region, t.punct, t.cite = int32(at), int32(f0), z.sent, z.in, z.punct, z.cite
 	z.cur = t
-	z.punct = false
+	z.punct, z.colon, z.cite = false, false, false
 }
 
 // region finds the region of byte at, and where it ends.
@@ -234,6 +237,8 @@ func tokenize(s string, spans []span, w *words) {
 			case ',', ':', '(', ')', '"', '-':
 				z.punct = true
 				z.newlines = 0
+				z.colon = z.colon || c == ':'
+				z.cite = z.cite || c == '"' && z.colon
 			default:
 				z.newlines = 0
 			}
@@ -287,6 +292,7 @@ func tokenize(s string, spans []span, w *words) {
 				z.breakNext = true
 			}
 			z.punct = true
+			z.cite = z.cite || z.colon && (r == '“' || r == '„' || r == '»' || r == '«' || r == '”')
 		}
 		i += n
 	}

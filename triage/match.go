@@ -360,7 +360,7 @@ func (r *Rules) modifiers(s *scratch, field uint8, first int) {
 		if h.urgent && pastForm(w, *h) {
 			h.urgent = r.urgentBefore(w, hits, *h)
 		}
-		pastHere := s.pastIn[t.clause]&(1<<t.region) != 0 || s.pastReported(w, t)
+		pastHere := s.pastIn[t.clause]&(1<<t.region) != 0 || s.pastReported(w, t, pastForm(w, *h)) || s.pastCited(w, t)
 		urgentSent := s.nowIn[t.clause]&(1<<t.region) != 0
 		h.past = pastHere && !urgentSent
 	}
@@ -399,16 +399,41 @@ func (r *Rules) urgentBefore(w *words, hits []hit, h hit) bool {
 	return false
 }
 
+// pastCited reports whether t stands in a quotation that opens a sentence
+// after a colon ("Tavaly a volt férjem ezt írta nekem:\n\n\"…\""), and
+// the sentence before, which introduces it, has a past marker and no time
+// word of the present: the quotation tells what was said then (row 3).
+func (s *scratch) pastCited(w *words, t token) bool {
+	if t.sent == 0 {
+		return false
+	}
+	first := w.toks[w.sents[t.sent]]
+	if !first.cite {
+		return false
+	}
+	bit, past := uint8(1)<<t.region, false
+	for c := first.clause - 1; c >= 0 && w.toks[w.clauses[c]].sent == t.sent-1; c-- {
+		if s.nowIn[c]&bit != 0 {
+			return false
+		}
+		past = past || s.pastIn[c]&bit != 0
+	}
+	return past
+}
+
 // pastReported reports whether the clause of t is what a past clause
 // reported ("nyolc és tizenkét éves korom között azzal fenyegetett, hogy
 // ha elmondom, megöli"): a "hogy"/"that" clause, or a chain of them,
 // right after a clause with a past marker and no time word of the
-// present; it tells of that time.
-func (s *scratch) pastReported(w *words, t token) bool {
+// present; it tells of that time. A relative or temporal clause ("aki",
+// "amikor", "who", "when") after such a clause tells of that time too when
+// its verb is a past form ("Négy évig éltem egy nővel, aki megütött"); a
+// present one ("…, aki most is fenyeget") keeps its own time.
+func (s *scratch) pastReported(w *words, t token, pastVerb bool) bool {
 	bit := uint8(1) << t.region
 	for c := t.clause; c > 0; c-- {
 		open := int(w.clauses[c])
-		if !w.is(open, clsClauseOpener) || w.toks[open-1].sent != t.sent || s.nowIn[c-1]&bit != 0 {
+		if !(w.is(open, clsClauseOpener) || w.toks[open].cite || pastVerb && w.is(open, clsRelOpener)) || w.toks[open-1].sent != t.sent || s.nowIn[c-1]&bit != 0 {
 			return false
 		}
 		if s.pastIn[c-1]&bit != 0 {

@@ -339,6 +339,19 @@ func analyse(dict string, words []string) (map[string][]string, error) {
 //	i  imperative or subjunctive ("ne írjatok")
 //	n  a noun or adjective made from a verb ("fojtogatás", "bántalmazó")
 //	a  "about": the delative case ("fojtogatásról")
+//
+// reflexive reports whether a verb stem is a reflexive one ("bezárkózik",
+// "elzárkózik", "bezáródik"): it acts on its subject and takes no object,
+// so its third person says nothing of the writer as the one acted on.
+func reflexive(base string) bool {
+	for _, suf := range []string{"kozik", "kózik", "kezik", "közik", "kőzik", "ódik", "ődik"} {
+		if strings.HasSuffix(base, suf) {
+			return true
+		}
+	}
+	return false
+}
+
 func features(as []string, s split) (string, bool) {
 	feat, ok := "", false
 	for _, a := range as {
@@ -367,7 +380,10 @@ func features(as []string, s split) (string, bool) {
 			hasIs = hasIs || strings.HasPrefix(x, "is:")
 		}
 		if !hasIs && strings.Contains(a, "po:vrb") && strings.Contains(a, "ts:PRES_INDIC_INDEF_SG_3") && !strings.Contains(a, "ds:") {
-			feat += "3o" // the bare verb: "megöl", he will kill (me)
+			feat += "3" // the bare verb: "megöl", he will kill (me)
+			if !reflexive(s.base) {
+				feat += "o"
+			}
 		}
 		for _, x := range f {
 			tag, found := strings.CutPrefix(x, "is:")
@@ -388,7 +404,7 @@ func features(as []string, s split) (string, bool) {
 				feat += "2"
 			case strings.HasSuffix(tag, "SG_3") || strings.HasSuffix(tag, "PL_3"):
 				feat += "3"
-				if strings.Contains(tag, "_INDEF_") && strings.Contains(tag, "INDIC") {
+				if strings.Contains(tag, "_INDEF_") && strings.Contains(tag, "INDIC") && !reflexive(s.base) {
 					feat += "o"
 				}
 			case tag == "DEL":
