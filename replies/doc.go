@@ -40,7 +40,9 @@
 // # The acknowledgement policy
 //
 // AckPolicy.Decide is the one rule for automatic acknowledgements: never
-// to automated mail, a writer who asked not to be mailed, mail the
+// to automated mail, a writer who asked not to be mailed, a writer in
+// danger now (P1, the message's or the case's: an operator writes in
+// person), mail the
 // receiving server marked as spam, ourselves, null, daemon or noreply
 // senders or addresses that cannot be written to; with RequireAuth, never
 // to a sender whose DMARC failed or who is not verified; never to an

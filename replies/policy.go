@@ -38,6 +38,7 @@ const (
 	AckAutomated       AckReason = "automated"        // triage flagged the message as sent by a machine
 	AckDoNotReply      AckReason = "do_not_reply"     // the writer asked not to be mailed, or others read their mail
 	AckUnreadable      AckReason = "unreadable"       // part of the message could not be read: a person looks first
+	AckUrgent          AckReason = "urgent"           // P1: danger now, an operator writes in person
 	AckSpam            AckReason = "spam"             // the receiving server marked the message as spam
 	AckNullSender      AckReason = "null_sender"      // no address to answer, or <>
 	AckBadAddress      AckReason = "address"          // cannot be written to: not local@domain, bad IDNA, no domain
@@ -99,6 +100,10 @@ type AckInput struct {
 	// once said someone reads their mail is not acknowledged on a later
 	// message that does not say it again.
 	Flags []triage.Flag
+	// Priority is the more urgent of the message's (the rules', raised by
+	// the second opinion) and its case's: a writer in danger now gets
+	// no automatic mail, whichever message of theirs says so.
+	Priority triage.Priority
 	// Spam says the receiving server marked the message as spam.
 	Spam bool
 	// DMARCFail and Verified are what a trusted Authentication-Results
@@ -132,6 +137,13 @@ func (p AckPolicy) Decide(in AckInput) AckReason {
 	case slices.Contains(in.Flags, triage.FlagUnreadable):
 		// What could not be read may say "do not write to me".
 		return AckUnreadable
+	case in.Priority == triage.P1:
+		// A writer in danger now is often beside the person they fear,
+		// and a third of them say that person reads their mail; the
+		// rules that find those words miss some. An operator, alerted
+		// at P1, writes in person (with 112 if it is safe to), so an
+		// automatic mail adds the risk and none of the help.
+		return AckUrgent
 	case in.Spam:
 		return AckSpam
 	case in.Recipient == "":

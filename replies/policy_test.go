@@ -89,6 +89,9 @@ func TestAckPolicyDecide(t *testing.T) {
 		{"an earlier message could not be read", AckPolicy{}, with(func(in *AckInput) {
 			in.Flags, in.LastAck = []triage.Flag{triage.FlagUnreadable}, now.Add(-48*time.Hour)
 		}), AckUnreadable},
+		{"danger now", AckPolicy{}, with(func(in *AckInput) { in.Priority = triage.P1 }), AckUrgent},
+		{"urgent, not danger now", AckPolicy{}, with(func(in *AckInput) { in.Priority = triage.P2 }), AckOK},
+		{"danger now, marked as spam: urgent is the reason", AckPolicy{}, with(func(in *AckInput) { in.Priority, in.Spam = triage.P1, true }), AckUrgent},
 		{"marked as spam", AckPolicy{}, with(func(in *AckInput) { in.Spam = true }), AckSpam},
 		{"spam from a noreply address", AckPolicy{}, with(func(in *AckInput) { in.Spam, in.Recipient = true, AckNoReplyAddress }), AckSpam},
 		{"a noreply address", AckPolicy{}, with(func(in *AckInput) { in.Recipient = AckNoReplyAddress }), AckNoReplyAddress},

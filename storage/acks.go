@@ -23,18 +23,19 @@ const AlertAckRate = "ack_rate"
 // added as it goes.
 type ackFacts struct {
 	flags     map[int64][]triage.Flag
-	lastAck   map[int64]time.Time  // by case
-	writers   map[int64][][]byte   // by case
-	recipient map[string]time.Time // last acknowledgement, by address digest
-	lastHour  int                  // acknowledgements in the hour before now
-	byDomain  map[string]int       // the same, by domain digest
-	lastAlert time.Time            // the latest ack_rate alert, within the hour
+	priority  map[int64]triage.Priority // by case
+	lastAck   map[int64]time.Time       // by case
+	writers   map[int64][][]byte        // by case
+	recipient map[string]time.Time      // last acknowledgement, by address digest
+	lastHour  int                       // acknowledgements in the hour before now
+	byDomain  map[string]int            // the same, by domain digest
+	lastAlert time.Time                 // the latest ack_rate alert, within the hour
 }
 
 // gatherAckFacts reads, in one round trip, what Decide needs of the
 // batch's cases, addresses and domains.
 func gatherAckFacts(ctx context.Context, tx pgx.Tx, recs []intake.Record, outs []intake.Outcome, now time.Time) (ackFacts, error) {
-	f := ackFacts{flags: map[int64][]triage.Flag{}, lastAck: map[int64]time.Time{}, writers: map[int64][][]byte{},
+	f := ackFacts{flags: map[int64][]triage.Flag{}, priority: map[int64]triage.Priority{}, lastAck: map[int64]time.Time{}, writers: map[int64][][]byte{},
 		recipient: map[string]time.Time{}, byDomain: map[string]int{}}
 	var caseIDs []int64
 	var tos, domains [][]byte
@@ -60,14 +61,15 @@ func gatherAckFacts(ctx context.Context, tx pgx.Tx, recs []intake.Record, outs [
 	// The kind and states are written out, not parameters: a plan made
 	// for any parameter could not use the partial indexes (schema 10)
 	// these counts need once the table is large.
-	b.Queue(`SELECT c.id, c.flags, (SELECT max(o.created_at) FROM outgoing o
+	b.Queue(`SELECT c.id, c.flags, c.priority, (SELECT max(o.created_at) FROM outgoing o
 			WHERE o.case_id = c.id AND o.kind = 'ack' AND o.state IN ('queued', 'composed', 'sent'))
 		FROM cases c WHERE c.id = ANY($1)`, caseIDs).Query(func(rows pgx.Rows) error {
 		var id int64
 		var fs []triage.Flag
+		var p triage.Priority
 		var last *time.Time
-		_, err := pgx.ForEachRow(rows, []any{&id, &fs, &last}, func() error {
-			f.flags[id] = fs
+		_, err := pgx.ForEachRow(rows, []any{&id, &fs, &p, &last}, func() error {
+			f.flags[id], f.priority[id] = fs, p
 			if last != nil {
 				f.lastAck[id] = *last
 			}
@@ -148,8 +150,12 @@ func (s *Store) queueAcks(ctx context.Context, tx pgx.Tx, policy *replies.AckPol
 		}
 		to := r.AnswerDigest()
 		field, toWriter := replies.DefaultAddressee(r.SenderDigest, r.ReplyToDigest, f.writers[o.CaseID])
+		priority := r.Verdict.Priority
+		if p, ok := f.priority[o.CaseID]; ok && p < priority {
+			priority = p
+		}
 		reason := policy.Decide(replies.AckInput{Recipient: r.Recipient, ToWriter: toWriter,
-			Flags: append(slices.Clone(r.Verdict.Flags), f.flags[o.CaseID]...), Spam: r.Spam != "",
+			Flags: append(slices.Clone(r.Verdict.Flags), f.flags[o.CaseID]...), Priority: priority, Spam: r.Spam != "",
 			DMARCFail: r.Auth.DMARCFail(), Verified: r.Auth.Verified, Received: r.InternalDate,
 			LastAck: f.lastAck[o.CaseID], RecipientLastAck: f.recipient[string(to)],
 			LastHour: f.lastHour, LastHourDomain: f.byDomain[string(r.RecipientDomain)], Now: now})

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/ncsszi/okit/intake"
 	"github.com/ncsszi/okit/replies"
@@ -265,5 +266,39 @@ func TestAcknowledgementsRecorded(t *testing.T) {
 	storagetest.Pool(st).QueryRow(ctx, `SELECT count(*) FROM outgoing WHERE state = 'queued'`).Scan(&n)
 	if n != 4 {
 		t.Errorf("%d acknowledgements queued an hour later, want 4", n)
+	}
+}
+
+// A writer in danger now gets no automatic mail: a P1 message, and a
+// calm later message of a P1 case, are suppressed with the reason urgent,
+// while a P2 writer is acknowledged.
+func TestNoAcknowledgementInDanger(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clock := &stoppedClock{t: arrived.Add(10 * time.Minute)}
+	st := storagetest.Open(t, storagetest.URL(t), true, clock.now)
+	writer := func(r intake.Record, p triage.Priority, at time.Time) intake.Record {
+		r.Verdict.Priority, r.InternalDate, r.Recipient, r.RecipientDomain = p, at, replies.AckOK, []byte("domain:example.hu")
+		return r
+	}
+	outs := saveOne(t, st, &replies.AckPolicy{},
+		writer(rec(1, "kata", "kata", "k1"), triage.P1, arrived),
+		writer(rec(2, "lili", "lili", "l1"), triage.P2, arrived))
+	// A day and more on, Kata answers calmly in her thread.
+	clock.advance(25 * time.Hour)
+	later := saveOne(t, st, &replies.AckPolicy{}, writer(rec(3, "kata2", "kata", "k2", "k1"), triage.P3, clock.now()))
+	if later[0].CaseID != outs[0].CaseID {
+		t.Fatalf("Kata's answer went to case %d, want her case %d", later[0].CaseID, outs[0].CaseID)
+	}
+	rows, err := storagetest.Pool(st).Query(ctx, `SELECT state || coalesce(':' || reason, '') FROM outgoing ORDER BY answers`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"suppressed:urgent", "queued", "suppressed:urgent"}, got); diff != "" {
+		t.Errorf("acknowledgements (-want +got):\n%s", diff)
 	}
 }
