@@ -145,6 +145,7 @@ func TestDecisionTable(t *testing.T) {
 		{"39 a survivor asks for a support group", Input{Text: "Tíz éve elváltam tőle. Van olyan csoport, ahol hasonló nők beszélgetnek?"}, P3, "", ""},
 		{"39 a survivor asks for a therapist (en)", Input{Text: "Something happened to me as a teenager. Do you know a therapist who works with adults?"}, P3, "", ""},
 		{"39 a researcher asking for support groups stays capped", Input{Text: "As a journalist writing an article on helplines, I would like to know which support groups you recommend."}, P4, "", ""},
+		{"15 an organisation introducing itself is a topic, not an unread plea", Input{Text: "Wir sind eine Beratungsstelle in Graz und möchten gerne mit Ihnen zusammenarbeiten."}, P4, "", ""},
 		{"6 a bare 'now' raises only in its own sentence", Input{Text: "Azt mondta, nem hagyhatom el. Most alszik."}, P2, "", ReasonHeldOrControlled},
 		{"6 a phrase stays in its sentence", Input{Text: "A barátnőm fél hazamenni, ezt ő maga mondta meg. Ma szabadnapos vagyok."}, P2, "", ""},
 		{"11 a nurse's patient is a concrete person", Input{Text: "Körzeti ápoló vagyok. Az egyik betegem karján zúzódások vannak, a fia veszi fel a nyugdíját."}, P2, "", ""},
