@@ -105,12 +105,14 @@ func thinLexicon(lang string) bool {
 
 // huSuffix reports whether a folded word ends in a Hungarian case suffix
 // that English, German and Romanian words seldom end in: -ban/-ben (in),
-// -nak/-nek (to), -hoz/-hez (towards), -bol (out of). It lets accent-free
-// Hungarian with few function words ("a lakasbol", "a szomszednak") be
-// told from English.
+// -nak/-nek (to), -hoz/-hez (towards), -bol (out of), -rol/-rel (about,
+// off), or a Hungarian noun ending: -ság/-ség, -zás/-vás (the -ás/-és of a
+// deed after z or v). It lets accent-free Hungarian with few function
+// words ("a lakasbol", "a szomszednak", a newsletter's "felhivas",
+// "leiratkozas") be told from English.
 func huSuffix(end []byte) bool {
 	switch string(end) {
-	case "ban", "ben", "nak", "nek", "hoz", "hez", "bol":
+	case "ban", "ben", "nak", "nek", "hoz", "hez", "bol", "rol", "rel", "sag", "seg", "zas", "vas":
 		return true
 	}
 	return false

@@ -259,7 +259,8 @@ func (r *Rules) dropExcluded(w *words, m []int32, hits []hit, first int) []hit {
 }
 
 // phraseAt checks a phrase that starts at token i and whose word number
-// known is already matched.
+// known is already matched. A phrase stays within one sentence: "… meg. Ma …"
+// is no "még ma".
 func (r *Rules) phraseAt(w *words, m []int32, ri int32, ph *phrase, i, known int32) (int32, bool) {
 	if int(i)+len(ph.ids) > len(w.toks) {
 		return 0, false
@@ -269,7 +270,7 @@ func (r *Rules) phraseAt(w *words, m []int32, ri int32, ph *phrase, i, known int
 			continue
 		}
 		j := i + int32(k)
-		if w.toks[j].region != w.toks[i].region || !slotMatches(w, m, ph.ids[k], j) || r.excluded(w, m, ri, j) {
+		if w.toks[j].region != w.toks[i].region || w.toks[j].sent != w.toks[i].sent || !slotMatches(w, m, ph.ids[k], j) || r.excluded(w, m, ri, j) {
 			return 0, false
 		}
 	}
@@ -336,7 +337,7 @@ func (r *Rules) modifiers(s *scratch, field uint8, first int) {
 		case KindUrgent:
 			reach := r.rules[o.rule].within
 			for j := max(0, o.t0-reach); j < int32(len(w.toks)) && j <= o.t0+reach; j++ {
-				s.urgentAt[j] = s.urgentAt[j] || w.toks[j].region == at.region
+				s.urgentAt[j] = s.urgentAt[j] || w.toks[j].region == at.region && (reach >= urgentWindow || w.toks[j].sent == at.sent)
 			}
 			s.nowIn[at.clause] |= 1 << at.region
 		case KindRecent:

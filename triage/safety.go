@@ -48,6 +48,11 @@ func (pc *policyContext) safetyHolds(h hit) bool {
 		o := w.toks[other].feat
 		return mine && o&featThird != 0 && o&featFirst == 0
 	case ReasonOtherPersonsDevice:
+		// "telefonja sincs, az ura nem engedi": she has no phone of her
+		// own, so whatever we send reaches a device that is not hers.
+		if other >= 0 && forbids(w.folded(other)) {
+			return true
+		}
 		// "a szomszéd telefonjáról írok": from someone else's phone, in
 		// the -ról/-ből case; "a levelére írok" is an answer to theirs.
 		f := w.folded(dev)
@@ -61,6 +66,16 @@ func (pc *policyContext) safetyHolds(h hit) bool {
 		return d&featThird != 0 && d&featMine == 0 && from
 	}
 	return true
+}
+
+// forbids reports whether a word is a Hungarian verb of (not) allowing,
+// as in "nem engedi" next to "telefonja" (safety-no-own-device).
+func forbids(b []byte) bool {
+	switch string(b) {
+	case "engedi", "engedik", "engedte", "engedtek", "tiltja", "tiltjak", "tiltotta", "engedelyezi":
+		return true
+	}
+	return false
 }
 
 // onDevice reports whether a word puts what follows as the means:
