@@ -35,6 +35,12 @@ func (pc *policyContext) heldSelf(h hit) bool {
 	if pc.parentCalled(w, m, h) {
 		return false
 	}
+	// "nobody leaves this house", "innen senki nem megy ki": everyone
+	// inside is held, the writer with them.
+	switch string(w.folded(int(h.t0))) {
+	case "nobody", "no", "senki", "innen", "никто", "ніхто", "niemand", "nimeni":
+		return true
+	}
 	// "kulcsra zárta az ajtót kívülről": the object said is the door, so
 	// the verb's third person names no one held, nor does whoever locked
 	// it ("a barátom"); a person named after the verb, or a Hungarian
