@@ -24,6 +24,7 @@ func TestDecisionTable(t *testing.T) {
 		{"3 a past marker reaches the clause it reports", Input{Text: "Évekkel ezelőtt azt mondta, hogy megöl."}, P2, "", ""},
 		{"3 a 'now' after a comma opens its own clause", Input{Text: "Két éve megvert, most külön élünk és el akarok válni."}, P3, "", ""},
 		{"3 a past marker reaches a relative clause told in the past", Input{Text: "Négy évig éltem egy férfival, aki rendszeresen megvert. Van önsegítő csoport?"}, P3, "", ""},
+		{"3 a past marker reaches a clause of place told in the past", Input{Text: "Tíz éve jöttem el egy kapcsolatból, ahol fojtogatott."}, P2, "", ""},
 		{"3 a past marker reaches a relative clause told in the past (en)", Input{Text: "Three years ago I left a man who beat me. Is there a support group?"}, P3, "", ""},
 		{"3 a relative clause in the present keeps its own time", Input{Text: "Két éve elköltöztem a férjemtől, aki most is fenyeget és ver."}, P1, "", ""},
 		{"3 a past marker reaches the quotation its sentence introduces", Input{Text: "Tavaly novemberben a volt férjem ezt írta nekem:\n\n\"ha elhagysz, megöllek\"\n\nAzóta elköltöztem. Felhasználhatom a bíróságon?"}, P2, "", ""},
