@@ -102,6 +102,7 @@ func TestDecisionTable(t *testing.T) {
 		{"24 the abuser takes the child tonight", Input{Text: "Ma este a volt férjem jön a gyerekért, és részegen fog vezetni."}, P1, "", ""},
 		{"24 the child with the parent who beat him", Input{Text: "My 6 year old is with his father this weekend and he beat him last time."}, P1, "", ""},
 		{"24 the child with the stepfather now (ru)", Input{Text: "Моя дочь сейчас с отчимом, он ее бьет."}, P1, "", ""},
+		{"24 a child's room at night told of a past time is one lower", Input{Text: "Tíz és tizenkét éves korom között a nevelőapám éjszakánként bejött a szobámba."}, P2, "", ""},
 		{"24 a relative in a child's room at night", Input{Text: "A nevelőapám éjszakánként bejön a húgom szobájába."}, P1, "", ""},
 		{"26 someone checks the writer's calls", Input{Text: "A férjem nézi a hívásaimat. Mi történik, ha felhívom a számotokat?"}, P3, ReasonSomeoneReads, ""},
 		{"26 someone else's phone is no flag", Input{Text: "My friend's boyfriend checks her phone every evening. How can I help her?"}, P4, "", ReasonSomeoneReads},
@@ -141,6 +142,7 @@ func TestDecisionTable(t *testing.T) {
 		{"50 a gun across the knees, nobody leaves", Input{Text: "He is sitting with the shotgun across his knees and says nobody leaves this house."}, P1, ReasonHeldOrControlled, ""},
 		{"51 a threat to throw a child out of the window now", Input{Text: "Most azt üvölti, hogy kidobja a kicsit az ablakon."}, P1, "", ""},
 		{"51 things thrown out of a window are no fall", Input{Text: "Kirakott a lakásból, a ruháimat kidobta az ablakon."}, P2, "", ""},
+		{"51 things thrown out of a window are no fall (en)", Input{Text: "Tonight he is throwing my things out the window again."}, P2, "", ""},
 		{"52 a bank card taken is money, not being held", Input{Text: "Tegnap elvette a bankkártyámat és meglökött."}, P2, "", ReasonHeldOrControlled},
 		{"53 papers, a debt for the ticket, out only with him: held", Input{Text: "Elvették az útlevelünket, tartozunk a repülőjeggyel, ki nem mehetünk csak vele."}, P1, ReasonHeldOrControlled, ""},
 	} {
