@@ -102,6 +102,8 @@ func TestDecisionTable(t *testing.T) {
 		{"24 the abuser takes the child tonight", Input{Text: "Ma este a volt férjem jön a gyerekért, és részegen fog vezetni."}, P1, "", ""},
 		{"24 the child with the parent who beat him", Input{Text: "My 6 year old is with his father this weekend and he beat him last time."}, P1, "", ""},
 		{"24 the child with the stepfather now (ru)", Input{Text: "Моя дочь сейчас с отчимом, он ее бьет."}, P1, "", ""},
+		{"24 the writer taking the children is leaving, not a child taken", Input{Text: "He slapped me again yesterday. He is away from Friday; can I take the kids with me when I leave?"}, P2, "", ""},
+		{"24 the abuser says he will take the child", Input{Text: "He hit me yesterday and says he will take the kids tonight."}, P1, "", ""},
 		{"24 a child's room at night told of a past time is one lower", Input{Text: "Tíz és tizenkét éves korom között a nevelőapám éjszakánként bejött a szobámba."}, P2, "", ""},
 		{"24 a relative in a child's room at night", Input{Text: "A nevelőapám éjszakánként bejön a húgom szobájába."}, P1, "", ""},
 		{"26 someone checks the writer's calls", Input{Text: "A férjem nézi a hívásaimat. Mi történik, ha felhívom a számotokat?"}, P3, ReasonSomeoneReads, ""},
