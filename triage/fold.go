@@ -233,6 +233,10 @@ func tokenize(s string, spans []span, w *words) {
 				if z.newlines++; z.newlines >= 2 {
 					z.breakNext = true
 				}
+				// A line break is at least a comma: phone-typed mail
+				// ends its sentences with one ("a zár semmit nem ér⏎ne
+				// írjatok vissza").
+				z.punct = true
 			case ' ', '\t', '\r':
 			case ',', ':', '(', ')', '"', '-':
 				z.punct = true

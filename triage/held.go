@@ -32,13 +32,27 @@ func (pc *policyContext) heldSelf(h hit) bool {
 			return false
 		}
 	}
+	if pc.parentCalled(w, m, h) {
+		return false
+	}
+	// "nobody leaves this house", "innen senki nem megy ki": everyone
+	// inside is held, the writer with them.
+	switch string(w.folded(int(h.t0))) {
+	case "nobody", "no", "senki", "innen", "никто", "ніхто", "niemand", "nimeni":
+		return true
+	}
+	// "kulcsra zárta az ajtót kívülről": the object said is the door, so
+	// the verb's third person names no one held, nor does whoever locked
+	// it ("a barátom"); a person named after the verb, or a Hungarian
+	// person in the accusative ("a lányomat"), still does.
+	door := pc.lockedDoor(w, m, h)
 	third := false
 	for i := int(h.t0); i <= int(h.t1); i++ {
 		t := w.toks[i]
 		switch {
 		case pc.onMe(w, i), t.feat&featFirst != 0, t.feat&featMine != 0 && !pc.person(w, m, i):
 			return true
-		case t.feat&featThird != 0:
+		case t.feat&featThird != 0 && !door:
 			third = true
 		}
 	}
@@ -55,7 +69,11 @@ func (pc *policyContext) heldSelf(h hit) bool {
 		}
 		other := false
 		for j := int(h.t0); j >= 0 && same(j); j-- {
-			switch pc.heldWord(w, m, j) {
+			v := pc.heldWord(w, m, j)
+			if door && v < 0 && !accusative(w, j) {
+				v = 0
+			}
+			switch v {
 			case 1:
 				return true
 			case -1:
@@ -117,3 +135,47 @@ const reflexiveReach = 3
 
 // conditionReach: how many words after a hit its condition may start.
 const conditionReach = 4
+
+// lockedDoor reports whether a confinement hit locks a door or a gate
+// (its words or the three after them, in its clause): the one held is
+// whoever is inside, not the one the verb's person names.
+func (pc *policyContext) lockedDoor(w *words, m []int32, h hit) bool {
+	for i := int(h.t0); i < len(w.toks) && i <= int(h.t1)+3 && w.toks[i].clause == w.toks[h.t0].clause; i++ {
+		if hasConcept(w, m, i, pc.r.policy.door) {
+			return true
+		}
+	}
+	return false
+}
+
+// accusative reports whether token j, before a hit, is a Hungarian
+// object ("a lányomat", "őt"): it ends in a vowel and t.
+func accusative(w *words, j int) bool {
+	f := w.folded(j)
+	n := len(f)
+	return n >= 2 && f[n-1] == 't' && isVowel(f[n-2])
+}
+
+// parentCalled reports whether, before a hit in its sentence, a parent is
+// called on and asked ("anya gyere értem, nem enged el", "mum, come and
+// get me"): the writer relays a child's plea to them, so the one held is
+// the child, not the writer (row 14: not for a daughter held).
+func (pc *policyContext) parentCalled(w *words, m []int32, h hit) bool {
+	lo, _ := w.sentence(int(h.t0))
+	for j := lo; j+1 < int(h.t0); j++ {
+		t := w.toks[j]
+		if !hasConcept(w, m, j, pc.r.policy.kinParent) || t.feat&(featMine|featFirst|featThird) != 0 || j > lo && w.is(j-1, clsPossessive) {
+			continue
+		}
+		next := w.toks[j+1]
+		if next.feat&featImper != 0 && next.feat&featSecond != 0 {
+			return true
+		}
+		switch string(w.folded(j + 1)) {
+		case "gyere", "gyertek", "jojj", "jojjetek", "segits", "segitsetek", "come", "help", "please", "приезжай", "приїжджай",
+			"забери", "komm", "hilf", "vino":
+			return true
+		}
+	}
+	return false
+}

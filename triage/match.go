@@ -352,7 +352,10 @@ func (r *Rules) modifiers(s *scratch, field uint8, first int) {
 		t := w.toks[h.t0]
 		// A negation reaches its own words: not across a comma ("nem
 		// engednek el, elvették az útlevelemet").
-		for j := h.t0 - 1; j >= 0 && j >= h.t0-negationWindow && !w.toks[j+1].punct; j-- {
+		// A match that opens with a negation of its own ("ne írjatok
+		// vissza", "nem enged ki") says it with that one: an earlier
+		// negation ("a zár semmit nem ér ne írjatok vissza") ends there.
+		for j := h.t0 - 1; j >= 0 && j >= h.t0-negationWindow && !w.toks[j+1].punct && !negEnd[h.t0]; j-- {
 			if negEnd[j] && w.toks[j].clause == t.clause && w.toks[j].region == t.region {
 				h.negated = true
 			}

@@ -22,7 +22,10 @@ import (
 
 // translitMin is how many hint words of transliterated Russian or
 // Ukrainian a message needs; they must also be at least one word in
-// eight of the Latin words sampled and outnumber every other language's.
+// ten of the Latin words sampled, and no other language may have twice
+// as many: a paragraph of Hungarian or English (how the writer found us,
+// a polite closing) leaves Russian in Latin letters Russian, and the
+// reading as written still wins when it is more urgent (row 16).
 const translitMin = 3
 
 // translitLang says whether the message read into s looks like
@@ -30,11 +33,11 @@ const translitMin = 3
 func translitLang(s *scratch) string {
 	ru, uk := s.lang[langRUt], s.lang[langUKt]
 	n := ru + uk
-	if n < translitMin || n*8 < s.latin || s.other > s.latin {
+	if n < translitMin || n*10 < s.latin || s.other > s.latin {
 		return ""
 	}
 	for l := 0; l < langRUt; l++ {
-		if s.lang[l] >= n {
+		if s.lang[l] >= 2*n {
 			return ""
 		}
 	}

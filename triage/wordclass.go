@@ -29,7 +29,7 @@ const (
 	clsTheirs                               // his, her, their …: a thing that is someone else's
 	clsAsk                                  // kérdezni, ask, wondering …: the writer asks (row 29)
 	clsReflexive                            // myself, magamra …: the writer's own act on themself (row 14)
-	clsRelOpener                            // aki, amikor, who, when …: a clause about the person or time just named (row 3)
+	clsRelOpener                            // aki, amikor, ahol, who, when, where …: a clause about the person, time or place just named (row 3)
 )
 
 // classWords lists the words of each class, as a message may spell them;
@@ -46,7 +46,7 @@ var classWords = []struct {
 	{clsArticle, `a az egy the`},
 	{clsNotObject, `sokat keveset eleget egyet éppet kicsit nagyot újat`},
 	{clsRomanianMe, `mă m mi îmi ne eu noi`},
-	{clsRelOpener, `aki akit akinek akivel akitől amikor mikor who whom when который которая которые когда який яка які коли care când cand der die als`},
+	{clsRelOpener, `aki akit akinek akivel akitől amikor mikor ahol ahonnan who whom when where который которая которые когда где який яка які коли де care când cand unde der die als wo`},
 	{clsClauseOpener, `hogy that`},
 	{clsAbout, `about regarding concerning über risk risks prevention kockázat kockázata veszély veszélye megelőzés prevenció
 		főszereplő főszereplője főszereplőjét főszereplőm főszereplőmet szereplő szereplője szereplőjét szereplőm hősnő hősnője hősnőjét
