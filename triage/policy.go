@@ -32,7 +32,10 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	pc := policyContext{r: r, s: s, lang: lang, close: s.closeCache()}
 	best, newBest := P4, P4
 	var cats, ctxCats, quotedCats, topicCats catSet
-	var topic, concrete, autoHit, closeDanger, signalHit bool
+	// nowSaid: a time word of now in the writer's new text (rows 6, 20);
+	// ownLife: the writer speaks of their own life or someone close, and
+	// phoneSaid: of someone's phone or mail (row 58).
+	var topic, concrete, autoHit, closeDanger, signalHit, nowSaid, ownLife, phoneSaid bool
 	var reasons []Reason
 	topicPrio := P4
 	fired := s.fired(len(r.rules))
@@ -59,6 +62,12 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 			topicClauses = append(topicClauses, clauseRef{h.field, s.words(h.field).toks[h.t0].sent})
 		case KindConcrete:
 			concrete = true
+		case KindUrgent:
+			nowSaid = nowSaid || !h.negated
+		case KindSelf, KindContext:
+			ownLife = true
+		case KindSafety:
+			phoneSaid = true
 		}
 	}
 	s.topicClauses = topicClauses
@@ -88,7 +97,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 				p++
 				eff.conditional = true
 			}
-			up := ru.escalate && h.urgent && !h.negated
+			up := (ru.escalate && h.urgent || ru.escAny && nowSaid) && !h.negated
 			for _, j := range ru.escIdx {
 				up = up || countedNew[j]
 			}
@@ -258,6 +267,15 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	}
 	if !automated && best > P2 && (lang == "other" || s.readable.unread || thinLexicon(lang) && !signalHit && !topic) {
 		ex.note("a language triage cannot read, or reads thinly and found nothing in: priority %s instead of %s", P2, best)
+		best = P2
+	}
+	// Row 58: the writer speaks of their own life or someone close, and
+	// the rules read no sign (nor in a quoted mail, row 7), no topic and
+	// nothing of a phone or mail in it (row 26 decides that): what they
+	// could not read may be the danger (an unread plea is urgent, as in
+	// row 15).
+	if !automated && best == P4 && ownLife && !signalHit && !topic && !phoneSaid {
+		ex.note("the writer speaks of their own life and no rule read what about: priority %s instead of %s", P2, best)
 		best = P2
 	}
 	// Row 26: someone reads or checks the writer's phone or mail: a

@@ -68,6 +68,7 @@ type rule struct {
 	ifNegated modifier
 	ifPast    modifier
 	escalate  bool
+	escAny    bool     // escalated by a time word anywhere in the writer's new text
 	escWith   []string // rule ids; escalated when one of them counted in new text
 	escIdx    []int32
 	escLine   int
@@ -84,7 +85,7 @@ type rule struct {
 }
 
 var ruleKeys = []string{"id", "kind", "category", "priority", "match", "near", "exclude", "allow",
-	"in", "start", "if_negated", "if_past", "if_other", "past_tense", "escalate", "escalate_with", "within", "note", "reason", "held", "of", "at_least"}
+	"in", "start", "if_negated", "if_past", "if_other", "past_tense", "escalate", "escalate_anywhere", "escalate_with", "within", "note", "reason", "held", "of", "at_least"}
 
 // rule reads one entry of the rules list. It returns nil when the entry is
 // too broken to use; the problems are recorded either way.
@@ -205,6 +206,8 @@ func (l *loader) rule(n *yaml.Node) *rule {
 			}
 		case "escalate":
 			r.escalate = l.boolean(v)
+		case "escalate_anywhere":
+			r.escAny = l.boolean(v)
 		case "escalate_with":
 			for _, p := range l.list(v) {
 				r.escWith = append(r.escWith, l.str(p))
