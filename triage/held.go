@@ -129,6 +129,29 @@ func (pc *policyContext) conditional(h hit) bool {
 	return false
 }
 
+// byAuthority reports whether a confinement is an arrest: the police
+// or a prison in its clause, just before or after it ("a rendőrség
+// minket fog bezárni", "the police will lock you up", "lock you up in
+// jail"). A boss who says so uses the law as a threat: control, not
+// being held now.
+func (pc *policyContext) byAuthority(h hit) bool {
+	if pc.r.policy.authority < 0 {
+		return false
+	}
+	w, m := pc.s.words(h.field), pc.s.matches[h.field]
+	cl := w.toks[h.t0].clause
+	for i := max(0, int(h.t0)-authorityReach); i < len(w.toks) && i <= int(h.t1)+authorityReach; i++ {
+		if w.toks[i].clause == cl && hasConcept(w, m, i, pc.r.policy.authority) {
+			return true
+		}
+	}
+	return false
+}
+
+// authorityReach: how many words before or after a confinement the
+// police or a prison may stand.
+const authorityReach = 4
+
 // reflexiveReach: how many words after a confinement hit a reflexive
 // ("myself") may stand.
 const reflexiveReach = 3

@@ -336,6 +336,13 @@ func (r *Rules) modifiers(s *scratch, field uint8, first int) {
 			s.pastIn[at.clause] |= 1 << at.region
 		case KindUrgent:
 			reach := r.rules[o.rule].within
+			// "At first it was only words, now she slaps me": a bare
+			// "now" set against a beginning is these days, not this
+			// moment; it still makes its clause present.
+			if reach < urgentWindow && afterBeginning(w, int(o.t0)) {
+				s.nowIn[at.clause] |= 1 << at.region
+				continue
+			}
 			for j := max(0, o.t0-reach); j < int32(len(w.toks)) && j <= o.t0+reach; j++ {
 				s.urgentAt[j] = s.urgentAt[j] || w.toks[j].region == at.region && (reach >= urgentWindow || w.toks[j].sent == at.sent)
 			}
@@ -360,6 +367,12 @@ func (r *Rules) modifiers(s *scratch, field uint8, first int) {
 				h.negated = true
 			}
 		}
+		// A safety pair (not a phrase, which says its own negation: "do
+		// not reply") with a negation right before its last word
+		// ("írok, úgysem olvassa senki"): no one reads.
+		if ru := r.rules[h.rule]; ru.kind == KindSafety && int(h.pat) >= len(ru.phrases) && h.t1-1 > h.t0 && negEnd[h.t1-1] && w.toks[h.t1-1].clause == w.toks[h.t1].clause {
+			h.negated = true
+		}
 		h.urgent = s.urgentAt[h.t0]
 		if h.urgent && pastForm(w, *h) {
 			h.urgent = r.urgentBefore(w, hits, *h)
@@ -368,6 +381,23 @@ func (r *Rules) modifiers(s *scratch, field uint8, first int) {
 		urgentSent := s.nowIn[t.clause]&(1<<t.region) != 0
 		h.past = pastHere && !urgentSent
 	}
+}
+
+// afterBeginning reports whether a word is preceded, in its sentence, by
+// a beginning it is set against ("eleinte", "at first", "at the
+// beginning").
+func afterBeginning(w *words, i int) bool {
+	sent := w.toks[i].sent
+	for j := i - 1; j >= 0 && w.toks[j].sent == sent; j-- {
+		if w.is(j, clsAtFirst) {
+			return true
+		}
+		if f := string(w.folded(j)); (f == "first" || f == "beginning") && j > 0 && string(w.folded(j-1)) == "at" ||
+			f == "beginning" && j > 1 && string(w.folded(j-2)) == "at" {
+			return true
+		}
+	}
+	return false
 }
 
 // pastForm reports whether the first or last word of a hit is a past

@@ -35,7 +35,9 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	// nowSaid: a time word of now in the writer's new text (rows 6, 20);
 	// ownLife: the writer speaks of their own life or someone close, and
 	// phoneSaid: of someone's phone or mail (row 58).
-	var topic, concrete, autoHit, closeDanger, signalHit, nowSaid, ownLife, phoneSaid bool
+	// revealed: the writer says the friend they wrote about is themself
+	// (row 60), so their story is no one else's.
+	var topic, concrete, autoHit, closeDanger, signalHit, nowSaid, ownLife, phoneSaid, revealed bool
 	var reasons []Reason
 	topicPrio := P4
 	fired := s.fired(len(r.rules))
@@ -46,7 +48,10 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 		// A companion raises another signal only when it is said, not
 		// denied ("I am not locked in" raises nothing: row 6); a rule
 		// that keeps its negation says it with one ("nem merek kimenni").
-		if _, ok := r.base(h); ok && h.region != RegionQuoted && !(h.negated && ru.ifNegated != keep) {
+		// An arrest threatened ("the police will lock us up") raises
+		// nothing either.
+		if _, ok := r.base(h); ok && h.region != RegionQuoted && !(h.negated && ru.ifNegated != keep) &&
+			!(ru.held && pc.byAuthority(h)) {
 			countedNew[h.rule] = true
 		}
 		if h.region == RegionQuoted {
@@ -66,6 +71,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 			nowSaid = nowSaid || !h.negated
 		case KindSelf, KindContext:
 			ownLife = true
+			revealed = revealed || ru.reveals && !h.negated
 		case KindSafety:
 			phoneSaid = true
 		}
@@ -93,7 +99,10 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 				eff.ignored = true
 				break
 			}
-			if ru.held && pc.conditional(h) {
+			// An arrest threatened ("the police will lock us up") is
+			// control, and no sign of being held for row 18.
+			arrest := ru.held && pc.byAuthority(h)
+			if ru.held && (arrest || pc.conditional(h)) {
 				p++
 				eff.conditional = true
 			}
@@ -116,7 +125,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 			}
 			// Someone else's danger happening now (a time word near) is
 			// no story: a witness writes for help (row 8).
-			if !close && ru.ifOther == lower && !(h.urgent && !h.negated) {
+			if !close && ru.ifOther == lower && !(h.urgent && !h.negated) && !revealed {
 				p++
 				eff.other = true
 			}
@@ -156,7 +165,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 						p = P2
 					}
 				}
-				if p <= P2 && !eff.other && !h.negated && !h.past {
+				if p <= P2 && !eff.other && !h.negated && !h.past && !arrest {
 					if own == nil {
 						own = ownBuf[:0]
 						if len(r.rules) > len(ownBuf) {

@@ -78,6 +78,7 @@ type rule struct {
 	pastTense modifier // when the matched form is in the past tense ("megölte")
 	reason    Reason   // safety rules: why the writer must not get a reply
 	held      bool     // confinement or control: at P1 the writer gets no automatic mail
+	reveals   bool     // self rules: the one written about in the third person is the writer ("ez én vagyok")
 	of        []string // combine rules: the rules that count together
 	ofIdx     []int32
 	ofLine    int
@@ -85,7 +86,7 @@ type rule struct {
 }
 
 var ruleKeys = []string{"id", "kind", "category", "priority", "match", "near", "exclude", "allow",
-	"in", "start", "if_negated", "if_past", "if_other", "past_tense", "escalate", "escalate_anywhere", "escalate_with", "within", "note", "reason", "held", "of", "at_least"}
+	"in", "start", "if_negated", "if_past", "if_other", "past_tense", "escalate", "escalate_anywhere", "escalate_with", "within", "note", "reason", "held", "reveals", "of", "at_least"}
 
 // rule reads one entry of the rules list. It returns nil when the entry is
 // too broken to use; the problems are recorded either way.
@@ -178,6 +179,8 @@ func (l *loader) rule(n *yaml.Node) *rule {
 			r.start = l.boolean(v)
 		case "held":
 			r.held = l.boolean(v)
+		case "reveals":
+			r.reveals = l.boolean(v)
 		case "reason":
 			r.reason = Reason(l.str(v))
 			if !slices.Contains(ruleReasons, r.reason) {
@@ -237,6 +240,9 @@ func (l *loader) rule(n *yaml.Node) *rule {
 	}
 	if r.id == "" && !l.has(n, "id") {
 		l.fail(n, "rule without an id")
+	}
+	if r.reveals && r.kind != KindSelf {
+		l.fail(n, "rule %q: reveals is for self rules", r.id)
 	}
 	switch {
 	case r.kind == KindCombine:

@@ -55,6 +55,10 @@ func (pc *policyContext) safetyHolds(h hit) bool {
 		}
 		// "a szomszéd telefonjáról írok": from someone else's phone, in
 		// the -ról/-ből case; "a levelére írok" is an answer to theirs.
+		// "writing from my own phone", "from my phone": the writer's.
+		if dev > 0 && (w.is(dev-1, clsPossessive) || ownWord(w.folded(dev-1))) {
+			return false
+		}
 		f := w.folded(dev)
 		from := len(f) > 3 && (string(f[len(f)-3:]) == "rol" || string(f[len(f)-3:]) == "bol")
 		if d == 0 {
@@ -66,6 +70,16 @@ func (pc *policyContext) safetyHolds(h hit) bool {
 		return d&featThird != 0 && d&featMine == 0 && from
 	}
 	return true
+}
+
+// ownWord reports whether a word says the thing after it is the
+// writer's own: "my own phone", "a saját telefonomról".
+func ownWord(b []byte) bool {
+	switch string(b) {
+	case "own", "sajat", "eigenen", "eigenes", "propriul", "propriu", "свого", "своего", "власного":
+		return true
+	}
+	return false
 }
 
 // forbids reports whether a word is a Hungarian verb of (not) allowing,

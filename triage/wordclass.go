@@ -30,6 +30,7 @@ const (
 	clsAsk                                  // kérdezni, ask, wondering …: the writer asks (row 29)
 	clsReflexive                            // myself, magamra …: the writer's own act on themself (row 14)
 	clsRelOpener                            // aki, amikor, ahol, who, when, where …: a clause about the person, time or place just named (row 3)
+	clsAtFirst                              // eleinte, at first …: a bare "now" after it is "these days" (row 59)
 )
 
 // classWords lists the words of each class, as a message may spell them;
@@ -72,6 +73,7 @@ var classWords = []struct {
 		megkérdezem kérdés kérdésem kérdéseim kérdéssel érdeklődnék érdeklődni érdeklődöm érdeklődünk ask asking wondering
 		question questions fragen frage fragen întreb intreb întrebare întrebări intrebari спросить спрашиваю вопрос запитати
 		запитую питання`},
+	{clsAtFirst, `eleinte kezdetben kezdetekben initially anfangs zuerst сначала спочатку inițial initial`},
 	{clsReflexive, `myself ourselves magamra magunkra magam magamat magunkat себя себе`},
 }
 
