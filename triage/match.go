@@ -465,9 +465,19 @@ func (s *scratch) pastCited(w *words, t token) bool {
 // present one ("…, aki most is fenyeget") keeps its own time.
 func (s *scratch) pastReported(w *words, t token, pastVerb bool) bool {
 	bit := uint8(1) << t.region
+	// "Kilenc és tizenhárom éves korom között a nagybátyám, aki …,
+	// bántalmazott": a past form resumes the clause a relative clause
+	// cut in two, and that clause's time is its own.
+	if c := t.clause; pastVerb && c >= 2 {
+		open, rel := int(w.clauses[c]), int(w.clauses[c-1])
+		if !w.is(open, clsClauseWord|clsContrast) && w.is(rel, clsRelOpener) && w.toks[rel-1].sent == t.sent &&
+			w.toks[open].sent == t.sent && (s.nowIn[c-1]|s.nowIn[c-2])&bit == 0 && s.pastIn[c-2]&bit != 0 {
+			return true
+		}
+	}
 	for c := t.clause; c > 0; c-- {
 		open := int(w.clauses[c])
-		if !(w.is(open, clsClauseOpener) || w.toks[open].cite || pastVerb && w.is(open, clsRelOpener)) || w.toks[open-1].sent != t.sent || s.nowIn[c-1]&bit != 0 {
+		if !(w.is(open, clsClauseOpener) || w.toks[open].cite || pastVerb && w.is(open, clsRelOpener|clsBecause)) || w.toks[open-1].sent != t.sent || s.nowIn[c-1]&bit != 0 {
 			return false
 		}
 		if s.pastIn[c-1]&bit != 0 {

@@ -31,6 +31,7 @@ const (
 	clsReflexive                            // myself, magamra …: the writer's own act on themself (row 14)
 	clsRelOpener                            // aki, amikor, ahol, who, when, where …: a clause about the person, time or place just named (row 3)
 	clsAtFirst                              // eleinte, at first …: a bare "now" after it is "these days" (row 59)
+	clsBecause                              // mert, because …: a reason told of the time of the clause it hangs on (row 3)
 )
 
 // classWords lists the words of each class, as a message may spell them;
@@ -73,6 +74,7 @@ var classWords = []struct {
 		megkérdezem kérdés kérdésem kérdéseim kérdéssel érdeklődnék érdeklődni érdeklődöm érdeklődünk ask asking wondering
 		question questions fragen frage fragen întreb intreb întrebare întrebări intrebari спросить спрашиваю вопрос запитати
 		запитую питання`},
+	{clsBecause, `mert because weil deoarece fiindcă fiindca бо оскільки потому поскольку`},
 	{clsAtFirst, `eleinte kezdetben kezdetekben initially anfangs zuerst сначала спочатку inițial initial`},
 	{clsReflexive, `myself ourselves magamra magunkra magam magamat magunkat себя себе`},
 }
