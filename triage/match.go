@@ -462,19 +462,11 @@ func (s *scratch) pastCited(w *words, t token) bool {
 // present; it tells of that time. A relative or temporal clause ("aki",
 // "amikor", "who", "when") after such a clause tells of that time too when
 // its verb is a past form ("Négy évig éltem egy nővel, aki megütött"); a
-// present one ("…, aki most is fenyeget") keeps its own time.
+// present one ("…, aki most is fenyeget") keeps its own time, and so
+// does a reason ("mert", "because") told in a past form ("Két éve
+// elköltöztem, mert akkor rendszeresen bántott").
 func (s *scratch) pastReported(w *words, t token, pastVerb bool) bool {
 	bit := uint8(1) << t.region
-	// "Kilenc és tizenhárom éves korom között a nagybátyám, aki …,
-	// bántalmazott": a past form resumes the clause a relative clause
-	// cut in two, and that clause's time is its own.
-	if c := t.clause; pastVerb && c >= 2 {
-		open, rel := int(w.clauses[c]), int(w.clauses[c-1])
-		if !w.is(open, clsClauseWord|clsContrast) && w.is(rel, clsRelOpener) && w.toks[rel-1].sent == t.sent &&
-			w.toks[open].sent == t.sent && (s.nowIn[c-1]|s.nowIn[c-2])&bit == 0 && s.pastIn[c-2]&bit != 0 {
-			return true
-		}
-	}
 	for c := t.clause; c > 0; c-- {
 		open := int(w.clauses[c])
 		if !(w.is(open, clsClauseOpener) || w.toks[open].cite || pastVerb && w.is(open, clsRelOpener|clsBecause)) || w.toks[open-1].sent != t.sent || s.nowIn[c-1]&bit != 0 {

@@ -108,7 +108,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 			}
 			up := (ru.escalate && h.urgent || ru.escAny && nowSaid) && !h.negated
 			for _, j := range ru.escIdx {
-				up = up || countedNew[j]
+				up = up || countedNew[j] && !h.negated
 			}
 			if up {
 				p--

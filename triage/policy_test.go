@@ -184,6 +184,28 @@ func TestDecisionTable(t *testing.T) {
 		{"51 things thrown out of a window are no fall (en)", Input{Text: "Tonight he is throwing my things out the window again."}, P2, "", ""},
 		{"52 a bank card taken is money, not being held", Input{Text: "Tegnap elvette a bankkártyámat és meglökött."}, P2, "", ReasonHeldOrControlled},
 		{"53 papers, a debt for the ticket, out only with him: held", Input{Text: "Elvették az útlevelünket, tartozunk a repülőjeggyel, ki nem mehetünk csak vele."}, P1, ReasonHeldOrControlled, ""},
+		{"59 'at first …, now' is these days: the now raises nothing", Input{Text: "At first it was only words, now she slaps me when he is at work."}, P2, "", ""},
+		{"59 a now without a beginning still raises", Input{Text: "It was only words, now she slaps me."}, P1, "", ""},
+		{"60 the friend is the writer: her story is the writer's", Input{Text: "Egy ismerősöm miatt írok. A férje hetente megveri. Jó, ez én vagyok."}, P2, "", ""},
+		{"60 a friend's story stays someone else's", Input{Text: "Egy ismerősöm miatt írok. A férje hetente megveri."}, P3, "", ""},
+		{"61 an arrest threatened is control, not being held", Input{Text: "Tartozom az útért, az útlevelem nála van, és a főnök azt mondja, a rendőrség minket fog bezárni."}, P2, "", ReasonHeldOrControlled},
+		{"61 locked in by him is held", Input{Text: "Tartozom az útért, az útlevelem nála van, és minket bezár a szobába."}, P1, ReasonHeldOrControlled, ""},
+		{"63 harm planned for when the writer sleeps", Input{Text: "She told me next time she'll wait until I'm asleep and use the kettle on my face."}, P1, "", ""},
+		{"64 a push from a height with an accident foretold", Input{Text: "Tegnap kitolt a lépcsőházba, a lépcső tetejére, és azt mondta: senki nem kérdezné, baleset volt."}, P1, "", ""},
+		{"64 a weapon with 'magának vége'", Input{Text: "Tegnap a fejszét az ajtó mellé támasztotta, és azt mondta, papa, magának vége."}, P1, "", ""},
+		{"65 affairs put in order and letters written", Input{Text: "Rendbe tettem a dolgaimat, a kutyát a szomszéd fiú hazavitte. Levelet írtam mindkét fiamnak."}, P1, "", ""},
+		{"65 affairs in order and the pills saved up (en)", Input{Text: "Things are in order, my cat goes to my neighbour tomorrow. I've got what I need saved up from the prescriptions."}, P1, "", ""},
+		{"65 affairs in order alone", Input{Text: "Rendbe tettem a dolgaimat, mert költözöm."}, P2, "", ""},
+		{"66 a house to burn with the writer in it", Input{Text: "Azt mondta, hogy ennek a háznak le kéne égnie, velem együtt."}, P1, "", ""},
+		{"66 setting alight, in Slovak", Input{Text: "Môj bývalý stojí pred domom a kričí, že ma podpáli."}, P1, "", ""},
+		{"67 hidden photos of a child, the child alone with him now", Input{Text: "A párom telefonján képek vannak a lányomról a fürdőszobában. Most ők ketten vannak otthon."}, P1, "", ""},
+		{"67 hidden photos alone", Input{Text: "A párom telefonján képeket találtam a lányomról, alvás közben."}, P2, "", ""},
+		{"68 everything ready, the rope bought", Input{Text: "A garázsban már kész minden, a kötelet megvettem."}, P1, "", ""},
+		{"69 a child not to be taken: a worry, not a child taken", Input{Text: "До війни він мене бив. Чи можна зробити так, щоб він не забрав доньку?"}, P3, "", ""},
+		{"70 a 'because' clause tells of its clause's time", Input{Text: "Két éve elköltöztem a férjemtől, mert akkor rendszeresen bántott."}, P3, "", ""},
+		{"70 childhood is a past marker", Input{Text: "My father beat me throughout our childhood."}, P3, "", ""},
+		{"71 a blow named by where it lands", Input{Text: "Tegnap este a férjem a kocsiban fejbe vágott, és kitett az út szélén."}, P2, "", ""},
+		{"71 finger marks on a child's arm", Input{Text: "A kislányom karján ujjnyomokat láttam."}, P2, "", ""},
 	} {
 		t.Run(tc.row, func(t *testing.T) {
 			t.Parallel()
@@ -226,6 +248,11 @@ func TestDecisionTableCategories(t *testing.T) {
 		{"56 abuse at a child's age told by an adult (en)", Input{Text: "When I was eight my uncle abused me. Can I still report it?"}, "en", []Category{ChildAbuse}, nil},
 		{"57 men counted by the day", Input{Text: "Minden nap hat férfi jön, a pénzt ő tartja meg."}, "hu", []Category{Prostitution}, nil},
 		{"57 made to stand in the street (ro)", Input{Text: "iubitul meu ma pune sa stau pe strada noaptea si ia toti banii"}, "ro", []Category{Prostitution}, nil},
+		{"72 sex work told by its practices: clients found for her", Input{Text: "Két éve dolgozom, a párom talál ügyfeleket és ő tartja a pénzt."}, "hu", []Category{Prostitution}, nil},
+		{"72 an advert put up by him", Input{Text: "Ő visz mindenhova, ő adja fel a hirdetést, és elveszi a pénz felét."}, "hu", []Category{Prostitution}, nil},
+		{"72 working with men (de)", Input{Text: "Jetzt ich muss in einem Haus arbeiten mit Männern, jeden Tag."}, "other", []Category{Prostitution}, nil},
+		{"73 whom to tell, asked", Input{Text: "Az egyik tanítványom karján foltokat láttam. Kinek kell szólnom?"}, "hu", []Category{LegalInfo}, nil},
+		{"73 is it legal, asked (en)", Input{Text: "He keeps texting me at night. Is there anything I can legally do?"}, "en", []Category{LegalInfo}, nil},
 	} {
 		t.Run(tc.row, func(t *testing.T) {
 			t.Parallel()
@@ -242,6 +269,31 @@ func TestDecisionTableCategories(t *testing.T) {
 				if slices.Contains(v.Categories, c) {
 					t.Errorf("categories %v, must not hold %s\n%s", v.Categories, c, r.Explain(tc.in))
 				}
+			}
+		})
+	}
+}
+
+// TestDecisionTableFlags tests the rows of the decision table that decide
+// the do_not_reply flag rather than the priority.
+func TestDecisionTableFlags(t *testing.T) {
+	t.Parallel()
+	r := Default()
+	for _, tc := range []struct {
+		row  string
+		in   Input
+		flag bool
+	}{
+		{"62 no one reads: 'úgysem olvassa senki'", Input{Text: "Nem is tudom, miért írok, úgysem olvassa senki."}, false},
+		{"62 someone reads", Input{Text: "Nem tudom, miért írok, a férjem olvassa a leveleimet."}, true},
+		{"62 the writer's own phone", Input{Text: "I have no papers. I am writing from my own phone."}, false},
+		{"62 a friend's phone", Input{Text: "I am writing from my friend's phone."}, true},
+	} {
+		t.Run(tc.row, func(t *testing.T) {
+			t.Parallel()
+			v := r.Triage(tc.in)
+			if got := slices.Contains(v.Flags, FlagDoNotReply); got != tc.flag {
+				t.Errorf("do_not_reply %v, want %v\n%s", got, tc.flag, r.Explain(tc.in))
 			}
 		})
 	}
