@@ -37,7 +37,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	// phoneSaid: of someone's phone or mail (row 58).
 	// revealed: the writer says the friend they wrote about is themself
 	// (row 60), so their story is no one else's.
-	var topic, concrete, autoHit, closeDanger, signalHit, nowSaid, ownLife, phoneSaid, revealed bool
+	var topic, concrete, autoHit, closeDanger, signalHit, nowSaid, ownLife, phoneSaid, revealed, tonightSaid bool
 	var reasons []Reason
 	topicPrio := P4
 	fired := s.fired(len(r.rules))
@@ -69,6 +69,9 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 			concrete = true
 		case KindUrgent:
 			nowSaid = nowSaid || !h.negated
+			// A time of the day ("ma este", "tonight"), not a bare
+			// "most"/"now", whose reach the rules file shortens (row 74).
+			tonightSaid = tonightSaid || !h.negated && ru.within >= urgentWindow
 		case KindSelf, KindContext:
 			ownLife = true
 			revealed = revealed || ru.reveals && !h.negated
@@ -283,6 +286,13 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	// nothing of a phone or mail in it (row 26 decides that): what they
 	// could not read may be the danger (an unread plea is urgent, as in
 	// row 15).
+	// Row 74: the same, with a time of the day named ("ma este",
+	// "tonight", someone reading the phone or not): something is to
+	// happen today that the rules cannot read.
+	if !automated && best == P4 && ownLife && !signalHit && !topic && tonightSaid {
+		ex.note("the writer speaks of their own life today or tonight and no rule read what about: priority %s instead of %s", P1, best)
+		best = P1
+	}
 	if !automated && best == P4 && ownLife && !signalHit && !topic && !phoneSaid {
 		ex.note("the writer speaks of their own life and no rule read what about: priority %s instead of %s", P2, best)
 		best = P2
