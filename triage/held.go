@@ -202,3 +202,32 @@ func (pc *policyContext) parentCalled(w *words, m []int32, h hit) bool {
 	}
 	return false
 }
+
+// bounded reports whether a confinement in a past form is told with the
+// time it lasted, just after it ("a kamrába zárt egy órára", "locked me
+// in the shed for a night"): it ended, so the writer is not held now.
+func (pc *policyContext) bounded(h hit) bool {
+	if !pc.hitHas(h, featPast) {
+		return false
+	}
+	w := pc.s.words(h.field)
+	sent := w.toks[h.t1].sent
+	for i := int(h.t1) + 1; i < len(w.toks) && i <= int(h.t1)+boundReach && w.toks[i].sent == sent; i++ {
+		switch string(w.folded(i)) {
+		case "orara", "orakra", "percre", "ejszakara", "ejjelre", "napra", "napokra", "hetre", "delutanra":
+			return true
+		case "for":
+			for j := i + 1; j < len(w.toks) && j <= i+3; j++ {
+				switch string(w.folded(j)) {
+				case "night", "nights", "hour", "hours", "day", "days", "minutes", "weekend":
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// boundReach: how many words after a confinement the time it lasted may
+// start.
+const boundReach = 6

@@ -105,6 +105,10 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 			// An arrest threatened ("the police will lock us up") is
 			// control, and no sign of being held for row 18.
 			arrest := ru.held && pc.byAuthority(h)
+			// "a kamrába zárt egy órára", "locked me in the shed for a
+			// night": a confinement in a past form that ended is an
+			// episode told, not being held now (row 75).
+			arrest = arrest || ru.held && pc.bounded(h)
 			if ru.held && (arrest || pc.conditional(h)) {
 				p++
 				eff.conditional = true

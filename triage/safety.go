@@ -44,13 +44,24 @@ func (pc *policyContext) safetyHolds(h hit) bool {
 			}
 			return englishWatcher(w, other)
 		}
-		mine := d&featMine != 0 || dev > 0 && hasConcept(w, m, dev-1, pc.r.policy.me) || mineEnding(w.folded(dev))
+		// "a közös email címünk, ő is olvassa": the address is the
+		// writer's (shared, or "mine" said on the noun after the device).
+		mine := d&featMine != 0 || dev > 0 && hasConcept(w, m, dev-1, pc.r.policy.me) || mineEnding(w.folded(dev)) ||
+			dev > 0 && string(w.folded(dev-1)) == "kozos" ||
+			dev+1 < len(w.toks) && w.toks[dev+1].sent == w.toks[dev].sent && (w.toks[dev+1].feat&featMine != 0 || mineEnding(w.folded(dev+1)))
 		o := w.toks[other].feat
 		return mine && o&featThird != 0 && o&featFirst == 0
 	case ReasonOtherPersonsDevice:
 		// "telefonja sincs, az ura nem engedi": she has no phone of her
 		// own, so whatever we send reaches a device that is not hers.
+		// "nem engedi, hogy találkozzunk velük, a telefont sem adja át":
+		// what is not allowed is said in the "hogy" clause, not the phone.
 		if other >= 0 && forbids(w.folded(other)) {
+			for i := min(dev, other) + 1; i < max(dev, other); i++ {
+				if f := string(w.folded(i)); f == "hogy" || f == "that" {
+					return false
+				}
+			}
 			return true
 		}
 		// "a szomszéd telefonjáról írok": from someone else's phone, in
