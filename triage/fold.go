@@ -22,6 +22,7 @@ type token struct {
 	region     Region    // new text, quoted, forwarded
 	punct      bool      // a comma, colon, dash, bracket or quote stands before the word
 	cite       bool      // a colon and then a quotation mark stand before the word: a quotation opens
+	quoted     bool      // the word stands between quotation marks of its paragraph ("he choked me")
 	foreign    bool      // a letter of a Latin alphabet triage does not read (ą ł ř ů …)
 }
 
@@ -126,6 +127,7 @@ type tokenizer struct {
 	punct     bool
 	colon     bool // a colon since the last word
 	cite      bool // a colon, then a quotation mark, since the last word
+	quote     bool // a quotation mark opened in this paragraph and not yet closed
 }
 
 // start begins a word at byte at of the text and byte f0 of the folded
@@ -147,6 +149,7 @@ func (z *tokenizer) start(at, f0 int) {
 	z.toks = append(z.toks, token{})
 	t := &z.toks[len(z.toks)-1]
 	t.start, t.f0, t.sent, t.region, t.punct, t.cite = int32(at), int32(f0), z.sent, z.in, z.punct, z.cite
+	t.quoted = z.quote
 	z.cur = t
 	z.punct, z.colon, z.cite = false, false, false
 }
@@ -232,6 +235,7 @@ func tokenize(s string, spans []span, w *words) {
 			case '\n':
 				if z.newlines++; z.newlines >= 2 {
 					z.breakNext = true
+					z.quote = false // an unclosed quotation ends with its paragraph
 				}
 				// A line break is at least a comma: phone-typed mail
 				// ends its sentences with one ("a zár semmit nem ér⏎ne
@@ -243,6 +247,9 @@ func tokenize(s string, spans []span, w *words) {
 				z.newlines = 0
 				z.colon = z.colon || c == ':'
 				z.cite = z.cite || c == '"' && z.colon
+				if c == '"' {
+					z.quote = !z.quote
+				}
 			default:
 				z.newlines = 0
 			}
@@ -297,6 +304,14 @@ func tokenize(s string, spans []span, w *words) {
 			}
 			z.punct = true
 			z.cite = z.cite || z.colon && (r == '“' || r == '„' || r == '»' || r == '«' || r == '”')
+			switch r {
+			case '“', '„':
+				z.quote = true
+			case '”':
+				z.quote = false
+			case '«', '»': // »…« and «…» both
+				z.quote = !z.quote
+			}
 		}
 		i += n
 	}

@@ -127,6 +127,11 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 			// A confinement whose sentence names no one is the writer's
 			// ("the door is locked from outside"), as row 14 reads it.
 			close := pc.closeSentence(h, inTopic)
+			// There, words in quotation marks are examples cited ("he
+			// choked me"), not the writer (row 82).
+			if close && inTopic {
+				close = pc.closeOutsideQuotes(h)
+			}
 			if !close && ru.ifOther == lower && ru.held && !capTopic {
 				close = pc.heldSelf(h)
 			}

@@ -207,6 +207,23 @@ func (pc *policyContext) closeSentence(h hit, strict bool) bool {
 	return c
 }
 
+// closeOutsideQuotes is closeSentence for a hit in a sentence that speaks
+// about the subject (strict), not counting the words between quotation
+// marks: a survey's "he choked me" is an example cited, not the writer.
+func (pc *policyContext) closeOutsideQuotes(h hit) bool {
+	if pc.lang != "hu" && pc.lang != "en" {
+		return true
+	}
+	w, m := pc.s.words(h.field), pc.s.matches[h.field]
+	lo, hi := pc.span(h)
+	for i := lo; i <= hi; i++ {
+		if !w.toks[i].quoted && pc.closeMarker(w, m, i, true) {
+			return true
+		}
+	}
+	return false
+}
+
 // firstPersonEnding guesses from a Hungarian word that is no lemma of the
 // rules whether it says "I", "we", "my" or "our": -m after a vowel
 // (vagyok has none, but írtam, kérem, házam do), -nk (voltunk, házunk).
