@@ -36,7 +36,8 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	// ownLife: the writer speaks of their own life or someone close, and
 	// phoneSaid: of someone's phone or mail (row 58).
 	// revealed: the writer says the friend they wrote about is themself
-	// (row 60), so their story is no one else's.
+	// (row 60), so their story is no one else's; tonightSaid: a time of
+	// the day, not a bare "now" (row 74).
 	var topic, concrete, autoHit, closeDanger, signalHit, nowSaid, ownLife, phoneSaid, revealed, tonightSaid bool
 	var reasons []Reason
 	topicPrio := P4
@@ -298,11 +299,10 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	// Row 74: the same, with a time of the day named ("ma este",
 	// "tonight", someone reading the phone or not): something is to
 	// happen today that the rules cannot read.
-	if !automated && best == P4 && ownLife && !signalHit && !topic && tonightSaid {
+	if unread := !automated && best == P4 && ownLife && !signalHit && !topic; unread && tonightSaid {
 		ex.note("the writer speaks of their own life today or tonight and no rule read what about: priority %s instead of %s", P1, best)
 		best = P1
-	}
-	if !automated && best == P4 && ownLife && !signalHit && !topic && !phoneSaid {
+	} else if unread && !phoneSaid {
 		ex.note("the writer speaks of their own life and no rule read what about: priority %s instead of %s", P2, best)
 		best = P2
 	}
