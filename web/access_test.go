@@ -52,17 +52,29 @@ func newConsoleOn(t testing.TB, st *storage.Store, now func() time.Time, set ...
 	if err != nil {
 		t.Fatal(err)
 	}
-	templates, err := replies.LoadTemplates("", triage.Default())
-	if err != nil {
-		t.Fatal(err)
-	}
 	consoleKey := make([]byte, 32)
 	rand.Read(consoleKey)
 	bind, err := seal.NewBinder(consoleKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &console{st: st, keys: keys, bind: bind}
+	return serveConsole(t, &console{st: st, keys: keys, bind: bind}, now, set...)
+}
+
+// node is a second okit serve beside c: the same database, keys and
+// console key, its own process state (live updates, presence, index).
+func (c *console) node(t testing.TB) *console {
+	t.Helper()
+	return serveConsole(t, &console{st: c.st, keys: c.keys, bind: c.bind}, time.Now)
+}
+
+// serveConsole starts c's server with c's store and keys.
+func serveConsole(t testing.TB, c *console, now func() time.Time, set ...func(*Config)) *console {
+	t.Helper()
+	templates, err := replies.LoadTemplates("", triage.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
 	c.ts = httptest.NewUnstartedServer(nil)
 	u, _ := url.Parse("http://" + c.ts.Listener.Addr().String())
 	cfg := Config{PublicURL: u, Targets: triage.DefaultTargets, RemindAfter: time.Hour, Location: time.UTC}
@@ -70,7 +82,7 @@ func newConsoleOn(t testing.TB, st *storage.Store, now func() time.Time, set ...
 		f(&cfg)
 	}
 	c.srv, err = New(cfg,
-		Deps{Store: c.st, Keys: keys, Binder: bind, Templates: templates, Rules: triage.Default(), Log: slog.New(slog.NewTextHandler(t.Output(), nil)), Now: now})
+		Deps{Store: c.st, Keys: c.keys, Binder: c.bind, Templates: templates, Rules: triage.Default(), Log: slog.New(slog.NewTextHandler(t.Output(), nil)), Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -88,7 +88,7 @@ func TestTwoOperatorsOnOneCase(t *testing.T) {
 func TestPresenceAcrossNodes(t *testing.T) {
 	t.Parallel()
 	one := newConsole(t)
-	two := newConsoleOn(t, one.st, time.Now)
+	two := one.node(t)
 	one.addUser(t, "anna", account.Operator, "a long enough password")
 	one.addUser(t, "bea", account.Operator, "a long enough password")
 	one.addCase(t, "OKIT-2026-000001", 1, "partner_violence", "Edit <edit@example.test>", "segitseg", "Megint megütött.")

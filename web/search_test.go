@@ -94,3 +94,36 @@ func TestSearch(t *testing.T) {
 		}
 	}
 }
+
+// A database away while the console starts delays search; the index is
+// built once it is back, without a restart.
+func TestSearchIndexAfterDatabaseReturns(t *testing.T) {
+	t.Parallel()
+	c := newConsole(t)
+	c.addUser(t, "op", account.Operator, "a long enough password")
+	c.addCase(t, "OKIT-2026-000001", 2, "child_abuse", "Bogi <bogi@example.test>", "szia", "Apu megütött tegnap este.")
+	pool := storagetest.Pool(c.st)
+	ctx := context.Background()
+	if _, err := pool.Exec(ctx, `ALTER TABLE cases RENAME TO cases_away`); err != nil {
+		t.Fatal(err)
+	}
+	run, cancel := context.WithCancel(ctx)
+	t.Cleanup(cancel)
+	go c.srv.Run(run)
+	time.Sleep(300 * time.Millisecond)
+	if c.srv.index.ready.Load() {
+		t.Fatal("the index says it is built without its cases")
+	}
+	if _, err := pool.Exec(ctx, `ALTER TABLE cases_away RENAME TO cases`); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); !c.srv.index.ready.Load(); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the search index was not built after the database came back")
+		}
+	}
+	_, page := c.do(t, c.session(t, "op", true), http.MethodGet, "/search?q=megutotte", nil)
+	if !strings.Contains(page, "OKIT-2026-000001") {
+		t.Errorf("the case is not found once the index is built:\n%s", page)
+	}
+}

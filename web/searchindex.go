@@ -92,9 +92,22 @@ func (ix *indexer) run(ctx context.Context) {
 	ix.mu.Lock()
 	ix.all = false // the build reads everything as it is now
 	ix.mu.Unlock()
-	if err := ix.build(ctx, ix.index()); err != nil {
-		ix.log.Error("search index: not built", slog.Any("err", err))
-		return
+	// A database that is away at start delays search, never ends it.
+	for wait := time.Second; ; wait = min(2*wait, time.Minute) {
+		ix.done.Store(0)
+		err := ix.build(ctx, ix.index())
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		ix.log.Error("search index: not built, trying again", slog.Duration("in", wait), slog.Any("err", err))
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
 	}
 	ix.ready.Store(true)
 	for {
@@ -121,6 +134,9 @@ func (ix *indexer) run(ctx context.Context) {
 		if dead, cases := ix.index().Dead(); dead > max(cases, compactAfter) {
 			fresh := search.New(search.Terms)
 			if err := ix.build(ctx, fresh); err != nil {
+				if ctx.Err() != nil {
+					return
+				}
 				ix.log.Warn("search index: not built afresh", slog.Any("err", err))
 				continue
 			}
