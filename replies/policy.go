@@ -39,6 +39,7 @@ const (
 	AckDoNotReply      AckReason = "do_not_reply"     // the writer asked not to be mailed, or others read their mail
 	AckUnreadable      AckReason = "unreadable"       // part of the message could not be read: a person looks first
 	AckUrgent          AckReason = "urgent"           // P1: danger now, an operator writes in person
+	AckLanguage        AckReason = "language"         // a language the rules do not read: "do not write to me" would go unseen
 	AckSpam            AckReason = "spam"             // the receiving server marked the message as spam
 	AckNullSender      AckReason = "null_sender"      // no address to answer, or <>
 	AckBadAddress      AckReason = "address"          // cannot be written to: not local@domain, bad IDNA, no domain
@@ -104,6 +105,9 @@ type AckInput struct {
 	// the second opinion) and its case's: a writer in danger now gets
 	// no automatic mail, whichever message of theirs says so.
 	Priority triage.Priority
+	// Language is triage's reading of the message's language: "other"
+	// is one the rules do not read at all.
+	Language string
 	// Spam says the receiving server marked the message as spam.
 	Spam bool
 	// DMARCFail and Verified are what a trusted Authentication-Results
@@ -144,6 +148,12 @@ func (p AckPolicy) Decide(in AckInput) AckReason {
 		// at P1, writes in person (with 112 if it is safe to), so an
 		// automatic mail adds the risk and none of the help.
 		return AckUrgent
+	case in.Language == triage.LanguageOther:
+		// Nothing in a language the rules do not read can tell okit that
+		// the writer asked not to be written to, or that someone reads
+		// their mail. The message is read as an urgent plea (P2 at
+		// least) and an operator answers it.
+		return AckLanguage
 	case in.Spam:
 		return AckSpam
 	case in.Recipient == "":

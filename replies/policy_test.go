@@ -91,6 +91,8 @@ func TestAckPolicyDecide(t *testing.T) {
 		}), AckUnreadable},
 		{"danger now", AckPolicy{}, with(func(in *AckInput) { in.Priority = triage.P1 }), AckUrgent},
 		{"urgent, not danger now", AckPolicy{}, with(func(in *AckInput) { in.Priority = triage.P2 }), AckOK},
+		{"a language the rules do not read", AckPolicy{}, with(func(in *AckInput) { in.Language = triage.LanguageOther }), AckLanguage},
+		{"a language the rules read in part", AckPolicy{}, with(func(in *AckInput) { in.Language = "ro" }), AckOK},
 		{"danger now, marked as spam: urgent is the reason", AckPolicy{}, with(func(in *AckInput) { in.Priority, in.Spam = triage.P1, true }), AckUrgent},
 		{"marked as spam", AckPolicy{}, with(func(in *AckInput) { in.Spam = true }), AckSpam},
 		{"spam from a noreply address", AckPolicy{}, with(func(in *AckInput) { in.Spam, in.Recipient = true, AckNoReplyAddress }), AckSpam},

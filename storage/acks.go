@@ -155,7 +155,7 @@ func (s *Store) queueAcks(ctx context.Context, tx pgx.Tx, policy *replies.AckPol
 			priority = p
 		}
 		reason := policy.Decide(replies.AckInput{Recipient: r.Recipient, ToWriter: toWriter,
-			Flags: append(slices.Clone(r.Verdict.Flags), f.flags[o.CaseID]...), Priority: priority, Spam: r.Spam != "",
+			Flags: append(slices.Clone(r.Verdict.Flags), f.flags[o.CaseID]...), Priority: priority, Language: r.Verdict.Language, Spam: r.Spam != "",
 			DMARCFail: r.Auth.DMARCFail(), Verified: r.Auth.Verified, Received: r.InternalDate,
 			LastAck: f.lastAck[o.CaseID], RecipientLastAck: f.recipient[string(to)],
 			LastHour: f.lastHour, LastHourDomain: f.byDomain[string(r.RecipientDomain)], Now: now})

@@ -271,7 +271,8 @@ func TestAcknowledgementsRecorded(t *testing.T) {
 
 // A writer in danger now gets no automatic mail: a P1 message, and a
 // calm later message of a P1 case, are suppressed with the reason urgent,
-// while a P2 writer is acknowledged.
+// while a P2 writer is acknowledged; a P2 writer in a language the rules
+// do not read is not (the reason language).
 func TestNoAcknowledgementInDanger(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -281,9 +282,12 @@ func TestNoAcknowledgementInDanger(t *testing.T) {
 		r.Verdict.Priority, r.InternalDate, r.Recipient, r.RecipientDomain = p, at, replies.AckOK, []byte("domain:example.hu")
 		return r
 	}
+	unread := writer(rec(4, "ola", "ola", "o1"), triage.P2, arrived)
+	unread.Verdict.Language = triage.LanguageOther
 	outs := saveOne(t, st, &replies.AckPolicy{},
 		writer(rec(1, "kata", "kata", "k1"), triage.P1, arrived),
-		writer(rec(2, "lili", "lili", "l1"), triage.P2, arrived))
+		writer(rec(2, "lili", "lili", "l1"), triage.P2, arrived),
+		unread)
 	// A day and more on, Kata answers calmly in her thread.
 	clock.advance(25 * time.Hour)
 	later := saveOne(t, st, &replies.AckPolicy{}, writer(rec(3, "kata2", "kata", "k2", "k1"), triage.P3, clock.now()))
@@ -298,7 +302,7 @@ func TestNoAcknowledgementInDanger(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"suppressed:urgent", "queued", "suppressed:urgent"}, got); diff != "" {
+	if diff := cmp.Diff([]string{"suppressed:urgent", "queued", "suppressed:language", "suppressed:urgent"}, got); diff != "" {
 		t.Errorf("acknowledgements (-want +got):\n%s", diff)
 	}
 }

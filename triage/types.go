@@ -115,6 +115,10 @@ type Input struct {
 	Header map[string][]string
 }
 
+// LanguageOther is a Verdict's language when the rules read none of the
+// writer's words as a language they know.
+const LanguageOther = "other"
+
 // Verdict is what triage decides about a message. It holds no words of
 // the message: only rule ids and categories, so it may be stored in the
 // clear.
@@ -125,7 +129,7 @@ type Verdict struct {
 	// Reasons says why FlagDoNotReply is set, in a fixed order; empty
 	// without the flag.
 	Reasons  []Reason `json:"reasons,omitempty"`
-	Language string   `json:"language"` // "hu", "en", "uk", "ru", "ro", "de" or "other"
+	Language string   `json:"language"` // "hu", "en", "uk", "ru", "ro", "de" or LanguageOther
 	// Rules lists the ids of the rules that matched, header rules
 	// ("header-auto-submitted" …) first, then in the order of the rules
 	// file; negation words are left out. Quoted mail counts too.
