@@ -1,0 +1,93 @@
+package triage
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestOtherLanguagesRead holds the concept words of German, Polish,
+// Slovak, Romanian, Ukrainian and Russian (round 13) to what they are
+// for: each sentence says one P1 or P2 sign in a form other than the one
+// the lexicons held before (another person, tense or aspect, a case, a
+// spelling without diacritics or with ae/oe/ue/ss), and must get at least
+// that priority from that rule. The sentences are written for this test.
+func TestOtherLanguagesRead(t *testing.T) {
+	t.Parallel()
+	r := Default()
+	for _, tc := range []struct {
+		lang, text string
+		want       Priority
+		rule       string
+	}{
+		// German
+		{"de", "Er hat geschrieben, dass er mich heute erschießt.", P1, "kill-threat"},
+		{"de", "Er sagt, er erschiesst uns alle, wenn ich gehe.", P1, "kill-threat"},
+		{"de", "Mein Freund hat mich gestern gewuergt.", P1, "strangling"},
+		{"de", "Er hat mich fast erdrosselt.", P1, "strangling"},
+		{"de", "Ich habe ständig Suizidgedanken.", P1, "suicide-intent"},
+		{"de", "Er hat eine Schusswaffe im Schlafzimmer und ich habe Angst.", P1, "weapon"},
+		{"de", "Mein Stiefvater hat mich missbraucht.", P2, "sexual-violence"},
+		{"de", "Ich bin schwanger und er schlägt mich.", P1, "beating-now"},
+		// Polish
+		{"pl", "Zastrzelę was wszystkich, krzyczał do mnie.", P1, "kill-threat"},
+		{"pl", "Napisał, że mnie zamorduje.", P1, "kill-threat"},
+		{"pl", "Grozi, że mnie zadźga, jak odejdę.", P1, "kill-threat"},
+		{"pl", "Mąż mnie wczoraj podduszał.", P1, "strangling"},
+		{"pl", "Złapał mnie za szyję i trzymał.", P1, "strangling"},
+		{"pl", "Myślę o samobójstwie.", P1, "suicide-intent"},
+		{"pl", "Zgwałcił mnie mój ojczym.", P2, "sexual-violence"},
+		{"pl", "Jestem w ciąży, a on mnie bije.", P1, "beating"},
+		{"pl", "Kupiłam tabletki nasenne.", P2, "means-at-hand"},
+		{"pl", "On ma pistolet w szafie.", P2, "weapon"},
+		// Slovak
+		{"sk", "Manžel povedal, že ma zabije.", P1, "kill-threat"},
+		{"sk", "Vyhráža sa, že ma zastrelí.", P1, "kill-threat"},
+		{"sk", "Priškrtil ma v kuchyni.", P1, "strangling"},
+		{"sk", "Zase ma zbil.", P2, "beating"},
+		{"sk", "Myslím na samovraždu.", P1, "suicide-intent"},
+		{"sk", "Som tehotná a on ma bije.", P1, "beating"},
+		// Romanian, with and without diacritics
+		{"ro", "M-a amenințat că o să mă înjunghie.", P1, "kill-threat"},
+		{"ro", "Fostul sot a zis ca ne impusca pe toti.", P1, "kill-threat"},
+		{"ro", "Mă sugrumă când bea.", P1, "strangling"},
+		{"ro", "Am pregătit frânghia în pod.", P1, "means-prepared"},
+		{"ro", "am ganduri sinucigase de o luna", P1, "suicide-intent"},
+		{"ro", "Sunt gravidă și soțul mă bate.", P1, "beating-now"},
+		// Ukrainian
+		{"uk", "Він сказав, що вбиватиме мене повільно.", P1, "kill-threat"},
+		{"uk", "Чоловік придушив мене вчора.", P1, "strangling"},
+		{"uk", "Я постійно думаю про суїцид.", P1, "suicide-intent"},
+		{"uk", "Він мене згвалтував.", P2, "sexual-violence"},
+		{"uk", "Він тримає в шафі обріз.", P2, "weapon"},
+		{"uk", "cholovik skazav shcho mene vbyvatyme, ya boyusia", P1, "kill-threat"},
+		// Russian, and in Latin letters
+		{"ru", "Муж сказал, что пристрелит меня.", P1, "kill-threat"},
+		{"ru", "Он меня вчера придушил.", P1, "strangling"},
+		{"ru", "Отчим меня изнасиловал.", P2, "sexual-violence"},
+		{"ru", "Я думаю о самоубийстве.", P1, "suicide-intent"},
+		{"ru", "muzh skazal chto menya pristrelit segodnya", P1, "kill-threat"},
+	} {
+		v := r.Triage(Input{Text: tc.text})
+		if v.Priority > tc.want || !slices.Contains(v.Rules, tc.rule) {
+			t.Errorf("%s %q: got %s %v, want %s or higher from %s", tc.lang, tc.text, v.Priority, v.Rules, tc.want, tc.rule)
+		}
+	}
+}
+
+// TestOtherLanguagesNoFalseHit: everyday words near the new prefixes
+// stay what they are.
+func TestOtherLanguagesNoFalseHit(t *testing.T) {
+	t.Parallel()
+	r := Default()
+	for _, text := range []string{
+		"Zaškrtnite, prosím, políčko vo formulári.",  // tick a box, not strangle (škrti*)
+		"Es sind neue Bücher erschienen.",            // erschienen is not erschießen
+		"Mieszkam przy ulicy Mostowej, obok dworca.", // a street, not nowhere to sleep
+		"Dziecko ma dietę bezglutenową.",             // dieta is no child
+		"Am citit un roman despre un pod vechi.",     // a bridge in a novel
+	} {
+		if v := r.Triage(Input{Text: text}); v.Priority == P1 {
+			t.Errorf("%q: got P1 %v", text, v.Rules)
+		}
+	}
+}
