@@ -27,6 +27,7 @@ func TestOtherLanguagesRead(t *testing.T) {
 		{"de", "Ich habe ständig Suizidgedanken.", P1, "suicide-intent"},
 		{"de", "Er hat eine Schusswaffe im Schlafzimmer und ich habe Angst.", P1, "weapon"},
 		{"de", "Mein Stiefvater hat mich missbraucht.", P2, "sexual-violence"},
+		{"de", "Mein Mann hat gedroht, mich abzuknallen.", P1, "kill-threat"},
 		{"de", "Ich bin schwanger und er schlägt mich.", P1, "beating-now"},
 		// Polish
 		{"pl", "Zastrzelę was wszystkich, krzyczał do mnie.", P1, "kill-threat"},
@@ -60,6 +61,7 @@ func TestOtherLanguagesRead(t *testing.T) {
 		{"uk", "Він мене згвалтував.", P2, "sexual-violence"},
 		{"uk", "Він тримає в шафі обріз.", P2, "weapon"},
 		{"uk", "cholovik skazav shcho mene vbyvatyme, ya boyusia", P1, "kill-threat"},
+		{"uk", "vin pohrozhuvav mene vbyty, u nioho nizh", P1, "kill-threat"}, // told as Ukrainian by vin, mene, nioho
 		// Russian, and in Latin letters
 		{"ru", "Муж сказал, что пристрелит меня.", P1, "kill-threat"},
 		{"ru", "Он меня вчера придушил.", P1, "strangling"},
@@ -70,6 +72,22 @@ func TestOtherLanguagesRead(t *testing.T) {
 		v := r.Triage(Input{Text: tc.text})
 		if v.Priority > tc.want || !slices.Contains(v.Rules, tc.rule) {
 			t.Errorf("%s %q: got %s %v, want %s or higher from %s", tc.lang, tc.text, v.Priority, v.Rules, tc.want, tc.rule)
+		}
+	}
+}
+
+// TestPolishNotTransliterated: Polish shares words with Russian and
+// Ukrainian typed in Latin letters ("zaraz", "moja"); the hints of
+// transliteration leave them out, so Polish stays "other".
+func TestPolishNotTransliterated(t *testing.T) {
+	t.Parallel()
+	r := Default()
+	for _, text := range []string{
+		"Mąż zaraz wróci, moja mama też jest w domu, a ja nie wiem, co robić.",
+		"Manžel sa zaraz vráti, moja mama je doma a ja neviem, čo mám robiť.",
+	} {
+		if got := r.Triage(Input{Text: text}).Language; got != "other" {
+			t.Errorf("language of %q = %s, want other", text, got)
 		}
 	}
 }
