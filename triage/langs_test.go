@@ -44,7 +44,7 @@ func TestOtherLanguagesRead(t *testing.T) {
 		{"sk", "Manžel povedal, že ma zabije.", P1, "kill-threat"},
 		{"sk", "Vyhráža sa, že ma zastrelí.", P1, "kill-threat"},
 		{"sk", "Priškrtil ma v kuchyni.", P1, "strangling"},
-		{"sk", "Zase ma zbil.", P2, "beating"},
+		{"sk", "Manžel ma zase zbil.", P2, "beating"},
 		{"sk", "Myslím na samovraždu.", P1, "suicide-intent"},
 		{"sk", "Som tehotná a on ma bije.", P1, "beating"},
 		// Romanian, with and without diacritics
