@@ -28,6 +28,8 @@ func TestOtherLanguagesRead(t *testing.T) {
 		{"de", "Er hat eine Schusswaffe im Schlafzimmer und ich habe Angst.", P1, "weapon"},
 		{"de", "Mein Stiefvater hat mich missbraucht.", P2, "sexual-violence"},
 		{"de", "Mein Mann hat gedroht, mich abzuknallen.", P1, "kill-threat"},
+		{"de", "Er hat mich gestern die Treppe hinuntergestoßen.", P2, "pushed-from-height"},
+		{"de", "Er hat gedroht, mich vom Balkon zu stoßen.", P1, "pushed-from-height"},
 		{"de", "Ich bin schwanger und er schlägt mich.", P1, "beating-now"},
 		// Polish
 		{"pl", "Zastrzelę was wszystkich, krzyczał do mnie.", P1, "kill-threat"},
@@ -40,6 +42,7 @@ func TestOtherLanguagesRead(t *testing.T) {
 		{"pl", "Jestem w ciąży, a on mnie bije.", P1, "beating"},
 		{"pl", "Kupiłam tabletki nasenne.", P2, "means-at-hand"},
 		{"pl", "On ma pistolet w szafie.", P2, "weapon"},
+		{"pl", "Zepchnął mnie ze schodów.", P2, "pushed-from-height"},
 		// Slovak
 		{"sk", "Manžel povedal, že ma zabije.", P1, "kill-threat"},
 		{"sk", "Vyhráža sa, že ma zastrelí.", P1, "kill-threat"},
@@ -54,6 +57,7 @@ func TestOtherLanguagesRead(t *testing.T) {
 		{"ro", "Am pregătit frânghia în pod.", P1, "means-prepared"},
 		{"ro", "am ganduri sinucigase de o luna", P1, "suicide-intent"},
 		{"ro", "Sunt gravidă și soțul mă bate.", P1, "beating-now"},
+		{"ro", "M-a împins pe scări.", P2, "pushed-from-height"},
 		// Ukrainian
 		{"uk", "Він сказав, що вбиватиме мене повільно.", P1, "kill-threat"},
 		{"uk", "Чоловік придушив мене вчора.", P1, "strangling"},
@@ -67,6 +71,7 @@ func TestOtherLanguagesRead(t *testing.T) {
 		{"ru", "Он меня вчера придушил.", P1, "strangling"},
 		{"ru", "Отчим меня изнасиловал.", P2, "sexual-violence"},
 		{"ru", "Я думаю о самоубийстве.", P1, "suicide-intent"},
+		{"ru", "Она столкнула меня с лестницы.", P2, "pushed-from-height"},
 		{"ru", "muzh skazal chto menya pristrelit segodnya", P1, "kill-threat"},
 	} {
 		v := r.Triage(Input{Text: tc.text})
