@@ -30,6 +30,7 @@ func TestOtherLanguagesRead(t *testing.T) {
 		{"de", "Mein Mann hat gedroht, mich abzuknallen.", P1, "kill-threat"},
 		{"de", "Er hat mich gestern die Treppe hinuntergestoßen.", P2, "pushed-from-height"},
 		{"de", "Er hat gedroht, mich vom Balkon zu stoßen.", P1, "pushed-from-height"},
+		{"de", "Er schließt mich jede Nacht ab.", P1, "locked-in"},
 		{"de", "Ich bin schwanger und er schlägt mich.", P1, "beating-now"},
 		// Polish
 		{"pl", "Zastrzelę was wszystkich, krzyczał do mnie.", P1, "kill-threat"},
@@ -43,12 +44,16 @@ func TestOtherLanguagesRead(t *testing.T) {
 		{"pl", "Kupiłam tabletki nasenne.", P2, "means-at-hand"},
 		{"pl", "On ma pistolet w szafie.", P2, "weapon"},
 		{"pl", "Zepchnął mnie ze schodów.", P2, "pushed-from-height"},
+		{"pl", "Trzymał mnie za szyję, aż straciłam przytomność.", P1, "strangling"},
+		{"pl", "Zamyka mnie na noc na klucz.", P1, "locked-in"},
+		{"pl", "Zbieram tabletki od miesiąca.", P1, "suicide-intent"},
 		// Slovak
 		{"sk", "Manžel povedal, že ma zabije.", P1, "kill-threat"},
 		{"sk", "Vyhráža sa, že ma zastrelí.", P1, "kill-threat"},
 		{"sk", "Priškrtil ma v kuchyni.", P1, "strangling"},
 		{"sk", "Manžel ma zase zbil.", P2, "beating"},
 		{"sk", "Myslím na samovraždu.", P1, "suicide-intent"},
+		{"sk", "Držal ma pod krkom, kým som nestratila vedomie.", P1, "strangling"},
 		{"sk", "Som tehotná a on ma bije.", P1, "beating"},
 		// Romanian, with and without diacritics
 		{"ro", "M-a amenințat că o să mă înjunghie.", P1, "kill-threat"},
