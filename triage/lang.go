@@ -44,13 +44,14 @@ func langWords() [numLangs][]string {
 			seychas deti detej detey kvartire zabral skazal skazala govorit mozhno nichego khochu hochu khochet
 			hochet mogu boyus bojus pomoshch pomosch tolko ochen privezli latinitsej latinitsey latinicej russkoj
 			russkoy klaviatury kotoryj chtoby shtoby bylo yego nego tebya sebya vsyo ubyot ubyu ubjot ubju ubil
-			menia mnoj menya`),
+			menia mnoj ubyet ubiet ubjet moya moyu moego moyego segodnja zarezhet ugrozhal`),
 		langUKt: strings.Fields(`mene meni shcho scho tse cholovik pyshu sohodni sogodni vchora vzhe yakshcho yakscho
 			jakscho koly dopomozhit dopomozhit dopomozhy dopomozhitj dobryi dobryy dobrij sichas dity ditei ditey
 			kvartyri zabraly kazhut kazhe hovoryt mozhna nichoho nichogo khoche mozhu boius boiusia boyusya dopomoha
 			dopomoga tilky tilki duzhe pryvezly latynkoiu latynytseiu latynytseyu cholovikiv yakyi shchob shchoby bulo
 			buv vony yikh yiyi yoho joho nyoho yomu jomu ukrainy vidpovidaite pyshit dyakuyu diakuiu dyakuju
-			hroshei hroshi kolehy`),
+			hroshei hroshi kolehy vin vona moia moya mii miy moho nioho teper skazav skazala kazav
+			pohrozhuvav pohrozhuie vbye vbyty`),
 	}
 }
 
