@@ -78,6 +78,27 @@ func TestOtherLanguagesRead(t *testing.T) {
 		{"ru", "Я думаю о самоубийстве.", P1, "suicide-intent"},
 		{"ru", "Она столкнула меня с лестницы.", P2, "pushed-from-height"},
 		{"ru", "muzh skazal chto menya pristrelit segodnya", P1, "kill-threat"},
+		// Rules rather than concepts: time words, jumping, swallowing,
+		// not wanting to live, being let out, papers taken, a weapon in
+		// bed, a child's age, asking not to be written to
+		{"pl", "Słyszę krzyk dziecka u sąsiadów, w tej chwili.", P1, "heard-now"},
+		{"sk", "Počujem krik dieťaťa od susedov, práve teraz.", P1, "heard-now"},
+		{"pl", "Połknęłam wszystkie tabletki nasenne.", P1, "suicide-intent"},
+		{"sk", "Prehltla som všetky tabletky.", P1, "suicide-intent"},
+		{"ro", "Am înghițit toate pastilele.", P1, "suicide-intent"},
+		{"pl", "Nie chcę już żyć.", P1, "suicide-intent"},
+		{"sk", "Nechcem už žiť, nemá to zmysel.", P1, "suicide-intent"},
+		{"pl", "Pójdę na most i skoczę.", P1, "suicide-intent"},
+		{"sk", "Pôjdem na most a skočím.", P1, "suicide-intent"},
+		{"ro", "Mă arunc de pe pod diseară.", P1, "suicide-intent"},
+		{"pl", "Zabrali mi paszport i nie pozwalają mi wyjść.", P1, "locked-in"},
+		{"sk", "Zobrali mi doklady a nepustia ma von.", P1, "locked-in"},
+		{"pl", "Mąż zamknął mnie w piwnicy.", P1, "locked-in"},
+		{"ro", "M-a închis în casă și mi-a luat buletinul.", P1, "locked-in"},
+		{"de", "Er hat ein Messer unter dem Kopfkissen, wenn ich schlafe.", P1, "weapon-held"},
+		{"pl", "Ma pod poduszką nóż.", P1, "weapon-held"},
+		{"pl", "Moja córka ma 15 lat i on ją bije.", P2, "ctx-child"},
+		{"sk", "Dcéra má 14 rokov a otčim ju bije.", P2, "ctx-child"},
 	} {
 		v := r.Triage(Input{Text: tc.text})
 		if v.Priority > tc.want || !slices.Contains(v.Rules, tc.rule) {
@@ -116,6 +137,52 @@ func TestOtherLanguagesNoFalseHit(t *testing.T) {
 	} {
 		if v := r.Triage(Input{Text: text}); v.Priority == P1 {
 			t.Errorf("%q: got P1 %v", text, v.Rules)
+		}
+	}
+}
+
+// TestOtherLanguagesDoNotReply: asking not to be written to, and someone
+// reading the writer's mail, in Polish, Slovak, Czech and German.
+func TestOtherLanguagesDoNotReply(t *testing.T) {
+	t.Parallel()
+	r := Default()
+	for _, text := range []string{
+		"Prosím, neodpisujte mi, bojím sa.",
+		"Nepíšte mi späť, prosím.",
+		"Proszę nie odpisywać na ten adres.",
+		"Manžel číta moje e-maily.",
+		"Mąż czyta moje wiadomości.",
+		"Neodpovídejte mi, prosím.",
+		"Bitte nicht zurückschreiben.",
+	} {
+		if v := r.Triage(Input{Text: text}); !slices.Contains(v.Flags, FlagDoNotReply) {
+			t.Errorf("%q: no do_not_reply (%v)", text, v.Rules)
+		}
+	}
+}
+
+// TestDurationIsNoAge: "for 10 years" is how long, not how old: the
+// writer harmed for years is no child. An age is said with "old",
+// "-year-old", "she is N" and their forms in each language.
+func TestDurationIsNoAge(t *testing.T) {
+	t.Parallel()
+	r := Default()
+	for _, tc := range []struct {
+		text  string
+		child bool
+	}{
+		{"My husband has been beating me for 10 years.", false},
+		{"Mąż bije mnie od 10 lat.", false},
+		{"Manžel ma bije už 10 rokov.", false},
+		{"My daughter is 15 years old and he touches her.", true},
+		{"Moja córka ma 15 lat i on ją bije.", true},
+		{"Fiica mea are 14 ani și el o bate.", true},
+		{"Meine Tochter ist 14 Jahre alt und er schlägt sie.", true},
+		{"Дочке 14 лет, отчим её бьёт.", true},
+	} {
+		v := r.Triage(Input{Text: tc.text})
+		if got := slices.Contains(v.Categories, ChildAbuse); got != tc.child {
+			t.Errorf("%q: child_abuse %v, want %v (%v)", tc.text, got, tc.child, v.Rules)
 		}
 	}
 }
