@@ -38,7 +38,9 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	// revealed: the writer says the friend they wrote about is themself
 	// (row 60), so their story is no one else's; tonightSaid: a time of
 	// the day, not a bare "now" (row 74).
-	var topic, concrete, autoHit, closeDanger, signalHit, nowSaid, ownLife, phoneSaid, revealed, tonightSaid bool
+	// minorSaid: an age under 18 in the writer's new text, minorWriter:
+	// the writer's own; soldSaid: a prostitution signal there (row 94).
+	var topic, concrete, autoHit, closeDanger, signalHit, nowSaid, ownLife, phoneSaid, revealed, tonightSaid, minorSaid, minorWrites, soldSaid bool
 	var reasons []Reason
 	topicPrio := P4
 	fired := s.fired(len(r.rules))
@@ -76,6 +78,8 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 		case KindSelf, KindContext:
 			ownLife = true
 			revealed = revealed || ru.reveals && !h.negated
+			minorSaid = minorSaid || ru.minor != 0 && !h.negated
+			minorWrites = minorWrites || ru.minor == minorWriter && !h.negated
 		case KindSafety:
 			phoneSaid = true
 		}
@@ -114,7 +118,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 				p++
 				eff.conditional = true
 			}
-			up := (ru.escalate && h.urgent || ru.escAny && nowSaid) && !h.negated
+			up := (ru.escalate && h.urgent || ru.escAny == escAnyNow && nowSaid || ru.escAny == escAnyTonight && tonightSaid) && !h.negated
 			for _, j := range ru.escIdx {
 				up = up || countedNew[j] && !h.negated
 			}
@@ -196,6 +200,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 					o.held = o.held || ru.held && pc.heldSelf(h)
 				}
 				newBest = min(newBest, p)
+				soldSaid = soldSaid || ru.category == Prostitution && !h.negated && !h.past
 				if ru.category != "" {
 					cats.add(ru.category)
 				} else {
@@ -290,6 +295,15 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	if !automated && best > P2 && (lang == "other" || s.readable.unread || thinLexicon(lang) && !signalHit && !topic) {
 		ex.note("a language triage cannot read, or reads thinly and found nothing in: priority %s instead of %s", P2, best)
 		best = P2
+	}
+	// Row 94: a child sold for sex (an age under 18 and a prostitution
+	// signal in the writer's words) with a time of the day named ("ma
+	// éjjel is jön valaki", "tonight"): it is to happen today; or the
+	// child writes it herself ("am 16 ani", "16 éves vagyok").
+	if !automated && !capTopic && best > P1 && soldSaid && (minorSaid && tonightSaid || minorWrites) {
+		ex.note("a child sold for sex, with a time of the day: priority %s instead of %s", P1, best)
+		best = P1
+		cats.add(ChildAbuse)
 	}
 	// Row 58: the writer speaks of their own life or someone close, and
 	// the rules read no sign (nor in a quoted mail, row 7), no topic and
