@@ -313,12 +313,23 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	// Row 74: the same, with a time of the day named ("ma este",
 	// "tonight", someone reading the phone or not): something is to
 	// happen today that the rules cannot read.
-	if unread := !automated && best == P4 && ownLife && !signalHit && !topic; unread && tonightSaid {
+	// Either way the people named say what it is about: a partner
+	// before family before a child, as for a harm without a category.
+	unread := !automated && best == P4 && ownLife && !signalHit && !topic
+	if unread && tonightSaid {
 		ex.note("the writer speaks of their own life today or tonight and no rule read what about: priority %s instead of %s", P1, best)
 		best = P1
 	} else if unread && !phoneSaid {
 		ex.note("the writer speaks of their own life and no rule read what about: priority %s instead of %s", P2, best)
 		best = P2
+	}
+	if unread && best < P4 && cats&violenceCats() == 0 {
+		for _, c := range []Category{PartnerViolence, FamilyViolence, ChildAbuse} {
+			if ctxCats.has(c) {
+				cats.add(c)
+				break
+			}
+		}
 	}
 	// Row 26: someone reads or checks the writer's phone or mail: a
 	// controlling relationship, advice at least, never mere information.
