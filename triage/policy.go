@@ -86,6 +86,17 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	}
 	s.topicClauses = topicClauses
 	capTopic := topic && !concrete
+	// onlyFoundUs: every topic stands in a sentence that says where the
+	// writer found the address ("I found your address after a talk about
+	// domestic violence at my school"): that says nothing of what they
+	// write about (row 58).
+	onlyFoundUs := topic
+	for _, c := range topicClauses {
+		onlyFoundUs = onlyFoundUs && foundUs(s.words(c.field), c.n)
+	}
+	// readHit: a signal read, in quoted text too, other than one capped by
+	// a topic or named as a subject in new text (row 58).
+	readHit := false
 	harm := s.harm[:0] // sentences of harm signals in new text
 	effects := s.effects(len(s.hits))
 	var ownBuf [128]ownSignal // on the stack: rule sets are far smaller
@@ -200,7 +211,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 					o.held = o.held || ru.held && pc.heldSelf(h)
 				}
 				newBest = min(newBest, p)
-				soldSaid = soldSaid || ru.category == Prostitution && !h.negated && !h.past
+				soldSaid = soldSaid || ru.category == Prostitution && !h.negated && !h.past && !eff.capped
 				if ru.category != "" {
 					cats.add(ru.category)
 				} else {
@@ -217,6 +228,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 			best = min(best, p)
 			eff.priority = p
 			signalHit = signalHit || inNew
+			readHit = readHit || !inNew || !eff.capped && !eff.about
 		case KindContext:
 			if inNew {
 				ctxCats.add(ru.category)
@@ -300,7 +312,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	// signal in the writer's words) with a time of the day named ("ma
 	// éjjel is jön valaki", "tonight"): it is to happen today; or the
 	// child writes it herself ("am 16 ani", "16 éves vagyok").
-	if !automated && !capTopic && best > P1 && soldSaid && (minorSaid && tonightSaid || minorWrites) {
+	if !automated && best > P1 && soldSaid && (minorSaid && tonightSaid || minorWrites) {
 		ex.note("a child sold for sex, with a time of the day: priority %s instead of %s", P1, best)
 		best = P1
 		cats.add(ChildAbuse)
@@ -315,7 +327,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	// happen today that the rules cannot read.
 	// Either way the people named say what it is about: a partner
 	// before family before a child, as for a harm without a category.
-	unread := !automated && best == P4 && ownLife && !signalHit && !topic
+	unread := !automated && best > P2 && ownLife && !readHit && (!topic || onlyFoundUs)
 	if unread && tonightSaid {
 		ex.note("the writer speaks of their own life today or tonight and no rule read what about: priority %s instead of %s", P1, best)
 		best = P1
@@ -486,4 +498,22 @@ func toList(hdr []string) bool {
 		}
 	}
 	return false
+}
+
+// foundUs reports whether sentence n says where the writer found the
+// hotline's address: an address word and a verb of finding or hearing
+// ("onnan tudom a címeteket", "I found your address after a talk").
+func foundUs(w *words, n int32) bool {
+	addr, found := false, false
+	for i := int(w.sents[n]); i < len(w.toks) && w.toks[i].sent == n; i++ {
+		switch string(w.folded(i)) {
+		case "cimeteket", "cimetek", "cimet", "cimuket", "cimeket", "elerhetoseget", "elerhetosegeteket", "elerhetoseguket",
+			"address", "adresse", "adresa", "адрес", "адресу":
+			addr = true
+		case "tudom", "kaptam", "talaltam", "kaptuk", "talaltuk", "hallottam", "olvastam", "found", "got", "learnt", "learned",
+			"heard", "gefunden", "bekommen", "gasit", "нашла", "нашел", "знайшла", "знайшов":
+			found = true
+		}
+	}
+	return addr && found
 }
