@@ -95,6 +95,8 @@ func TestDecisionTable(t *testing.T) {
 		{"96 they will find her there", Input{Text: "Azt mondta neki, hogy ha este hazamegy, ott fogják megtalálni."}, P1, "", ""},
 		{"96 none of us lives to see Christmas", Input{Text: "Ma azt írta, hogy ha beadom, egyikünk se éri meg a karácsonyt."}, P1, "", ""},
 		{"96 drowning the baby and an accident claimed (en)", Input{Text: "He told me if I file he will drown the baby in the bath and say it was an accident."}, P1, "", ""},
+		{"101 a thank-you that retells the alarm", Input{Text: "Három hete írtam nektek éjszaka, hogy megöl, ha elmegyek. Csak meg akartam köszönni."}, P2, "", ""},
+		{"101 a weapon with a past marker", Input{Text: "Tavaly márciusban a férjem a konyhakéssel verte az ajtót. Azóta elváltunk."}, P3, "", ""},
 		{"97 only the boss has the key", Input{Text: "boss keep my passport. door always lock, only boss have key."}, P1, ReasonHeldOrControlled, ""},
 		{"98 a door locked on her: the mother is held, not the writer", Input{Text: "Anyám a kis szobában van, kívülről rá van zárva az ajtó."}, P1, "", ReasonHeldOrControlled},
 		{"74 a bare now is not tonight", Input{Text: "A férjemmel élek, most megint úgy néz rám. Nem tudom, mit csináljak."}, P2, "", ""},
