@@ -381,7 +381,15 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 		slices.SortFunc(reasons, func(a, b Reason) int { return reasonIndex(a) - reasonIndex(b) })
 		v.Reasons = reasons
 	}
-	v.Rules = append(v.Rules, hdr...)
+	n := len(hdr)
+	for _, ok := range fired {
+		if ok {
+			n++
+		}
+	}
+	if n > 0 {
+		v.Rules = append(make([]string, 0, n), hdr...)
+	}
 	for i, ok := range fired {
 		if ok {
 			v.Rules = append(v.Rules, r.rules[i].id)
