@@ -23,15 +23,17 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet) catSet {
 				continue
 			}
 		}
-		if !(ru.category == ChildAbuse && pc.childAlong(h)) {
+		if !(ru.category == ChildAbuse && pc.childAlong(h)) && !(ru.category == FamilyViolence && pc.kinRefuge(h)) {
 			ctx = append(ctx, contextHit{clauseRef{h.field, pc.s.words(h.field).toks[h.t0].sent}, ru.category})
 		}
 	}
 	pc.s.ctx = ctx
-	msg &^= catOf(ChildAbuse) // a child named only as being along is no child harmed
+	// A child named only as being along is no child harmed, nor a
+	// relative named only as a refuge a relative who harms.
+	msg &^= catOf(ChildAbuse) | catOf(FamilyViolence)
 	for _, c := range ctx {
-		if c.cat == ChildAbuse {
-			msg.add(ChildAbuse)
+		if c.cat == ChildAbuse || c.cat == FamilyViolence {
+			msg.add(c.cat)
 		}
 	}
 	var out catSet
@@ -59,6 +61,12 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet) catSet {
 					here.add(c)
 					break
 				}
+			}
+			// No one named here and only a child elsewhere: the one who
+			// harms is most often an unnamed partner ("itt van az ajtó
+			// előtt … a gyerekek sírnak"), the child the one at risk.
+			if here == catOf(ChildAbuse) && !pc.sentNamesChild(sent) {
+				here.add(PartnerViolence)
 			}
 		}
 		if here.has(FamilyViolence) && msg.has(ChildAbuse) {
@@ -124,6 +132,34 @@ func (pc *policyContext) childAlong(h hit) bool {
 		case "with", "of", "при", "перед", "vor", "fata", "cu", "mit", "с", "з": // with the kids, in front of the children
 			return true
 		}
+	}
+	return false
+}
+
+// sentNamesChild reports whether a sentence names a child or an age
+// under 18.
+func (pc *policyContext) sentNamesChild(sent clauseRef) bool {
+	w, m := pc.s.words(sent.field), pc.s.matches[sent.field]
+	for i := int(w.sents[sent.n]); i < len(w.toks) && w.toks[i].sent == sent.n; i++ {
+		if hasConcept(w, m, i, pc.r.policy.child) || hasConcept(w, m, i, pc.r.policy.minorAge) {
+			return true
+		}
+	}
+	return false
+}
+
+// kinRefuge reports whether a relative is named as where the writer
+// would go or stay ("anyámékhoz nem mehetek", "a nővéremnél lakunk",
+// "a testvéremhez"): a refuge, not the one who harms.
+func (pc *policyContext) kinRefuge(h hit) bool {
+	last := pc.s.words(h.field).folded(int(h.t1))
+	n := len(last)
+	if n < 6 {
+		return false
+	}
+	switch string(last[n-3:]) {
+	case "hoz", "hez", "nal", "nel":
+		return true
 	}
 	return false
 }

@@ -70,7 +70,9 @@ func (pc *policyContext) heldSelf(h hit) bool {
 		other := false
 		for j := int(h.t0); j >= 0 && same(j); j-- {
 			v := pc.heldWord(w, m, j)
-			if door && v < 0 && !accusative(w, j) {
+			// "rá van zárva az ajtó": a pronoun names whom the door
+			// is locked on.
+			if door && v < 0 && !accusative(w, j) && !w.is(j, clsThirdPronoun) {
 				v = 0
 			}
 			switch v {

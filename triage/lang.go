@@ -26,7 +26,8 @@ func langWords() [numLangs][]string {
 			nincs kerdes kerdezni lehet tudnak tudnatok ilyen minden semmi valami azota mikor
 			ezert pedig vagyis illetve mert hanem sot tole nala velem rola errol arrol akar akart akarok
 			mondta mondja tudja haza otthon kellene voltam lett tudna egyik masik mindenki senki valaki
-			nekunk nekik tavaly holnap reggel ejjel dolgozom`),
+			nekunk nekik tavaly holnap reggel ejjel dolgozom ez uzenet uzenetet uzenetem levelet levelem levelere altal
+			kovetkezo eredeti sikerult sikerul elso`),
 		langEN: strings.Fields(`the and i to my me he she you of it that this with for have has was are
 			not don't can please help him her his we they would what from at or if your our
 			about out there been know want because hi hello dear thank thanks who how where when

@@ -27,7 +27,7 @@ func TestLoadErrors(t *testing.T) {
 	}{{
 		name: "unknown key",
 		yaml: "version: \"1\"\nrules:\n  - id: a\n    priority: 2\n    prioritty: 1\n    match: [megver*]\n",
-		want: []string{`t.yaml:5: unknown key "prioritty" (known keys here: id, kind, category, priority, match, near, exclude, allow, in, start, if_negated, if_past, if_other, past_tense, escalate, escalate_anywhere, escalate_with, within, note, reason, held, reveals, of, at_least)`},
+		want: []string{`t.yaml:5: unknown key "prioritty" (known keys here: id, kind, category, priority, match, near, exclude, allow, in, start, if_negated, if_past, if_other, past_tense, escalate, escalate_anywhere, escalate_with, within, note, reason, held, reveals, minor, of, at_least)`},
 	}, {
 		name: "combine mistakes",
 		yaml: "version: \"1\"\nrules:\n  - id: a\n    priority: 2\n    match: [megver*]\n  - id: b\n    kind: combine\n    priority: 1\n    of: [a, nincs]\n    at_least: 3\n  - id: c\n    priority: 2\n    match: [megöl*]\n    at_least: 2\n",

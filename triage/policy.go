@@ -38,7 +38,9 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	// revealed: the writer says the friend they wrote about is themself
 	// (row 60), so their story is no one else's; tonightSaid: a time of
 	// the day, not a bare "now" (row 74).
-	var topic, concrete, autoHit, closeDanger, signalHit, nowSaid, ownLife, phoneSaid, revealed, tonightSaid bool
+	// minorSaid: an age under 18 in the writer's new text, minorWriter:
+	// the writer's own; soldSaid: a prostitution signal there (row 94).
+	var topic, concrete, autoHit, closeDanger, signalHit, nowSaid, ownLife, phoneSaid, revealed, tonightSaid, minorSaid, minorWrites, soldSaid bool
 	var reasons []Reason
 	topicPrio := P4
 	fired := s.fired(len(r.rules))
@@ -76,12 +78,25 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 		case KindSelf, KindContext:
 			ownLife = true
 			revealed = revealed || ru.reveals && !h.negated
+			minorSaid = minorSaid || ru.minor != 0 && !h.negated
+			minorWrites = minorWrites || ru.minor == minorWriter && !h.negated
 		case KindSafety:
 			phoneSaid = true
 		}
 	}
 	s.topicClauses = topicClauses
 	capTopic := topic && !concrete
+	// onlyFoundUs: every topic stands in a sentence that says where the
+	// writer found the address ("I found your address after a talk about
+	// domestic violence at my school"): that says nothing of what they
+	// write about (row 58).
+	onlyFoundUs := topic
+	for _, c := range topicClauses {
+		onlyFoundUs = onlyFoundUs && foundUs(s.words(c.field), c.n)
+	}
+	// readHit: a signal read, in quoted text too, other than one capped by
+	// a topic or named as a subject in new text (row 58).
+	readHit := false
 	harm := s.harm[:0] // sentences of harm signals in new text
 	effects := s.effects(len(s.hits))
 	var ownBuf [128]ownSignal // on the stack: rule sets are far smaller
@@ -114,7 +129,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 				p++
 				eff.conditional = true
 			}
-			up := (ru.escalate && h.urgent || ru.escAny && nowSaid) && !h.negated
+			up := (ru.escalate && h.urgent || ru.escAny == escAnyNow && nowSaid || ru.escAny == escAnyTonight && tonightSaid) && !h.negated
 			for _, j := range ru.escIdx {
 				up = up || countedNew[j] && !h.negated
 			}
@@ -196,6 +211,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 					o.held = o.held || ru.held && pc.heldSelf(h)
 				}
 				newBest = min(newBest, p)
+				soldSaid = soldSaid || ru.category == Prostitution && !h.negated && !h.past && !eff.capped
 				if ru.category != "" {
 					cats.add(ru.category)
 				} else {
@@ -212,6 +228,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 			best = min(best, p)
 			eff.priority = p
 			signalHit = signalHit || inNew
+			readHit = readHit || !inNew || !eff.capped && !eff.about
 		case KindContext:
 			if inNew {
 				ctxCats.add(ru.category)
@@ -291,6 +308,15 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 		ex.note("a language triage cannot read, or reads thinly and found nothing in: priority %s instead of %s", P2, best)
 		best = P2
 	}
+	// Row 94: a child sold for sex (an age under 18 and a prostitution
+	// signal in the writer's words) with a time of the day named ("ma
+	// éjjel is jön valaki", "tonight"): it is to happen today; or the
+	// child writes it herself ("am 16 ani", "16 éves vagyok").
+	if !automated && best > P1 && soldSaid && (minorSaid && tonightSaid || minorWrites) {
+		ex.note("a child sold for sex, with a time of the day: priority %s instead of %s", P1, best)
+		best = P1
+		cats.add(ChildAbuse)
+	}
 	// Row 58: the writer speaks of their own life or someone close, and
 	// the rules read no sign (nor in a quoted mail, row 7), no topic and
 	// nothing of a phone or mail in it (row 26 decides that): what they
@@ -299,12 +325,23 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	// Row 74: the same, with a time of the day named ("ma este",
 	// "tonight", someone reading the phone or not): something is to
 	// happen today that the rules cannot read.
-	if unread := !automated && best == P4 && ownLife && !signalHit && !topic; unread && tonightSaid {
+	// Either way the people named say what it is about: a partner
+	// before family before a child, as for a harm without a category.
+	unread := !automated && best > P2 && ownLife && !readHit && (!topic || onlyFoundUs)
+	if unread && tonightSaid {
 		ex.note("the writer speaks of their own life today or tonight and no rule read what about: priority %s instead of %s", P1, best)
 		best = P1
 	} else if unread && !phoneSaid {
 		ex.note("the writer speaks of their own life and no rule read what about: priority %s instead of %s", P2, best)
 		best = P2
+	}
+	if unread && best < P4 && cats&violenceCats() == 0 {
+		for _, c := range []Category{PartnerViolence, FamilyViolence, ChildAbuse} {
+			if ctxCats.has(c) {
+				cats.add(c)
+				break
+			}
+		}
 	}
 	// Row 26: someone reads or checks the writer's phone or mail: a
 	// controlling relationship, advice at least, never mere information.
@@ -344,7 +381,15 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 		slices.SortFunc(reasons, func(a, b Reason) int { return reasonIndex(a) - reasonIndex(b) })
 		v.Reasons = reasons
 	}
-	v.Rules = append(v.Rules, hdr...)
+	n := len(hdr)
+	for _, ok := range fired {
+		if ok {
+			n++
+		}
+	}
+	if n > 0 {
+		v.Rules = append(make([]string, 0, n), hdr...)
+	}
 	for i, ok := range fired {
 		if ok {
 			v.Rules = append(v.Rules, r.rules[i].id)
@@ -461,4 +506,22 @@ func toList(hdr []string) bool {
 		}
 	}
 	return false
+}
+
+// foundUs reports whether sentence n says where the writer found the
+// hotline's address: an address word and a verb of finding or hearing
+// ("onnan tudom a címeteket", "I found your address after a talk").
+func foundUs(w *words, n int32) bool {
+	addr, found := false, false
+	for i := int(w.sents[n]); i < len(w.toks) && w.toks[i].sent == n; i++ {
+		switch string(w.folded(i)) {
+		case "cimeteket", "cimetek", "cimet", "cimuket", "cimeket", "elerhetoseget", "elerhetosegeteket", "elerhetoseguket",
+			"address", "adresse", "adresa", "адрес", "адресу":
+			addr = true
+		case "tudom", "kaptam", "talaltam", "kaptuk", "talaltuk", "hallottam", "olvastam", "found", "got", "learnt", "learned",
+			"heard", "gefunden", "bekommen", "gasit", "нашла", "нашел", "знайшла", "знайшов":
+			found = true
+		}
+	}
+	return addr && found
 }

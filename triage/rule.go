@@ -68,7 +68,7 @@ type rule struct {
 	ifNegated modifier
 	ifPast    modifier
 	escalate  bool
-	escAny    bool     // escalated by a time word anywhere in the writer's new text
+	escAny    uint8    // escalated by a time word anywhere in the writer's new text: escAnyNow any, escAnyTonight a time of the day
 	escWith   []string // rule ids; escalated when one of them counted in new text
 	escIdx    []int32
 	escLine   int
@@ -79,14 +79,27 @@ type rule struct {
 	reason    Reason   // safety rules: why the writer must not get a reply
 	held      bool     // confinement or control: at P1 the writer gets no automatic mail
 	reveals   bool     // self rules: the one written about in the third person is the writer ("ez én vagyok")
+	minor     uint8    // context rules: minorAge, an age under 18 ("a lányom 14 éves"), or minorWriter, the writer's ("am 16 ani") (row 94)
 	of        []string // combine rules: the rules that count together
 	ofIdx     []int32
 	ofLine    int
 	atLeast   int // combine rules: how many of them must count
 }
 
+// The values of escalate_anywhere.
+const (
+	escAnyNow     uint8 = 1 + iota // any time word, a bare "now" too
+	escAnyTonight                  // a time of the day: "ma este", "tonight"
+)
+
+// The values of a context rule's minor key (row 94).
+const (
+	minorAge    uint8 = 1 + iota // an age under 18 named
+	minorWriter                  // the writer says they are under 18
+)
+
 var ruleKeys = []string{"id", "kind", "category", "priority", "match", "near", "exclude", "allow",
-	"in", "start", "if_negated", "if_past", "if_other", "past_tense", "escalate", "escalate_anywhere", "escalate_with", "within", "note", "reason", "held", "reveals", "of", "at_least"}
+	"in", "start", "if_negated", "if_past", "if_other", "past_tense", "escalate", "escalate_anywhere", "escalate_with", "within", "note", "reason", "held", "reveals", "minor", "of", "at_least"}
 
 // rule reads one entry of the rules list. It returns nil when the entry is
 // too broken to use; the problems are recorded either way.
@@ -181,6 +194,15 @@ func (l *loader) rule(n *yaml.Node) *rule {
 			r.held = l.boolean(v)
 		case "reveals":
 			r.reveals = l.boolean(v)
+		case "minor":
+			switch l.str(v) {
+			case "age":
+				r.minor = minorAge
+			case "writer":
+				r.minor = minorWriter
+			default:
+				l.fail(v, "minor must be age or writer, not %q", v.Value)
+			}
 		case "reason":
 			r.reason = Reason(l.str(v))
 			if !slices.Contains(ruleReasons, r.reason) {
@@ -210,7 +232,14 @@ func (l *loader) rule(n *yaml.Node) *rule {
 		case "escalate":
 			r.escalate = l.boolean(v)
 		case "escalate_anywhere":
-			r.escAny = l.boolean(v)
+			// "tonight": only a time of the day ("ma este",
+			// "tonight"), not a bare "most"/"now" (row 95).
+			switch {
+			case l.str(v) == "tonight":
+				r.escAny = escAnyTonight
+			case l.boolean(v):
+				r.escAny = escAnyNow
+			}
 		case "escalate_with":
 			for _, p := range l.list(v) {
 				r.escWith = append(r.escWith, l.str(p))
@@ -243,6 +272,9 @@ func (l *loader) rule(n *yaml.Node) *rule {
 	}
 	if r.reveals && r.kind != KindSelf {
 		l.fail(n, "rule %q: reveals is for self rules", r.id)
+	}
+	if r.minor != 0 && r.kind != KindContext {
+		l.fail(n, "rule %q: minor is for context rules", r.id)
 	}
 	switch {
 	case r.kind == KindCombine:

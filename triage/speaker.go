@@ -1,5 +1,7 @@
 package triage
 
+import "bytes"
+
 // policyContext answers, for the hits of one message, the questions of
 // the decision table: whose danger a sentence speaks of, whether a hit is
 // a topic, whether the writer is the one held, whether a safety hit is
@@ -253,7 +255,7 @@ func (pc *policyContext) about(h hit, strict bool) bool {
 	found := pc.hitHas(h, featAbout)
 	for i := int(h.t1); !found && i < len(w.toks) && i <= int(h.t1)+aboutReach && w.toks[i].clause == cl; i++ {
 		b := w.folded(i)
-		found = len(b) >= 5 && string(b[len(b)-3:]) == "rol" && !w.is(i, clsFromPlace)
+		found = len(b) >= 5 && string(b[len(b)-3:]) == "rol" && !w.is(i, clsFromPlace) && !offSurface(b)
 	}
 	for i := int(h.t0) - 1; !found && i >= 0 && w.toks[i].clause == cl; i-- {
 		found = w.is(i, clsAbout)
@@ -272,6 +274,19 @@ func (pc *policyContext) about(h hit, strict bool) bool {
 		}
 	}
 	return true
+}
+
+// offSurface reports whether a -ról/-ről word is a floor, a bed, the
+// stairs one falls or gets up from ("nem fogsz felkelni a konyhakőről",
+// "leesett a létráról"): a place, not "about".
+func offSurface(b []byte) bool {
+	for _, p := range [...]string{"foldrol", "padlorol", "korol", "kovrol", "jarolaprol", "csemperol", "agyrol", "kanaperol",
+		"szekrol", "lepcsorol", "letrarol", "parkettarol", "szonyegrol"} {
+		if bytes.HasSuffix(b, []byte(p)) {
+			return true
+		}
+	}
+	return false
 }
 
 // aboutReach: how many words after a hit an "about" ending may close its

@@ -16,7 +16,7 @@ const (
 	clsRomanianMe                           // mă, mi, îmi …: the writer in Romanian
 	clsClauseOpener                         // hogy, that: a retold clause starts with one
 	clsAbout                                // about, regarding, the risk of …
-	clsThirdPronoun                         // őt, him, her, them
+	clsThirdPronoun                         // őt, rá, him, her, them
 	clsNeg                                  // nem, not (for "ha nem", "if not")
 	clsWriterOrReader                       // I, we, you: they read their own mail
 	clsPlease                               // please, kindly: an imperative follows
@@ -54,7 +54,7 @@ var classWords = []struct {
 		főszereplő főszereplője főszereplőjét főszereplőm főszereplőmet szereplő szereplője szereplőjét szereplőm hősnő hősnője hősnőjét
 		hősnőm character characters protagonist heroine recognising recognizing recognition identifying indicators felismerése
 		felismerését felismeréséről`},
-	{clsThirdPronoun, `őt őket neki nekik vele velük him her them his their ihn ihr sie ее его їх її`},
+	{clsThirdPronoun, `őt őket neki nekik vele velük rá rájuk him her them his their ihn ihr sie ее его їх її`},
 	{clsNeg, `nem not`},
 	{clsWriterOrReader, `i we you i'll i'm i've we'll we're you'll you're let's lets`},
 	{clsPlease, `please kindly pls`},
