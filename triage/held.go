@@ -52,7 +52,7 @@ func (pc *policyContext) heldSelf(h hit) bool {
 		switch {
 		case pc.onMe(w, i), t.feat&featFirst != 0, t.feat&featMine != 0 && !pc.person(w, m, i):
 			return true
-		case t.feat&featThird != 0 && !door:
+		case t.feat&featThird != 0 && !door, beThird(w.folded(i)) && !door:
 			third = true
 		}
 	}
@@ -233,3 +233,14 @@ func (pc *policyContext) bounded(h hit) bool {
 // boundReach: how many words after a confinement the time it lasted may
 // start.
 const boundReach = 6
+
+// beThird reports a third person of "to be" inside a confinement
+// ("a lakásban van bezárva": it is, or she is, locked in - the dog, the
+// mother); "be vagyok zárva" says the writer.
+func beThird(f []byte) bool {
+	switch string(f) {
+	case "van", "vannak", "volt", "voltak":
+		return true
+	}
+	return false
+}
