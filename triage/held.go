@@ -12,7 +12,9 @@ package triage
 //     else;
 //  2. its clause, then its sentence: "me", "us", "I", "nas", a
 //     first-person form, "my" before a thing say the writer; a person
-//     ("a lányomat", "her", "the girls") says someone else;
+//     ("a lányomat", "her", "the girls") says someone else; before the
+//     hit a person nearer than the writer's word wins ("Dad called me
+//     whispering that my brother … is at the bedroom door": row 113);
 //  3. nothing said either way: the writer (Hungarian leaves "me" out).
 //
 // A confinement verb in the first person ("bezártuk az ajtót", "we locked
@@ -75,10 +77,10 @@ func (pc *policyContext) heldSelf(h hit) bool {
 			if door && v < 0 && !accusative(w, j) && !w.is(j, clsThirdPronoun) {
 				v = 0
 			}
-			switch v {
-			case 1:
+			switch {
+			case v == 1 && !other:
 				return true
-			case -1:
+			case v == -1:
 				other = true
 			}
 		}

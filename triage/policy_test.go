@@ -118,6 +118,7 @@ func TestDecisionTable(t *testing.T) {
 		{"110 alone tonight with the stepfather", Input{Text: "14 éves vagyok, anya ma éjjel dolgozik, egyedül leszek a mostohaapámmal. Mindig ilyenkor jön be a szobámba."}, P1, "", ""},
 		{"111 do not write, with is", Input{Text: "Megüt, ha iszik. Kérem ne is írjanak vissza."}, P2, ReasonAskedNotToWrite, ""},
 		{"112 a band's chorus quoted", Input{Text: "Zenekar vagyunk, új dalunk az erőszakról szól. A refrén: \"ha elmész, megöllek\". Kiírhatjuk a számotokat a klip végén?"}, P4, "", ""},
+		{"113 a danger relayed by phone", Input{Text: "Dad just called me whispering that my brother hit him and is now standing at the bedroom door with a hammer."}, P1, "", ReasonHeldOrControlled},
 		{"111 someone else's machine", Input{Text: "Ez az ő laptopja, nekem nincs emailem. Megvert tegnap."}, P2, ReasonOtherPersonsDevice, ""},
 		{"97 only the boss has the key", Input{Text: "boss keep my passport. door always lock, only boss have key."}, P1, ReasonHeldOrControlled, ""},
 		{"98 a door locked on her: the mother is held, not the writer", Input{Text: "Anyám a kis szobában van, kívülről rá van zárva az ajtó."}, P1, "", ReasonHeldOrControlled},
