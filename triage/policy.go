@@ -327,6 +327,23 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	// happen today that the rules cannot read.
 	// Either way the people named say what it is about: a partner
 	// before family before a child, as for a harm without a category.
+	// Row 114: the writer's new text breaks off mid-sentence, on a word
+	// that opens a clause ("azt mondja hogy ha", "and he says if"), with
+	// a time word of now: the writer may have been stopped while writing.
+	if !automated && best > P1 && nowSaid && !topic && brokenOff(in.Text) {
+		ex.note("the message breaks off mid-sentence while the writer says now: priority %s instead of %s", P1, best)
+		best = P1
+		if cats&violenceCats() == 0 {
+			c := PartnerViolence // a harm without a category
+			for _, k := range []Category{PartnerViolence, FamilyViolence, ChildAbuse} {
+				if ctxCats.has(k) {
+					c = k
+					break
+				}
+			}
+			cats.add(c)
+		}
+	}
 	unread := !automated && best > P2 && ownLife && !readHit && (!topic || onlyFoundUs)
 	if unread && tonightSaid {
 		ex.note("the writer speaks of their own life today or tonight and no rule read what about: priority %s instead of %s", P1, best)
@@ -524,4 +541,30 @@ func foundUs(w *words, n int32) bool {
 		}
 	}
 	return addr && found
+}
+
+// brokenOff reports whether the writer's text ends mid-sentence: its last
+// line (not a quoted one) ends with no closing mark on a word that opens a
+// clause or joins one ("hogy", "ha", "és", "that", "if", "and", "dass",
+// "wenn", "că", "якщо", "że"), as when someone is stopped while writing.
+func brokenOff(text string) bool {
+	text = strings.TrimSpace(text)
+	if i := strings.LastIndexByte(text, '\n'); i >= 0 {
+		text = strings.TrimSpace(text[i+1:])
+	}
+	if text == "" || strings.HasPrefix(text, ">") {
+		return false
+	}
+	fields := strings.Fields(strings.ToLower(text))
+	if len(fields) < 3 {
+		return false
+	}
+	switch fields[len(fields)-1] {
+	case "hogy", "ha", "és", "es", "mert", "de", "meg", "aztán", "aztan", "akkor",
+		"that", "if", "and", "because", "then", "but",
+		"dass", "wenn", "und", "weil", "că", "ca", "dacă", "daca", "și", "si",
+		"що", "якщо", "і", "та", "что", "если", "и", "że", "ze", "jeśli", "jesli", "i", "a", "že", "ak":
+		return true
+	}
+	return false
 }
