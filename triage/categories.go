@@ -209,5 +209,9 @@ func (r *Rules) language(s *scratch) string {
 		}
 		return "ru"
 	}
-	return language(s.lang, s.latin, s.other, s.subj.huStrong+s.body.huStrong, s.subj.huWeak+s.body.huWeak, s.huSuffix)
+	huWeak := s.subj.huWeak + s.body.huWeak
+	if s.subj.foreignLetters+s.body.foreignLetters >= 2 {
+		huWeak = 0 // Slovak, Czech or Polish acutes (vážení, spoluprácu)
+	}
+	return language(s.lang, s.latin, s.other, s.subj.huStrong+s.body.huStrong, huWeak, s.huSuffix)
 }

@@ -37,6 +37,10 @@ type words struct {
 	// legacy õ û) are Hungarian only; á é í ó ú are shared with a few
 	// languages okit rarely sees.
 	huStrong, huWeak int
+	// foreignLetters: letters of a Latin alphabet triage does not read
+	// (č š ž ť ł ř …); with two or more, the acute accents are Slovak,
+	// Czech or Polish ones, no sign of Hungarian.
+	foreignLetters int
 }
 
 func (w *words) folded(i int) []byte { return w.buf[w.toks[i].f0:w.toks[i].f1] }
@@ -196,7 +200,7 @@ func tokenize(s string, spans []span, w *words) {
 	}
 	z := tokenizer{spans: spans, toks: w.toks[:0]}
 	buf := w.buf[:0]
-	w.huStrong, w.huWeak = 0, 0
+	w.huStrong, w.huWeak, w.foreignLetters = 0, 0, 0
 	for i := 0; i < len(s); {
 		c := s[i]
 		if f := asciiWord[c]; f != '.' {
@@ -272,6 +276,7 @@ func tokenize(s string, spans []span, w *words) {
 				case 'ö', 'ü', 'Ö', 'Ü', 'ä', 'Ä', 'ß', 'ă', 'â', 'î', 'ș', 'ț', 'ş', 'ţ', 'Ă', 'Â', 'Î', 'Ș', 'Ț':
 				default:
 					z.cur.foreign = true
+					w.foreignLetters++
 				}
 			}
 		case r == '\u2019' || r == '\u02bc':

@@ -10,6 +10,9 @@ func TestLanguage(t *testing.T) {
 		{"a ferjem tegnap megint megvert nem tudom hova menjek", "hu"},
 		{"segitseg", "hu"}, // too short to tell: the service's language
 		{"My husband hit me again and I don't know where to go.", "en"},
+		// Slovak acutes are no sign of Hungarian when č š ž ť ď stand beside them (row 116).
+		{"Vážení kolegovia, sme slovenská mimovládna organizácia pracujúca s obeťami domáceho násilia v pohraničí.", "other"},
+		{"Vazeni kolegovia, sme slovenska mimovladna organizacia pracujuca s obetami domaceho nasilia v pohranici.", "other"},
 		// Issue 12: German, Romanian, Ukrainian and Russian are told by name.
 		{"Mein Mann schlägt mich und ich weiß nicht, wohin.", "de"},
 		{"Soțul meu mă bate și nu am unde să merg.", "ro"},

@@ -327,6 +327,23 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	// happen today that the rules cannot read.
 	// Either way the people named say what it is about: a partner
 	// before family before a child, as for a harm without a category.
+	// Row 114: the writer's new text breaks off mid-sentence, on a word
+	// that opens a clause ("azt mondja hogy ha", "and he says if"), with
+	// a time word of now: the writer may have been stopped while writing.
+	if !automated && best > P1 && nowSaid && (!topic || onlyFoundUs) && brokenOff(in.Text) {
+		ex.note("the message breaks off mid-sentence while the writer says now: priority %s instead of %s", P1, best)
+		best = P1
+		if cats&violenceCats() == 0 {
+			c := PartnerViolence // a harm without a category
+			for _, k := range []Category{PartnerViolence, FamilyViolence, ChildAbuse} {
+				if ctxCats.has(k) {
+					c = k
+					break
+				}
+			}
+			cats.add(c)
+		}
+	}
 	unread := !automated && best > P2 && ownLife && !readHit && (!topic || onlyFoundUs)
 	if unread && tonightSaid {
 		ex.note("the writer speaks of their own life today or tonight and no rule read what about: priority %s instead of %s", P1, best)
@@ -524,4 +541,44 @@ func foundUs(w *words, n int32) bool {
 		}
 	}
 	return addr && found
+}
+
+// brokenOff reports whether a paragraph of the writer's text ends
+// mid-sentence: its last line (not a quoted one) ends with no closing mark
+// on a word that opens a clause or joins one ("hogy", "ha", "és", "that",
+// "if", "and", "dass", "wenn", "că", "якщо", "że"), as when someone is
+// stopped while writing. A paragraph ends at an empty line, a quoted
+// line, a signature's "--" or the end of the text.
+func brokenOff(text string) bool {
+	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasPrefix(l, ">") {
+			continue
+		}
+		if i+1 < len(lines) {
+			next := strings.TrimSpace(lines[i+1])
+			if next != "" && !strings.HasPrefix(next, ">") && !strings.HasPrefix(next, "--") {
+				continue
+			}
+		}
+		fields := strings.Fields(strings.ToLower(l))
+		if len(fields) >= 3 && clauseWord(fields[len(fields)-1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// clauseWord reports whether a word opens or joins a clause, so a text
+// cannot end on it.
+func clauseWord(w string) bool {
+	switch w {
+	case "hogy", "ha", "és", "es", "mert", "de", "meg", "aztán", "aztan", "akkor",
+		"that", "if", "and", "because", "then", "but",
+		"dass", "wenn", "und", "weil", "că", "ca", "dacă", "daca", "și", "si",
+		"що", "якщо", "і", "та", "что", "если", "и", "że", "ze", "jeśli", "jesli", "i", "a", "že", "ak":
+		return true
+	}
+	return false
 }

@@ -17,6 +17,9 @@ func TestDecisionTable(t *testing.T) {
 		reason Reason // must be given, if set
 		never  Reason // must not be given, if set
 	}{
+		{"114 a message broken off mid-sentence with now", Input{Subject: "most", Text: "most jott haza es azt mondja hogy ha"}, P1, "", ""},
+		{"114 broken off, in English", Input{Text: "he just came home now and he says that if"}, P1, "", ""},
+		{"114 a finished sentence with now is not broken off", Input{Text: "most jött haza és azt mondja, hogy holnap elutazik."}, P4, "", ""},
 		{"1 danger in the writer's words, a topic elsewhere", Input{Text: "Egy iskolai előadáson hallottam rólatok. A férjem ma este megöl, ha hazamegyek."}, P1, "", ""},
 		{"1 danger in the writer's words, a topic elsewhere (en)", Input{Text: "I heard about you at a lecture at school. My husband said he will kill me tonight."}, P1, "", ""},
 		{"2 past marker in another clause", Input{Text: "Évekkel ezelőtt elváltunk, de most megint megvert."}, P2, "", ""},
@@ -380,6 +383,8 @@ func TestDecisionTableFlags(t *testing.T) {
 		{"62 a friend's phone", Input{Text: "I am writing from my friend's phone."}, true},
 		{"99 from his computer, said colloquially", Input{Text: "az ő gépénről írok mert a telefonom nála van"}, true},
 		{"99 his phone named in a story is no device written from", Input{Text: "In the film she sends a message from his phone."}, false},
+		{"115 on someone else's phone, in the -n case", Input{Text: "a sogornom telefonjan irok. kerem segitsenek"}, true},
+		{"115 on my own phone", Input{Text: "a saját telefonomon írok, kérem segítsenek"}, false},
 	} {
 		t.Run(tc.row, func(t *testing.T) {
 			t.Parallel()

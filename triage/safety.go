@@ -72,6 +72,10 @@ func (pc *policyContext) safetyHolds(h hit) bool {
 		}
 		f := w.folded(dev)
 		from := len(f) > 3 && (string(f[len(f)-3:]) == "rol" || string(f[len(f)-3:]) == "bol")
+		// Row 115: "a sógornőm telefonján írok": on someone's phone, in
+		// the -n case, after a third person's ending (telefonjá-n, gépé-n).
+		on := len(f) > 4 && f[len(f)-1] == 'n' && (f[len(f)-2] == 'a' || f[len(f)-2] == 'e')
+		from = from || on && d&featThird != 0 && d&featMine == 0
 		if d == 0 {
 			// Not a Hungarian form: the English pair says it ("friend's
 			// phone"); in Hungarian a bare "telefon" ("a telefon
