@@ -56,14 +56,14 @@ func langWords() [numLangs][]string {
 	}
 }
 
-// language guesses "hu", "en" or "other" from language hints and script.
+// language guesses "hu", "en", "de", "ro" or LanguageOther from language hints and script.
 // Text too short to tell, in Latin script, is taken as Hungarian, the
 // language most writers use. A language must account for at least one
 // word in ten to be chosen: a stray "i" does not make Polish English.
 func language(counts [numLangs]int, latin, nonLatin, huStrong, huWeak, huSuffix int) string {
 	counts[langHU] += huStrong + huWeak/3 + huSuffix
 	if nonLatin > latin {
-		return "other"
+		return LanguageOther
 	}
 	if latin <= 3 {
 		if counts[langEN] > counts[langHU] {
@@ -79,7 +79,7 @@ func language(counts [numLangs]int, latin, nonLatin, huStrong, huWeak, huSuffix 
 	}
 	switch {
 	case best >= 0 && (bestN*10 < latin || bestN < 2 && latin > 6):
-		return "other"
+		return LanguageOther
 	case best == langHU:
 		return "hu"
 	case best == langEN:
@@ -89,7 +89,7 @@ func language(counts [numLangs]int, latin, nonLatin, huStrong, huWeak, huSuffix 
 	case best == langRO:
 		return "ro"
 	}
-	return "other"
+	return LanguageOther
 }
 
 // thinLexicon reports whether the rules read lang only thinly: German,

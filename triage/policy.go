@@ -304,7 +304,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 			cats.add(Automated)
 		}
 	}
-	if !automated && best > P2 && (lang == "other" || s.readable.unread || thinLexicon(lang) && !signalHit && !topic) {
+	if !automated && best > P2 && (lang == LanguageOther || s.readable.unread || thinLexicon(lang) && !signalHit && !topic) {
 		ex.note("a language triage cannot read, or reads thinly and found nothing in: priority %s instead of %s", P2, best)
 		best = P2
 	}
