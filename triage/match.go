@@ -327,12 +327,22 @@ func (r *Rules) modifiers(s *scratch, field uint8, first int) {
 	// Each time word marks the words within its reach, in its region, as
 	// urgent.
 	s.urgentAt = resize(s.urgentAt, len(w.toks))
+	var over uint8 // the regions in which the writer says they are safe now
 	for _, o := range hits {
 		at := &w.toks[o.t0]
 		switch r.rules[o.rule].kind {
 		case KindNegation:
 			negEnd[o.t1] = true
 		case KindPast:
+			// The writer safe now ("biztonságban vagyok", "I'm safe
+			// now"), said and not denied: what they tell in a past form
+			// anywhere in the field is over (row 118).
+			if r.rules[o.rule].over {
+				if !negatedHit(w, negEnd, o) {
+					over |= 1 << at.region
+				}
+				continue
+			}
 			s.pastIn[at.clause] |= 1 << at.region
 		case KindUrgent:
 			reach := r.rules[o.rule].within
@@ -357,16 +367,7 @@ func (r *Rules) modifiers(s *scratch, field uint8, first int) {
 			continue
 		}
 		t := w.toks[h.t0]
-		// A negation reaches its own words: not across a comma ("nem
-		// engednek el, elvették az útlevelemet").
-		// A match that opens with a negation of its own ("ne írjatok
-		// vissza", "nem enged ki") says it with that one: an earlier
-		// negation ("a zár semmit nem ér ne írjatok vissza") ends there.
-		for j := h.t0 - 1; j >= 0 && j >= h.t0-negationWindow && !w.toks[j+1].punct && !negEnd[h.t0]; j-- {
-			if negEnd[j] && w.toks[j].clause == t.clause && w.toks[j].region == t.region {
-				h.negated = true
-			}
-		}
+		h.negated = negatedHit(w, negEnd, *h)
 		// A safety pair (not a phrase, which says its own negation: "do
 		// not reply") with a negation right before its last word
 		// ("írok, úgysem olvassa senki"): no one reads.
@@ -377,10 +378,27 @@ func (r *Rules) modifiers(s *scratch, field uint8, first int) {
 		if h.urgent && pastForm(w, *h) {
 			h.urgent = r.urgentBefore(w, hits, *h)
 		}
-		pastHere := s.pastIn[t.clause]&(1<<t.region) != 0 || s.pastReported(w, t, pastForm(w, *h)) || s.pastCited(w, t)
+		pastHere := s.pastIn[t.clause]&(1<<t.region) != 0 || s.pastReported(w, t, pastForm(w, *h)) || s.pastCited(w, t) ||
+			over&(1<<t.region) != 0 && pastForm(w, *h)
 		urgentSent := s.nowIn[t.clause]&(1<<t.region) != 0
 		h.past = pastHere && !urgentSent
 	}
+}
+
+// negatedHit reports whether a negation stands up to negationWindow
+// words before a hit, in its clause and region. A negation reaches its own
+// words: not across a comma ("nem engednek el, elvették az útlevelemet").
+// A match that opens with a negation of its own ("ne írjatok vissza", "nem
+// enged ki") says it with that one: an earlier negation ("a zár semmit nem
+// ér ne írjatok vissza") ends there.
+func negatedHit(w *words, negEnd []bool, h hit) bool {
+	t := w.toks[h.t0]
+	for j := h.t0 - 1; j >= 0 && j >= h.t0-negationWindow && !w.toks[j+1].punct && !negEnd[h.t0]; j-- {
+		if negEnd[j] && w.toks[j].clause == t.clause && w.toks[j].region == t.region {
+			return true
+		}
+	}
+	return false
 }
 
 // afterBeginning reports whether a word is preceded, in its sentence, by

@@ -2,6 +2,7 @@ package triage
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -62,9 +63,18 @@ func parsePhrase(s string) (phrase, error) {
 		return phrase{}, fmt.Errorf("empty pattern")
 	}
 	p := phrase{text: strings.Join(fields, " ")}
-	for _, f := range fields {
+	for i, f := range fields {
+		alts := strings.Split(f, "|")
+		next := ""
+		if i+1 < len(fields) {
+			next = fields[i+1]
+		}
+		if a, b, ok := splitContraction(alts, next); ok {
+			return phrase{}, fmt.Errorf("pattern %q: %q stands as one word beside %q, so the words after it are a place of their own: "+
+				"\"|\" lists one-word alternatives; write the long form (%q …) as a pattern of its own", s, a, b, a)
+		}
 		var slot []elem
-		for _, alt := range strings.Split(f, "|") {
+		for _, alt := range alts {
 			e, err := parseElem(alt, true)
 			if err != nil {
 				return phrase{}, fmt.Errorf("pattern %q: %w", s, err)
@@ -74,6 +84,34 @@ func parsePhrase(s string) (phrase, error) {
 		p.slots = append(p.slots, slot)
 	}
 	return p, nil
+}
+
+// splitContraction finds, among the alternatives of one place, the first
+// word of a contraction's long form beside the contraction, with the
+// long form's second word in the next place ("i'm|im|i am on …", "won't|will
+// not stop …"): its author meant "i am" as one alternative, but a space
+// ends a place, so "am" is a word every match needs and "i'm on" never
+// matches.
+func splitContraction(alts []string, next string) (short, contraction string, found bool) {
+	long := map[string]string{"m": "am", "s": "is", "ll": "will", "re": "are", "d": "would", "ve": "have"}
+	for _, a := range alts {
+		if strings.Contains(a, "'") {
+			continue
+		}
+		for _, b := range alts {
+			second := ""
+			switch {
+			case b == a+"n't" || a == "will" && b == "won't" || a == "can" && b == "can't":
+				second = "not"
+			case strings.HasPrefix(b, a+"'"):
+				second = long[b[len(a)+1:]]
+			}
+			if second != "" && slices.Contains(strings.Split(next, "|"), second) {
+				return a, b, true
+			}
+		}
+	}
+	return "", "", false
 }
 
 // parseWord parses one word of a near list, an exclude list (prefixes of

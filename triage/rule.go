@@ -79,6 +79,7 @@ type rule struct {
 	reason    Reason   // safety rules: why the writer must not get a reply
 	held      bool     // confinement or control: at P1 the writer gets no automatic mail
 	reveals   bool     // self rules: the one written about in the third person is the writer ("ez én vagyok")
+	over      bool     // past rules: the writer is safe now, so what they tell in a past form anywhere is over ("biztonságban vagyok")
 	minor     uint8    // context rules: minorAge, an age under 18 ("a lányom 14 éves"), or minorWriter, the writer's ("am 16 ani") (row 94)
 	of        []string // combine rules: the rules that count together
 	ofIdx     []int32
@@ -99,7 +100,7 @@ const (
 )
 
 var ruleKeys = []string{"id", "kind", "category", "priority", "match", "near", "exclude", "allow",
-	"in", "start", "if_negated", "if_past", "if_other", "past_tense", "escalate", "escalate_anywhere", "escalate_with", "within", "note", "reason", "held", "reveals", "minor", "of", "at_least"}
+	"in", "start", "if_negated", "if_past", "if_other", "past_tense", "escalate", "escalate_anywhere", "escalate_with", "within", "note", "reason", "held", "reveals", "over", "minor", "of", "at_least"}
 
 // rule reads one entry of the rules list. It returns nil when the entry is
 // too broken to use; the problems are recorded either way.
@@ -194,6 +195,8 @@ func (l *loader) rule(n *yaml.Node) *rule {
 			r.held = l.boolean(v)
 		case "reveals":
 			r.reveals = l.boolean(v)
+		case "over":
+			r.over = l.boolean(v)
 		case "minor":
 			switch l.str(v) {
 			case "age":
@@ -272,6 +275,9 @@ func (l *loader) rule(n *yaml.Node) *rule {
 	}
 	if r.reveals && r.kind != KindSelf {
 		l.fail(n, "rule %q: reveals is for self rules", r.id)
+	}
+	if r.over && r.kind != KindPast {
+		l.fail(n, "rule %q: over is for past rules", r.id)
 	}
 	if r.minor != 0 && r.kind != KindContext {
 		l.fail(n, "rule %q: minor is for context rules", r.id)
