@@ -86,6 +86,9 @@ func parsePhrase(s string) (phrase, error) {
 	return p, nil
 }
 
+// contracted gives the word an English contraction's ending stands for.
+var contracted = map[string]string{"m": "am", "s": "is", "ll": "will", "re": "are", "d": "would", "ve": "have"}
+
 // splitContraction finds, among the alternatives of one place, the first
 // word of a contraction's long form beside the contraction, with the
 // long form's second word in the next place ("i'm|im|i am on …", "won't|will
@@ -93,7 +96,6 @@ func parsePhrase(s string) (phrase, error) {
 // ends a place, so "am" is a word every match needs and "i'm on" never
 // matches.
 func splitContraction(alts []string, next string) (short, contraction string, found bool) {
-	long := map[string]string{"m": "am", "s": "is", "ll": "will", "re": "are", "d": "would", "ve": "have"}
 	for _, a := range alts {
 		if strings.Contains(a, "'") {
 			continue
@@ -104,7 +106,7 @@ func splitContraction(alts []string, next string) (short, contraction string, fo
 			case b == a+"n't" || a == "will" && b == "won't" || a == "can" && b == "can't":
 				second = "not"
 			case strings.HasPrefix(b, a+"'"):
-				second = long[b[len(a)+1:]]
+				second = contracted[b[len(a)+1:]]
 			}
 			if second != "" && slices.Contains(strings.Split(next, "|"), second) {
 				return a, b, true
