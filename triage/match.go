@@ -336,7 +336,7 @@ func (r *Rules) modifiers(s *scratch, field uint8, first int) {
 		case KindPast:
 			// The writer safe now ("biztonságban vagyok", "I'm safe
 			// now"), said and not denied: what they tell in a past form
-			// anywhere in the field is over (row 118).
+			// anywhere in the field is over (row 129).
 			if r.rules[o.rule].over {
 				if !negatedHit(w, negEnd, o) {
 					over |= 1 << at.region
