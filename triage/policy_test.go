@@ -17,6 +17,30 @@ func TestDecisionTable(t *testing.T) {
 		reason Reason // must be given, if set
 		never  Reason // must not be given, if set
 	}{
+		{"118 payback threatened with the abuser at the door", Input{Text: "A volt férjem a ház előtt áll. Azt írta, ha nem engedem be, mindenki fizet."}, P1, "", ""},
+		{"118 the matter closed tonight", Input{Text: "He said we'll settle the matter tonight."}, P1, "", ""},
+		{"118 payback told of last year", Input{Text: "Tavaly azt mondta, hogy mindenki fizet."}, P3, "", ""},
+		{"118 buried if anyone runs", Input{Text: "The boss said if anyone runs he will bury her in the garden."}, P1, "", ""},
+		{"118 the writer's throat cut on a condition", Input{Text: "Azt mondta, ha reggelre nincs meg a pénz, elvágja a torkomat."}, P1, "", ""},
+		{"118 finish both of us", Input{Text: "He says if I call anyone he'll finish both of us."}, P1, "", ""},
+		{"118 not surviving it if he sees", Input{Text: "Ha meglátja a bőröndöt, azt nem élem túl."}, P1, "", ""},
+		{"119 the gas turned on", Input{Text: "He turned the gas on in the kitchen and left with the kids inside."}, P1, "", ""},
+		{"120 a child on a balcony below zero", Input{Text: "The little girl next door is on the balcony in her pyjamas, it is below zero."}, P1, "", ""},
+		{"120 a child locked in the cellar now", Input{Text: "A mostohaapja lezárta a pincébe a kisfiút, most is lent van."}, P1, "", ReasonHeldOrControlled},
+		{"120 a drunk father driving off with the child", Input{Text: "A volt férjem részegen vezet, most vitte el a gyereket a kocsival."}, P1, "", ""},
+		{"120 raging heard through the wall for an hour", Input{Text: "Egy órája hallom a falon át, hogy a szomszéd üvölt, a gyerek sír."}, P1, "", ""},
+		{"120 raging heard last summer", Input{Text: "Nyáron sokszor hallottam a falon át, hogy a szomszéd üvölt."}, P3, "", ""},
+		{"121 vomiting after a blow to the head", Input{Text: "Apámat fejbe verte a bátyám, azóta kétszer hányt és szédül."}, P1, "", ""},
+		{"121 a symptom denied", Input{Text: "Buna ziua, sotul meu m-a lovit aseara, ma doare capul, dar nu am vomitat. Vreau sa depun plangere."}, P2, "", ""},
+		{"121 on the floor, not answering", Input{Text: "My grandmother is on the floor, not answering, he is still in the kitchen."}, P1, "", ""},
+		{"122 kept in a house, in broken English", Input{Text: "they keep us in house, no go out. I use client phone."}, P1, ReasonHeldOrControlled, ""},
+		{"123 standing on the bridge", Input{Text: "itt állok a hídon, holnapra senkinek nem leszek a terhére."}, P1, "", ""},
+		{"123 going to the bridge after the letters", Input{Text: "Megírtam a leveleket a gyerekeknek, a kulcsot a szomszédra bíztam. Holnap reggel kimegyek a hídra."}, P1, "", ""},
+		{"123 insulin pens lined up", Input{Text: "I have the insulin pens lined up on the table."}, P1, "", ""},
+		{"124 not to this address, with a hyphenless alternative", Input{Text: "Kérem, ne erre a címre válaszoljatok, ez közös."}, P4, ReasonAskedNotToWrite, ""},
+		{"124 only by phone, the e-mail read by him", Input{Text: "Csak telefonon keressenek, kérem. Az e-mailt ő olvassa."}, P3, ReasonSomeoneReads, ""},
+		{"124 a laptop he does not know of", Input{Text: "Ezt a régi laptopomról írom, ő nem tudja, hogy megvan. Megvert."}, P2, ReasonSomeoneReads, ""},
+		{"125 the bags packed before he is back", Input{Text: "Bepakoltam a gyerekek táskáit, este tízre jön haza, addig el kell mennünk."}, P2, "", ""},
 		{"114 a message broken off mid-sentence with now", Input{Subject: "most", Text: "most jott haza es azt mondja hogy ha"}, P1, "", ""},
 		{"114 broken off, in English", Input{Text: "he just came home now and he says that if"}, P1, "", ""},
 		{"114 a finished sentence with now is not broken off", Input{Text: "most jött haza és azt mondja, hogy holnap elutazik."}, P4, "", ""},
@@ -320,6 +344,9 @@ func TestDecisionTableCategories(t *testing.T) {
 		has  []Category
 		not  []Category
 	}{
+		{"126 pimped by the boyfriend", Input{Text: "A barátom futtat egy éve, elveszi a pénzt."}, "hu", []Category{Prostitution}, nil},
+		{"126 escort in Cyrillic", Input{Text: "Я работаю в эскорте, хочу уйти."}, "ru", []Category{Prostitution}, nil},
+		{"126 he knows which shelter", Input{Text: "Az exem már tudja, melyik szállón vagyok."}, "hu", []Category{PartnerViolence}, nil},
 		{"30 a legal word at P1 without a question", Input{Text: "A férjem ma este megöl. Holnap megyek az ügyvédhez."}, "hu", []Category{PartnerViolence}, []Category{LegalInfo}},
 		{"30 a legal question at P1", Input{Text: "A férjem ma este megöl. Azt szeretném kérdezni, kérhetek-e távoltartást?"}, "hu", []Category{PartnerViolence, LegalInfo}, nil},
 		{"30 a legal word at P2 counts", Input{Text: "Tegnap megvert a férjem, holnap megyek az ügyvédhez."}, "hu", []Category{LegalInfo}, nil},
