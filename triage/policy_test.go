@@ -25,6 +25,7 @@ func TestDecisionTable(t *testing.T) {
 		{"118 finish both of us", Input{Text: "He says if I call anyone he'll finish both of us."}, P1, "", ""},
 		{"118 not surviving it if he sees", Input{Text: "Ha meglátja a bőröndöt, azt nem élem túl."}, P1, "", ""},
 		{"119 the gas turned on", Input{Text: "He turned the gas on in the kitchen and left with the kids inside."}, P1, "", ""},
+		{"119 the gas turned on years ago", Input{Text: "Évekkel ezelőtt egyszer kinyitotta a gázt, amíg aludtunk."}, P2, "", ""},
 		{"120 a child on a balcony below zero", Input{Text: "The little girl next door is on the balcony in her pyjamas, it is below zero."}, P1, "", ""},
 		{"120 a child locked in the cellar now", Input{Text: "A mostohaapja lezárta a pincébe a kisfiút, most is lent van."}, P1, "", ReasonHeldOrControlled},
 		{"120 a drunk father driving off with the child", Input{Text: "A volt férjem részegen vezet, most vitte el a gyereket a kocsival."}, P1, "", ""},
