@@ -27,7 +27,8 @@ func langWords() [numLangs][]string {
 			ezert pedig vagyis illetve mert hanem sot tole nala velem rola errol arrol akar akart akarok
 			mondta mondja tudja haza otthon kellene voltam lett tudna egyik masik mindenki senki valaki
 			nekunk nekik tavaly holnap reggel ejjel dolgozom ez uzenet uzenetet uzenetem levelet levelem levelere altal
-			kovetkezo eredeti sikerult sikerul elso`),
+			kovetkezo eredeti sikerult sikerul elso onok onoket onnek ont onnel szeretettel meghivjuk helyszin
+			beluli eroszak idopont`),
 		langEN: strings.Fields(`the and i to my me he she you of it that this with for have has was are
 			not don't can please help him her his we they would what from at or if your our
 			about out there been know want because hi hello dear thank thanks who how where when

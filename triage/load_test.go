@@ -30,9 +30,10 @@ func TestLoadErrors(t *testing.T) {
 		want: []string{`t.yaml:5: unknown key "prioritty" (known keys here: id, kind, category, priority, match, near, exclude, allow, in, start, if_negated, if_past, if_other, past_tense, escalate, escalate_anywhere, escalate_with, within, note, reason, held, reveals, over, minor, of, at_least)`},
 	}, {
 		name: "a long form split from its contraction, over on a signal",
-		yaml: "version: \"1\"\nrules:\n  - id: a\n    priority: 1\n    over: true\n    match: [\"i'm|im|i am on the bridge\", \"i'm|im on the bridge\"]\n",
+		yaml: "version: \"1\"\nrules:\n  - id: a\n    priority: 1\n    over: true\n    match: [\"i'm|im|i am on the bridge\", \"i'm|im on the bridge\", \"ne írj az e-mail|email címre\"]\n",
 		want: []string{
 			`t.yaml:6: pattern "i'm|im|i am on the bridge": "i" stands as one word beside "i'm", so the words after it are a place of their own: "|" lists one-word alternatives; write the long form ("i" …) as a pattern of its own`,
+			`t.yaml:6: pattern "ne írj az e-mail|email címre": "e-mail|email": a hyphen splits a word into two places, so these alternatives never match as written; write the hyphenated word as a pattern of its own`,
 			`t.yaml:3: rule "a": over is for past rules`,
 		},
 	}, {

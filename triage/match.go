@@ -374,6 +374,16 @@ func (r *Rules) modifiers(s *scratch, field uint8, first int) {
 		if ru := r.rules[h.rule]; ru.kind == KindSafety && int(h.pat) >= len(ru.phrases) && h.t1-1 > h.t0 && negEnd[h.t1-1] && w.toks[h.t1-1].clause == w.toks[h.t1].clause {
 			h.negated = true
 		}
+		// A pair of a rule that ignores its negation with a negation
+		// before its last word ("a fejem fáj, de nem hánytam", "ma doare
+		// capul, dar nu am vomitat"): the sign that makes it is denied.
+		if ru := r.rules[h.rule]; ru.kind == KindSignal && ru.ifNegated == ignore && int(h.pat) >= len(ru.phrases) {
+			for j := h.t1 - 1; j > h.t0 && j >= h.t1-negationWindow; j-- {
+				if negEnd[j] && w.toks[j].clause == w.toks[h.t1-1].clause {
+					h.negated = true
+				}
+			}
+		}
 		h.urgent = s.urgentAt[h.t0]
 		if h.urgent && pastForm(w, *h) {
 			h.urgent = r.urgentBefore(w, hits, *h)

@@ -58,6 +58,12 @@ func elemList(es []elem) string {
 // Commas and hyphens split words in a message, so they split them in a
 // phrase too: "félek, hogy megöl" and "m-a bătut" work as written.
 func parsePhrase(s string) (phrase, error) {
+	for _, f := range strings.Fields(s) {
+		if strings.Contains(f, "|") && strings.Contains(f, "-") {
+			return phrase{}, fmt.Errorf("pattern %q: %q: a hyphen splits a word into two places, so these alternatives never match as written; "+
+				"write the hyphenated word as a pattern of its own", s, f)
+		}
+	}
 	fields := strings.Fields(strings.NewReplacer(",", " ", "-", " ").Replace(s))
 	if len(fields) == 0 {
 		return phrase{}, fmt.Errorf("empty pattern")
