@@ -33,6 +33,11 @@ func (pc *policyContext) safetyHolds(h hit) bool {
 		if dev > 0 && w.is(dev-1, clsTheirs) && !(dev > 1 && onDevice(w.folded(dev-2))) {
 			return false
 		}
+		// "jej kontroluje telefon" (Slovak, Polish): the owner said
+		// before the verb that stands right before the phone.
+		if other >= 0 && other == dev-1 && other > 0 && w.toks[other].feat == 0 && w.is(other-1, clsTheirs) {
+			return false
+		}
 		if other < 0 {
 			return true
 		}

@@ -69,7 +69,7 @@ var classWords = []struct {
 	{clsIf, `ha if`},
 	{clsFromPlace, `kívülről belülről felülről alulról hátulról elölről oldalról fentről lentről távolról közelről messziről
 		mindenhonnan kintről bentről`},
-	{clsTheirs, `his her their ihr ihre ihren ihrem sein seine seinen seinem його її їх его ее её их`},
+	{clsTheirs, `his her their ihr ihre ihren ihrem sein seine seinen seinem його її їх его ее её их jej jego jeho`},
 	{clsAsk, `kérdezni kérdezném kérdeznék kérdezem kérdezek kérdezhetek kérdezném megkérdezni megkérdezném megkérdeznék
 		megkérdezem kérdés kérdésem kérdéseim kérdéssel érdeklődnék érdeklődni érdeklődöm érdeklődünk ask asking wondering
 		question questions fragen frage fragen întreb intreb întrebare întrebări intrebari спросить спрашиваю вопрос запитати
