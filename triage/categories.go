@@ -4,7 +4,7 @@ package triage
 // their own: those of the context rules in the same sentence, or, when no
 // sentence says who is involved, of the whole message (a partner before
 // family before a child).
-func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet) catSet {
+func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet, exploit bool) catSet {
 	ctx := pc.s.ctx[:0]
 	elder := 0 // not asked yet; 1 no, 2 yes (a scan of the text, so only when a son or daughter is named)
 	for _, h := range pc.s.hits {
@@ -12,37 +12,87 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet) catSet {
 		if ru.kind != KindContext || h.region == RegionQuoted {
 			continue
 		}
-		if ru.category == ChildAbuse && pc.kinWord(h) {
+		cat, kin := ru.category, false
+		if cat == ChildAbuse && pc.kinWord(h) || cat == FamilyViolence && pc.offspringWord(h) {
 			if elder == 0 {
 				elder = 1
 				if pc.elderWriter() {
 					elder = 2
 				}
 			}
-			if elder == 2 {
+			if elder == 2 && cat == ChildAbuse {
 				continue
 			}
+			// A son or a daughter of a writer who is not old is a child:
+			// harmed, child abuse; there, nothing (row 130).
+			kin = elder == 1
+			if kin {
+				cat = ChildAbuse
+			}
 		}
-		if !(ru.category == ChildAbuse && pc.childAlong(h)) && !(ru.category == FamilyViolence && pc.kinRefuge(h)) {
-			ctx = append(ctx, contextHit{clauseRef{h.field, pc.s.words(h.field).toks[h.t0].sent}, ru.category})
+		// Where the writer tells of being sold or trafficked, relatives
+		// are those the traffickers threaten ("tudják, hol lakik anyám"),
+		// not the ones who harm (row 131).
+		if !(cat == ChildAbuse && pc.childAlong(h)) && !(cat == FamilyViolence && (exploit || pc.kinRefuge(h))) {
+			c := contextHit{sent: clauseRef{h.field, pc.s.words(h.field).toks[h.t0].sent}, cat: cat, role: roleNamed, kin: kin}
+			if cat == ChildAbuse {
+				c.role = pc.childRole(h)
+			}
+			ctx = append(ctx, c)
 		}
 	}
 	pc.s.ctx = ctx
-	// A child named only as being along is no child harmed, nor a
-	// relative named only as a refuge a relative who harms.
+	// A child counts as the one harmed where a sentence says so (row
+	// 130): the object of the harm, or named in a sentence of harm that
+	// does not name the writer as the one harmed. A child named only as
+	// being there ("the kids are at home", "félek, két gyerekünk van") is
+	// no child harmed, nor a relative named only as a refuge a relative
+	// who harms.
 	msg &^= catOf(ChildAbuse) | catOf(FamilyViolence)
-	for _, c := range ctx {
-		if c.cat == ChildAbuse || c.cat == FamilyViolence {
+	writerHurt := false
+	if msg.has(PartnerViolence) {
+		for _, sent := range sents {
+			writerHurt = writerHurt || pc.writerHarmedAmong(sent)
+		}
+	}
+	for i := range ctx {
+		c := &ctx[i]
+		switch {
+		case c.cat != ChildAbuse || c.role == roleBystander || c.role == roleMinor || c.sent.field == fieldSubject:
+			// A child in the subject is the one the mail is about.
+		case !containsClause(sents, c.sent.field, c.sent.n):
+			c.role = roleBystander // no harm told in its sentence
+		case c.role == roleNamed && (writerHurt || pc.writerHarmedAmong(c.sent) || pc.writerSubject(c.sent)):
+			c.role = roleBystander
+			if c.kin && !sentHas(ctx, c.sent, PartnerViolence) {
+				// The writer harmed, a son or a daughter named and no
+				// partner: the one who harms ("my son hits me").
+				c.cat, c.role = FamilyViolence, roleNamed
+			}
+		}
+		if c.cat == ChildAbuse && c.role != roleBystander || c.cat == FamilyViolence {
 			msg.add(c.cat)
 		}
 	}
 	var out catSet
 	for _, sent := range sents {
 		var here catSet
+		childHarmed := false
 		for _, c := range ctx {
-			if c.sent == sent {
+			if c.sent == sent && c.role != roleBystander {
 				here.add(c.cat)
+				childHarmed = childHarmed || c.role == roleHarmed
 			}
+		}
+		if childHarmed && !pc.writerHarmedAmong(sent) {
+			// A child the object of the harm: child abuse alone, whoever
+			// harms ("a férjem megütötte a gyereket", "he hit our son").
+			here = catOf(ChildAbuse)
+		}
+		if here == 0 && exploit {
+			// No one named, and the writer sold or trafficked: the harm
+			// is theirs who exploit (row 131), not a partner's.
+			continue
 		}
 		if here == 0 && !msg.has(PartnerViolence) && !msg.has(FamilyViolence) && pc.writerHarmed(sent) {
 			// No one named here, a child named elsewhere, the writer the
@@ -113,6 +163,29 @@ func (pc *policyContext) writerHarmedAmong(sent clauseRef) bool {
 	return false
 }
 
+// writerSubject reports whether a harm of a sentence is told with the
+// writer as its subject ("félek", "rettegek", "I'm scared", "we are
+// afraid"): the writer is the one it befalls.
+func (pc *policyContext) writerSubject(sent clauseRef) bool {
+	w := pc.s.words(sent.field)
+	for _, h := range pc.s.hits {
+		ru := pc.r.rules[h.rule]
+		if h.field != sent.field || ru.kind != KindSignal || ru.category != "" || h.region == RegionQuoted ||
+			w.toks[h.t0].sent != sent.n {
+			continue
+		}
+		if pc.hitHas(h, featFirst) {
+			return true
+		}
+		for i := int(h.t0); i <= int(h.t1); i++ {
+			if w.is(i, clsWriterOrReader) && string(w.folded(i)) != "you" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // childAlong reports whether a child is named as someone who is with the
 // writer or sees the violence, not as the one harmed: "a gyerekekkel az
 // utcán vagyunk", "a gyerekek előtt", "with the kids", "in front of the
@@ -121,8 +194,8 @@ func (pc *policyContext) childAlong(h hit) bool {
 	w := pc.s.words(h.field)
 	last := w.folded(int(h.t1))
 	if n := len(last); n > 5 && (string(last[n-3:]) == "val" || string(last[n-3:]) == "vel" ||
-		string(last[n-3:]) == "kal" || string(last[n-3:]) == "kel") {
-		return true
+		(string(last[n-2:]) == "al" || string(last[n-2:]) == "el") && last[n-3] == last[n-4] && !isVowel(last[n-3])) {
+		return true // -val/-vel, the v a doubled consonant after one: gyerekkel, gyerekeimmel
 	}
 	if j := int(h.t1) + 1; j < len(w.toks) && string(w.folded(j)) == "elott" {
 		return true
@@ -148,18 +221,58 @@ func (pc *policyContext) sentNamesChild(sent clauseRef) bool {
 	return false
 }
 
-// kinRefuge reports whether a relative is named as where the writer
-// would go or stay ("anyámékhoz nem mehetek", "a nővéremnél lakunk",
-// "a testvéremhez"): a refuge, not the one who harms.
+// kinRefuge reports whether a relative is named in passing, not as one
+// who harms or is harmed: as where the writer would go or stay
+// ("anyámékhoz nem mehetek", "a nővéremnél lakunk", "at my sister's"),
+// as someone the writer is with or speaks to ("a húgommal", "szólok
+// anyámnak", "with my mother", "told my sister"), or as the owner of a
+// thing ("anyu gyógyszere", "my mother's flat").
 func (pc *policyContext) kinRefuge(h hit) bool {
-	last := pc.s.words(h.field).folded(int(h.t1))
+	w := pc.s.words(h.field)
+	last := w.folded(int(h.t1))
 	n := len(last)
-	if n < 6 {
+	if n >= 6 {
+		switch string(last[n-3:]) {
+		case "hoz", "hez", "nal", "nel", "val", "vel", "nak", "nek":
+			return true
+		}
+		// -val/-vel after a consonant doubles it: "a húgommal", "anyámmal".
+		if (string(last[n-2:]) == "al" || string(last[n-2:]) == "el") && last[n-3] == last[n-4] && !isVowel(last[n-3]) {
+			return true
+		}
+	}
+	if n > 3 && (string(last[n-2:]) == "'s" || string(last[n-2:]) == "’s") {
+		return true
+	}
+	if j := int(h.t1) + 1; j < len(w.toks) && w.toks[j].sent == w.toks[h.t1].sent {
+		if nx := w.folded(j); len(nx) > 0 && pc.lang == "hu" && pc.possessed(nx) && !pc.person(w, pc.s.matches[h.field], j) {
+			return true
+		}
+	}
+	for j := int(h.t0) - 1; j >= 0 && j >= int(h.t0)-2 && w.toks[j].sent == w.toks[h.t0].sent; j-- {
+		switch string(w.folded(j)) {
+		case "at", "with", "to", "told", "tell", "bei", "mit", "zu", "la", "cu", "у", "к", "с", "до", "з":
+			return true
+		}
+		if !w.is(j, clsPossessive|clsArticle) {
+			break
+		}
+	}
+	return false
+}
+
+// possessed reports whether a Hungarian word is a thing owned by the word
+// before it ("anyu gyógyszere", "a húgom lakása"): a third person
+// possessive ending, -a, -e, -ja, -je, and the endings after it.
+func (pc *policyContext) possessed(b []byte) bool {
+	n := len(b)
+	if n < 5 {
 		return false
 	}
-	switch string(last[n-3:]) {
-	case "hoz", "hez", "nal", "nel":
-		return true
+	for _, end := range []string{"ja", "je", "jat", "jet", "jan", "jen", "jaban", "jeben", "jara", "jere", "jarol", "jerol"} {
+		if n > len(end)+2 && string(b[n-len(end):]) == end {
+			return true
+		}
 	}
 	return false
 }
@@ -195,10 +308,126 @@ func (pc *policyContext) kinWord(h hit) bool {
 	return false
 }
 
+// offspringWord reports whether a context hit names a son or a daughter.
+func (pc *policyContext) offspringWord(h hit) bool {
+	w, m := pc.s.words(h.field), pc.s.matches[h.field]
+	for i := int(h.t0); i <= int(h.t1); i++ {
+		if hasConcept(w, m, i, pc.r.policy.offspring) {
+			return true
+		}
+	}
+	return false
+}
+
 // contextHit is a context rule's category and the sentence it stands in.
 type contextHit struct {
 	sent clauseRef
 	cat  Category
+	role childRole
+	kin  bool // a son or a daughter, read as a child
+}
+
+// sentHas reports whether a context hit of category c stands in sentence sent.
+func sentHas(ctx []contextHit, sent clauseRef, c Category) bool {
+	for _, x := range ctx {
+		if x.sent == sent && x.cat == c {
+			return true
+		}
+	}
+	return false
+}
+
+// childRole is what a sentence says of a child it names.
+type childRole uint8
+
+const (
+	roleNamed     childRole = iota // named, the role not told by the words
+	roleHarmed                     // the object of the harm ("megverte a gyereket", "hit our son")
+	roleBystander                  // there, not the one harmed ("the kids are at home")
+	roleMinor                      // an age under 18 or a childhood: counts wherever it stands
+)
+
+// childRole tells from the words of a child context hit whether the child
+// is the one acted on: a Hungarian object, dative or sublative ending
+// ("a gyereket", "a kisfiunknak", "a gyerekre"), the body of the child
+// ("a kisfiú karján"), a Romanian object ("pe copil"), or, in any
+// language, the words right after a signal ("hit our son", "бьет
+// детей"). An age under 18 or a childhood ("14 éves", "when I was
+// eight") always counts: the writer or the child the mail is about.
+func (pc *policyContext) childRole(h hit) childRole {
+	w, m := pc.s.words(h.field), pc.s.matches[h.field]
+	c := &pc.r.policy
+	word := -1
+	for i := int(h.t0); i <= int(h.t1); i++ {
+		if hasConcept(w, m, i, c.minorAge) {
+			return roleMinor
+		}
+		if hasConcept(w, m, i, c.child) || hasConcept(w, m, i, c.offspring) {
+			word = i
+		}
+	}
+	if word < 0 {
+		return roleMinor
+	}
+	f := w.folded(word)
+	n := len(f)
+	if pc.lang == "hu" {
+		if accusative(w, word) || n > 5 && (string(f[n-3:]) == "nak" || string(f[n-3:]) == "nek") ||
+			n > 4 && (string(f[n-2:]) == "ra" || string(f[n-2:]) == "re") {
+			return roleHarmed
+		}
+	}
+	for j := word + 1; j <= word+2 && j < len(w.toks) && w.toks[j].sent == w.toks[word].sent; j++ {
+		if hasConcept(w, m, j, c.body) || hasConcept(w, m, j, c.neck) {
+			return roleHarmed
+		}
+	}
+	if pc.lang == "hu" {
+		return roleNamed // the ending says the object; a word before it may be the subject's verb
+	}
+	// Back over the words that go with the child ("our", "the two",
+	// "both", "pe") to the word before them, in the child's clause: a
+	// signal's word.
+	j := word - 1
+	cl := w.toks[word].clause
+	for k := 0; k < 3 && j >= 0 && w.toks[j].clause == cl; k++ {
+		if string(w.folded(j)) == "pe" && pc.lang == "ro" {
+			return roleHarmed
+		}
+		if !w.is(j, clsPossessive|clsArticle|clsTheirs) && !numberWord(w.folded(j)) {
+			break
+		}
+		j--
+	}
+	if j >= 0 && w.toks[j].clause == cl && pc.signalAt(h.field, j) {
+		return roleHarmed
+	}
+	return roleNamed
+}
+
+// signalAt reports whether token i of a field ends a signal hit of the new text.
+func (pc *policyContext) signalAt(field uint8, i int) bool {
+	for _, g := range pc.s.hits {
+		if g.field == field && int(g.t0) <= i && i <= int(g.t1) && g.region != RegionQuoted &&
+			pc.r.rules[g.rule].kind == KindSignal && !g.negated {
+			return true
+		}
+	}
+	return false
+}
+
+// numberWord reports whether a word counts children: a digit, two, both.
+func numberWord(b []byte) bool {
+	if len(b) > 0 && b[0] >= '0' && b[0] <= '9' {
+		return true
+	}
+	switch string(b) {
+	case "two", "three", "both", "little", "small", "young", "youngest", "eldest", "oldest", "older", "younger",
+		"ket", "harom", "mindket", "kis", "kicsi", "nagyobbik", "kisebbik", "legkisebb", "both of",
+		"двух", "двоих", "обоих", "дітей", "двох":
+		return true
+	}
+	return false
 }
 
 // language names the language of the writer's new text.
