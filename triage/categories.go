@@ -38,6 +38,17 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet, exploit b
 			if cat == ChildAbuse {
 				c.role = pc.childRole(h)
 			}
+			if cat == FamilyViolence {
+				if k := pc.parentWord(h); k >= 0 {
+					c.parent = true
+					if pc.harmedObject(h.field, k) {
+						// A mother or a father harmed ("anyut a falhoz
+						// vágta", "бьет маму"): an adult harmed by a
+						// partner, the other parent or theirs (row 134).
+						c.cat, c.role = PartnerViolence, roleHarmed
+					}
+				}
+			}
 			ctx = append(ctx, c)
 		}
 	}
@@ -77,11 +88,30 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet, exploit b
 	var out catSet
 	for _, sent := range sents {
 		var here catSet
-		childHarmed := false
+		// A parent harmed by the other parent (or a step-parent) named in
+		// the sentence, and no other relative: the parents' violence,
+		// an adult harmed by a partner (row 134).
+		childHarmed, parentHarmed, otherParent, otherKin := false, false, false, false
 		for _, c := range ctx {
-			if c.sent == sent && c.role != roleBystander {
-				here.add(c.cat)
-				childHarmed = childHarmed || c.role == roleHarmed
+			switch {
+			case c.sent != sent:
+			case c.parent && c.role == roleHarmed:
+				parentHarmed = true
+			case c.parent:
+				otherParent = true
+			case c.cat == FamilyViolence:
+				otherKin = true
+			}
+		}
+		parents := parentHarmed && otherParent && !otherKin
+		for _, c := range ctx {
+			cat := c.cat
+			if c.parent && c.role == roleHarmed && !parents {
+				cat = FamilyViolence
+			}
+			if c.sent == sent && c.role != roleBystander && !(parents && c.parent && cat == FamilyViolence) {
+				here.add(cat)
+				childHarmed = childHarmed || c.cat == ChildAbuse && c.role == roleHarmed
 			}
 		}
 		if childHarmed && !pc.writerHarmedAmong(sent) {
@@ -308,6 +338,17 @@ func (pc *policyContext) kinWord(h hit) bool {
 	return false
 }
 
+// parentWord gives the token of a context hit that names a parent, or -1.
+func (pc *policyContext) parentWord(h hit) int {
+	w, m := pc.s.words(h.field), pc.s.matches[h.field]
+	for i := int(h.t0); i <= int(h.t1); i++ {
+		if hasConcept(w, m, i, pc.r.policy.kinParent) {
+			return i
+		}
+	}
+	return -1
+}
+
 // offspringWord reports whether a context hit names a son or a daughter.
 func (pc *policyContext) offspringWord(h hit) bool {
 	w, m := pc.s.words(h.field), pc.s.matches[h.field]
@@ -325,6 +366,9 @@ type contextHit struct {
 	cat  Category
 	role childRole
 	kin  bool // a son or a daughter, read as a child
+	// parent: a mother or a father (a step-parent), who harms unless the
+	// sentence makes them the one harmed
+	parent bool
 }
 
 // sentHas reports whether a context hit of category c stands in sentence sent.
@@ -369,40 +413,52 @@ func (pc *policyContext) childRole(h hit) childRole {
 	if word < 0 {
 		return roleMinor
 	}
-	f := w.folded(word)
+	if pc.harmedObject(h.field, word) {
+		return roleHarmed
+	}
+	return roleNamed
+}
+
+// harmedObject reports whether word i of a field names the one acted on: a
+// Hungarian object, dative or sublative ending ("a gyereket", "anyut",
+// "a kisfiunknak", "a gyerekre"), the one whose body follows ("a kisfiú
+// karján"), a Romanian object ("pe copil"), or, in the other languages,
+// the words right after a signal's word in their clause ("hit our son",
+// "бьет маму").
+func (pc *policyContext) harmedObject(field uint8, i int) bool {
+	w, m := pc.s.words(field), pc.s.matches[field]
+	c := &pc.r.policy
+	f := w.folded(i)
 	n := len(f)
 	if pc.lang == "hu" {
-		if accusative(w, word) || n > 5 && (string(f[n-3:]) == "nak" || string(f[n-3:]) == "nek") ||
+		if accusative(w, i) || n > 5 && (string(f[n-3:]) == "nak" || string(f[n-3:]) == "nek") ||
 			n > 4 && (string(f[n-2:]) == "ra" || string(f[n-2:]) == "re") {
-			return roleHarmed
+			return true
 		}
 	}
-	for j := word + 1; j <= word+2 && j < len(w.toks) && w.toks[j].sent == w.toks[word].sent; j++ {
+	for j := i + 1; j <= i+2 && j < len(w.toks) && w.toks[j].sent == w.toks[i].sent; j++ {
 		if hasConcept(w, m, j, c.body) || hasConcept(w, m, j, c.neck) {
-			return roleHarmed
+			return true
 		}
 	}
 	if pc.lang == "hu" {
-		return roleNamed // the ending says the object; a word before it may be the subject's verb
+		return false // the ending says the object; a word before it may be the subject's verb
 	}
-	// Back over the words that go with the child ("our", "the two",
-	// "both", "pe") to the word before them, in the child's clause: a
-	// signal's word.
-	j := word - 1
-	cl := w.toks[word].clause
+	// Back over the words that go with the person ("our", "the two",
+	// "both", "pe") to the word before them, in the clause: a signal's
+	// word.
+	j := i - 1
+	cl := w.toks[i].clause
 	for k := 0; k < 3 && j >= 0 && w.toks[j].clause == cl; k++ {
 		if string(w.folded(j)) == "pe" && pc.lang == "ro" {
-			return roleHarmed
+			return true
 		}
 		if !w.is(j, clsPossessive|clsArticle|clsTheirs) && !numberWord(w.folded(j)) {
 			break
 		}
 		j--
 	}
-	if j >= 0 && w.toks[j].clause == cl && pc.signalAt(h.field, j) {
-		return roleHarmed
-	}
-	return roleNamed
+	return j >= 0 && w.toks[j].clause == cl && pc.signalAt(field, j)
 }
 
 // signalAt reports whether token i of a field ends a signal hit of the new text.

@@ -306,6 +306,14 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	if capTopic && topicCats != 0 && best >= topicPrio {
 		cats = topicCats
 	}
+	// Row 133: a shelter or a legal question with no harm of a category
+	// of its own, a partner or no relative named: the violence it is
+	// about is a partner's, as for a harm no one is named in ("a
+	// távoltartás lejár", "a krízisotthonban vagyunk a gyerekekkel").
+	if best < P4 && cats&violenceCats() == 0 && (cats.has(LegalInfo) || cats.has(ShelterRequest)) &&
+		(ctxCats.has(PartnerViolence) || !ctxCats.has(FamilyViolence)) {
+		cats.add(PartnerViolence)
+	}
 	automated := len(hdr) > 0 || autoHit
 	if automated {
 		if newBest <= P2 && closeDanger && !toList(hdr) {

@@ -371,6 +371,11 @@ func TestDecisionTableCategories(t *testing.T) {
 		{"132 papers kept by a partner", Input{Text: "A férjem elvette az útlevelemet, és nem enged ki a lakásból."}, "hu", []Category{PartnerViolence}, []Category{Trafficking}},
 		{"132 papers kept by a partner (en)", Input{Text: "My husband took my passport and locks me in."}, "en", []Category{PartnerViolence}, []Category{Trafficking}},
 		{"132 papers kept, and men brought, is trafficking still", Input{Text: "A barátom elvette az útlevelemet, minden nap férfiakat hoz hozzám."}, "hu", []Category{Trafficking}, nil},
+		{"133 a protection order asked about", Input{Text: "A távoltartás december közepén lejár. Meg lehet hosszabbítani?"}, "hu", []Category{PartnerViolence, LegalInfo}, nil},
+		{"133 a shelter with the children", Input{Text: "Három hete a krízisotthonban vagyunk a gyerekekkel. Új lakcímkártyához kell a személyi?"}, "hu", []Category{PartnerViolence, ShelterRequest}, nil},
+		{"134 a mother harmed by the father", Input{Text: "Apa megint ivott és kést fogott anyára a konyhában."}, "hu", []Category{PartnerViolence}, []Category{FamilyViolence}},
+		{"134 a mother harmed by a stepfather (en)", Input{Text: "My stepdad hits mum every weekend."}, "en", []Category{PartnerViolence}, []Category{FamilyViolence}},
+		{"134 a mother harmed by a brother", Input{Text: "A bátyám megverte anyámat."}, "hu", []Category{FamilyViolence}, []Category{PartnerViolence}},
 		{"90 be nice to his friends, they pay", Input{Text: "Azt mondta, a barátainak is kell néha kedvesnek lenni, de azért fizetnek."}, "hu", []Category{Prostitution}, nil},
 	} {
 		t.Run(tc.row, func(t *testing.T) {
