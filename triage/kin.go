@@ -1,0 +1,155 @@
+package triage
+
+// Relatives and partners as a harm's categories read them (rows 100,
+// 130-134): a relative named in passing, a son or a daughter, a parent,
+// a partner of the writer's own or of someone else's.
+
+// kinRefuge reports whether a relative is named in passing, not as one
+// who harms or is harmed: as where the writer would go or stay
+// ("anyámékhoz nem mehetek", "a nővéremnél lakunk", "at my sister's"),
+// as someone the writer is with or speaks to ("a húgommal", "szólok
+// anyámnak", "with my mother", "told my sister"), or as the owner of a
+// thing ("anyu gyógyszere", "my mother's flat").
+func (pc *policyContext) kinRefuge(h hit) bool {
+	w := pc.s.words(h.field)
+	last := w.folded(int(h.t1))
+	n := len(last)
+	if n >= 6 {
+		switch string(last[n-3:]) {
+		case "hoz", "hez", "nal", "nel", "val", "vel", "nak", "nek":
+			return true
+		}
+		// -val/-vel after a consonant doubles it: "a húgommal", "anyámmal".
+		if (string(last[n-2:]) == "al" || string(last[n-2:]) == "el") && last[n-3] == last[n-4] && !isVowel(last[n-3]) {
+			return true
+		}
+	}
+	if n > 3 && (string(last[n-2:]) == "'s" || string(last[n-2:]) == "’s") {
+		return true
+	}
+	if j := int(h.t1) + 1; j < len(w.toks) && w.toks[j].sent == w.toks[h.t1].sent {
+		if nx := w.folded(j); len(nx) > 0 && pc.lang == "hu" && pc.possessed(nx) && !pc.person(w, pc.s.matches[h.field], j) {
+			return true
+		}
+	}
+	for j := int(h.t0) - 1; j >= 0 && j >= int(h.t0)-2 && w.toks[j].sent == w.toks[h.t0].sent; j-- {
+		switch string(w.folded(j)) {
+		case "at", "with", "to", "told", "tell", "bei", "mit", "zu", "la", "cu", "у", "к", "с", "до", "з":
+			return true
+		}
+		if !w.is(j, clsPossessive|clsArticle) {
+			break
+		}
+	}
+	return false
+}
+
+// possessed reports whether a Hungarian word is a thing owned by the word
+// before it ("anyu gyógyszere", "a húgom lakása"): a third person
+// possessive ending, -a, -e, -ja, -je, and the endings after it.
+func (pc *policyContext) possessed(b []byte) bool {
+	n := len(b)
+	if n < 5 {
+		return false
+	}
+	for _, end := range []string{"ja", "je", "jat", "jet", "jan", "jen", "jaban", "jeben", "jara", "jere", "jarol", "jerol"} {
+		if n > len(end)+2 && string(b[n-len(end):]) == end {
+			return true
+		}
+	}
+	return false
+}
+
+// elderWriter reports whether the new text says the writer is old or the
+// child grown up (a pension, "retired", "felnőtt fiam"): a son or a
+// daughter who harms them is violence in the family, not a child harmed.
+func (pc *policyContext) elderWriter() bool {
+	e := pc.r.policy.elder
+	if e < 0 {
+		return false
+	}
+	for f := range pc.s.matches {
+		w, m := pc.s.words(uint8(f)), pc.s.matches[f]
+		for i := range w.toks {
+			if w.toks[i].region != RegionQuoted && hasConcept(w, m, i, e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// kinWord reports whether a context hit names a relative (a son, a
+// daughter), not a child by age.
+func (pc *policyContext) kinWord(h hit) bool {
+	w, m := pc.s.words(h.field), pc.s.matches[h.field]
+	for i := int(h.t0); i <= int(h.t1); i++ {
+		if hasConcept(w, m, i, pc.r.policy.kinOther) {
+			return true
+		}
+	}
+	return false
+}
+
+// parentWord gives the token of a context hit that names a parent, or -1.
+func (pc *policyContext) parentWord(h hit) int {
+	w, m := pc.s.words(h.field), pc.s.matches[h.field]
+	for i := int(h.t0); i <= int(h.t1); i++ {
+		if hasConcept(w, m, i, pc.r.policy.kinParent) {
+			return i
+		}
+	}
+	return -1
+}
+
+// offspringWord reports whether a context hit names a son or a daughter.
+func (pc *policyContext) offspringWord(h hit) bool {
+	w, m := pc.s.words(h.field), pc.s.matches[h.field]
+	for i := int(h.t0); i <= int(h.t1); i++ {
+		if hasConcept(w, m, i, pc.r.policy.offspring) {
+			return true
+		}
+	}
+	return false
+}
+
+// ownPartnerIn reports whether a partner of the writer's (not someone
+// else's, see othersPartner) is named in sentence sent, or anywhere when
+// sent is the zero clauseRef.
+func ownPartnerIn(ctx []contextHit, sent clauseRef) bool {
+	for _, x := range ctx {
+		if x.cat == PartnerViolence && !x.other && (sent == clauseRef{} || x.sent == sent) {
+			return true
+		}
+	}
+	return false
+}
+
+// othersPartner reports whether a partner named is someone else's: a
+// Hungarian third person possessive ("élettársa", "anyja párja"), or
+// "her", "his", "their" or a name with 's before it ("her boyfriend",
+// "mum's boyfriend").
+func (pc *policyContext) othersPartner(h hit) bool {
+	w := pc.s.words(h.field)
+	for i := int(h.t0); i <= int(h.t1); i++ {
+		if w.toks[i].feat&featThird != 0 && w.toks[i].feat&featMine == 0 {
+			return true
+		}
+	}
+	if j := int(h.t0) - 1; j >= 0 && w.toks[j].sent == w.toks[h.t0].sent {
+		f := w.folded(j)
+		n := len(f)
+		return w.is(j, clsTheirs) || n > 3 && f[n-2] == '\'' && f[n-1] == 's'
+	}
+	return false
+}
+
+// sentHas reports whether a context hit of category c stands in sentence sent.
+func sentHas(ctx []contextHit, sent clauseRef, c Category) bool {
+	for _, x := range ctx {
+		if x.sent == sent && x.cat == c {
+			return true
+		}
+	}
+	return false
+}
