@@ -34,7 +34,7 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet, exploit b
 		// Where the writer tells of being sold or trafficked, relatives
 		// are those the traffickers threaten ("tudják, hol lakik anyám"),
 		// not the ones who harm (row 131).
-		if !(cat == ChildAbuse && pc.childAlong(h)) && !(cat == FamilyViolence && (exploit || pc.kinRefuge(h))) {
+		if !(cat == ChildAbuse && pc.childAlong(h)) && !(cat == FamilyViolence && (exploit || pc.kinRefuge(h) || !msg.has(ChildAbuse) && pc.afterHarm(h))) {
 			c := contextHit{sent: clauseRef{h.field, pc.s.words(h.field).toks[h.t0].sent}, cat: cat, role: roleNamed, kin: kin}
 			if cat == ChildAbuse {
 				c.role = pc.childRole(h)
@@ -53,6 +53,11 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet, exploit b
 						// vágta", "бьет маму"): an adult harmed by a
 						// partner, the other parent or theirs (row 134).
 						c.cat, c.role = PartnerViolence, roleHarmed
+					} else if pc.childsParent(h.field, k) {
+						// The children's father ("a gyerekek apja", "the
+						// kids' dad", "father of my children"): the
+						// writer's partner or ex (row 135).
+						c.cat, c.parent = PartnerViolence, false
 					}
 				}
 			}

@@ -112,6 +112,9 @@ const (
 func (pc *policyContext) childRole(h hit) childRole {
 	w, m := pc.s.words(h.field), pc.s.matches[h.field]
 	c := &pc.r.policy
+	if h.t1 > h.t0 && pc.childhoodPhrase(w, int(h.t0)) {
+		return roleMinor // "as a child", "when I was a child", "в детстве"
+	}
 	word := -1
 	for i := int(h.t0); i <= int(h.t1); i++ {
 		if hasConcept(w, m, i, c.minorAge) {
@@ -202,6 +205,20 @@ func numberWord(b []byte) bool {
 	case "two", "three", "both", "little", "small", "young", "youngest", "eldest", "oldest", "older", "younger",
 		"ket", "harom", "mindket", "kis", "kicsi", "nagyobbik", "kisebbik", "legkisebb", "both of",
 		"двух", "двоих", "обоих", "дітей", "двох":
+		return true
+	}
+	return false
+}
+
+// childhoodPhrase reports whether a phrase that names a child, starting at
+// token i, tells a time of life ("as a child", "when I was little", "als
+// Kind", "в детстве"), not a child of now.
+func (pc *policyContext) childhoodPhrase(w *words, i int) bool {
+	if w.is(i, clsRelOpener) {
+		return true
+	}
+	switch string(w.folded(i)) {
+	case "as", "in", "from", "als", "în", "в", "у", "w", "v", "ako", "kiedy", "keď", "ked", "když", "kdyz":
 		return true
 	}
 	return false

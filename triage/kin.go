@@ -153,3 +153,48 @@ func sentHas(ctx []contextHit, sent clauseRef, c Category) bool {
 	}
 	return false
 }
+
+// childsParent reports whether the parent named at token i is a child's:
+// a child or a son or a daughter just before it ("a gyerekek apja", "a
+// lányom apja", "the kids' dad", "my son's father") or after "of" ("the
+// father of my children").
+func (pc *policyContext) childsParent(field uint8, i int) bool {
+	w, m := pc.s.words(field), pc.s.matches[field]
+	c := &pc.r.policy
+	kid := func(j int) bool {
+		return j >= 0 && j < len(w.toks) && w.toks[j].clause == w.toks[i].clause &&
+			(hasConcept(w, m, j, c.child) || hasConcept(w, m, j, c.offspring))
+	}
+	if kid(i - 1) {
+		return true
+	}
+	if i+1 < len(w.toks) && string(w.folded(i+1)) == "of" {
+		for j := i + 2; j <= i+4; j++ {
+			if kid(j) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// afterHarm reports whether a relative is named after the harm of its
+// sentence, in a clause of their own ("… megvert, mert jön az anyósa",
+// "ha felhívom anyámat, akkor …" read from the harm): someone the
+// writer goes on to tell of, not the one who harms.
+func (pc *policyContext) afterHarm(h hit) bool {
+	w := pc.s.words(h.field)
+	sent, cl := w.toks[h.t0].sent, w.toks[h.t0].clause
+	harm := false
+	for _, g := range pc.s.hits {
+		ru := pc.r.rules[g.rule]
+		if g.field != h.field || ru.kind != KindSignal || ru.category != "" || g.region == RegionQuoted || w.toks[g.t0].sent != sent {
+			continue
+		}
+		if w.toks[g.t0].clause == cl || w.toks[g.t1].clause == cl || g.t1 >= h.t0 {
+			return false
+		}
+		harm = true
+	}
+	return harm
+}

@@ -370,6 +370,8 @@ func TestDecisionTableCategories(t *testing.T) {
 		{"130 a writer under 18 harmed by a mother's partner", Input{Text: "17 vagyok, anyám élettársa tegnap megvert."}, "hu", []Category{ChildAbuse}, []Category{PartnerViolence, FamilyViolence}},
 		{"130 a child harmed by someone else's partner", Input{Text: "A szomszédban az anyja élettársa veri a kisfiút."}, "hu", []Category{ChildAbuse}, []Category{PartnerViolence}},
 		{"130 the writer and the children threatened (en)", Input{Text: "He says he will kill me and the kids."}, "en", []Category{PartnerViolence, ChildAbuse}, nil},
+		{"130 a relative told of after the harm", Input{Text: "Tegnap megint megvert a párom, mert holnap jön az anyósa."}, "hu", []Category{PartnerViolence}, []Category{FamilyViolence}},
+		{"130 a childhood told as a phrase (en)", Input{Text: "I was abused by my father as a child. Is there a group for adults?"}, "en", []Category{ChildAbuse}, []Category{FamilyViolence}},
 		{"131 a relative threatened by traffickers", Input{Text: "Elvették az útlevelemet, tartozom nekik az útért. Tegnap megvertek, és azt mondták, tudják, hol lakik anyám."}, "hu", []Category{Trafficking}, []Category{FamilyViolence, PartnerViolence}},
 		{"132 papers kept by a partner", Input{Text: "A férjem elvette az útlevelemet, és nem enged ki a lakásból."}, "hu", []Category{PartnerViolence}, []Category{Trafficking}},
 		{"132 papers kept by a partner (en)", Input{Text: "My husband took my passport and locks me in."}, "en", []Category{PartnerViolence}, []Category{Trafficking}},
@@ -379,6 +381,8 @@ func TestDecisionTableCategories(t *testing.T) {
 		{"134 a mother harmed by the father", Input{Text: "Apa megint ivott és kést fogott anyára a konyhában."}, "hu", []Category{PartnerViolence}, []Category{FamilyViolence}},
 		{"134 a mother harmed by a stepfather (en)", Input{Text: "My stepdad hits mum every weekend."}, "en", []Category{PartnerViolence}, []Category{FamilyViolence}},
 		{"134 a mother harmed by a brother", Input{Text: "A bátyám megverte anyámat."}, "hu", []Category{FamilyViolence}, []Category{PartnerViolence}},
+		{"135 the children's father", Input{Text: "A gyerekek apja tegnap megvert."}, "hu", []Category{PartnerViolence}, []Category{FamilyViolence}},
+		{"135 the father of my children (en)", Input{Text: "The father of my children hit me last night."}, "en", []Category{PartnerViolence}, []Category{FamilyViolence}},
 		{"90 be nice to his friends, they pay", Input{Text: "Azt mondta, a barátainak is kell néha kedvesnek lenni, de azért fizetnek."}, "hu", []Category{Prostitution}, nil},
 	} {
 		t.Run(tc.row, func(t *testing.T) {
