@@ -21,12 +21,14 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet, exploit b
 					elder = 2
 				}
 			}
-			if elder == 2 && cat == ChildAbuse {
+			grown := pc.grownKin()
+			if (elder == 2 || grown) && cat == ChildAbuse {
 				continue
 			}
-			// A son or a daughter of a writer who is not old is a child:
-			// harmed, child abuse; there, nothing (row 130).
-			kin = elder == 1
+			// A son or a daughter of a writer who is not old, and of no
+			// adult's age ("a fiam (41)", "my son, who is 52"), is a
+			// child: harmed, child abuse; there, nothing (row 130).
+			kin = elder == 1 && !grown
 			if kin {
 				cat = ChildAbuse
 			}

@@ -198,3 +198,35 @@ func (pc *policyContext) afterHarm(h hit) bool {
 	}
 	return harm
 }
+
+// adultAge reports whether a son or a daughter is given an adult's age
+// next to the word: a number from 18 to 99 up to three words before or
+// after it in its sentence ("a 45 éves fiam", "a fiam (41)", "my son, who
+// is 52").
+func (pc *policyContext) adultAge(h hit) bool {
+	w := pc.s.words(h.field)
+	sent := w.toks[h.t0].sent
+	for j := int(h.t0) - 3; j <= int(h.t1)+3; j++ {
+		if j < 0 || j >= len(w.toks) || w.toks[j].sent != sent {
+			continue
+		}
+		f := w.folded(j)
+		if len(f) == 2 && f[0] >= '0' && f[0] <= '9' && f[1] >= '0' && f[1] <= '9' && f[0] > '1' || string(f) == "18" || string(f) == "19" {
+			return true
+		}
+	}
+	return false
+}
+
+// grownKin reports whether a son or a daughter named anywhere in the new
+// text is given an adult's age (adultAge): the one the writer names
+// elsewhere is the same grown child.
+func (pc *policyContext) grownKin() bool {
+	for _, h := range pc.s.hits {
+		ru := pc.r.rules[h.rule]
+		if ru.kind == KindContext && h.region != RegionQuoted && pc.offspringWord(h) && pc.adultAge(h) {
+			return true
+		}
+	}
+	return false
+}

@@ -372,6 +372,8 @@ func TestDecisionTableCategories(t *testing.T) {
 		{"130 the writer and the children threatened (en)", Input{Text: "He says he will kill me and the kids."}, "en", []Category{PartnerViolence, ChildAbuse}, nil},
 		{"130 a relative told of after the harm", Input{Text: "Tegnap megint megvert a párom, mert holnap jön az anyósa."}, "hu", []Category{PartnerViolence}, []Category{FamilyViolence}},
 		{"130 a childhood told as a phrase (en)", Input{Text: "I was abused by my father as a child. Is there a group for adults?"}, "en", []Category{ChildAbuse}, []Category{FamilyViolence}},
+		{"130 a son of an adult's age", Input{Text: "A fiam (41) tegnap megütött, mert nem adtam pénzt."}, "hu", []Category{FamilyViolence}, []Category{ChildAbuse}},
+		{"130 a son of an adult's age (en)", Input{Text: "My son, who is 52, hit me when I would not give him my card."}, "en", []Category{FamilyViolence}, []Category{ChildAbuse}},
 		{"131 a relative threatened by traffickers", Input{Text: "Elvették az útlevelemet, tartozom nekik az útért. Tegnap megvertek, és azt mondták, tudják, hol lakik anyám."}, "hu", []Category{Trafficking}, []Category{FamilyViolence, PartnerViolence}},
 		{"132 papers kept by a partner", Input{Text: "A férjem elvette az útlevelemet, és nem enged ki a lakásból."}, "hu", []Category{PartnerViolence}, []Category{Trafficking}},
 		{"132 papers kept by a partner (en)", Input{Text: "My husband took my passport and locks me in."}, "en", []Category{PartnerViolence}, []Category{Trafficking}},
