@@ -144,7 +144,10 @@ func (pc *policyContext) harmedObject(field uint8, i int) bool {
 	c := &pc.r.policy
 	f := w.folded(i)
 	n := len(f)
-	if pc.lang == "hu" {
+	if pc.lang == "hu" && pc.signalInClause(field, i) {
+		// The ending says the object, of the harm when a signal stands in
+		// its clause ("ha nem adom vissza a gyereket, felgyújtja a
+		// házat": the child is the condition's, not the harm's).
 		if accusative(w, i) || n > 5 && (string(f[n-3:]) == "nak" || string(f[n-3:]) == "nek") ||
 			n > 4 && (string(f[n-2:]) == "ra" || string(f[n-2:]) == "re") {
 			return true
@@ -174,6 +177,20 @@ func (pc *policyContext) harmedObject(field uint8, i int) bool {
 		j--
 	}
 	return j >= 0 && w.toks[j].clause == cl && pc.signalAt(field, j)
+}
+
+// signalInClause reports whether a signal of the new text stands in the
+// clause of token i.
+func (pc *policyContext) signalInClause(field uint8, i int) bool {
+	w := pc.s.words(field)
+	cl := w.toks[i].clause
+	for _, g := range pc.s.hits {
+		if g.field == field && g.region != RegionQuoted && pc.r.rules[g.rule].kind == KindSignal && !g.negated &&
+			(w.toks[g.t0].clause == cl || w.toks[g.t1].clause == cl) {
+			return true
+		}
+	}
+	return false
 }
 
 // signalAt reports whether token i of a field ends a signal hit of the new text.
