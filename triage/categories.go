@@ -128,6 +128,13 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet, exploit b
 				childHarmed = childHarmed || c.cat == ChildAbuse && c.role == roleHarmed
 			}
 		}
+		if here.has(FamilyViolence) && here.has(PartnerViolence) && !msg.has(ChildAbuse) && otherPartnerIn(ctx, sent) && !ownPartnerIn(ctx, sent) &&
+			!pc.writerHarmedAmong(sent) {
+			// A relative and her partner ("my sister was abused by her
+			// ex", "a húgomat a férje veri"): the relative is the one
+			// harmed, by a partner (row 136).
+			here &^= catOf(FamilyViolence)
+		}
 		if childHarmed && !pc.writerHarmedAmong(sent) {
 			// A child the object of the harm: child abuse alone, whoever
 			// harms ("a férjem megütötte a gyereket", "he hit our son").

@@ -39,7 +39,9 @@ func (pc *policyContext) myBody(w *words, m []int32, i int) bool {
 func (pc *policyContext) writerHarmedAmong(sent clauseRef) bool {
 	w, m := pc.s.words(sent.field), pc.s.matches[sent.field]
 	for i := int(w.sents[sent.n]); i < len(w.toks) && w.toks[i].sent == sent.n; i++ {
-		if pc.closeMarker(w, m, i, true) && !pc.person(w, m, i) && !hasConcept(w, m, i, pc.r.policy.minorAge) || pc.myBody(w, m, i) {
+		// "my" before a person names someone close, not the writer harmed.
+		if pc.closeMarker(w, m, i, true) && !pc.person(w, m, i) && !pc.ownsPerson(w, m, i) && !hasConcept(w, m, i, pc.r.policy.minorAge) ||
+			pc.myBody(w, m, i) {
 			return true
 		}
 	}

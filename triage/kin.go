@@ -125,6 +125,17 @@ func ownPartnerIn(ctx []contextHit, sent clauseRef) bool {
 	return false
 }
 
+// otherPartnerIn reports whether a partner of someone else's is named in
+// sentence sent.
+func otherPartnerIn(ctx []contextHit, sent clauseRef) bool {
+	for _, x := range ctx {
+		if x.cat == PartnerViolence && x.other && x.sent == sent {
+			return true
+		}
+	}
+	return false
+}
+
 // othersPartner reports whether a partner named is someone else's: a
 // Hungarian third person possessive ("élettársa", "anyja párja"), or
 // "her", "his", "their" or a name with 's before it ("her boyfriend",

@@ -385,6 +385,9 @@ func TestDecisionTableCategories(t *testing.T) {
 		{"134 a mother harmed by a brother", Input{Text: "A bátyám megverte anyámat."}, "hu", []Category{FamilyViolence}, []Category{PartnerViolence}},
 		{"135 the children's father", Input{Text: "A gyerekek apja tegnap megvert."}, "hu", []Category{PartnerViolence}, []Category{FamilyViolence}},
 		{"135 the father of my children (en)", Input{Text: "The father of my children hit me last night."}, "en", []Category{PartnerViolence}, []Category{FamilyViolence}},
+		{"136 a sister harmed by her partner", Input{Text: "A húgomat a férje veri, mit tehetek, hogy segítsek neki?"}, "hu", []Category{PartnerViolence}, []Category{FamilyViolence}},
+		{"136 a sister harmed by her ex (en)", Input{Text: "My sister was abused by her ex last year. Can you recommend a therapist?"}, "en", []Category{PartnerViolence}, []Category{FamilyViolence}},
+		{"136 a sister harmed by a brother stays family violence", Input{Text: "A bátyám megverte a húgomat."}, "hu", []Category{FamilyViolence}, []Category{PartnerViolence}},
 		{"90 be nice to his friends, they pay", Input{Text: "Azt mondta, a barátainak is kell néha kedvesnek lenni, de azért fizetnek."}, "hu", []Category{Prostitution}, nil},
 	} {
 		t.Run(tc.row, func(t *testing.T) {
