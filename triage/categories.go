@@ -159,9 +159,10 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet, exploit b
 			// is theirs who exploit (row 131), not a partner's.
 			continue
 		}
-		if here == 0 && !msg.has(PartnerViolence) && !msg.has(FamilyViolence) && pc.writerHarmed(sent) {
-			// No one named here, a child named elsewhere, the writer the
-			// one harmed ("a torkomat szorította"): an adult's violence.
+		if here == 0 && !msg.has(PartnerViolence) && !msg.has(FamilyViolence) && pc.writerHarmedAmong(sent) {
+			// No one named here but a child who is only there, the writer
+			// the one harmed ("a torkomat szorította", "11 évig bántott,
+			// ő kapta meg a gyerekeket"): a partner's violence.
 			here.add(PartnerViolence)
 		}
 		if here == catOf(ChildAbuse) && !writerMinor && ownPartnerIn(ctx, clauseRef{}) && pc.writerHarmedAmong(sent) {

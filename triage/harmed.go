@@ -5,20 +5,6 @@ package triage
 // as the object of the harm, or a child who is only there. The
 // categories of a harm without its own follow from it (harmCategories).
 
-// writerHarmed reports whether a sentence names the writer as the one
-// harmed (an unsaid object, "me", "my throat"), and no child.
-func (pc *policyContext) writerHarmed(sent clauseRef) bool {
-	w, m := pc.s.words(sent.field), pc.s.matches[sent.field]
-	harmed := false
-	for i := int(w.sents[sent.n]); i < len(w.toks) && w.toks[i].sent == sent.n; i++ {
-		if hasConcept(w, m, i, pc.r.policy.child) || hasConcept(w, m, i, pc.r.policy.minorAge) {
-			return false
-		}
-		harmed = harmed || pc.closeMarker(w, m, i, true) && !pc.person(w, m, i) || pc.myBody(w, m, i)
-	}
-	return harmed
-}
-
 // myBody reports whether token i is "my" (mein, мій …) before a part of
 // the body ("my throat", "my cheek"): the writer harmed, where English
 // marks it by a word of its own rather than an ending.
