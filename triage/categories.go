@@ -6,8 +6,9 @@ package triage
 // family before a child).
 func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet, exploit bool) catSet {
 	ctx := pc.s.ctx[:0]
-	elder := 0           // not asked yet; 1 no, 2 yes (a scan of the text, so only when a son or daughter is named)
-	writerMinor := false // the writer says they are under 18 ("16 vagyok", "I'm 15")
+	elder := 0            // not asked yet; 1 no, 2 yes (a scan of the text, so only when a son or daughter is named)
+	writerMinor := false  // the writer says they are under 18 ("16 vagyok", "I'm 15")
+	partnerNamed := false // a partner named other than as a relative's owner ("a férjem öccse")
 	for _, h := range pc.s.hits {
 		ru := pc.r.rules[h.rule]
 		if ru.kind != KindContext || h.region == RegionQuoted {
@@ -42,7 +43,14 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet, exploit b
 				c.role = pc.childRole(h)
 			}
 			if cat == PartnerViolence {
+				// A partner named only as a relative's ("a férjem
+				// öccse") is no partner who harms (row 137).
 				c.other = pc.othersPartner(h)
+				if pc.partnerOwnsKin(h) {
+					c.role = roleBystander
+				} else {
+					partnerNamed = true
+				}
 			}
 			if ru.minor == minorWriter {
 				writerMinor = true
@@ -74,6 +82,9 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet, exploit b
 	// no child harmed, nor a relative named only as a refuge a relative
 	// who harms.
 	msg &^= catOf(ChildAbuse) | catOf(FamilyViolence)
+	if !partnerNamed {
+		msg &^= catOf(PartnerViolence)
+	}
 	writerHurt := false
 	if msg.has(PartnerViolence) {
 		for _, sent := range sents {

@@ -118,7 +118,7 @@ func (pc *policyContext) offspringWord(h hit) bool {
 // sent is the zero clauseRef.
 func ownPartnerIn(ctx []contextHit, sent clauseRef) bool {
 	for _, x := range ctx {
-		if x.cat == PartnerViolence && !x.other && (sent == clauseRef{} || x.sent == sent) {
+		if x.cat == PartnerViolence && !x.other && x.role != roleBystander && (sent == clauseRef{} || x.sent == sent) {
 			return true
 		}
 	}
@@ -240,4 +240,21 @@ func (pc *policyContext) grownKin() bool {
 		}
 	}
 	return false
+}
+
+// partnerOwnsKin reports whether a partner is named as the one whose
+// relative is meant: in Hungarian a relative right after the partner (the
+// possessive construction "a férjem öccse"), in English one after
+// "husband's": the relative is the person of the sentence.
+func (pc *policyContext) partnerOwnsKin(h hit) bool {
+	w, m := pc.s.words(h.field), pc.s.matches[h.field]
+	c := &pc.r.policy
+	j := int(h.t1) + 1
+	if j >= len(w.toks) || w.toks[j].sent != w.toks[h.t1].sent {
+		return false
+	}
+	last := w.folded(int(h.t1))
+	n := len(last)
+	owner := pc.lang == "hu" || n > 3 && last[n-2] == '\'' && last[n-1] == 's'
+	return owner && (hasConcept(w, m, j, c.kinOther) || hasConcept(w, m, j, c.kinParent))
 }

@@ -388,6 +388,8 @@ func TestDecisionTableCategories(t *testing.T) {
 		{"136 a sister harmed by her partner", Input{Text: "A húgomat a férje veri, mit tehetek, hogy segítsek neki?"}, "hu", []Category{PartnerViolence}, []Category{FamilyViolence}},
 		{"136 a sister harmed by her ex (en)", Input{Text: "My sister was abused by her ex last year. Can you recommend a therapist?"}, "en", []Category{PartnerViolence}, []Category{FamilyViolence}},
 		{"136 a sister harmed by a brother stays family violence", Input{Text: "A bátyám megverte a húgomat."}, "hu", []Category{FamilyViolence}, []Category{PartnerViolence}},
+		{"137 a partner named as a relative's owner", Input{Text: "A férjem öccse nálunk lakik, tegnap a pulthoz nyomott és megcsavarta a csuklómat."}, "hu", []Category{FamilyViolence}, []Category{PartnerViolence}},
+		{"137 a partner named as a relative's owner (en)", Input{Text: "My husband's brother lives with us and yesterday he pushed me against the wall."}, "en", []Category{FamilyViolence}, []Category{PartnerViolence}},
 		{"90 be nice to his friends, they pay", Input{Text: "Azt mondta, a barátainak is kell néha kedvesnek lenni, de azért fizetnek."}, "hu", []Category{Prostitution}, nil},
 	} {
 		t.Run(tc.row, func(t *testing.T) {
