@@ -4,69 +4,196 @@ package triage
 // their own: those of the context rules in the same sentence, or, when no
 // sentence says who is involved, of the whole message (a partner before
 // family before a child).
-func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet) catSet {
+func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet, exploit bool) catSet {
 	ctx := pc.s.ctx[:0]
-	elder := 0 // not asked yet; 1 no, 2 yes (a scan of the text, so only when a son or daughter is named)
+	elder := 0            // not asked yet; 1 no, 2 yes (a scan of the text, so only when a son or daughter is named)
+	writerMinor := false  // the writer says they are under 18 ("16 vagyok", "I'm 15")
+	partnerNamed := false // a partner named other than as a relative's owner ("a férjem öccse")
 	for _, h := range pc.s.hits {
 		ru := pc.r.rules[h.rule]
 		if ru.kind != KindContext || h.region == RegionQuoted {
 			continue
 		}
-		if ru.category == ChildAbuse && pc.kinWord(h) {
+		cat, kin := ru.category, false
+		if cat == ChildAbuse && pc.kinWord(h) || cat == FamilyViolence && pc.offspringWord(h) {
 			if elder == 0 {
 				elder = 1
 				if pc.elderWriter() {
 					elder = 2
 				}
 			}
-			if elder == 2 {
+			grown := pc.grownKin()
+			if (elder == 2 || grown) && cat == ChildAbuse {
 				continue
 			}
+			// A son or a daughter of a writer who is not old, and of no
+			// adult's age ("a fiam (41)", "my son, who is 52"), is a
+			// child: harmed, child abuse; there, nothing (row 130).
+			kin = elder == 1 && !grown
+			if kin {
+				cat = ChildAbuse
+			}
 		}
-		if !(ru.category == ChildAbuse && pc.childAlong(h)) && !(ru.category == FamilyViolence && pc.kinRefuge(h)) {
-			ctx = append(ctx, contextHit{clauseRef{h.field, pc.s.words(h.field).toks[h.t0].sent}, ru.category})
+		// Where the writer tells of being sold or trafficked, relatives
+		// are those the traffickers threaten ("tudják, hol lakik anyám"),
+		// not the ones who harm (row 131).
+		if !(cat == ChildAbuse && pc.childAlong(h)) && !(cat == FamilyViolence && (exploit || pc.kinRefuge(h) || !msg.has(ChildAbuse) && pc.afterHarm(h))) {
+			c := contextHit{sent: clauseRef{h.field, pc.s.words(h.field).toks[h.t0].sent}, cat: cat, role: roleNamed, kin: kin}
+			if cat == ChildAbuse {
+				c.role = pc.childRole(h)
+			}
+			if cat == PartnerViolence {
+				// A partner named only as a relative's ("a férjem
+				// öccse") is no partner who harms (row 137).
+				c.other = pc.othersPartner(h)
+				if pc.partnerOwnsKin(h) {
+					c.role = roleBystander
+				} else {
+					partnerNamed = true
+				}
+			}
+			if ru.minor == minorWriter {
+				writerMinor = true
+			}
+			if cat == FamilyViolence {
+				if k := pc.parentWord(h); k >= 0 {
+					c.parent = true
+					if pc.harmedObject(h.field, k) {
+						// A mother or a father harmed ("anyut a falhoz
+						// vágta", "бьет маму"): an adult harmed by a
+						// partner, the other parent or theirs (row 134).
+						c.cat, c.role = PartnerViolence, roleHarmed
+					} else if pc.childsParent(h.field, k) {
+						// The children's father ("a gyerekek apja", "the
+						// kids' dad", "father of my children"): the
+						// writer's partner or ex (row 135).
+						c.cat, c.parent = PartnerViolence, false
+					}
+				}
+			}
+			ctx = append(ctx, c)
 		}
 	}
 	pc.s.ctx = ctx
-	// A child named only as being along is no child harmed, nor a
-	// relative named only as a refuge a relative who harms.
+	// A child counts as the one harmed where a sentence says so (row
+	// 130): the object of the harm, or named in a sentence of harm that
+	// does not name the writer as the one harmed. A child named only as
+	// being there ("the kids are at home", "félek, két gyerekünk van") is
+	// no child harmed, nor a relative named only as a refuge a relative
+	// who harms.
 	msg &^= catOf(ChildAbuse) | catOf(FamilyViolence)
-	for _, c := range ctx {
-		if c.cat == ChildAbuse || c.cat == FamilyViolence {
+	if !partnerNamed {
+		msg &^= catOf(PartnerViolence)
+	}
+	writerHurt := false
+	if msg.has(PartnerViolence) {
+		for _, sent := range sents {
+			writerHurt = writerHurt || pc.writerHarmedAmong(sent)
+		}
+	}
+	for i := range ctx {
+		c := &ctx[i]
+		switch {
+		case c.cat != ChildAbuse || c.role == roleBystander || c.role == roleMinor || c.sent.field == fieldSubject:
+			// A child in the subject is the one the mail is about.
+		case !containsClause(sents, c.sent.field, c.sent.n):
+			c.role = roleBystander // no harm told in its sentence
+		case c.role == roleNamed && (writerHurt || pc.writerHarmedAmong(c.sent) || pc.writerSubject(c.sent)):
+			c.role = roleBystander
+			if c.kin && !sentHas(ctx, c.sent, PartnerViolence) {
+				// The writer harmed, a son or a daughter named and no
+				// partner: the one who harms ("my son hits me").
+				c.cat, c.role = FamilyViolence, roleNamed
+			}
+		}
+		if c.cat == ChildAbuse && c.role != roleBystander || c.cat == FamilyViolence {
 			msg.add(c.cat)
 		}
 	}
 	var out catSet
 	for _, sent := range sents {
 		var here catSet
+		// A parent harmed by the other parent (or a step-parent) named in
+		// the sentence, and no other relative: the parents' violence,
+		// an adult harmed by a partner (row 134).
+		childHarmed, parentHarmed, otherParent, otherKin := false, false, false, false
 		for _, c := range ctx {
-			if c.sent == sent {
-				here.add(c.cat)
+			switch {
+			case c.sent != sent:
+			case c.parent && c.role == roleHarmed:
+				parentHarmed = true
+			case c.parent:
+				otherParent = true
+			case c.cat == FamilyViolence:
+				otherKin = true
 			}
 		}
-		if here == 0 && !msg.has(PartnerViolence) && !msg.has(FamilyViolence) && pc.writerHarmed(sent) {
-			// No one named here, a child named elsewhere, the writer the
-			// one harmed ("a torkomat szorította"): an adult's violence.
+		parents := parentHarmed && otherParent && !otherKin
+		for _, c := range ctx {
+			cat := c.cat
+			if c.parent && c.role == roleHarmed && !parents {
+				cat = FamilyViolence
+			}
+			if c.sent == sent && c.role != roleBystander && !(parents && c.parent && cat == FamilyViolence) {
+				here.add(cat)
+				childHarmed = childHarmed || c.cat == ChildAbuse && c.role == roleHarmed
+			}
+		}
+		if here.has(FamilyViolence) && here.has(PartnerViolence) && !msg.has(ChildAbuse) && otherPartnerIn(ctx, sent) && !ownPartnerIn(ctx, sent) &&
+			!pc.writerHarmedAmong(sent) {
+			// A relative and her partner ("my sister was abused by her
+			// ex", "a húgomat a férje veri"): the relative is the one
+			// harmed, by a partner (row 136).
+			here &^= catOf(FamilyViolence)
+		}
+		if childHarmed && !pc.writerHarmedAmong(sent) {
+			// A child the object of the harm: child abuse alone, whoever
+			// harms ("a férjem megütötte a gyereket", "he hit our son").
+			here = catOf(ChildAbuse)
+		} else if childHarmed && here == catOf(ChildAbuse) && !writerMinor {
+			// The writer harmed with the child, no one named who harms
+			// ("he will kill me and the kids"): a partner's violence too.
 			here.add(PartnerViolence)
 		}
-		if here == catOf(ChildAbuse) && msg.has(PartnerViolence) && pc.writerHarmedAmong(sent) {
+		if writerMinor && pc.writerHarmedAmong(sent) {
+			// The writer a child, and the one harmed: child abuse, whoever
+			// harms ("anyám élettársa megvert, 17 vagyok"); a partner of
+			// the writer's own is partner violence too.
+			own := here.has(PartnerViolence) && ownPartnerIn(ctx, sent)
+			here = catOf(ChildAbuse)
+			if own {
+				here.add(PartnerViolence)
+			}
+		}
+		if here == 0 && exploit {
+			// No one named, and the writer sold or trafficked: the harm
+			// is theirs who exploit (row 131), not a partner's.
+			continue
+		}
+		if here == 0 && !msg.has(PartnerViolence) && !msg.has(FamilyViolence) && pc.writerHarmedAmong(sent) {
+			// No one named here but a child who is only there, the writer
+			// the one harmed ("a torkomat szorította", "11 évig bántott,
+			// ő kapta meg a gyerekeket"): a partner's violence.
+			here.add(PartnerViolence)
+		}
+		if here == catOf(ChildAbuse) && !writerMinor && ownPartnerIn(ctx, clauseRef{}) && pc.writerHarmedAmong(sent) {
 			// The writer harmed ("a párnát nyomta az arcomra"), a partner
 			// in the message, a child named only as in the rest of the
 			// sentence: the partner's violence too.
 			here.add(PartnerViolence)
 		}
 		if here == 0 {
-			for _, c := range []Category{PartnerViolence, FamilyViolence, ChildAbuse} {
+			// A partner of someone else's ("her boyfriend", "anyja
+			// élettársa") comes after a child harmed.
+			order := []Category{PartnerViolence, FamilyViolence, ChildAbuse}
+			if !ownPartnerIn(ctx, clauseRef{}) && msg.has(ChildAbuse) {
+				order = []Category{ChildAbuse, FamilyViolence, PartnerViolence}
+			}
+			for _, c := range order {
 				if msg.has(c) {
 					here.add(c)
 					break
 				}
-			}
-			// No one named here and only a child elsewhere: the one who
-			// harms is most often an unnamed partner ("itt van az ajtó
-			// előtt … a gyerekek sírnak"), the child the one at risk.
-			if here == catOf(ChildAbuse) && !pc.sentNamesChild(sent) {
-				here.add(PartnerViolence)
 			}
 		}
 		if here.has(FamilyViolence) && msg.has(ChildAbuse) {
@@ -87,118 +214,16 @@ func catOf(c Category) catSet {
 	return s
 }
 
-// writerHarmed reports whether a sentence names the writer as the one
-// harmed (an unsaid object, "me", "my throat"), and no child.
-func (pc *policyContext) writerHarmed(sent clauseRef) bool {
-	w, m := pc.s.words(sent.field), pc.s.matches[sent.field]
-	harmed := false
-	for i := int(w.sents[sent.n]); i < len(w.toks) && w.toks[i].sent == sent.n; i++ {
-		if hasConcept(w, m, i, pc.r.policy.child) || hasConcept(w, m, i, pc.r.policy.minorAge) {
-			return false
-		}
-		harmed = harmed || pc.closeMarker(w, m, i, true) && !pc.person(w, m, i)
-	}
-	return harmed
-}
-
-// writerHarmedAmong reports whether a sentence names the writer as the one
-// harmed ("az arcomra", "megvert"), whoever else it names.
-func (pc *policyContext) writerHarmedAmong(sent clauseRef) bool {
-	w, m := pc.s.words(sent.field), pc.s.matches[sent.field]
-	for i := int(w.sents[sent.n]); i < len(w.toks) && w.toks[i].sent == sent.n; i++ {
-		if pc.closeMarker(w, m, i, true) && !pc.person(w, m, i) && !hasConcept(w, m, i, pc.r.policy.minorAge) {
-			return true
-		}
-	}
-	return false
-}
-
-// childAlong reports whether a child is named as someone who is with the
-// writer or sees the violence, not as the one harmed: "a gyerekekkel az
-// utcán vagyunk", "a gyerekek előtt", "with the kids", "in front of the
-// children". The harm of that sentence is then the adults'.
-func (pc *policyContext) childAlong(h hit) bool {
-	w := pc.s.words(h.field)
-	last := w.folded(int(h.t1))
-	if n := len(last); n > 5 && (string(last[n-3:]) == "val" || string(last[n-3:]) == "vel" ||
-		string(last[n-3:]) == "kal" || string(last[n-3:]) == "kel") {
-		return true
-	}
-	if j := int(h.t1) + 1; j < len(w.toks) && string(w.folded(j)) == "elott" {
-		return true
-	}
-	for j := int(h.t0) - 1; j >= 0 && j >= int(h.t0)-3; j-- {
-		switch string(w.folded(j)) {
-		case "with", "of", "при", "перед", "vor", "fata", "cu", "mit", "с", "з": // with the kids, in front of the children
-			return true
-		}
-	}
-	return false
-}
-
-// sentNamesChild reports whether a sentence names a child or an age
-// under 18.
-func (pc *policyContext) sentNamesChild(sent clauseRef) bool {
-	w, m := pc.s.words(sent.field), pc.s.matches[sent.field]
-	for i := int(w.sents[sent.n]); i < len(w.toks) && w.toks[i].sent == sent.n; i++ {
-		if hasConcept(w, m, i, pc.r.policy.child) || hasConcept(w, m, i, pc.r.policy.minorAge) {
-			return true
-		}
-	}
-	return false
-}
-
-// kinRefuge reports whether a relative is named as where the writer
-// would go or stay ("anyámékhoz nem mehetek", "a nővéremnél lakunk",
-// "a testvéremhez"): a refuge, not the one who harms.
-func (pc *policyContext) kinRefuge(h hit) bool {
-	last := pc.s.words(h.field).folded(int(h.t1))
-	n := len(last)
-	if n < 6 {
-		return false
-	}
-	switch string(last[n-3:]) {
-	case "hoz", "hez", "nal", "nel":
-		return true
-	}
-	return false
-}
-
-// elderWriter reports whether the new text says the writer is old or the
-// child grown up (a pension, "retired", "felnőtt fiam"): a son or a
-// daughter who harms them is violence in the family, not a child harmed.
-func (pc *policyContext) elderWriter() bool {
-	e := pc.r.policy.elder
-	if e < 0 {
-		return false
-	}
-	for f := range pc.s.matches {
-		w, m := pc.s.words(uint8(f)), pc.s.matches[f]
-		for i := range w.toks {
-			if w.toks[i].region != RegionQuoted && hasConcept(w, m, i, e) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// kinWord reports whether a context hit names a relative (a son, a
-// daughter), not a child by age.
-func (pc *policyContext) kinWord(h hit) bool {
-	w, m := pc.s.words(h.field), pc.s.matches[h.field]
-	for i := int(h.t0); i <= int(h.t1); i++ {
-		if hasConcept(w, m, i, pc.r.policy.kinOther) {
-			return true
-		}
-	}
-	return false
-}
-
 // contextHit is a context rule's category and the sentence it stands in.
 type contextHit struct {
 	sent clauseRef
 	cat  Category
+	role childRole
+	kin  bool // a son or a daughter, read as a child
+	// parent: a mother or a father (a step-parent), who harms unless the
+	// sentence makes them the one harmed
+	parent bool
+	other  bool // a partner of someone else's ("her boyfriend")
 }
 
 // language names the language of the writer's new text.

@@ -269,9 +269,12 @@ var measuredParts = []string{}
 // family_violence and child_abuse, some child_abuse alone, one
 // family_violence alone), and no one reading satisfies both; giving both
 // every time drops its precision to 33%. The corpus needs one convention.
+// Rules 2026.12-18 (who is harmed, rows 130-136) raised the bars of
+// partner_violence, child_abuse, family_violence and trafficking to a
+// little under their figures then (84/90%, 68/83%, 71/81%, 80/85%).
 var categoryBars = map[Category][2]float64{
-	PartnerViolence: {0.70, 0.80}, ChildAbuse: {0.45, 0.80}, FamilyViolence: {0.55, 0.75},
-	Trafficking: {0.70, 0.80}, Prostitution: {0.85, 0.80}, SuicideRisk: {0.90, 0.95},
+	PartnerViolence: {0.80, 0.87}, ChildAbuse: {0.65, 0.80}, FamilyViolence: {0.68, 0.78},
+	Trafficking: {0.77, 0.82}, Prostitution: {0.85, 0.80}, SuicideRisk: {0.90, 0.95},
 	ShelterRequest: {0.75, 0.85}, LegalInfo: {0.75, 0.85}, Information: {0.90, 0.65}, Automated: {1, 1},
 }
 

@@ -41,6 +41,9 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	// minorSaid: an age under 18 in the writer's new text, minorWriter:
 	// the writer's own; soldSaid: a prostitution signal there (row 94).
 	var topic, concrete, autoHit, closeDanger, signalHit, nowSaid, ownLife, phoneSaid, revealed, tonightSaid, minorSaid, minorWrites, soldSaid bool
+	// Row 132: trafficking told only by papers taken or kept (a held
+	// rule), which a partner does too.
+	var papersOnly, exploitSaid bool
 	var reasons []Reason
 	topicPrio := P4
 	fired := s.fired(len(r.rules))
@@ -214,6 +217,10 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 				soldSaid = soldSaid || ru.category == Prostitution && !h.negated && !h.past && !eff.capped
 				if ru.category != "" {
 					cats.add(ru.category)
+					if ru.category == Trafficking {
+						papersOnly = ru.held && (papersOnly || !exploitSaid)
+						exploitSaid = true
+					}
 				} else {
 					if sent := s.words(h.field).toks[h.t0].sent; !containsClause(harm, h.field, sent) {
 						harm = append(harm, clauseRef{h.field, sent})
@@ -274,6 +281,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 		closeDanger = closeDanger || ru.priority <= P2
 		if ru.category != "" {
 			cats.add(ru.category)
+			papersOnly = papersOnly && ru.category != Trafficking
 		}
 		if ru.held && held && ru.priority == P1 {
 			reasons = addReason(reasons, ReasonHeldOrControlled)
@@ -282,14 +290,29 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	if ex != nil {
 		ex.effects = append(ex.effects[:0], effects...)
 	}
+	// Row 132: papers taken or kept, and nothing else of trafficking,
+	// where the writer names a partner: his control, partner violence.
+	if papersOnly && cats.has(Trafficking) && !cats.has(Prostitution) && ctxCats.has(PartnerViolence) {
+		ex.note("papers kept by a partner: partner_violence, not trafficking")
+		cats.remove(Trafficking)
+		cats.add(PartnerViolence)
+	}
 	if len(harm) > 0 {
-		cats |= pc.harmCategories(harm, ctxCats)
+		cats |= pc.harmCategories(harm, ctxCats, cats.has(Trafficking) || cats.has(Prostitution))
 		if cats&violenceCats() == 0 {
 			cats.add(PartnerViolence)
 		}
 	}
 	if capTopic && topicCats != 0 && best >= topicPrio {
 		cats = topicCats
+	}
+	// Row 133: a shelter or a legal question with no harm of a category
+	// of its own, a partner or no relative named: the violence it is
+	// about is a partner's, as for a harm no one is named in ("a
+	// távoltartás lejár", "a krízisotthonban vagyunk a gyerekekkel").
+	if best < P4 && cats&violenceCats() == 0 && (cats.has(LegalInfo) || cats.has(ShelterRequest)) &&
+		(ctxCats.has(PartnerViolence) || !ctxCats.has(FamilyViolence)) {
+		cats.add(PartnerViolence)
 	}
 	automated := len(hdr) > 0 || autoHit
 	if automated {

@@ -43,7 +43,7 @@ func englishPast(b []byte) bool {
 // when a rules file has no such concept: a file of its own may leave
 // them out, and the policy then reads less.
 type policyConcepts struct {
-	me, child, kinParent, kinOther, partner, minorAge, neck, body, device, confine, elder, door, authority int32
+	me, child, kinParent, kinOther, offspring, partner, minorAge, neck, body, device, confine, elder, door, authority int32
 }
 
 func newPolicyConcepts(byID map[string]int32) policyConcepts {
@@ -53,7 +53,7 @@ func newPolicyConcepts(byID map[string]int32) policyConcepts {
 		}
 		return -1
 	}
-	return policyConcepts{me: get("me"), child: get("child"), kinParent: get("kin_parent"), kinOther: get("kin_other"),
+	return policyConcepts{me: get("me"), child: get("child"), kinParent: get("kin_parent"), kinOther: get("kin_other"), offspring: get("offspring"),
 		partner: get("partner"), minorAge: get("minor_age"), neck: get("neck"), body: get("body"), device: get("device"),
 		confine: get("confine"), elder: get("elder"), door: get("door"),
 		authority: get("authority")}

@@ -49,7 +49,7 @@ func TestSecondOpinionAtWork(t *testing.T) {
 	st := storagetest.Open(t, vars["OKIT_DATABASE_URL"], false, time.Now)
 	db := context.Background()
 	// A P2 by the rules (hit yesterday, nowhere to go, drunk again
-	// tonight) that the starting model reads as P1 (0.74).
+	// tonight) that the starting model reads as P1 (0.80).
 	p2 := "A férjem megütött tegnap este, nem tudom hova menjek a gyerekekkel. Ma este megint részeg lesz."
 	n := 0
 	deliver := func(body string) (ref string, priority, raisedFrom int) {
