@@ -383,18 +383,21 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 			}
 		}
 	}
-	// Row 26: someone reads or checks the writer's phone or mail: a
-	// controlling relationship, advice at least, never mere information.
-	if !automated && best > P3 && containsReason(reasons, ReasonSomeoneReads) {
-		ex.note("someone reads the writer's mail or phone: priority %s instead of %s", P3, best)
-		best = P3
-		if cats&violenceCats() == 0 {
+	// Row 26: someone reads or checks the writer's phone or mail, the
+	// writer asks not to be written to, or writes on someone else's
+	// device: a controlling relationship, or a writer who cannot be
+	// answered safely. Nothing automatic will reach them, so an operator
+	// must find a safe way soon: at least P2.
+	if !automated && best > P2 && slices.ContainsFunc(reasons, func(r Reason) bool { return slices.Contains(ruleReasons, r) }) {
+		ex.note("the writer cannot be written to safely: priority %s instead of %s", P2, best)
+		if best > P3 && containsReason(reasons, ReasonSomeoneReads) && cats&violenceCats() == 0 {
 			if c := ctxCats & (catOf(PartnerViolence) | catOf(FamilyViolence) | catOf(ChildAbuse)); c != 0 {
 				cats |= c
 			} else {
 				cats.add(PartnerViolence)
 			}
 		}
+		best = P2
 	}
 	// Row 30: at P1 the categories name the danger; a legal word counts
 	// only where the writer asks about the law.

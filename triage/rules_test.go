@@ -110,12 +110,12 @@ func TestFlags(t *testing.T) {
 		want []Flag
 		prio Priority
 	}{
-		{"asks for no reply", Input{Text: "Kérem, ne válaszoljanak erre a címre."}, []Flag{FlagDoNotReply}, P4},
-		{"husband reads mail", Input{Text: "A férjem olvassa a leveleimet."}, []Flag{FlagDoNotReply}, P3},
-		{"he checks my phone", Input{Text: "He checks my phone every night."}, []Flag{FlagDoNotReply}, P3},
+		{"asks for no reply", Input{Text: "Kérem, ne válaszoljanak erre a címre."}, []Flag{FlagDoNotReply}, P2},
+		{"husband reads mail", Input{Text: "A férjem olvassa a leveleimet."}, []Flag{FlagDoNotReply}, P2},
+		{"he checks my phone", Input{Text: "He checks my phone every night."}, []Flag{FlagDoNotReply}, P2},
 		{"I check my email is no alarm", Input{Text: "I check my email every day, please write back."}, nil, P4},
 		{"see the email below is no alarm", Input{Text: "Please see the email below and read my message."}, nil, P4},
-		{"he sees what I write", Input{Text: "A férjem mindent lát, olvassa, amit írok."}, []Flag{FlagDoNotReply}, P3},
+		{"he sees what I write", Input{Text: "A férjem mindent lát, olvassa, amit írok."}, []Flag{FlagDoNotReply}, P2},
 		{"negated: nobody reads it", Input{Text: "A férjem nem olvassa a leveleimet, nyugodtan írjatok."}, nil, P4},
 		{"third party phone is not the writer's", Input{Text: "A húgom férje nézi a telefonját."}, nil, P4},
 		{"out of office by header", Input{Subject: "Re: kérdés", Text: "Köszönöm.", Header: map[string][]string{"Auto-Submitted": {"auto-replied"}}}, []Flag{FlagAutomated}, P4},
