@@ -211,7 +211,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 					o.held = o.held || ru.held && pc.heldSelf(h)
 				}
 				newBest = min(newBest, p)
-				soldSaid = soldSaid || ru.category == Prostitution && !h.negated && !h.past && !eff.capped
+				soldSaid = soldSaid || (ru.category == Prostitution || ru.category == Trafficking) && !h.negated && !h.past && !eff.capped
 				if ru.category != "" {
 					cats.add(ru.category)
 				} else {
@@ -312,8 +312,9 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	// signal in the writer's words) with a time of the day named ("ma
 	// éjjel is jön valaki", "tonight"): it is to happen today; or the
 	// child writes it herself ("am 16 ani", "16 éves vagyok").
+	// Row 160: a child trafficked (sold on, moved abroad) counts the same.
 	if !automated && best > P1 && soldSaid && (minorSaid && tonightSaid || minorWrites) {
-		ex.note("a child sold for sex, with a time of the day: priority %s instead of %s", P1, best)
+		ex.note("a child sold for sex or trafficked, with a time word: priority %s instead of %s", P1, best)
 		best = P1
 		cats.add(ChildAbuse)
 	}

@@ -255,7 +255,7 @@ func (pc *policyContext) about(h hit, strict bool) bool {
 	found := pc.hitHas(h, featAbout)
 	for i := int(h.t1); !found && i < len(w.toks) && i <= int(h.t1)+aboutReach && w.toks[i].clause == cl; i++ {
 		b := w.folded(i)
-		found = len(b) >= 5 && string(b[len(b)-3:]) == "rol" && !w.is(i, clsFromPlace) && !offSurface(b)
+		found = len(b) >= 5 && string(b[len(b)-3:]) == "rol" && !w.is(i, clsFromPlace) && !offSurface(b) && !foreignRol(b)
 	}
 	for i := int(h.t0) - 1; !found && i >= 0 && w.toks[i].clause == cl; i-- {
 		found = w.is(i, clsAbout)
@@ -283,6 +283,24 @@ func offSurface(b []byte) bool {
 	for _, p := range [...]string{"foldrol", "padlorol", "korol", "kovrol", "jarolaprol", "csemperol", "agyrol", "kanaperol",
 		"szekrol", "lepcsorol", "letrarol", "parkettarol", "szonyegrol"} {
 		if bytes.HasSuffix(b, []byte(p)) {
+			return true
+		}
+	}
+	return false
+}
+
+// foreignRol reports whether a word ending in "rol" is not a Hungarian
+// -ról of "about": an English word ("petrol", "control", "patrol": "he
+// will pour petrol under the door" is a threat, not talk about one), or
+// the device or address one writes from ("a barátnőm telójáról írok",
+// "egy idegen gépről"): a source, not a subject.
+func foreignRol(b []byte) bool {
+	switch string(b) {
+	case "petrol", "control", "patrol", "kontrol", "cholesterol", "bristol":
+		return true
+	}
+	for _, p := range [...]string{"telefon", "telo", "mobil", "gep", "laptop", "tablet", "ipad", "fiok", "cim", "email", "emil", "szamitogep"} {
+		if bytes.HasPrefix(b, []byte(p)) {
 			return true
 		}
 	}
