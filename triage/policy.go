@@ -148,7 +148,9 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 			if close && inTopic {
 				close = pc.closeOutsideQuotes(h)
 			}
-			if !close && ru.ifOther == lower && ru.held && !capTopic {
+			// A topic elsewhere in the mail (a school talk) does not stop
+			// reading who is held in the writer's own sentence.
+			if !close && ru.ifOther == lower && ru.held && !inTopic {
 				close = pc.heldSelf(h)
 			}
 			// Someone else's danger happening now (a time word near) is
