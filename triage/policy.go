@@ -151,7 +151,9 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 			if close && inTopic {
 				close = pc.closeOutsideQuotes(h)
 			}
-			if !close && ru.ifOther == lower && ru.held && !capTopic {
+			// A topic elsewhere in the mail (a school talk) does not stop
+			// reading who is held in the writer's own sentence.
+			if !close && ru.ifOther == lower && ru.held && !inTopic {
 				close = pc.heldSelf(h)
 			}
 			// Someone else's danger happening now (a time word near) is
@@ -214,11 +216,11 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 					o.held = o.held || ru.held && pc.heldSelf(h)
 				}
 				newBest = min(newBest, p)
-				soldSaid = soldSaid || ru.category == Prostitution && !h.negated && !h.past && !eff.capped
+				soldSaid = soldSaid || (ru.category == Prostitution || ru.category == Trafficking) && !h.negated && !h.past && !eff.capped
 				if ru.category != "" {
 					cats.add(ru.category)
 					if ru.category == Trafficking {
-						papersOnly = ru.held && (papersOnly || !exploitSaid)
+						papersOnly = ru.held && !pc.employerSaid(h) && (papersOnly || !exploitSaid)
 						exploitSaid = true
 					}
 				} else {
@@ -291,7 +293,8 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 		ex.effects = append(ex.effects[:0], effects...)
 	}
 	// Row 132: papers taken or kept, and nothing else of trafficking,
-	// where the writer names a partner: his control, partner violence.
+	// where the writer names a partner and no boss keeps them: his
+	// control, partner violence.
 	if papersOnly && cats.has(Trafficking) && !cats.has(Prostitution) && ctxCats.has(PartnerViolence) {
 		ex.note("papers kept by a partner: partner_violence, not trafficking")
 		cats.remove(Trafficking)
@@ -335,8 +338,9 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	// signal in the writer's words) with a time of the day named ("ma
 	// éjjel is jön valaki", "tonight"): it is to happen today; or the
 	// child writes it herself ("am 16 ani", "16 éves vagyok").
+	// Row 160: a child trafficked (sold on, moved abroad) counts the same.
 	if !automated && best > P1 && soldSaid && (minorSaid && tonightSaid || minorWrites) {
-		ex.note("a child sold for sex, with a time of the day: priority %s instead of %s", P1, best)
+		ex.note("a child sold for sex or trafficked, with a time word: priority %s instead of %s", P1, best)
 		best = P1
 		cats.add(ChildAbuse)
 	}

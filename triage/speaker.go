@@ -43,7 +43,7 @@ func englishPast(b []byte) bool {
 // when a rules file has no such concept: a file of its own may leave
 // them out, and the policy then reads less.
 type policyConcepts struct {
-	me, child, kinParent, kinOther, offspring, partner, minorAge, neck, body, device, confine, elder, door, authority int32
+	me, child, kinParent, kinOther, offspring, partner, minorAge, neck, body, device, confine, elder, door, authority, employer int32
 }
 
 func newPolicyConcepts(byID map[string]int32) policyConcepts {
@@ -56,7 +56,7 @@ func newPolicyConcepts(byID map[string]int32) policyConcepts {
 	return policyConcepts{me: get("me"), child: get("child"), kinParent: get("kin_parent"), kinOther: get("kin_other"), offspring: get("offspring"),
 		partner: get("partner"), minorAge: get("minor_age"), neck: get("neck"), body: get("body"), device: get("device"),
 		confine: get("confine"), elder: get("elder"), door: get("door"),
-		authority: get("authority")}
+		authority: get("authority"), employer: get("employer")}
 }
 
 // hasConcept reports whether token i of w matched the concept elem e.
@@ -66,6 +66,19 @@ func hasConcept(w *words, m []int32, i int, e int32) bool {
 	}
 	t := w.toks[i]
 	return containsID(m[t.m0:t.m1], e)
+}
+
+// employerSaid reports whether the sentence of a hit names an employer
+// or a boss ("the boss keeps my ID", "a főnök tartja a papírjait").
+func (pc *policyContext) employerSaid(h hit) bool {
+	w, m := pc.s.words(h.field), pc.s.matches[h.field]
+	sent := w.toks[h.t0].sent
+	for i := int(w.sents[sent]); i < len(w.toks) && w.toks[i].sent == sent; i++ {
+		if hasConcept(w, m, i, pc.r.policy.employer) {
+			return true
+		}
+	}
+	return false
 }
 
 // person reports whether token i names a person: a partner, a relative or
@@ -255,7 +268,7 @@ func (pc *policyContext) about(h hit, strict bool) bool {
 	found := pc.hitHas(h, featAbout)
 	for i := int(h.t1); !found && i < len(w.toks) && i <= int(h.t1)+aboutReach && w.toks[i].clause == cl; i++ {
 		b := w.folded(i)
-		found = len(b) >= 5 && string(b[len(b)-3:]) == "rol" && !w.is(i, clsFromPlace) && !offSurface(b)
+		found = len(b) >= 5 && string(b[len(b)-3:]) == "rol" && !w.is(i, clsFromPlace) && !offSurface(b) && !foreignRol(b)
 	}
 	for i := int(h.t0) - 1; !found && i >= 0 && w.toks[i].clause == cl; i-- {
 		found = w.is(i, clsAbout)
@@ -283,6 +296,24 @@ func offSurface(b []byte) bool {
 	for _, p := range [...]string{"foldrol", "padlorol", "korol", "kovrol", "jarolaprol", "csemperol", "agyrol", "kanaperol",
 		"szekrol", "lepcsorol", "letrarol", "parkettarol", "szonyegrol"} {
 		if bytes.HasSuffix(b, []byte(p)) {
+			return true
+		}
+	}
+	return false
+}
+
+// foreignRol reports whether a word ending in "rol" is not a Hungarian
+// -ról of "about": an English word ("petrol", "control", "patrol": "he
+// will pour petrol under the door" is a threat, not talk about one), or
+// the device or address one writes from ("a barátnőm telójáról írok",
+// "egy idegen gépről"): a source, not a subject.
+func foreignRol(b []byte) bool {
+	switch string(b) {
+	case "petrol", "control", "patrol", "kontrol", "cholesterol", "bristol":
+		return true
+	}
+	for _, p := range [...]string{"telefon", "telo", "mobil", "gep", "laptop", "tablet", "ipad", "fiok", "cim", "email", "emil", "szamitogep"} {
+		if bytes.HasPrefix(b, []byte(p)) {
 			return true
 		}
 	}
