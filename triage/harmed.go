@@ -168,17 +168,22 @@ func (pc *policyContext) harmedObject(field uint8, i int) bool {
 }
 
 // signalInClause reports whether a signal of the new text stands in the
-// clause of token i.
+// clause of token i (its first or last word there). The clauses are marked
+// once per field, on the first question: the role tests ask it word by word.
 func (pc *policyContext) signalInClause(field uint8, i int) bool {
 	w := pc.s.words(field)
-	cl := w.toks[i].clause
-	for _, g := range pc.s.hits {
-		if g.field == field && g.region != RegionQuoted && pc.r.rules[g.rule].kind == KindSignal && !g.negated &&
-			(w.toks[g.t0].clause == cl || w.toks[g.t1].clause == cl) {
-			return true
+	marks := &pc.s.sigClause[field]
+	if !pc.sigMarked[field] {
+		pc.sigMarked[field] = true
+		*marks = resize(*marks, len(w.clauses))
+		for _, g := range pc.s.hits {
+			if g.field == field && g.region != RegionQuoted && pc.r.rules[g.rule].kind == KindSignal && !g.negated {
+				(*marks)[w.toks[g.t0].clause] = true
+				(*marks)[w.toks[g.t1].clause] = true
+			}
 		}
 	}
-	return false
+	return (*marks)[w.toks[i].clause]
 }
 
 // signalAt reports whether token i of a field ends a signal hit of the new text.

@@ -45,6 +45,7 @@ type scratch struct {
 	urgentAt     []bool      // by word: a time word reaches it (modifiers)
 	pastIn       []uint8     // by clause: the regions with a past marker (modifiers)
 	nowIn        []uint8     // by clause: the regions with a time word of the present
+	sigClause    [2][]bool   // by field, then clause: a signal of the new text stands there (signalInClause)
 	memo         [2]wordMemo // by field
 	starts       []int32     // the words whose matches start a pattern (matchField)
 	readable     readability

@@ -11,6 +11,8 @@ type policyContext struct {
 	s     *scratch
 	lang  string
 	close *[2][]uint8 // by field, then sentence*2+strict: 0 not known yet, 1 no, 2 yes
+	// sigMarked: scratch.sigClause holds this message's field (signalInClause)
+	sigMarked [2]bool
 }
 
 // hitHas reports whether the first or last word of a hit carries f.
