@@ -41,7 +41,7 @@ func (pc *policyContext) heldSelf(h hit) bool {
 	// închisă": what the writer heard or was written is someone else's
 	// story (row 163).
 	for j := int(h.t0) - 1; j >= 0 && w.toks[j].sent == w.toks[h.t0].sent; j-- {
-		if toldWriter(w.folded(j)) {
+		if w.is(j, clsToldWriter) {
 			return false
 		}
 	}
@@ -250,17 +250,6 @@ const boundReach = 6
 func beThird(f []byte) bool {
 	switch string(f) {
 	case "van", "vannak", "volt", "voltak":
-		return true
-	}
-	return false
-}
-
-// toldWriter reports whether a word says the writer heard, understood or
-// was written what follows ("értettem", "hallottam", "megtudtam", "scris",
-// "geschrieben"): the one held in it is the one who told it.
-func toldWriter(b []byte) bool {
-	switch string(b) {
-	case "ertettem", "hallottam", "megtudtam", "megertettem", "scris", "geschrieben", "erzahlt", "understood", "heard":
 		return true
 	}
 	return false
