@@ -83,21 +83,14 @@ func (pc *policyContext) elderWriter() bool {
 // daughter), not a child by age.
 func (pc *policyContext) kinWord(h hit) bool {
 	w, m := pc.s.words(h.field), pc.s.matches[h.field]
-	for i := int(h.t0); i <= int(h.t1); i++ {
-		if hasConcept(w, m, i, pc.r.policy.kinOther) {
-			return true
-		}
-	}
-	return false
+	return conceptIn(w, m, int(h.t0), int(h.t1), pc.r.policy.kinOther) >= 0
 }
 
 // parentWord gives the token of a context hit that names a parent, or -1.
 func (pc *policyContext) parentWord(h hit) int {
 	w, m := pc.s.words(h.field), pc.s.matches[h.field]
-	for i := int(h.t0); i <= int(h.t1); i++ {
-		if hasConcept(w, m, i, pc.r.policy.kinParent) {
-			return i
-		}
+	if i := conceptIn(w, m, int(h.t0), int(h.t1), pc.r.policy.kinParent); i >= 0 {
+		return i
 	}
 	return -1
 }
@@ -105,12 +98,7 @@ func (pc *policyContext) parentWord(h hit) int {
 // offspringWord reports whether a context hit names a son or a daughter.
 func (pc *policyContext) offspringWord(h hit) bool {
 	w, m := pc.s.words(h.field), pc.s.matches[h.field]
-	for i := int(h.t0); i <= int(h.t1); i++ {
-		if hasConcept(w, m, i, pc.r.policy.offspring) {
-			return true
-		}
-	}
-	return false
+	return conceptIn(w, m, int(h.t0), int(h.t1), pc.r.policy.offspring) >= 0
 }
 
 // ownPartnerIn reports whether a partner of the writer's (not someone

@@ -74,13 +74,19 @@ func hasConcept(w *words, m []int32, i int, e int32) bool {
 // or a boss ("the boss keeps my ID", "a főnök tartja a papírjait").
 func (pc *policyContext) employerSaid(h hit) bool {
 	w, m := pc.s.words(h.field), pc.s.matches[h.field]
-	sent := w.toks[h.t0].sent
-	for i := int(w.sents[sent]); i < len(w.toks) && w.toks[i].sent == sent; i++ {
-		if hasConcept(w, m, i, pc.r.policy.employer) {
-			return true
+	lo, hi := w.sentence(int(h.t0))
+	return conceptIn(w, m, lo, hi, pc.r.policy.employer) >= 0
+}
+
+// conceptIn gives the first token from i to j (both included, in the
+// field) that carries concept e, or -1.
+func conceptIn(w *words, m []int32, i, j int, e int32) int {
+	for ; i <= j && i < len(w.toks); i++ {
+		if hasConcept(w, m, i, e) {
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
 // person reports whether token i names a person: a partner, a relative or
