@@ -63,6 +63,11 @@ func judgeAll(t *testing.T, r *triage.Rules, o *Opinion, ms []corpus.Message) (f
 // its parts, so that it stays the same when the rules later take the
 // later part in (corpus.Parts, triage's seenParts).
 //
+//   - rules 2026.12-22 (main on 2026-12-07 late evening, before round 18):
+//     main folder, heldout … heldout26 and tuning earlier (2366);
+//     heldout27 … heldout32 later (540, 180 P1): six batches by six
+//     writers with voices of their own, each scored before any rule was
+//     written from it.
 //   - rules 2026.12-8 (main on 2026-12-07 after round 6, before heldout9
 //     and heldout10 were tuned on): main folder, heldout … heldout8 and
 //     tuning earlier (746); heldout9 and heldout10 later (180, 60 P1).
@@ -93,6 +98,7 @@ func TestTimeSplit(t *testing.T) {
 		rules        string
 		early, later []string
 	}{
+		{"rules-2026.12-22.yaml", []string{".", "heldout", "heldout2", "heldout3", "tuning", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19", "heldout20", "heldout21", "heldout22", "heldout23", "heldout24", "heldout25", "heldout26"}, []string{"heldout27", "heldout28", "heldout29", "heldout30", "heldout31", "heldout32"}},
 		{"rules-2026.12-8.yaml", []string{".", "heldout", "heldout2", "heldout3", "tuning", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8"}, []string{"heldout9", "heldout10"}},
 		{"rules-2026.12-7.yaml", []string{".", "heldout", "heldout2", "heldout3", "tuning", "heldout4", "heldout5", "heldout6", "heldout7"}, []string{"heldout8", "heldout9"}},
 		{"rules-2026.12-6.yaml", []string{".", "heldout", "heldout2", "heldout3", "tuning", "heldout4", "heldout5"}, []string{"heldout6", "heldout7"}},
