@@ -45,6 +45,9 @@ func (pc *policyContext) heldSelf(h hit) bool {
 			return false
 		}
 	}
+	if pc.quotedFirst(w, h) {
+		return false
+	}
 	// "nobody leaves this house", "innen senki nem megy ki": everyone
 	// inside is held, the writer with them.
 	switch string(w.folded(int(h.t0))) {
@@ -251,6 +254,26 @@ func beThird(f []byte) bool {
 	switch string(f) {
 	case "van", "vannak", "volt", "voltak":
 		return true
+	}
+	return false
+}
+
+// quotedFirst reports whether a confinement stands between quotation marks
+// with a first person there ("They lock me in basement room", "a
+// papírjaimat ő tartja"): the "me" is whoever is quoted, a girl whose note
+// a neighbour or a driver relays, not the writer (row 171). An abuser's
+// words quoted ("innen nem mész ki") name no first person held and keep
+// their reading.
+func (pc *policyContext) quotedFirst(w *words, h hit) bool {
+	if !w.toks[h.t0].quoted {
+		return false
+	}
+	lo, hi := w.sentence(int(h.t0))
+	for i := lo; i <= hi; i++ {
+		t := w.toks[i]
+		if t.quoted && (t.feat&(featFirst|featMine) != 0 || t.class&(clsObjectPronoun|clsPossessive) != 0 || pc.onMe(w, i)) {
+			return true
+		}
 	}
 	return false
 }
