@@ -1,5 +1,7 @@
 package triage
 
+import "strings"
+
 // heldSelf reports whether a confinement or control hit says that the
 // writer is the one held, as the issue asks for the held_or_controlled
 // reason: not a mother, a daughter or "the girls" a journalist writes
@@ -45,7 +47,7 @@ func (pc *policyContext) heldSelf(h hit) bool {
 			return false
 		}
 	}
-	if pc.quotedFirst(w, h) {
+	if pc.quotedFirst(w, h) || lockedOut(w, h) || thirdPassive(w, h) {
 		return false
 	}
 	// "nobody leaves this house", "innen senki nem megy ki": everyone
@@ -277,3 +279,45 @@ func (pc *policyContext) quotedFirst(w *words, h hit) bool {
 	}
 	return false
 }
+
+// lockedOut reports whether the sentence of a confinement shuts the writer
+// out ("Engem kizárt az előszobába, az ajtót kulcsra fordította"): the
+// locked door keeps them from someone inside, it holds no one in (row 171).
+func lockedOut(w *words, h hit) bool {
+	lo, hi := w.sentence(int(h.t0))
+	for i := lo; i <= hi; i++ {
+		f := string(w.folded(i))
+		if strings.HasPrefix(f, "kizar") || f == "ausgesperrt" {
+			return true
+		}
+	}
+	return false
+}
+
+// thirdPassive reports whether "he", "she" or "they" and a form of "to
+// be" stand right before an English confinement ("now they are both
+// locked in the bathroom"): the ones held are those people, not the
+// writer, as Hungarian "van bezárva" (row 171).
+func thirdPassive(w *words, h hit) bool {
+	t0 := int(h.t0)
+	same := func(j int) bool { return j >= 0 && w.toks[j].clause == w.toks[t0].clause }
+	third := func(j int) bool {
+		switch string(w.folded(j)) {
+		case "he", "she", "they":
+			return true
+		}
+		return false
+	}
+	for j := t0 - 1; same(j) && j >= t0-3; j-- {
+		switch string(w.folded(j)) {
+		case "both", "all", "now", "still":
+			continue
+		case "is", "are", "was", "were":
+			return same(j-1) && (third(j-1) || isBoth(w.folded(j-1)) && same(j-2) && third(j-2))
+		}
+		return false
+	}
+	return false
+}
+
+func isBoth(f []byte) bool { return string(f) == "both" || string(f) == "all" }
