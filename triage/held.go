@@ -300,6 +300,11 @@ func lockedOut(w *words, h hit) bool {
 // writer, as Hungarian "van bezárva" (row 171).
 func thirdPassive(w *words, h hit) bool {
 	t0 := int(h.t0)
+	switch string(w.folded(t0)) {
+	case "locked", "trapped", "shut", "held", "kept":
+	default:
+		return false
+	}
 	same := func(j int) bool { return j >= 0 && w.toks[j].clause == w.toks[t0].clause }
 	third := func(j int) bool {
 		switch string(w.folded(j)) {
