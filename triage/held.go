@@ -229,6 +229,14 @@ func (pc *policyContext) bounded(h hit) bool {
 	}
 	w := pc.s.words(h.field)
 	sent := w.toks[h.t1].sent
+	// "egyszer mondta, hogy bezárták a kamrába", "once he locked me in
+	// the shed": a confinement told as one time is an episode (row 199).
+	for i := int(h.t0) - 1; i >= 0 && w.toks[i].sent == sent; i-- {
+		switch string(w.folded(i)) {
+		case "egyszer", "once", "einmal", "однажды", "одного", "odata", "jednou":
+			return true
+		}
+	}
 	for i := int(h.t1) + 1; i < len(w.toks) && i <= int(h.t1)+boundReach && w.toks[i].sent == sent; i++ {
 		switch string(w.folded(i)) {
 		case "orara", "orakra", "percre", "ejszakara", "ejjelre", "napra", "napokra", "hetre", "delutanra":

@@ -123,6 +123,8 @@ func TestDecisionTable(t *testing.T) {
 		{"199 they are both locked in", Input{Text: "Now they are both locked in the bathroom and he says she won't leave alive."}, P1, "", ReasonHeldOrControlled},
 		{"199 a confinement told by SMS", Input{Text: "A bérlő lány most küldött nekem SMS-t, hogy a barátja kívülről bezárta az ajtót."}, P1, "", ReasonHeldOrControlled},
 		{"199 a note relayed in quotation marks", Input{Text: "She threw a note over our fence: \"They lock me in basement room at night, took my passport.\""}, P1, "", ReasonHeldOrControlled},
+		{"199 locked in once, as a child told it: an episode", Input{Text: "Van egy gyerek, aki egyszer mondta, hogy bezárták a kamrába."}, P2, "", ReasonHeldOrControlled},
+		{"199 locked in now stays held", Input{Text: "Bezártak a kamrába, segítsetek."}, P1, ReasonHeldOrControlled, ""},
 		{"199 a survey's list of signs stays capped", Input{Text: "I am a researcher preparing a survey on how often women were choked, got threats to kill or were locked in."}, P4, "", ""},
 		{"1 danger in the writer's words, a topic elsewhere", Input{Text: "Egy iskolai előadáson hallottam rólatok. A férjem ma este megöl, ha hazamegyek."}, P1, "", ""},
 		{"1 danger in the writer's words, a topic elsewhere (en)", Input{Text: "I heard about you at a lecture at school. My husband said he will kill me tonight."}, P1, "", ""},
