@@ -1,5 +1,7 @@
 package triage
 
+import "strings"
+
 // heldSelf reports whether a confinement or control hit says that the
 // writer is the one held, as the issue asks for the held_or_controlled
 // reason: not a mother, a daughter or "the girls" a journalist writes
@@ -44,6 +46,9 @@ func (pc *policyContext) heldSelf(h hit) bool {
 		if w.is(j, clsToldWriter) {
 			return false
 		}
+	}
+	if pc.quotedFirst(w, h) || lockedOut(w, h) || thirdPassive(w, h) {
+		return false
 	}
 	// "nobody leaves this house", "innen senki nem megy ki": everyone
 	// inside is held, the writer with them.
@@ -224,6 +229,14 @@ func (pc *policyContext) bounded(h hit) bool {
 	}
 	w := pc.s.words(h.field)
 	sent := w.toks[h.t1].sent
+	// "egyszer mondta, hogy bezárták a kamrába", "once he locked me in
+	// the shed": a confinement told as one time is an episode (row 199).
+	for i := int(h.t0) - 1; i >= 0 && w.toks[i].sent == sent; i-- {
+		switch string(w.folded(i)) {
+		case "egyszer", "once", "einmal", "однажды", "одного", "odata", "jednou":
+			return true
+		}
+	}
 	for i := int(h.t1) + 1; i < len(w.toks) && i <= int(h.t1)+boundReach && w.toks[i].sent == sent; i++ {
 		switch string(w.folded(i)) {
 		case "orara", "orakra", "percre", "ejszakara", "ejjelre", "napra", "napokra", "hetre", "delutanra":
@@ -254,3 +267,70 @@ func beThird(f []byte) bool {
 	}
 	return false
 }
+
+// quotedFirst reports whether a confinement stands between quotation marks
+// with a first person there ("They lock me in basement room", "a
+// papírjaimat ő tartja"): the "me" is whoever is quoted, a girl whose note
+// a neighbour or a driver relays, not the writer (row 171). An abuser's
+// words quoted ("innen nem mész ki") name no first person held and keep
+// their reading.
+func (pc *policyContext) quotedFirst(w *words, h hit) bool {
+	if !w.toks[h.t0].quoted {
+		return false
+	}
+	lo, hi := w.sentence(int(h.t0))
+	for i := lo; i <= hi; i++ {
+		t := w.toks[i]
+		if t.quoted && (t.feat&(featFirst|featMine) != 0 || t.class&(clsObjectPronoun|clsPossessive) != 0 || pc.onMe(w, i)) {
+			return true
+		}
+	}
+	return false
+}
+
+// lockedOut reports whether the sentence of a confinement shuts the writer
+// out ("Engem kizárt az előszobába, az ajtót kulcsra fordította"): the
+// locked door keeps them from someone inside, it holds no one in (row 171).
+func lockedOut(w *words, h hit) bool {
+	lo, hi := w.sentence(int(h.t0))
+	for i := lo; i <= hi; i++ {
+		f := string(w.folded(i))
+		if strings.HasPrefix(f, "kizar") || f == "ausgesperrt" {
+			return true
+		}
+	}
+	return false
+}
+
+// thirdPassive reports whether "he", "she" or "they" and a form of "to
+// be" stand right before an English confinement ("now they are both
+// locked in the bathroom"): the ones held are those people, not the
+// writer, as Hungarian "van bezárva" (row 171).
+func thirdPassive(w *words, h hit) bool {
+	t0 := int(h.t0)
+	switch string(w.folded(t0)) {
+	case "locked", "trapped", "shut", "held", "kept":
+	default:
+		return false
+	}
+	same := func(j int) bool { return j >= 0 && w.toks[j].clause == w.toks[t0].clause }
+	third := func(j int) bool {
+		switch string(w.folded(j)) {
+		case "he", "she", "they":
+			return true
+		}
+		return false
+	}
+	for j := t0 - 1; same(j) && j >= t0-3; j-- {
+		switch string(w.folded(j)) {
+		case "both", "all", "now", "still":
+			continue
+		case "is", "are", "was", "were":
+			return same(j-1) && (third(j-1) || isBoth(w.folded(j-1)) && same(j-2) && third(j-2))
+		}
+		return false
+	}
+	return false
+}
+
+func isBoth(f []byte) bool { return string(f) == "both" || string(f) == "all" }

@@ -132,17 +132,19 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 				p++
 				eff.conditional = true
 			}
+			// In a sentence that speaks about the subject the writer
+			// speaks in the first person as a professional: only the
+			// writer as the one harmed makes it theirs. The words there
+			// are examples listed ("choked, threats to kill, locked in"),
+			// not signs that go together: no companion raises another.
+			inTopic := capTopic && containsClause(topicClauses, h.field, s.words(h.field).toks[h.t0].sent)
 			up := (ru.escalate && h.urgent || ru.escAny == escAnyNow && nowSaid || ru.escAny == escAnyTonight && tonightSaid) && !h.negated
 			for _, j := range ru.escIdx {
-				up = up || countedNew[j] && !h.negated
+				up = up || countedNew[j] && !h.negated && !inTopic
 			}
 			if up {
 				p--
 			}
-			// In a sentence that speaks about the subject the writer
-			// speaks in the first person as a professional: only the
-			// writer as the one harmed makes it theirs.
-			inTopic := capTopic && containsClause(topicClauses, h.field, s.words(h.field).toks[h.t0].sent)
 			// A confinement whose sentence names no one is the writer's
 			// ("the door is locked from outside"), as row 14 reads it.
 			close := pc.closeSentence(h, inTopic)
