@@ -136,6 +136,8 @@ func TestDecisionTable(t *testing.T) {
 		{"189 touched where he should not", Input{Text: "Régen, 8 éves koromban hozzám ért ott, ahol nem kellett volna."}, P3, "", ""},
 		{"189 working in a private flat, wanting out", Input{Text: "8 éve dolgozom magánlakásban, ki akarok szállni."}, P2, "", ""},
 		{"189 black eyes seen on a daughter", Input{Text: "A lányom combján és hátán láttam a monoklikat."}, P2, "", ""},
+		{"189 abuse at training camps told years later", Input{Text: "I'm 22 now. When I was 13 my swimming coach abused me during training camps."}, P3, "", ""},
+		{"189 written down now for the first time", Input{Text: "19 éves vagyok, és most először írom le: 10 és 12 éves korom között a nevelőapám szexuálisan bántalmazott."}, P3, "", ""},
 		{"1 danger in the writer's words, a topic elsewhere", Input{Text: "Egy iskolai előadáson hallottam rólatok. A férjem ma este megöl, ha hazamegyek."}, P1, "", ""},
 		{"1 danger in the writer's words, a topic elsewhere (en)", Input{Text: "I heard about you at a lecture at school. My husband said he will kill me tonight."}, P1, "", ""},
 		{"2 past marker in another clause", Input{Text: "Évekkel ezelőtt elváltunk, de most megint megvert."}, P2, "", ""},
@@ -502,6 +504,7 @@ func TestDecisionTableCategories(t *testing.T) {
 		{"136 a sister harmed by a brother stays family violence", Input{Text: "A bátyám megverte a húgomat."}, "hu", []Category{FamilyViolence}, []Category{PartnerViolence}},
 		{"137 a partner named as a relative's owner", Input{Text: "A férjem öccse nálunk lakik, tegnap a pulthoz nyomott és megcsavarta a csuklómat."}, "hu", []Category{FamilyViolence}, []Category{PartnerViolence}},
 		{"137 a partner named as a relative's owner (en)", Input{Text: "My husband's brother lives with us and yesterday he pushed me against the wall."}, "en", []Category{FamilyViolence}, []Category{PartnerViolence}},
+		{"189 an uncle is a relative, in Russian", Input{Text: "Дядя меня бьёт каждый день, я боюсь идти домой."}, "ru", []Category{FamilyViolence}, []Category{PartnerViolence}},
 		{"90 be nice to his friends, they pay", Input{Text: "Azt mondta, a barátainak is kell néha kedvesnek lenni, de azért fizetnek."}, "hu", []Category{Prostitution}, nil},
 	} {
 		t.Run(tc.row, func(t *testing.T) {
