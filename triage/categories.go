@@ -5,6 +5,10 @@ package triage
 // sentence says who is involved, of the whole message (a partner before
 // family before a child).
 func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet, exploit bool) catSet {
+	// A boss, an employer or a recruiter named in a sentence of harm: the
+	// writer exploited, as a trafficking signal says it (row 200).
+	sold := exploit
+	exploit = exploit || pc.exploiterIn(sents)
 	ctx := pc.s.ctx[:0]
 	elder := 0            // not asked yet; 1 no, 2 yes (a scan of the text, so only when a son or daughter is named)
 	writerMinor := false  // the writer says they are under 18 ("16 vagyok", "I'm 15")
@@ -15,6 +19,13 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet, exploit b
 			continue
 		}
 		cat, kin := ru.category, false
+		if cat == PartnerViolence && sold && pc.sellingPartner(h) || (cat == Trafficking || cat == Prostitution) && !pc.exploiterNamed(h) {
+			// The writer sold or trafficked by a boyfriend or an ex, or by
+			// a "boyfriend" in quotation marks: the one who sells, not a
+			// partner who harms; a boss named in passing, or beside a
+			// partner, harms no one (row 200).
+			continue
+		}
 		if cat == ChildAbuse && pc.kinWord(h) || cat == FamilyViolence && pc.offspringWord(h) {
 			if elder == 0 {
 				elder = 1

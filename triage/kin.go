@@ -246,3 +246,59 @@ func (pc *policyContext) partnerOwnsKin(h hit) bool {
 	owner := pc.lang == "hu" || n > 3 && last[n-2] == '\'' && last[n-1] == 's'
 	return owner && (hasConcept(w, m, j, c.kinOther) || hasConcept(w, m, j, c.kinParent))
 }
+
+// exploiterIn reports whether a sentence of harm names one who exploits
+// the writer (a context rule of trafficking or prostitution: a boss, an
+// employer, a gangmaster, a recruiter), row 200.
+func (pc *policyContext) exploiterIn(sents []clauseRef) bool {
+	for _, h := range pc.s.hits {
+		ru := pc.r.rules[h.rule]
+		if ru.kind == KindContext && h.region != RegionQuoted && (ru.category == Trafficking || ru.category == Prostitution) &&
+			containsClause(sents, h.field, pc.s.words(h.field).toks[h.t0].sent) && pc.exploiterNamed(h) {
+			return true
+		}
+	}
+	return false
+}
+
+// exploiterNamed reports whether a boss or an employer is named as one who
+// acts: not in passing ("told my boss", "a főnökömnek szólt", kinRefuge)
+// and not beside a partner in the sentence ("a párom, aki a főnököm is"):
+// then the partner is the one.
+func (pc *policyContext) exploiterNamed(h hit) bool {
+	if pc.kinRefuge(h) {
+		return false
+	}
+	w, m := pc.s.words(h.field), pc.s.matches[h.field]
+	lo, hi := w.sentence(int(h.t0))
+	return conceptIn(w, m, lo, hi, pc.r.policy.partner) < 0
+}
+
+// sellingPartner reports whether a partner named where the writer is sold
+// or trafficked is the one who sells (row 200): a boyfriend or an ex (the
+// lover concept: "a barátom szedi a pénzt", "my boyfriend"), or a partner
+// in quotation marks (a „barátom” who locks the door). A husband or a
+// life partner who forces the writer stays a partner who harms.
+func (pc *policyContext) sellingPartner(h hit) bool {
+	w, m := pc.s.words(h.field), pc.s.matches[h.field]
+	for i := int(h.t0); i <= int(h.t1); i++ {
+		if w.toks[i].quoted {
+			return true
+		}
+	}
+	return conceptIn(w, m, int(h.t0), int(h.t1), pc.r.policy.lover) >= 0
+}
+
+// childSaid reports whether the sentence of a hit names a child or an age
+// under 18: a child_abuse context rule there (row 201).
+func (pc *policyContext) childSaid(h hit) bool {
+	w := pc.s.words(h.field)
+	sent := w.toks[h.t0].sent
+	for _, g := range pc.s.hits {
+		if g.field == h.field && g.region != RegionQuoted && pc.r.rules[g.rule].kind == KindContext &&
+			pc.r.rules[g.rule].category == ChildAbuse && w.toks[g.t0].sent == sent {
+			return true
+		}
+	}
+	return false
+}

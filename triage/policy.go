@@ -44,6 +44,9 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	// Row 132: trafficking told only by papers taken or kept (a held
 	// rule), which a partner does too.
 	var papersOnly, exploitSaid bool
+	// Row 201: a child_abuse signal whose sentence names no child
+	// (childSignal) and one that names one (childNamed).
+	var childSignal, childNamed bool
 	var reasons []Reason
 	topicPrio := P4
 	fired := s.fired(len(r.rules))
@@ -223,6 +226,10 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 						papersOnly = ru.held && !pc.employerSaid(h) && (papersOnly || !exploitSaid)
 						exploitSaid = true
 					}
+					if ru.category == ChildAbuse {
+						named := pc.childSaid(h)
+						childSignal, childNamed = childSignal || !named, childNamed || named
+					}
 				} else {
 					if sent := s.words(h.field).toks[h.t0].sent; !containsClause(harm, h.field, sent) {
 						harm = append(harm, clauseRef{h.field, sent})
@@ -300,8 +307,21 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 		cats.remove(Trafficking)
 		cats.add(PartnerViolence)
 	}
+	exploit := cats.has(Trafficking) || cats.has(Prostitution)
+	var harmCats catSet
 	if len(harm) > 0 {
-		cats |= pc.harmCategories(harm, ctxCats, cats.has(Trafficking) || cats.has(Prostitution))
+		harmCats = pc.harmCategories(harm, ctxCats, exploit)
+	}
+	// Row 201: where the writer is sold or trafficked, a child_abuse
+	// signal that names no child ("the father comes to my room at night",
+	// "men are brought to me at night") is the writer's exploitation,
+	// unless a child is harmed elsewhere or an age under 18 is said.
+	if exploit && childSignal && !childNamed && !minorSaid && !harmCats.has(ChildAbuse) {
+		ex.note("a child's signal where the writer is exploited and no child is named: child_abuse left out")
+		cats.remove(ChildAbuse)
+	}
+	if len(harm) > 0 {
+		cats |= harmCats
 		if cats&violenceCats() == 0 {
 			cats.add(PartnerViolence)
 		}
