@@ -10,8 +10,9 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet, exploit b
 	sold := exploit
 	exploit = exploit || pc.exploiterIn(sents)
 	ctx := pc.s.ctx[:0]
-	elder := 0            // not asked yet; 1 no, 2 yes (a scan of the text, so only when a son or daughter is named)
-	writerMinor := false  // the writer says they are under 18 ("16 vagyok", "I'm 15")
+	elder := 0           // not asked yet; 1 no, 2 yes (a scan of the text, so only when a son or daughter is named)
+	writerMinor := false // the writer says they are under 18 ("16 vagyok", "I'm 15")
+	childNamed := msg.has(ChildAbuse)
 	partnerNamed := false // a partner named other than as a relative's owner ("a férjem öccse")
 	for _, h := range pc.s.hits {
 		ru := pc.r.rules[h.rule]
@@ -56,7 +57,7 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet, exploit b
 			if cat == PartnerViolence {
 				// A partner named only as a relative's ("a férjem
 				// öccse") is no partner who harms (row 137).
-				c.other = pc.othersPartner(h)
+				c.other = pc.someoneElses(h)
 				if pc.partnerOwnsKin(h) {
 					c.role = roleBystander
 				} else {
@@ -79,6 +80,8 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet, exploit b
 						// kids' dad", "father of my children"): the
 						// writer's partner or ex (row 135).
 						c.cat, c.parent = PartnerViolence, false
+					} else {
+						c.other = pc.someoneElses(h)
 					}
 				}
 			}
@@ -207,6 +210,13 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet, exploit b
 				}
 			}
 		}
+		if here.has(FamilyViolence) && (writerMinor || childNamed && othersParentIn(ctx, sent) && !pc.writerHarmedAmong(sent)) {
+			// A relative harming a writer under 18 ("anyám kidobott, 15
+			// vagyok"), or someone else's parent with a child in the
+			// message ("az apja övvel veri", a teacher of a pupil): a
+			// child harmed (row 202).
+			here = here&^catOf(FamilyViolence) | catOf(ChildAbuse)
+		}
 		if here.has(FamilyViolence) && msg.has(ChildAbuse) {
 			// A relative, and a child in the message: a child harmed at
 			// home is child abuse, as the operators file it.
@@ -234,7 +244,7 @@ type contextHit struct {
 	// parent: a mother or a father (a step-parent), who harms unless the
 	// sentence makes them the one harmed
 	parent bool
-	other  bool // a partner of someone else's ("her boyfriend")
+	other  bool // a partner or a parent of someone else's ("her boyfriend", "az apja")
 }
 
 // language names the language of the writer's new text.

@@ -102,7 +102,7 @@ func (pc *policyContext) offspringWord(h hit) bool {
 }
 
 // ownPartnerIn reports whether a partner of the writer's (not someone
-// else's, see othersPartner) is named in sentence sent, or anywhere when
+// else's, see someoneElses) is named in sentence sent, or anywhere when
 // sent is the zero clauseRef.
 func ownPartnerIn(ctx []contextHit, sent clauseRef) bool {
 	for _, x := range ctx {
@@ -124,11 +124,11 @@ func otherPartnerIn(ctx []contextHit, sent clauseRef) bool {
 	return false
 }
 
-// othersPartner reports whether a partner named is someone else's: a
-// Hungarian third person possessive ("élettársa", "anyja párja"), or
-// "her", "his", "their" or a name with 's before it ("her boyfriend",
-// "mum's boyfriend").
-func (pc *policyContext) othersPartner(h hit) bool {
+// someoneElses reports whether a partner or a parent named is someone
+// else's: a Hungarian third person possessive ("élettársa", "anyja
+// párja", "az apja"), or "her", "his", "their" or a name with 's before it
+// ("her boyfriend", "mum's boyfriend", "his dad").
+func (pc *policyContext) someoneElses(h hit) bool {
 	w := pc.s.words(h.field)
 	for i := int(h.t0); i <= int(h.t1); i++ {
 		if w.toks[i].feat&featThird != 0 && w.toks[i].feat&featMine == 0 {
@@ -139,6 +139,17 @@ func (pc *policyContext) othersPartner(h hit) bool {
 		f := w.folded(j)
 		n := len(f)
 		return w.is(j, clsTheirs) || n > 3 && f[n-2] == '\'' && f[n-1] == 's'
+	}
+	return false
+}
+
+// othersParentIn reports whether a parent of someone else's ("az apja",
+// "his dad") who harms is named in sentence sent.
+func othersParentIn(ctx []contextHit, sent clauseRef) bool {
+	for _, x := range ctx {
+		if x.parent && x.other && x.role != roleHarmed && x.sent == sent {
+			return true
+		}
 	}
 	return false
 }

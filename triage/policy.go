@@ -381,12 +381,9 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 		ex.note("the message breaks off mid-sentence while the writer says now: priority %s instead of %s", P1, best)
 		best = P1
 		if cats&violenceCats() == 0 {
-			c := PartnerViolence // a harm without a category
-			for _, k := range []Category{PartnerViolence, FamilyViolence, ChildAbuse} {
-				if ctxCats.has(k) {
-					c = k
-					break
-				}
+			c, ok := namedCategory(ctxCats, minorWrites)
+			if !ok {
+				c = PartnerViolence // a harm without a category
 			}
 			cats.add(c)
 		}
@@ -400,11 +397,8 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 		best = P2
 	}
 	if unread && best < P4 && cats&violenceCats() == 0 {
-		for _, c := range []Category{PartnerViolence, FamilyViolence, ChildAbuse} {
-			if ctxCats.has(c) {
-				cats.add(c)
-				break
-			}
+		if c, ok := namedCategory(ctxCats, minorWrites); ok {
+			cats.add(c)
 		}
 	}
 	// Row 26: someone reads or checks the writer's phone or mail, the
@@ -416,6 +410,9 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 		ex.note("the writer cannot be written to safely: priority %s instead of %s", P2, best)
 		if best > P3 && containsReason(reasons, ReasonSomeoneReads) && cats&violenceCats() == 0 {
 			if c := ctxCats & (catOf(PartnerViolence) | catOf(FamilyViolence) | catOf(ChildAbuse)); c != 0 {
+				if minorWrites && c.has(FamilyViolence) {
+					c = c&^catOf(FamilyViolence) | catOf(ChildAbuse) // the writer a child (row 202)
+				}
 				cats |= c
 			} else {
 				cats.add(PartnerViolence)
@@ -428,6 +425,13 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	if best == P1 && cats.has(LegalInfo) && !pc.asksLegal(in) {
 		ex.note("legal words at P1, but no question about the law: legal_info left out")
 		cats.remove(LegalInfo)
+	}
+	// Row 203: a writer under 18 ("13 vagyok", "ich bin 15") whose message
+	// is urgent or asks for advice and no rule gave a category of: a
+	// child's own trouble, child abuse.
+	if !automated && best < P4 && cats == 0 && minorWrites {
+		ex.note("a writer under 18 and no category: child_abuse")
+		cats.add(ChildAbuse)
 	}
 	if cats == 0 {
 		cats = quotedCats
@@ -463,6 +467,22 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 		}
 	}
 	return v
+}
+
+// namedCategory gives the category of a danger no rule gave one, from the
+// people named: a partner before family before a child; a child where the
+// writer says they are under 18 and a relative is named, since the
+// relative harms the writer (row 202).
+func namedCategory(ctxCats catSet, minorWrites bool) (Category, bool) {
+	if minorWrites && ctxCats.has(FamilyViolence) {
+		return ChildAbuse, true
+	}
+	for _, c := range []Category{PartnerViolence, FamilyViolence, ChildAbuse} {
+		if ctxCats.has(c) {
+			return c, true
+		}
+	}
+	return "", false
 }
 
 // ownSignal says how a signal rule counted in the writer's new text, for

@@ -470,6 +470,11 @@ func TestDecisionTableCategories(t *testing.T) {
 		{"200 a boss told of in passing harms no one", Input{Text: "My ex threatens to send the videos to my boss."}, "en", []Category{PartnerViolence}, []Category{Trafficking}},
 		{"201 an au pair's night visits are her exploitation", Input{Text: "The family took my passport and I have no salary. The father comes to my room at night."}, "en", []Category{Trafficking}, []Category{ChildAbuse}},
 		{"201 a child named with the night visits stays child abuse", Input{Text: "The family took my passport and I have no salary. At night the father goes to the room of their child."}, "en", []Category{ChildAbuse}, nil},
+		{"202 someone else's father who beats, a child named", Input{Text: "A szomszéd kisfiú sírva jött át hozzánk. Azt mondta, az apja övvel veri."}, "hu", []Category{ChildAbuse}, []Category{FamilyViolence}},
+		{"202 a relative named by a writer under 18", Input{Text: "Anyám azt mondta, ha reggel 8-ig nem megyek haza, vége. 15 vagyok, nem tudom mit csináljak."}, "hu", []Category{ChildAbuse}, []Category{FamilyViolence}},
+		{"202 a husband's mother who hits the writer stays family violence", Input{Text: "My husband's mother hit me yesterday, his father watched."}, "en", []Category{FamilyViolence}, []Category{ChildAbuse}},
+		{"203 a writer under 18 and no category", Input{Text: "13 vagyok. Anyu új barátja mindig bejön a fürdőbe, amikor zuhanyzom. Anyu is használja ezt a gépet, ne ide válaszoljatok."}, "hu", []Category{ChildAbuse}, []Category{Information}},
+		{"203 an adult and no category stays information", Input{Text: "35 éves vagyok. Anyu is használja ezt a gépet, ne ide válaszoljatok, csak kérdeznék valamit."}, "hu", []Category{Information}, []Category{ChildAbuse}},
 		{"90 be nice to his friends, they pay", Input{Text: "Azt mondta, a barátainak is kell néha kedvesnek lenni, de azért fizetnek."}, "hu", []Category{Prostitution}, nil},
 	} {
 		t.Run(tc.row, func(t *testing.T) {
