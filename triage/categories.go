@@ -3,8 +3,11 @@ package triage
 // harmCategories gives the categories of harm signals that have none of
 // their own: those of the context rules in the same sentence, or, when no
 // sentence says who is involved, of the whole message (a partner before
-// family before a child).
-func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet, exploit bool) catSet {
+// family before a child). given holds the categories the message's own
+// signals gave: the writer sold or trafficked (row 131), at risk of
+// suicide (row 204).
+func (pc *policyContext) harmCategories(sents []clauseRef, msg, given catSet) catSet {
+	exploit := given.has(Trafficking) || given.has(Prostitution)
 	// A boss, an employer or a recruiter named in a sentence of harm: the
 	// writer exploited, as a trafficking signal says it (row 200).
 	sold := exploit
@@ -203,8 +206,12 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet, exploit b
 			if !ownPartnerIn(ctx, clauseRef{}) && msg.has(ChildAbuse) {
 				order = []Category{ChildAbuse, FamilyViolence, PartnerViolence}
 			}
+			// The writer at risk of suicide, and not the one harmed here
+			// ("я больше не могу"): despair, not a relative's violence;
+			// the relative is named elsewhere as family (row 204).
+			despair := given.has(SuicideRisk) && !pc.writerHarmedAmong(sent)
 			for _, c := range order {
-				if msg.has(c) {
+				if msg.has(c) && !(despair && c == FamilyViolence) {
 					here.add(c)
 					break
 				}

@@ -310,7 +310,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	exploit := cats.has(Trafficking) || cats.has(Prostitution)
 	var harmCats catSet
 	if len(harm) > 0 {
-		harmCats = pc.harmCategories(harm, ctxCats, exploit)
+		harmCats = pc.harmCategories(harm, ctxCats, cats)
 	}
 	// Row 201: where the writer is sold or trafficked, a child_abuse
 	// signal that names no child ("the father comes to my room at night",

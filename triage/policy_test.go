@@ -475,6 +475,8 @@ func TestDecisionTableCategories(t *testing.T) {
 		{"202 a husband's mother who hits the writer stays family violence", Input{Text: "My husband's mother hit me yesterday, his father watched."}, "en", []Category{FamilyViolence}, []Category{ChildAbuse}},
 		{"203 a writer under 18 and no category", Input{Text: "13 vagyok. Anyu új barátja mindig bejön a fürdőbe, amikor zuhanyzom. Anyu is használja ezt a gépet, ne ide válaszoljatok."}, "hu", []Category{ChildAbuse}, []Category{Information}},
 		{"203 an adult and no category stays information", Input{Text: "35 éves vagyok. Anyu is használja ezt a gépet, ne ide válaszoljatok, csak kérdeznék valamit."}, "hu", []Category{Information}, []Category{ChildAbuse}},
+		{"204 despair where the writer is at risk of suicide is no relative's violence", Input{Text: "I can't do this anymore. The pills are on the table, I counted them. Tonight I end it. My sister doesn't know."}, "en", []Category{SuicideRisk}, []Category{FamilyViolence}},
+		{"204 a brother who beats the writer stays family violence", Input{Text: "My brother beat me again last night. I can't do this anymore, the pills are on the table, I counted them."}, "en", []Category{FamilyViolence, SuicideRisk}, nil},
 		{"90 be nice to his friends, they pay", Input{Text: "Azt mondta, a barátainak is kell néha kedvesnek lenni, de azért fizetnek."}, "hu", []Category{Prostitution}, nil},
 	} {
 		t.Run(tc.row, func(t *testing.T) {
