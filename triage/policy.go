@@ -381,7 +381,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 		ex.note("the message breaks off mid-sentence while the writer says now: priority %s instead of %s", P1, best)
 		best = P1
 		if cats&violenceCats() == 0 {
-			c, ok := namedCategory(ctxCats, minorWrites)
+			c, ok := namedCategory(ctxCats, minorSaid)
 			if !ok {
 				c = PartnerViolence // a harm without a category
 			}
@@ -397,7 +397,7 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 		best = P2
 	}
 	if unread && best < P4 && cats&violenceCats() == 0 {
-		if c, ok := namedCategory(ctxCats, minorWrites); ok {
+		if c, ok := namedCategory(ctxCats, minorSaid); ok {
 			cats.add(c)
 		}
 	}
@@ -470,11 +470,12 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 }
 
 // namedCategory gives the category of a danger no rule gave one, from the
-// people named: a partner before family before a child; a child where the
-// writer says they are under 18 and a relative is named, since the
-// relative harms the writer (row 202).
-func namedCategory(ctxCats catSet, minorWrites bool) (Category, bool) {
-	if minorWrites && ctxCats.has(FamilyViolence) {
+// people named: a partner before family before a child; a child first
+// where an age under 18 is said (the writer's: "15 vagyok"; a child's:
+// "a 2 éves fiamat"), since the danger no rule read is the child's
+// (row 202).
+func namedCategory(ctxCats catSet, minor bool) (Category, bool) {
+	if minor && ctxCats.has(ChildAbuse) {
 		return ChildAbuse, true
 	}
 	for _, c := range []Category{PartnerViolence, FamilyViolence, ChildAbuse} {

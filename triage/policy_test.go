@@ -472,6 +472,8 @@ func TestDecisionTableCategories(t *testing.T) {
 		{"201 a child named with the night visits stays child abuse", Input{Text: "The family took my passport and I have no salary. At night the father goes to the room of their child."}, "en", []Category{ChildAbuse}, nil},
 		{"202 someone else's father who beats, a child named", Input{Text: "A szomszéd kisfiú sírva jött át hozzánk. Azt mondta, az apja övvel veri."}, "hu", []Category{ChildAbuse}, []Category{FamilyViolence}},
 		{"202 a relative named by a writer under 18", Input{Text: "Anyám azt mondta, ha reggel 8-ig nem megyek haza, vége. 15 vagyok, nem tudom mit csináljak."}, "hu", []Category{ChildAbuse}, []Category{FamilyViolence}},
+		{"202 a child of an age taken, no rule read it", Input{Text: "A volt párom elvitte a 2 éves fiamat az oviból, részeg volt. Nem veszi fel a telefont."}, "hu", []Category{ChildAbuse}, []Category{PartnerViolence}},
+		{"202 the same without an age stays the partner's", Input{Text: "A volt párom elvitte a fiamat az oviból, részeg volt. Nem veszi fel a telefont."}, "hu", []Category{PartnerViolence}, nil},
 		{"202 a husband's mother who hits the writer stays family violence", Input{Text: "My husband's mother hit me yesterday, his father watched."}, "en", []Category{FamilyViolence}, []Category{ChildAbuse}},
 		{"203 a writer under 18 and no category", Input{Text: "13 vagyok. Anyu új barátja mindig bejön a fürdőbe, amikor zuhanyzom. Anyu is használja ezt a gépet, ne ide válaszoljatok."}, "hu", []Category{ChildAbuse}, []Category{Information}},
 		{"203 an adult and no category stays information", Input{Text: "35 éves vagyok. Anyu is használja ezt a gépet, ne ide válaszoljatok, csak kérdeznék valamit."}, "hu", []Category{Information}, []Category{ChildAbuse}},
