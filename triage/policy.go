@@ -333,9 +333,16 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	// of its own, a partner or no relative named: the violence it is
 	// about is a partner's, as for a harm no one is named in ("a
 	// távoltartás lejár", "a krízisotthonban vagyunk a gyerekekkel").
-	if best < P4 && cats&violenceCats() == 0 && (cats.has(LegalInfo) || cats.has(ShelterRequest)) &&
-		(ctxCats.has(PartnerViolence) || !ctxCats.has(FamilyViolence)) {
-		cats.add(PartnerViolence)
+	// A legal question where an age under 18 is said with a child named
+	// is about the child, as in row 202 ("feljelenthetem? 16 vagyok"); a
+	// shelter with a small child along stays the partner's.
+	if best < P4 && cats&violenceCats() == 0 && (cats.has(LegalInfo) || cats.has(ShelterRequest)) {
+		switch {
+		case minorSaid && ctxCats.has(ChildAbuse) && cats.has(LegalInfo):
+			cats.add(ChildAbuse)
+		case ctxCats.has(PartnerViolence) || !ctxCats.has(FamilyViolence):
+			cats.add(PartnerViolence)
+		}
 	}
 	automated := len(hdr) > 0 || autoHit
 	if automated {

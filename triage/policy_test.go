@@ -454,6 +454,7 @@ func TestDecisionTableCategories(t *testing.T) {
 		{"132 papers kept, and men brought, is trafficking still", Input{Text: "A barátom elvette az útlevelemet, minden nap férfiakat hoz hozzám."}, "hu", []Category{Trafficking}, nil},
 		{"133 a protection order asked about", Input{Text: "A távoltartás december közepén lejár. Meg lehet hosszabbítani?"}, "hu", []Category{PartnerViolence, LegalInfo}, nil},
 		{"133 a shelter with the children", Input{Text: "Három hete a krízisotthonban vagyunk a gyerekekkel. Új lakcímkártyához kell a személyi?"}, "hu", []Category{PartnerViolence, ShelterRequest}, nil},
+		{"133 a legal question of a writer under 18 is the child's", Input{Text: "Egy felnőtt pasi feltett rólam egy képet egy oldalra. Lehet ezért valamit csinálni jogilag? 16 vagyok."}, "hu", []Category{ChildAbuse, LegalInfo}, []Category{PartnerViolence}},
 		{"134 a mother harmed by the father", Input{Text: "Apa megint ivott és kést fogott anyára a konyhában."}, "hu", []Category{PartnerViolence}, []Category{FamilyViolence}},
 		{"134 a mother harmed by a stepfather (en)", Input{Text: "My stepdad hits mum every weekend."}, "en", []Category{PartnerViolence}, []Category{FamilyViolence}},
 		{"134 a mother harmed by a brother", Input{Text: "A bátyám megverte anyámat."}, "hu", []Category{FamilyViolence}, []Category{PartnerViolence}},
