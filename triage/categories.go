@@ -163,6 +163,14 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg, given catSet) ca
 			// harmed, by a partner (row 136).
 			here &^= catOf(FamilyViolence)
 		}
+		if here.has(PartnerViolence) && otherPartnerIn(ctx, sent) && !ownPartnerIn(ctx, sent) && otherParent && msg.has(ChildAbuse) &&
+			!pc.writerHarmedAmong(sent) {
+			// A parent's partner ("az anyukája új párja", "mum's
+			// boyfriend") harming where a child is harmed in the message
+			// and the writer is not harmed here: the child's harm (row
+			// 206), not a partner's violence.
+			here = here&^(catOf(PartnerViolence)|catOf(FamilyViolence)) | catOf(ChildAbuse)
+		}
 		if childHarmed && !pc.writerHarmedAmong(sent) {
 			// A child the object of the harm: child abuse alone, whoever
 			// harms ("a férjem megütötte a gyereket", "he hit our son").

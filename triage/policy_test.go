@@ -481,6 +481,7 @@ func TestDecisionTableCategories(t *testing.T) {
 		{"204 despair where the writer is at risk of suicide is no relative's violence", Input{Text: "I can't do this anymore. The pills are on the table, I counted them. Tonight I end it. My sister doesn't know."}, "en", []Category{SuicideRisk}, []Category{FamilyViolence}},
 		{"204 a brother who beats the writer stays family violence", Input{Text: "My brother beat me again last night. I can't do this anymore, the pills are on the table, I counted them."}, "en", []Category{FamilyViolence, SuicideRisk}, nil},
 		{"205 a Romanian brother with the article", Input{Text: "Locuiesc cu mama si fratele meu. Fratele meu a luat toporul si striga ca ne omoara pe amandoi."}, "ro", []Category{FamilyViolence}, []Category{PartnerViolence}},
+		{"206 a mother's new partner who harms a child", Input{Text: "Tornaórán láttam, hogy egy kislány nyakán kerek foltok vannak. Elmondta, hogy az anyukája új párja meg szokta szorítani a nyakát."}, "hu", []Category{ChildAbuse}, []Category{PartnerViolence}},
 		{"90 be nice to his friends, they pay", Input{Text: "Azt mondta, a barátainak is kell néha kedvesnek lenni, de azért fizetnek."}, "hu", []Category{Prostitution}, nil},
 	} {
 		t.Run(tc.row, func(t *testing.T) {
