@@ -287,13 +287,20 @@ func (pc *policyContext) exploiterNamed(h hit) bool {
 
 // sellingPartner reports whether a partner named where the writer is sold
 // or trafficked is the one who sells (row 200): a boyfriend or an ex (the
-// lover concept: "a barátom szedi a pénzt", "my boyfriend"), or a partner
-// in quotation marks (a „barátom” who locks the door). A husband or a
-// life partner who forces the writer stays a partner who harms.
+// lover concept: "a barátom szedi a pénzt", "my boyfriend", "volt
+// párom"), or a partner in quotation marks (a „barátom” who locks the
+// door). A husband or a life partner who forces the writer stays a
+// partner who harms.
 func (pc *policyContext) sellingPartner(h hit) bool {
 	w, m := pc.s.words(h.field), pc.s.matches[h.field]
 	for i := int(h.t0); i <= int(h.t1); i++ {
 		if w.toks[i].quoted {
+			return true
+		}
+	}
+	// "volt párom", "volt férjem": an ex said in two words.
+	for i := max(int(h.t0)-1, 0); i <= int(h.t0); i++ {
+		if string(w.folded(i)) == "volt" && w.toks[i].sent == w.toks[h.t0].sent {
 			return true
 		}
 	}

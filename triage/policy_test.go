@@ -467,6 +467,7 @@ func TestDecisionTableCategories(t *testing.T) {
 		{"137 a partner named as a relative's owner (en)", Input{Text: "My husband's brother lives with us and yesterday he pushed me against the wall."}, "en", []Category{FamilyViolence}, []Category{PartnerViolence}},
 		{"200 a gangmaster who threatens is trafficking, not a partner", Input{Text: "Two men escaped from a farm. The gangmaster threatened to bury anyone who talks."}, "en", []Category{Trafficking}, []Category{PartnerViolence}},
 		{"200 a boyfriend who sells is no partner's violence", Input{Text: "A barátom szedi a pénzt, férfiak jönnek ide. Amikor elmegy, kulcsra zárja az ajtót, a barátom fenyeget."}, "hu", []Category{Prostitution}, []Category{PartnerViolence}},
+		{"200 an ex who sells is no partner's violence", Input{Text: "3 éve a volt párom futtat, ő tartja a pénzt, és megver, ha nem adom oda."}, "hu", []Category{Prostitution}, []Category{PartnerViolence}},
 		{"200 a husband who forces the writer stays partner violence", Input{Text: "A férjem kényszerít, hogy férfiakkal legyek pénzért, és megver, ha nem akarom."}, "hu", []Category{PartnerViolence}, nil},
 		{"200 a boss told of in passing harms no one", Input{Text: "My ex threatens to send the videos to my boss."}, "en", []Category{PartnerViolence}, []Category{Trafficking}},
 		{"201 an au pair's night visits are her exploitation", Input{Text: "The family took my passport and I have no salary. The father comes to my room at night."}, "en", []Category{Trafficking}, []Category{ChildAbuse}},
