@@ -32,6 +32,9 @@ func (pc *policyContext) kinRefuge(h hit) bool {
 			return true
 		}
 	}
+	if pc.knowerAfter(w, int(h.t1)) {
+		return true
+	}
 	for j := int(h.t0) - 1; j >= 0 && j >= int(h.t0)-2 && w.toks[j].sent == w.toks[h.t0].sent; j-- {
 		switch string(w.folded(j)) {
 		case "at", "with", "to", "told", "tell", "bei", "mit", "zu", "la", "cu", "у", "к", "с", "до", "з":
@@ -317,6 +320,24 @@ func (pc *policyContext) childSaid(h hit) bool {
 			pc.r.rules[g.rule].category == ChildAbuse && w.toks[g.t0].sent == sent {
 			return true
 		}
+	}
+	return false
+}
+
+// knowerAfter reports whether the words after a relative (token i) make
+// them one who knows or does not know ("a szüleim nem tudják", "my
+// parents don't know", "мама не знает"): someone the writer tells of, not
+// one who harms.
+func (pc *policyContext) knowerAfter(w *words, i int) bool {
+	for j := i + 1; j <= i+3 && j < len(w.toks) && w.toks[j].sent == w.toks[i].sent; j++ {
+		switch string(w.folded(j)) {
+		case "nem", "not", "don't", "dont", "doesn't", "doesnt", "does", "do", "nu", "не", "nicht", "még", "meg", "still":
+			continue
+		case "tud", "tudja", "tudjak", "tudnak", "tudta", "tudtak", "know", "knows", "knew", "stie", "stiu", "știe", "știu", "знает",
+			"знают", "знає", "знають", "weiss", "weiß", "wissen":
+			return true
+		}
+		return false
 	}
 	return false
 }

@@ -483,6 +483,9 @@ func TestDecisionTableCategories(t *testing.T) {
 		{"204 a brother who beats the writer stays family violence", Input{Text: "My brother beat me again last night. I can't do this anymore, the pills are on the table, I counted them."}, "en", []Category{FamilyViolence, SuicideRisk}, nil},
 		{"205 a Romanian brother with the article", Input{Text: "Locuiesc cu mama si fratele meu. Fratele meu a luat toporul si striga ca ne omoara pe amandoi."}, "ro", []Category{FamilyViolence}, []Category{PartnerViolence}},
 		{"206 a mother's new partner who harms a child", Input{Text: "Tornaórán láttam, hogy egy kislány nyakán kerek foltok vannak. Elmondta, hogy az anyukája új párja meg szokta szorítani a nyakát."}, "hu", []Category{ChildAbuse}, []Category{PartnerViolence}},
+		{"207 parents who do not know are no family violence", Input{Text: "A párom rendszeresen megver, mert a szüleim nem tudják, hogy meleg vagyok, és ezzel is fenyeget."}, "hu", []Category{PartnerViolence}, []Category{FamilyViolence}},
+		{"207 a brother who harms stays family violence beside a mother who does not know", Input{Text: "A bátyám tegnap megvert, anyám nem tudja."}, "hu", []Category{FamilyViolence}, []Category{PartnerViolence}},
+		{"208 an elder brother who beats the writer", Input{Text: "A bátyám tegnap megvert, mert nem adtam neki pénzt."}, "hu", []Category{FamilyViolence}, []Category{PartnerViolence}},
 		{"90 be nice to his friends, they pay", Input{Text: "Azt mondta, a barátainak is kell néha kedvesnek lenni, de azért fizetnek."}, "hu", []Category{Prostitution}, nil},
 	} {
 		t.Run(tc.row, func(t *testing.T) {
