@@ -3,11 +3,19 @@ package triage
 // harmCategories gives the categories of harm signals that have none of
 // their own: those of the context rules in the same sentence, or, when no
 // sentence says who is involved, of the whole message (a partner before
-// family before a child).
-func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet, exploit bool) catSet {
+// family before a child). given holds the categories the message's own
+// signals gave: the writer sold or trafficked (row 131), at risk of
+// suicide (row 204).
+func (pc *policyContext) harmCategories(sents []clauseRef, msg, given catSet) catSet {
+	exploit := given.has(Trafficking) || given.has(Prostitution)
+	// A boss, an employer or a recruiter named in a sentence of harm: the
+	// writer exploited, as a trafficking signal says it (row 200).
+	sold := exploit
+	exploit = exploit || pc.exploiterIn(sents)
 	ctx := pc.s.ctx[:0]
-	elder := 0            // not asked yet; 1 no, 2 yes (a scan of the text, so only when a son or daughter is named)
-	writerMinor := false  // the writer says they are under 18 ("16 vagyok", "I'm 15")
+	elder := 0           // not asked yet; 1 no, 2 yes (a scan of the text, so only when a son or daughter is named)
+	writerMinor := false // the writer says they are under 18 ("16 vagyok", "I'm 15")
+	childNamed := msg.has(ChildAbuse)
 	partnerNamed := false // a partner named other than as a relative's owner ("a férjem öccse")
 	for _, h := range pc.s.hits {
 		ru := pc.r.rules[h.rule]
@@ -15,6 +23,13 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet, exploit b
 			continue
 		}
 		cat, kin := ru.category, false
+		if cat == PartnerViolence && sold && pc.sellingPartner(h) || (cat == Trafficking || cat == Prostitution) && !pc.exploiterNamed(h) {
+			// The writer sold or trafficked by a boyfriend or an ex, or by
+			// a "boyfriend" in quotation marks: the one who sells, not a
+			// partner who harms; a boss named in passing, or beside a
+			// partner, harms no one (row 200).
+			continue
+		}
 		if cat == ChildAbuse && pc.kinWord(h) || cat == FamilyViolence && pc.offspringWord(h) {
 			if elder == 0 {
 				elder = 1
@@ -45,7 +60,7 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet, exploit b
 			if cat == PartnerViolence {
 				// A partner named only as a relative's ("a férjem
 				// öccse") is no partner who harms (row 137).
-				c.other = pc.othersPartner(h)
+				c.other = pc.someoneElses(h)
 				if pc.partnerOwnsKin(h) {
 					c.role = roleBystander
 				} else {
@@ -68,6 +83,8 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet, exploit b
 						// kids' dad", "father of my children"): the
 						// writer's partner or ex (row 135).
 						c.cat, c.parent = PartnerViolence, false
+					} else {
+						c.other = pc.someoneElses(h)
 					}
 				}
 			}
@@ -146,6 +163,14 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet, exploit b
 			// harmed, by a partner (row 136).
 			here &^= catOf(FamilyViolence)
 		}
+		if here.has(PartnerViolence) && otherPartnerIn(ctx, sent) && !ownPartnerIn(ctx, sent) && otherParent && msg.has(ChildAbuse) &&
+			!pc.writerHarmedAmong(sent) {
+			// A parent's partner ("az anyukája új párja", "mum's
+			// boyfriend") harming where a child is harmed in the message
+			// and the writer is not harmed here: the child's harm (row
+			// 206), not a partner's violence.
+			here = here&^(catOf(PartnerViolence)|catOf(FamilyViolence)) | catOf(ChildAbuse)
+		}
 		if childHarmed && !pc.writerHarmedAmong(sent) {
 			// A child the object of the harm: child abuse alone, whoever
 			// harms ("a férjem megütötte a gyereket", "he hit our son").
@@ -189,12 +214,23 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg catSet, exploit b
 			if !ownPartnerIn(ctx, clauseRef{}) && msg.has(ChildAbuse) {
 				order = []Category{ChildAbuse, FamilyViolence, PartnerViolence}
 			}
+			// The writer at risk of suicide, and not the one harmed here
+			// ("я больше не могу"): despair, not a relative's violence;
+			// the relative is named elsewhere as family (row 204).
+			despair := given.has(SuicideRisk) && !pc.writerHarmedAmong(sent)
 			for _, c := range order {
-				if msg.has(c) {
+				if msg.has(c) && !(despair && c == FamilyViolence) {
 					here.add(c)
 					break
 				}
 			}
+		}
+		if here.has(FamilyViolence) && (writerMinor || childNamed && othersParentIn(ctx, sent) && !pc.writerHarmedAmong(sent)) {
+			// A relative harming a writer under 18 ("anyám kidobott, 15
+			// vagyok"), or someone else's parent with a child in the
+			// message ("az apja övvel veri", a teacher of a pupil): a
+			// child harmed (row 202).
+			here = here&^catOf(FamilyViolence) | catOf(ChildAbuse)
 		}
 		if here.has(FamilyViolence) && msg.has(ChildAbuse) {
 			// A relative, and a child in the message: a child harmed at
@@ -223,7 +259,7 @@ type contextHit struct {
 	// parent: a mother or a father (a step-parent), who harms unless the
 	// sentence makes them the one harmed
 	parent bool
-	other  bool // a partner of someone else's ("her boyfriend")
+	other  bool // a partner or a parent of someone else's ("her boyfriend", "az apja")
 }
 
 // language names the language of the writer's new text.

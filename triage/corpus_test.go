@@ -278,11 +278,15 @@ var measuredParts = []string{"heldout31", "heldout32"}
 // family_violence or prostitution and some workers held by a boss
 // partner_violence: with them the whole corpus holds child_abuse 66/79%,
 // family_violence 71/77%, trafficking 76/80%, and the bars are a little
-// under that, child_abuse recall under its earlier 80%. A reading of who
-// harms in a trafficking message should win them back.
+// under that, child_abuse recall under its earlier 80%. Rules 2026.12-22
+// read who harms where the writer is exploited (rows 200, 201: a boss
+// or a recruiter, a boyfriend who sells, an au pair's night visits), a
+// child harmed whom no sentence names so and relatives (rows 202-208):
+// the whole corpus then holds child_abuse 68/84%, family_violence 74/78%,
+// trafficking 77/81%, and the bars are a little under that.
 var categoryBars = map[Category][2]float64{
-	PartnerViolence: {0.80, 0.87}, ChildAbuse: {0.65, 0.78}, FamilyViolence: {0.68, 0.76},
-	Trafficking: {0.75, 0.79}, Prostitution: {0.85, 0.80}, SuicideRisk: {0.90, 0.95},
+	PartnerViolence: {0.80, 0.87}, ChildAbuse: {0.67, 0.82}, FamilyViolence: {0.72, 0.77},
+	Trafficking: {0.76, 0.80}, Prostitution: {0.85, 0.80}, SuicideRisk: {0.90, 0.95},
 	ShelterRequest: {0.75, 0.85}, LegalInfo: {0.75, 0.85}, Information: {0.90, 0.65}, Automated: {1, 1},
 }
 

@@ -32,6 +32,9 @@ func (pc *policyContext) kinRefuge(h hit) bool {
 			return true
 		}
 	}
+	if pc.knowerAfter(w, int(h.t1)) {
+		return true
+	}
 	for j := int(h.t0) - 1; j >= 0 && j >= int(h.t0)-2 && w.toks[j].sent == w.toks[h.t0].sent; j-- {
 		switch string(w.folded(j)) {
 		case "at", "with", "to", "told", "tell", "bei", "mit", "zu", "la", "cu", "у", "к", "с", "до", "з":
@@ -102,7 +105,7 @@ func (pc *policyContext) offspringWord(h hit) bool {
 }
 
 // ownPartnerIn reports whether a partner of the writer's (not someone
-// else's, see othersPartner) is named in sentence sent, or anywhere when
+// else's, see someoneElses) is named in sentence sent, or anywhere when
 // sent is the zero clauseRef.
 func ownPartnerIn(ctx []contextHit, sent clauseRef) bool {
 	for _, x := range ctx {
@@ -124,11 +127,11 @@ func otherPartnerIn(ctx []contextHit, sent clauseRef) bool {
 	return false
 }
 
-// othersPartner reports whether a partner named is someone else's: a
-// Hungarian third person possessive ("élettársa", "anyja párja"), or
-// "her", "his", "their" or a name with 's before it ("her boyfriend",
-// "mum's boyfriend").
-func (pc *policyContext) othersPartner(h hit) bool {
+// someoneElses reports whether a partner or a parent named is someone
+// else's: a Hungarian third person possessive ("élettársa", "anyja
+// párja", "az apja"), or "her", "his", "their" or a name with 's before it
+// ("her boyfriend", "mum's boyfriend", "his dad").
+func (pc *policyContext) someoneElses(h hit) bool {
 	w := pc.s.words(h.field)
 	for i := int(h.t0); i <= int(h.t1); i++ {
 		if w.toks[i].feat&featThird != 0 && w.toks[i].feat&featMine == 0 {
@@ -139,6 +142,17 @@ func (pc *policyContext) othersPartner(h hit) bool {
 		f := w.folded(j)
 		n := len(f)
 		return w.is(j, clsTheirs) || n > 3 && f[n-2] == '\'' && f[n-1] == 's'
+	}
+	return false
+}
+
+// othersParentIn reports whether a parent of someone else's ("az apja",
+// "his dad") who harms is named in sentence sent.
+func othersParentIn(ctx []contextHit, sent clauseRef) bool {
+	for _, x := range ctx {
+		if x.parent && x.other && x.role != roleHarmed && x.sent == sent {
+			return true
+		}
 	}
 	return false
 }
@@ -245,4 +259,85 @@ func (pc *policyContext) partnerOwnsKin(h hit) bool {
 	n := len(last)
 	owner := pc.lang == "hu" || n > 3 && last[n-2] == '\'' && last[n-1] == 's'
 	return owner && (hasConcept(w, m, j, c.kinOther) || hasConcept(w, m, j, c.kinParent))
+}
+
+// exploiterIn reports whether a sentence of harm names one who exploits
+// the writer (a context rule of trafficking or prostitution: a boss, an
+// employer, a gangmaster, a recruiter), row 200.
+func (pc *policyContext) exploiterIn(sents []clauseRef) bool {
+	for _, h := range pc.s.hits {
+		ru := pc.r.rules[h.rule]
+		if ru.kind == KindContext && h.region != RegionQuoted && (ru.category == Trafficking || ru.category == Prostitution) &&
+			containsClause(sents, h.field, pc.s.words(h.field).toks[h.t0].sent) && pc.exploiterNamed(h) {
+			return true
+		}
+	}
+	return false
+}
+
+// exploiterNamed reports whether a boss or an employer is named as one who
+// acts: not in passing ("told my boss", "a főnökömnek szólt", kinRefuge)
+// and not beside a partner in the sentence ("a párom, aki a főnököm is"):
+// then the partner is the one.
+func (pc *policyContext) exploiterNamed(h hit) bool {
+	if pc.kinRefuge(h) {
+		return false
+	}
+	w, m := pc.s.words(h.field), pc.s.matches[h.field]
+	lo, hi := w.sentence(int(h.t0))
+	return conceptIn(w, m, lo, hi, pc.r.policy.partner) < 0
+}
+
+// sellingPartner reports whether a partner named where the writer is sold
+// or trafficked is the one who sells (row 200): a boyfriend or an ex (the
+// lover concept: "a barátom szedi a pénzt", "my boyfriend", "volt
+// párom"), or a partner in quotation marks (a „barátom” who locks the
+// door). A husband or a life partner who forces the writer stays a
+// partner who harms.
+func (pc *policyContext) sellingPartner(h hit) bool {
+	w, m := pc.s.words(h.field), pc.s.matches[h.field]
+	for i := int(h.t0); i <= int(h.t1); i++ {
+		if w.toks[i].quoted {
+			return true
+		}
+	}
+	// "volt párom", "volt férjem": an ex said in two words.
+	for i := max(int(h.t0)-1, 0); i <= int(h.t0); i++ {
+		if string(w.folded(i)) == "volt" && w.toks[i].sent == w.toks[h.t0].sent {
+			return true
+		}
+	}
+	return conceptIn(w, m, int(h.t0), int(h.t1), pc.r.policy.lover) >= 0
+}
+
+// childSaid reports whether the sentence of a hit names a child or an age
+// under 18: a child_abuse context rule there (row 201).
+func (pc *policyContext) childSaid(h hit) bool {
+	w := pc.s.words(h.field)
+	sent := w.toks[h.t0].sent
+	for _, g := range pc.s.hits {
+		if g.field == h.field && g.region != RegionQuoted && pc.r.rules[g.rule].kind == KindContext &&
+			pc.r.rules[g.rule].category == ChildAbuse && w.toks[g.t0].sent == sent {
+			return true
+		}
+	}
+	return false
+}
+
+// knowerAfter reports whether the words after a relative (token i) make
+// them one who knows or does not know ("a szüleim nem tudják", "my
+// parents don't know", "мама не знает"): someone the writer tells of, not
+// one who harms.
+func (pc *policyContext) knowerAfter(w *words, i int) bool {
+	for j := i + 1; j <= i+3 && j < len(w.toks) && w.toks[j].sent == w.toks[i].sent; j++ {
+		switch string(w.folded(j)) {
+		case "nem", "not", "don't", "dont", "doesn't", "doesnt", "does", "do", "nu", "не", "nicht", "még", "meg", "still":
+			continue
+		case "tud", "tudja", "tudjak", "tudnak", "tudta", "tudtak", "know", "knows", "knew", "stie", "stiu", "știe", "știu", "знает",
+			"знают", "знає", "знають", "weiss", "weiß", "wissen":
+			return true
+		}
+		return false
+	}
+	return false
 }

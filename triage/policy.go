@@ -44,6 +44,9 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	// Row 132: trafficking told only by papers taken or kept (a held
 	// rule), which a partner does too.
 	var papersOnly, exploitSaid bool
+	// Row 201: a child_abuse signal whose sentence names no child
+	// (childSignal) and one that names one (childNamed).
+	var childSignal, childNamed bool
 	var reasons []Reason
 	topicPrio := P4
 	fired := s.fired(len(r.rules))
@@ -225,6 +228,10 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 						papersOnly = ru.held && !pc.employerSaid(h) && (papersOnly || !exploitSaid)
 						exploitSaid = true
 					}
+					if ru.category == ChildAbuse {
+						named := pc.childSaid(h)
+						childSignal, childNamed = childSignal || !named, childNamed || named
+					}
 				} else {
 					if sent := s.words(h.field).toks[h.t0].sent; !containsClause(harm, h.field, sent) {
 						harm = append(harm, clauseRef{h.field, sent})
@@ -302,8 +309,21 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 		cats.remove(Trafficking)
 		cats.add(PartnerViolence)
 	}
+	exploit := cats.has(Trafficking) || cats.has(Prostitution)
+	var harmCats catSet
 	if len(harm) > 0 {
-		cats |= pc.harmCategories(harm, ctxCats, cats.has(Trafficking) || cats.has(Prostitution))
+		harmCats = pc.harmCategories(harm, ctxCats, cats)
+	}
+	// Row 201: where the writer is sold or trafficked, a child_abuse
+	// signal that names no child ("the father comes to my room at night",
+	// "men are brought to me at night") is the writer's exploitation,
+	// unless a child is harmed elsewhere or an age under 18 is said.
+	if exploit && childSignal && !childNamed && !minorSaid && !harmCats.has(ChildAbuse) {
+		ex.note("a child's signal where the writer is exploited and no child is named: child_abuse left out")
+		cats.remove(ChildAbuse)
+	}
+	if len(harm) > 0 {
+		cats |= harmCats
 		if cats&violenceCats() == 0 {
 			cats.add(PartnerViolence)
 		}
@@ -315,9 +335,16 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	// of its own, a partner or no relative named: the violence it is
 	// about is a partner's, as for a harm no one is named in ("a
 	// távoltartás lejár", "a krízisotthonban vagyunk a gyerekekkel").
-	if best < P4 && cats&violenceCats() == 0 && (cats.has(LegalInfo) || cats.has(ShelterRequest)) &&
-		(ctxCats.has(PartnerViolence) || !ctxCats.has(FamilyViolence)) {
-		cats.add(PartnerViolence)
+	// A legal question where an age under 18 is said with a child named
+	// is about the child, as in row 202 ("feljelenthetem? 16 vagyok"); a
+	// shelter with a small child along stays the partner's.
+	if best < P4 && cats&violenceCats() == 0 && (cats.has(LegalInfo) || cats.has(ShelterRequest)) {
+		switch {
+		case minorSaid && ctxCats.has(ChildAbuse) && cats.has(LegalInfo):
+			cats.add(ChildAbuse)
+		case ctxCats.has(PartnerViolence) || !ctxCats.has(FamilyViolence):
+			cats.add(PartnerViolence)
+		}
 	}
 	automated := len(hdr) > 0 || autoHit
 	if automated {
@@ -363,12 +390,9 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 		ex.note("the message breaks off mid-sentence while the writer says now: priority %s instead of %s", P1, best)
 		best = P1
 		if cats&violenceCats() == 0 {
-			c := PartnerViolence // a harm without a category
-			for _, k := range []Category{PartnerViolence, FamilyViolence, ChildAbuse} {
-				if ctxCats.has(k) {
-					c = k
-					break
-				}
+			c, ok := namedCategory(ctxCats, minorSaid)
+			if !ok {
+				c = PartnerViolence // a harm without a category
 			}
 			cats.add(c)
 		}
@@ -382,11 +406,8 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 		best = P2
 	}
 	if unread && best < P4 && cats&violenceCats() == 0 {
-		for _, c := range []Category{PartnerViolence, FamilyViolence, ChildAbuse} {
-			if ctxCats.has(c) {
-				cats.add(c)
-				break
-			}
+		if c, ok := namedCategory(ctxCats, minorSaid); ok {
+			cats.add(c)
 		}
 	}
 	// Row 26: someone reads or checks the writer's phone or mail, the
@@ -398,6 +419,9 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 		ex.note("the writer cannot be written to safely: priority %s instead of %s", P2, best)
 		if best > P3 && containsReason(reasons, ReasonSomeoneReads) && cats&violenceCats() == 0 {
 			if c := ctxCats & (catOf(PartnerViolence) | catOf(FamilyViolence) | catOf(ChildAbuse)); c != 0 {
+				if minorWrites && c.has(FamilyViolence) {
+					c = c&^catOf(FamilyViolence) | catOf(ChildAbuse) // the writer a child (row 202)
+				}
 				cats |= c
 			} else {
 				cats.add(PartnerViolence)
@@ -410,6 +434,13 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	if best == P1 && cats.has(LegalInfo) && !pc.asksLegal(in) {
 		ex.note("legal words at P1, but no question about the law: legal_info left out")
 		cats.remove(LegalInfo)
+	}
+	// Row 203: a writer under 18 ("13 vagyok", "ich bin 15") whose message
+	// is urgent or asks for advice and no rule gave a category of: a
+	// child's own trouble, child abuse.
+	if !automated && best < P4 && cats == 0 && minorWrites {
+		ex.note("a writer under 18 and no category: child_abuse")
+		cats.add(ChildAbuse)
 	}
 	if cats == 0 {
 		cats = quotedCats
@@ -445,6 +476,23 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 		}
 	}
 	return v
+}
+
+// namedCategory gives the category of a danger no rule gave one, from the
+// people named: a partner before family before a child; a child first
+// where an age under 18 is said (the writer's: "15 vagyok"; a child's:
+// "a 2 éves fiamat"), since the danger no rule read is the child's
+// (row 202).
+func namedCategory(ctxCats catSet, minor bool) (Category, bool) {
+	if minor && ctxCats.has(ChildAbuse) {
+		return ChildAbuse, true
+	}
+	for _, c := range []Category{PartnerViolence, FamilyViolence, ChildAbuse} {
+		if ctxCats.has(c) {
+			return c, true
+		}
+	}
+	return "", false
 }
 
 // ownSignal says how a signal rule counted in the writer's new text, for

@@ -45,7 +45,7 @@ func englishPast(b []byte) bool {
 // when a rules file has no such concept: a file of its own may leave
 // them out, and the policy then reads less.
 type policyConcepts struct {
-	me, child, kinParent, kinOther, offspring, partner, minorAge, neck, body, device, confine, elder, door, authority, employer int32
+	me, child, kinParent, kinOther, offspring, partner, minorAge, neck, body, device, confine, elder, door, authority, employer, lover int32
 }
 
 func newPolicyConcepts(byID map[string]int32) policyConcepts {
@@ -58,7 +58,7 @@ func newPolicyConcepts(byID map[string]int32) policyConcepts {
 	return policyConcepts{me: get("me"), child: get("child"), kinParent: get("kin_parent"), kinOther: get("kin_other"), offspring: get("offspring"),
 		partner: get("partner"), minorAge: get("minor_age"), neck: get("neck"), body: get("body"), device: get("device"),
 		confine: get("confine"), elder: get("elder"), door: get("door"),
-		authority: get("authority"), employer: get("employer")}
+		authority: get("authority"), employer: get("employer"), lover: get("lover")}
 }
 
 // hasConcept reports whether token i of w matched the concept elem e.
