@@ -230,11 +230,23 @@ func (pc *policyContext) bounded(h hit) bool {
 	w := pc.s.words(h.field)
 	sent := w.toks[h.t1].sent
 	// "egyszer mondta, hogy bezárták a kamrába", "once he locked me in
-	// the shed": a confinement told as one time is an episode (row 199).
-	for i := int(h.t0) - 1; i >= 0 && w.toks[i].sent == sent; i-- {
+	// the shed": a confinement told as one time is an episode (row 199),
+	// unless "now" or "again" comes between ("egyszer már bezárt, most
+	// megint bezárt" is held now), and not "még egyszer", "ha egyszer",
+	// "once again".
+	for i := int(h.t1); i >= 0 && w.toks[i].sent == sent; i-- {
 		switch string(w.folded(i)) {
-		case "egyszer", "once", "einmal", "однажды", "одного", "odata", "jednou":
-			return true
+		case "most", "megint", "ujra", "ismet", "now", "again", "jetzt", "wieder", "сейчас", "опять", "снова", "зараз", "знову", "acum", "iar", "teraz", "znowu":
+			return false
+		case "egyszer", "once", "einmal", "однажды", "odata", "jednou":
+			prev, next := "", ""
+			if i > 0 {
+				prev = string(w.folded(i - 1))
+			}
+			if i+1 < len(w.toks) {
+				next = string(w.folded(i + 1))
+			}
+			return prev != "meg" && prev != "ha" && next != "again" && next != "more" && next != "mehr" && next != "wieder"
 		}
 	}
 	for i := int(h.t1) + 1; i < len(w.toks) && i <= int(h.t1)+boundReach && w.toks[i].sent == sent; i++ {
@@ -271,7 +283,7 @@ func beThird(f []byte) bool {
 // quotedFirst reports whether a confinement stands between quotation marks
 // with a first person there ("They lock me in basement room", "a
 // papírjaimat ő tartja"): the "me" is whoever is quoted, a girl whose note
-// a neighbour or a driver relays, not the writer (row 171). An abuser's
+// a neighbour or a driver relays, not the writer (row 199). An abuser's
 // words quoted ("innen nem mész ki") name no first person held and keep
 // their reading.
 func (pc *policyContext) quotedFirst(w *words, h hit) bool {
@@ -290,7 +302,7 @@ func (pc *policyContext) quotedFirst(w *words, h hit) bool {
 
 // lockedOut reports whether the sentence of a confinement shuts the writer
 // out ("Engem kizárt az előszobába, az ajtót kulcsra fordította"): the
-// locked door keeps them from someone inside, it holds no one in (row 171).
+// locked door keeps them from someone inside, it holds no one in (row 199).
 func lockedOut(w *words, h hit) bool {
 	lo, hi := w.sentence(int(h.t0))
 	for i := lo; i <= hi; i++ {
@@ -305,7 +317,7 @@ func lockedOut(w *words, h hit) bool {
 // thirdPassive reports whether "he", "she" or "they" and a form of "to
 // be" stand right before an English confinement ("now they are both
 // locked in the bathroom"): the ones held are those people, not the
-// writer, as Hungarian "van bezárva" (row 171).
+// writer, as Hungarian "van bezárva" (row 199).
 func thirdPassive(w *words, h hit) bool {
 	t0 := int(h.t0)
 	switch string(w.folded(t0)) {
