@@ -129,7 +129,7 @@ func TestDecisionTable(t *testing.T) {
 		{"187 the roof, a way thought of", Input{Text: "If they send them I'm going to go up on the roof, I've already thought about how."}, P1, "", ""},
 		{"187 a window opened for air", Input{Text: "Kinyitottam az ablakot, mert meleg volt. Válókeresetet szeretnék beadni."}, P3, "", ""},
 		{"188 you cannot write back", Input{Text: "fojtogatott. nem irhattok vissza"}, P1, ReasonAskedNotToWrite, ""},
-		{"188 the phone's location is no reading", Input{Text: "Megvert. Ide fog jönni, mert látja a telefonom helyét."}, P2, "", ReasonSomeoneReads},
+		{"188 the phone's location seen is someone who has the phone", Input{Text: "Megvert. Ide fog jönni, mert látja a telefonom helyét."}, P2, ReasonSomeoneReads, ""},
 		{"189 intimate pictures sent round", Input{Text: "Az exem elküldte a képeimet az osztály csoportjába, már mindenki látta."}, P2, "", ""},
 		{"189 intimate pictures sent last year", Input{Text: "Tavaly az exem elküldte a képeimet a barátainak."}, P3, "", ""},
 		{"189 nude pictures sent on unless paid", Input{Text: "Ich bin 15, jemand hat Nacktbilder von mir und will 200 Euro, sonst schickt er sie an meine Freunde."}, P2, "", ""},
