@@ -97,6 +97,16 @@ func compile(version string, rules []*rule, concepts []*concept) *Rules {
 		for pi := range ru.exclPhr {
 			ru.exclPhr[pi].ids = slotIDs(ru.exclPhr[pi].slots, id)
 		}
+		// A negation is checked against its exclusions at every "nem"
+		// and "not": most are followed by no second word of any.
+		for pi := range ru.exclPhr {
+			ids := ru.exclPhr[pi].ids
+			if len(ids) < 2 {
+				ru.exclNext = nil
+				break
+			}
+			ru.exclNext = append(ru.exclNext, ids[1]...)
+		}
 		for ni, nr := range ru.nears {
 			k := int32(len(r.nears))
 			r.nears = append(r.nears, nearRef{int32(ri), int32(ni)})

@@ -244,9 +244,14 @@ func containsID(ids []int32, x int32) bool {
 func (r *Rules) dropExcluded(w *words, m []int32, hits []hit, first int) []hit {
 	out := hits[:first]
 	for _, h := range hits[first:] {
+		ru := r.rules[h.rule]
+		if ru.exclNext != nil && (int(h.t0)+1 >= len(w.toks) || !slotMatches(w, m, ru.exclNext, h.t0+1)) {
+			out = append(out, h)
+			continue
+		}
 		drop := false
-		for k := range r.rules[h.rule].exclPhr {
-			ph := &r.rules[h.rule].exclPhr[k]
+		for k := range ru.exclPhr {
+			ph := &ru.exclPhr[k]
 			if slotMatches(w, m, ph.ids[0], h.t0) {
 				_, ok := r.phraseAt(w, m, -1, ph, h.t0, 0)
 				drop = drop || ok

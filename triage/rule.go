@@ -62,6 +62,7 @@ type rule struct {
 	nears     []near
 	exclude   []elem   // words a match must not be
 	exclPhr   []phrase // phrases a match must not start
+	exclNext  []int32  // the elem ids of every exclPhr's second word; nil if one has a single word
 	allow     []string
 	in        uint8
 	start     bool
