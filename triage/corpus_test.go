@@ -285,16 +285,17 @@ var measuredParts = []string{"heldout31", "heldout32"}
 // the whole corpus then holds child_abuse 68/84%, family_violence 74/78%,
 // trafficking 77/81%, and the bars are a little under that. Batches Z,
 // ZB, ZC and ZD (heldout27-30) joined with rules 2026.12-23: their
-// writers give legal_info and shelter_request less often to a question
-// about the law or a place (heldout30 leaves legal_info off many legal
-// questions that other batches label with it) and name prostitution
-// more often; the whole corpus then holds prostitution 91/79.6%,
-// shelter_request 75/84%, legal_info 73/84%, and those bars are a little
-// under that until the corpus has one convention.
+// writers give shelter_request less often to a question about a place
+// and name prostitution more often; the whole corpus then holds
+// prostitution 91/79.6%, shelter_request 75/84%, and those bars are a
+// little under that. ZC-ZF's writers were never told the name
+// legal_info (the corpus README did not list it then); a labeller who
+// saw no okit output added it to 74 of their messages by the README's
+// definition, and the whole corpus holds legal_info 78/81.9%.
 var categoryBars = map[Category][2]float64{
 	PartnerViolence: {0.80, 0.87}, ChildAbuse: {0.67, 0.82}, FamilyViolence: {0.72, 0.77},
 	Trafficking: {0.76, 0.80}, Prostitution: {0.85, 0.78}, SuicideRisk: {0.90, 0.95},
-	ShelterRequest: {0.72, 0.82}, LegalInfo: {0.70, 0.82}, Information: {0.90, 0.65}, Automated: {1, 1},
+	ShelterRequest: {0.72, 0.82}, LegalInfo: {0.75, 0.80}, Information: {0.90, 0.65}, Automated: {1, 1},
 }
 
 // TestCorpus triages the labelled corpus and holds the rules to the bars
