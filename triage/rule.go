@@ -25,9 +25,10 @@ const (
 	KindAutomated             // out-of-office and bounce wording: sets automated
 	KindRecent                // "tegnap", "last night": cancels past in the same sentence
 	KindCombine               // several signals of the writer at once: counts when at_least of its rules count
+	KindCompanion             // a circumstance that does nothing alone and raises the signals that name it in escalate_with
 )
 
-var kindNames = [...]string{"signal", "context", "urgent", "past", "negation", "topic", "concrete", "self", "safety", "automated", "recent", "combine"}
+var kindNames = [...]string{"signal", "context", "urgent", "past", "negation", "topic", "concrete", "self", "safety", "automated", "recent", "combine", "companion"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
