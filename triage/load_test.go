@@ -37,6 +37,12 @@ func TestLoadErrors(t *testing.T) {
 			`t.yaml:3: rule "a": over is for past rules`,
 		},
 	}, {
+		name: "a phrase written as an alternative",
+		yaml: "version: \"1\"\nrules:\n  - id: a\n    priority: 2\n    match: [\"he is at the gate|door|front door\", \"he is at the front door\"]\n",
+		want: []string{
+			`t.yaml:5: pattern "he is at the gate|door|front door": "door" stands among the alternatives of one place and as the next place, so a phrase was written as an alternative ("a|b c" is a or b, then c) and the pattern never matches as meant; write each phrase as a pattern of its own`,
+		},
+	}, {
 		name: "combine mistakes",
 		yaml: "version: \"1\"\nrules:\n  - id: a\n    priority: 2\n    match: [megver*]\n  - id: b\n    kind: combine\n    priority: 1\n    of: [a, nincs]\n    at_least: 3\n  - id: c\n    priority: 2\n    match: [megöl*]\n    at_least: 2\n",
 		want: []string{

@@ -75,6 +75,11 @@ func parsePhrase(s string) (phrase, error) {
 		if i+1 < len(fields) {
 			next = fields[i+1]
 		}
+		if w, ok := sharedWithNext(alts, next); ok {
+			return phrase{}, fmt.Errorf("pattern %q: %q stands among the alternatives of one place and as the next place, so a phrase "+
+				"was written as an alternative (\"a|b c\" is a or b, then c) and the pattern never matches as meant; "+
+				"write each phrase as a pattern of its own", s, w)
+		}
 		if a, b, ok := splitContraction(alts, next); ok {
 			return phrase{}, fmt.Errorf("pattern %q: %q stands as one word beside %q, so the words after it are a place of their own: "+
 				"\"|\" lists one-word alternatives; write the long form (%q …) as a pattern of its own", s, a, b, a)
@@ -90,6 +95,21 @@ func parsePhrase(s string) (phrase, error) {
 		p.slots = append(p.slots, slot)
 	}
 	return p, nil
+}
+
+// sharedWithNext finds a word that stands both among the alternatives of
+// one place and in the next place: "gate|door|front door" reads "gate,
+// door or front", then "door", so "at the door" never matches.
+func sharedWithNext(alts []string, next string) (string, bool) {
+	if len(alts) < 2 {
+		return "", false
+	}
+	for _, n := range strings.Split(next, "|") {
+		if slices.Contains(alts, n) {
+			return n, true
+		}
+	}
+	return "", false
 }
 
 // contracted gives the word an English contraction's ending stands for.
