@@ -61,16 +61,21 @@ func okitCommand(bin string, args ...string) *exec.Cmd {
 // log.
 func startServe(t *testing.T, bin string, env []string, extra ...string) (*exec.Cmd, string, string, func() string) {
 	t.Helper()
-	var addrs []string
+	// Both listeners stay open until both ports are known: one closed
+	// before the next is asked for can be given out again, and serve's
+	// two addresses were once the same port.
+	var lns []net.Listener
 	for range 2 {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
 		}
-		addrs = append(addrs, ln.Addr().String())
+		lns = append(lns, ln)
+	}
+	addr, health := lns[0].Addr().String(), lns[1].Addr().String()
+	for _, ln := range lns {
 		ln.Close()
 	}
-	addr, health := addrs[0], addrs[1]
 	logFile, err := os.Create(filepath.Join(t.TempDir(), "okit.log"))
 	if err != nil {
 		t.Fatal(err)
