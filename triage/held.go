@@ -338,11 +338,13 @@ func thirdPassive(w *words, h hit) bool {
 		case "both", "all", "now", "still":
 			continue
 		case "is", "are", "was", "were":
-			return same(j-1) && (third(j-1) || isBoth(w.folded(j-1)) && same(j-2) && third(j-2))
+			k := j - 1 // "they both are locked in"
+			if same(k) && (string(w.folded(k)) == "both" || string(w.folded(k)) == "all") {
+				k--
+			}
+			return same(k) && third(k)
 		}
 		return false
 	}
 	return false
 }
-
-func isBoth(f []byte) bool { return string(f) == "both" || string(f) == "all" }

@@ -32,7 +32,7 @@ func (pc *policyContext) kinRefuge(h hit) bool {
 			return true
 		}
 	}
-	if pc.knowerAfter(w, int(h.t1)) {
+	if knowerAfter(w, int(h.t1)) {
 		return true
 	}
 	for j := int(h.t0) - 1; j >= 0 && j >= int(h.t0)-2 && w.toks[j].sent == w.toks[h.t0].sent; j-- {
@@ -328,7 +328,7 @@ func (pc *policyContext) childSaid(h hit) bool {
 // them one who knows or does not know ("a szüleim nem tudják", "my
 // parents don't know", "мама не знает"): someone the writer tells of, not
 // one who harms.
-func (pc *policyContext) knowerAfter(w *words, i int) bool {
+func knowerAfter(w *words, i int) bool {
 	for j := i + 1; j <= i+3 && j < len(w.toks) && w.toks[j].sent == w.toks[i].sent; j++ {
 		switch string(w.folded(j)) {
 		case "nem", "not", "don't", "dont", "doesn't", "doesnt", "does", "do", "nu", "не", "nicht", "még", "meg", "still":
