@@ -65,8 +65,8 @@ func runPurge(ctx context.Context, a *app, args []string) error {
 	if *dry {
 		verb = "would purge"
 	}
-	fmt.Fprintf(a.stdout, "%s %d cases closed more than %s ago: sealed content of %d messages and %d outgoing mails, %d notes, %d jobs\n",
-		verb, c.Cases, days(keep), c.Messages, c.Outgoing, c.Notes, c.Jobs)
+	fmt.Fprintf(a.stdout, "%s the cases closed more than %s ago: %d case(s), the sealed content of %d message(s) and %d outgoing mail(s), %d note(s), %d job(s)\n",
+		verb, days(keep), c.Cases, c.Messages, c.Outgoing, c.Notes, c.Jobs)
 	return nil
 }
 

@@ -87,21 +87,21 @@ func TestPurgeCommand(t *testing.T) {
 
 	before := storagetest.Dump(t, st)
 	out, errs, code := run(t, vars, "purge", "--dry-run")
-	if code != 0 || !strings.HasPrefix(out, "would purge 1 cases closed more than 1095 days ago: sealed content of 1 messages") {
+	if code != 0 || !strings.HasPrefix(out, "would purge the cases closed more than 1095 days ago: 1 case(s), the sealed content of 1 message(s)") {
 		t.Errorf("purge --dry-run: exit %d\n%s%s", code, out, errs)
 	}
 	if !bytes.Equal(before, storagetest.Dump(t, st)) {
 		t.Error("purge --dry-run changed the database")
 	}
 	out, errs, code = run(t, vars, "purge")
-	if code != 0 || !strings.HasPrefix(out, "purged 1 cases") {
+	if code != 0 || !strings.HasPrefix(out, "purged the cases closed more than 1095 days ago: 1 case(s)") {
 		t.Errorf("purge: exit %d\n%s%s", code, out, errs)
 	}
 	dump := storagetest.Dump(t, st)
 	if bytes.Contains(dump, []byte("RAW-SEALED-A")) || !bytes.Contains(dump, []byte("RAW-SEALED-B")) {
 		t.Error("after the purge, the old case's message should be gone and the recent one's kept")
 	}
-	if out, _, code := run(t, vars, "purge"); code != 0 || !strings.HasPrefix(out, "purged 0 cases") {
+	if out, _, code := run(t, vars, "purge"); code != 0 || !strings.HasPrefix(out, "purged the cases closed more than 1095 days ago: 0 case(s)") {
 		t.Errorf("second purge: exit %d, %s", code, out)
 	}
 	if out, errs, code := run(t, vars, "audit", "verify"); code != 0 {
