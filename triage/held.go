@@ -41,10 +41,16 @@ func (pc *policyContext) heldSelf(h hit) bool {
 	}
 	// "annyit értettem, hogy egy lakásban tartották", "ne-a scris că e
 	// închisă": what the writer heard or was written is someone else's
-	// story (row 163).
+	// story (row 163). The writer as the one who sends ("I texted my
+	// sister because he locked me in"), or a verb in the first person
+	// between them ("SMS-ben írok, mert bezárt"), makes it the writer's.
 	for j := int(h.t0) - 1; j >= 0 && w.toks[j].sent == w.toks[h.t0].sent; j-- {
-		if w.is(j, clsToldWriter) {
+		writerSent := j > 0 && (w.toks[j-1].feat&featFirst != 0 || w.is(j-1, clsWriterOrReader))
+		if w.is(j, clsToldWriter) || w.is(j, clsMessaged) && !writerSent {
 			return false
+		}
+		if w.toks[j].feat&featFirst != 0 {
+			break
 		}
 	}
 	if pc.quotedFirst(w, h) || lockedOut(w, h) || thirdPassive(w, h) {
@@ -303,11 +309,18 @@ func (pc *policyContext) quotedFirst(w *words, h hit) bool {
 // lockedOut reports whether the sentence of a confinement shuts the writer
 // out ("Engem kizárt az előszobába, az ajtót kulcsra fordította"): the
 // locked door keeps them from someone inside, it holds no one in (row 199).
+// "kizárólag" (only) and "kizárt, hogy" or "kizárt dolog" (out of the
+// question) shut no one out.
 func lockedOut(w *words, h hit) bool {
 	lo, hi := w.sentence(int(h.t0))
 	for i := lo; i <= hi; i++ {
 		f := string(w.folded(i))
-		if strings.HasPrefix(f, "kizar") || f == "ausgesperrt" {
+		switch {
+		case f == "ausgesperrt":
+			return true
+		case !strings.HasPrefix(f, "kizar"), strings.HasPrefix(f, "kizarolag"):
+		case f == "kizart" && i < hi && (string(w.folded(i+1)) == "hogy" || string(w.folded(i+1)) == "dolog"):
+		default:
 			return true
 		}
 	}

@@ -33,6 +33,7 @@ const (
 	clsAtFirst                              // eleinte, at first …: a bare "now" after it is "these days" (row 59)
 	clsBecause                              // mert, because …: a reason told of the time of the clause it hangs on (row 3)
 	clsToldWriter                           // értettem, hallottam, heard …: what follows was told to the writer (row 163)
+	clsMessaged                             // sms, texted, üzent …: a message came to the writer, unless the writer sent it (row 163)
 )
 
 // classWords lists the words of each class, as a message may spell them;
@@ -76,7 +77,8 @@ var classWords = []struct {
 		question questions fragen frage fragen întreb intreb întrebare întrebări intrebari спросить спрашиваю вопрос запитати
 		запитую питання`},
 	{clsBecause, `mert because weil deoarece fiindcă fiindca бо оскільки потому поскольку`},
-	{clsToldWriter, `értettem hallottam megtudtam megértettem scris geschrieben erzählt understood heard sms üzent üzente texted`},
+	{clsToldWriter, `értettem hallottam megtudtam megértettem erzählt understood heard`},
+	{clsMessaged, `sms üzent üzente texted scris geschrieben`},
 	{clsAtFirst, `eleinte kezdetben kezdetekben initially anfangs zuerst сначала спочатку inițial initial`},
 	{clsReflexive, `myself ourselves magamra magunkra magam magamat magunkat себя себе`},
 }
