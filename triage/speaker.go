@@ -20,7 +20,7 @@ func (pc *policyContext) hitHas(h hit, f feat) bool {
 	w := pc.s.words(h.field)
 	for _, i := range [2]int32{h.t0, h.t1} {
 		t := w.toks[i]
-		if t.feat&f != 0 || f == featPast && t.feat == 0 && englishPast(w.folded(int(i))) {
+		if t.feat&f != 0 && !(f == featAbout && offSurface(w.folded(int(i)))) || f == featPast && t.feat == 0 && englishPast(w.folded(int(i))) {
 			return true
 		}
 	}
@@ -302,7 +302,7 @@ func (pc *policyContext) about(h hit, strict bool) bool {
 // "leesett a létráról"): a place, not "about".
 func offSurface(b []byte) bool {
 	for _, p := range [...]string{"foldrol", "padlorol", "korol", "kovrol", "jarolaprol", "csemperol", "agyrol", "kanaperol",
-		"szekrol", "lepcsorol", "letrarol", "parkettarol", "szonyegrol"} {
+		"szekrol", "lepcsorol", "letrarol", "parkettarol", "szonyegrol", "hidrol", "tetorol", "erkelyrol", "emeletrol", "sziklarol"} {
 		if bytes.HasSuffix(b, []byte(p)) {
 			return true
 		}
