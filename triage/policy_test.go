@@ -662,6 +662,22 @@ func TestDecisionTableFlags(t *testing.T) {
 		{"198 writing from a friend's phone (ru)", Input{Text: "Пишу с телефона подруги, на мой номер ничего не присылайте."}, true},
 		{"198 the message deleted after", Input{Text: "a telefonomat nézegeti, ezt utána törlöm"}, true},
 		{"198 a reply welcome", Input{Text: "Please reply by email, I read it every day."}, false},
+		{"239 access to his gmail", Input{Text: "my bf has access to my gmail, he hit me twice this week"}, true},
+		{"239 he knows my passcode and looks at my phone", Input{Text: "My husband knows my passcode and looks at my phone every night."}, true},
+		{"239 the writer looking at her own phone is none", Input{Text: "I look at my phone every morning to read the news. Where can I donate?"}, false},
+		{"239 the writer checking her own email is none", Input{Text: "I checked my email and saw your newsletter."}, false},
+		{"240 he installed an app on my phone", Input{Text: "He installed an app on my phone that shows him everything."}, true},
+		{"240 spyware put on the phone, in Hungarian", Input{Text: "Kémprogramot telepített a telefonomra, mindent lát."}, true},
+		{"240 asking whether there is spyware is no statement", Input{Text: "Hogy tudom ellenőrizni, hogy nincs-e kémprogram a laptopomon?"}, false},
+		{"240 the writer's own recording app is none", Input{Text: "I installed an app on my phone to record his threats. Can I use it in court?"}, false},
+		{"240 the phone not private", Input{Text: "My phone is not private, he takes it whenever he wants."}, true},
+		{"241 if you reply he will see it", Input{Text: "If you reply he will see it and it will be worse."}, true},
+		{"241 if they reply he will see it, in Hungarian", Input{Text: "Ha válaszolnak, meglátja, és akkor nagy baj lesz."}, true},
+		{"241 a reply the writer will see is none", Input{Text: "If you reply I will see it tomorrow morning."}, false},
+		{"241 a reply the writer will see is none, in Hungarian", Input{Text: "Ha válaszolnak, holnap reggel látom."}, false},
+		{"242 writing from a sister's phone", Input{Text: "I'm writing from my sister's phone. My partner beat me yesterday."}, true},
+		{"242 using a coworker's laptop", Input{Text: "I am using my coworker's laptop because he monitors mine."}, true},
+		{"242 a sister's phone broken is none", Input{Text: "My sister's laptop broke, so I am writing from the library."}, false},
 	} {
 		t.Run(tc.row, func(t *testing.T) {
 			t.Parallel()
