@@ -56,6 +56,14 @@ func (pc *policyContext) heldSelf(h hit) bool {
 	if pc.quotedFirst(w, h) || lockedOut(w, h) || thirdPassive(w, h) {
 		return false
 	}
+	// "a gyerekek a szobába vannak bezárva én a fürdőbe vagyok": a
+	// participle whose "van", "vannak" stands right before it is someone
+	// else's state, whatever first person follows it in the run-on
+	// clause (row 209); "be vagyok zárva" says the writer.
+	if f := string(w.folded(int(h.t0))); (f == "bezarva" || f == "zarva") && h.t0 > 0 &&
+		w.toks[h.t0-1].sent == w.toks[h.t0].sent && beThird(w.folded(int(h.t0)-1)) {
+		return false
+	}
 	// "nobody leaves this house", "innen senki nem megy ki": everyone
 	// inside is held, the writer with them.
 	switch string(w.folded(int(h.t0))) {
