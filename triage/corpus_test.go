@@ -252,13 +252,13 @@ func (s *score) report() string {
 
 // seenParts are the folders of the corpus written apart from the rules
 // that have been scored and tuned on since: they count as corpus.
-var seenParts = []string{"heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19", "heldout20", "heldout21", "heldout22", "heldout23", "heldout24", "heldout25", "heldout26", "heldout27", "heldout28", "heldout29", "heldout30", "heldout33", "tuning"}
+var seenParts = []string{"heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19", "heldout20", "heldout21", "heldout22", "heldout23", "heldout24", "heldout25", "heldout26", "heldout27", "heldout28", "heldout29", "heldout30", "heldout31", "heldout32", "heldout33", "tuning"}
 
 // measuredParts are unseen batches that have been scored once and not yet
 // tuned on: their first score is in the corpus README, the test prints
 // their table, and no bar holds them until a round of rule changes takes
 // them in (then they move to seenParts and the whole corpus's bars).
-var measuredParts = []string{"heldout31", "heldout32", "heldout34"}
+var measuredParts = []string{"heldout34"}
 
 // categoryBars are the least precision and recall each category must keep
 // on the whole corpus: a little under the figures of rule set 2026.12-2,
@@ -291,11 +291,17 @@ var measuredParts = []string{"heldout31", "heldout32", "heldout34"}
 // little under that. ZC-ZF's writers were never told the name
 // legal_info (the corpus README did not list it then); a labeller who
 // saw no okit output added it to 74 of their messages by the README's
-// definition, and the whole corpus holds legal_info 78/81.9%.
+// definition, and the whole corpus holds legal_info 78/81.9%. ZE and ZF
+// (heldout31, heldout32) joined with round 19: their writers name
+// legal_info for fewer questions than the rules read (recall 68% and 48%
+// on them alone), their German, Polish and Slovak mail triage cannot
+// read is information at P2, and prostitution loses a little recall; the
+// whole corpus then holds legal_info 79/79.9%, information 89/76% and
+// prostitution 91/77.8%, and those bars are a little under that.
 var categoryBars = map[Category][2]float64{
 	PartnerViolence: {0.80, 0.87}, ChildAbuse: {0.67, 0.82}, FamilyViolence: {0.72, 0.77},
-	Trafficking: {0.76, 0.80}, Prostitution: {0.85, 0.78}, SuicideRisk: {0.90, 0.95},
-	ShelterRequest: {0.72, 0.82}, LegalInfo: {0.75, 0.80}, Information: {0.90, 0.65}, Automated: {1, 1},
+	Trafficking: {0.76, 0.80}, Prostitution: {0.85, 0.77}, SuicideRisk: {0.90, 0.95},
+	ShelterRequest: {0.72, 0.82}, LegalInfo: {0.75, 0.79}, Information: {0.88, 0.65}, Automated: {1, 1},
 }
 
 // TestCorpus triages the labelled corpus and holds the rules to the bars
