@@ -274,7 +274,9 @@ const boundReach = 6
 // mother); "be vagyok zárva" says the writer.
 func beThird(f []byte) bool {
 	switch string(f) {
-	case "van", "vannak", "volt", "voltak":
+	// "w środku są zamknięte cztery dziewczyny": Polish, Slovak and Czech
+	// "they are" (row 231).
+	case "van", "vannak", "volt", "voltak", "sa", "su", "jsou":
 		return true
 	}
 	return false

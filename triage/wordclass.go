@@ -76,7 +76,7 @@ var classWords = []struct {
 		question questions fragen frage fragen întreb intreb întrebare întrebări intrebari спросить спрашиваю вопрос запитати
 		запитую питання`},
 	{clsBecause, `mert because weil deoarece fiindcă fiindca бо оскільки потому поскольку`},
-	{clsToldWriter, `értettem hallottam megtudtam megértettem scris geschrieben erzählt understood heard sms üzent üzente texted`},
+	{clsToldWriter, `értettem hallottam megtudtam megértettem scris geschrieben erzählt understood heard sms üzent üzente texted írt írta wrote messaged написала написал написав schrieb napisała napisał`},
 	{clsAtFirst, `eleinte kezdetben kezdetekben initially anfangs zuerst сначала спочатку inițial initial`},
 	{clsReflexive, `myself ourselves magamra magunkra magam magamat magunkat себя себе`},
 }
