@@ -117,7 +117,7 @@ func (pc *policyContext) heldSelf(h hit) bool {
 func (pc *policyContext) heldWord(w *words, m []int32, j int) int {
 	t := w.toks[j]
 	switch {
-	case pc.person(w, m, j), t.class&clsThirdPronoun != 0:
+	case pc.person(w, m, j), t.class&(clsThirdPronoun|clsGroupHeld) != 0:
 		return -1
 	case t.class&clsPossessive != 0:
 		if pc.ownsPerson(w, m, j) {
