@@ -521,6 +521,8 @@ func TestDecisionTable(t *testing.T) {
 		{"234 a promise of work alone is advice", Input{Text: "Egy ismerős munkát ígért Németországban, de furcsa nekem. Mit gondoltok?"}, P3, "", ""},
 		{"235 a pupil's goodbye relayed", Input{Text: "A tanítványom írta a csoportba: \"ma este befejezem, nem bírom tovább, ne keressetek\". Nem veszi fel."}, P1, "", ""},
 		{"235 a thesis finished tonight is none", Input{Text: "Ma este befejezem a festést, utána keressetek nyugodtan."}, P2, "", ""},
+		{"237 'honlapjukon' is no father", Input{Text: "Nincs konkrét esetem, csak általánosságban kérdezném: ha valaki veszekedést hall a szomszédból, mi alapján döntse el, hogy hívjon-e segítséget? Van erről valami leírás a honlapjukon?"}, P4, "", ""},
+		{"237 their father who beats the children still counts", Input{Text: "Az apjuk tegnap megverte a gyerekeket."}, P2, "", ""},
 		{"236 a sister who wrote that they locked her in", Input{Text: "A húgom most írt egy idegen telefonról, hogy bezárták egy lakásba, és ha szól, megölik."}, P1, "", ReasonHeldOrControlled},
 	} {
 		t.Run(tc.row, func(t *testing.T) {
