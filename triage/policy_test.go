@@ -643,6 +643,8 @@ func TestDecisionTableCategories(t *testing.T) {
 		{"207 a brother who harms stays family violence beside a mother who does not know", Input{Text: "A bátyám tegnap megvert, anyám nem tudja."}, "hu", []Category{FamilyViolence}, []Category{PartnerViolence}},
 		{"208 an elder brother who beats the writer", Input{Text: "A bátyám tegnap megvert, mert nem adtam neki pénzt."}, "hu", []Category{FamilyViolence}, []Category{PartnerViolence}},
 		{"90 be nice to his friends, they pay", Input{Text: "Azt mondta, a barátainak is kell néha kedvesnek lenni, de azért fizetnek."}, "hu", []Category{Prostitution}, nil},
+		{"238 the sister harmed by her ex, named alone in the next sentence", Input{Text: "A húgom volt élettársa most áll az ajtaja előtt, rúgja az ajtót, azt írta neki, hogy ma este vége. A húgom nem mer kimenni, egyedül van."}, "hu", []Category{PartnerViolence}, []Category{FamilyViolence}},
+		{"238 a father who hits the writer beside a sister's husband stays family", Input{Text: "A húgomat a férje veri. Apám is megütött tegnap."}, "hu", []Category{FamilyViolence}, nil},
 		{"234 brought with a promise of kitchen work, passport taken (uk)", Input{Text: "Нас обох привіз у Угорщину чоловік, обіцяв роботу на кухні. Її він тримає в кімнаті, забрав паспорт, вчора сильно побив."}, "uk", []Category{Trafficking}, []Category{PartnerViolence}},
 		{"234 made to be with men", Input{Text: "A húgom most írt, hogy bezárták egy lakásba Dortmundban, férfiakkal kell lennie."}, "hu", []Category{Prostitution}, nil},
 		{"234 working until the debt is paid", Input{Text: "A barátja azt mondja, tartozik neki 2 millióval, és amíg ki nem fizeti, dolgoznia kell."}, "hu", []Category{Trafficking}, nil},
