@@ -128,6 +128,10 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg, given catSet) ca
 		}
 	}
 	var out catSet
+	// relPartner: a sentence read a relative harmed by her partner (row
+	// 136); famElse: a sentence read family violence other than a
+	// sibling's own, with no partner there (row 238).
+	relPartner, famElse := false, false
 	for _, sent := range sents {
 		var here catSet
 		// A parent harmed by the other parent (or a step-parent) named in
@@ -162,6 +166,7 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg, given catSet) ca
 			// ex", "a húgomat a férje veri"): the relative is the one
 			// harmed, by a partner (row 136).
 			here &^= catOf(FamilyViolence)
+			relPartner = true
 		}
 		if here.has(PartnerViolence) && otherPartnerIn(ctx, sent) && !ownPartnerIn(ctx, sent) && otherParent && msg.has(ChildAbuse) &&
 			!pc.writerHarmedAmong(sent) {
@@ -237,7 +242,22 @@ func (pc *policyContext) harmCategories(sents []clauseRef, msg, given catSet) ca
 			// home is child abuse, as the operators file it.
 			here = here&^catOf(FamilyViolence) | catOf(ChildAbuse)
 		}
+		if here.has(FamilyViolence) && !here.has(PartnerViolence) {
+			sibling := !pc.writerHarmedAmong(sent)
+			for _, c := range ctx {
+				if c.sent == sent && c.cat == FamilyViolence && c.parent {
+					sibling = false
+				}
+			}
+			famElse = famElse || !sibling
+		}
 		out |= here
+	}
+	if relPartner && !famElse && out.has(FamilyViolence) {
+		// "a húgom volt élettársa rúgja az ajtaját … a húgom nem mer
+		// kimenni": the sister named alone in another sentence is the
+		// same one harmed by her partner (row 238), no relative's harm.
+		out = out&^catOf(FamilyViolence) | catOf(PartnerViolence)
 	}
 	return out
 }

@@ -131,7 +131,7 @@ func (pc *policyContext) heldSelf(h hit) bool {
 func (pc *policyContext) heldWord(w *words, m []int32, j int) int {
 	t := w.toks[j]
 	switch {
-	case pc.person(w, m, j), t.class&clsThirdPronoun != 0:
+	case pc.person(w, m, j), t.class&(clsThirdPronoun|clsGroupHeld) != 0:
 		return -1
 	case t.class&clsPossessive != 0:
 		if pc.ownsPerson(w, m, j) {
@@ -288,7 +288,9 @@ const boundReach = 6
 // mother); "be vagyok zárva" says the writer.
 func beThird(f []byte) bool {
 	switch string(f) {
-	case "van", "vannak", "volt", "voltak":
+	// "w środku są zamknięte cztery dziewczyny": Polish, Slovak and Czech
+	// "they are" (row 231).
+	case "van", "vannak", "volt", "voltak", "sa", "su", "jsou":
 		return true
 	}
 	return false

@@ -10,6 +10,9 @@ import "strings"
 // Phrases carry their own person ("he checks my phone") and always hold.
 func (pc *policyContext) safetyHolds(h hit) bool {
 	ru := pc.r.rules[h.rule]
+	if ru.reason == ReasonAskedNotToWrite && pc.quotedGoodbye(h) {
+		return false
+	}
 	if int(h.pat) < len(ru.phrases) {
 		return true
 	}
@@ -173,6 +176,28 @@ func ownAddress(in Input) bool {
 		at := strings.IndexByte(f, '@')
 		if at > 0 && strings.Contains(f[at:], ".") && !strings.Contains(strings.ToLower(f), "ncsszi.hu") &&
 			!strings.EqualFold(f, in.From) {
+			return true
+		}
+	}
+	return false
+}
+
+// quotedGoodbye reports whether a request not to be contacted stands
+// between quotation marks in a sentence with a suicide signal: a note
+// relayed word for word ("ma este befejezem, nem bírom tovább, ne
+// keressetek", a pupil's message a teacher forwards). Its "ne
+// keressetek" is the note's "don't look for me", not the writer's
+// request to us (row 232).
+func (pc *policyContext) quotedGoodbye(h hit) bool {
+	w := pc.s.words(h.field)
+	if !w.toks[h.t0].quoted {
+		return false
+	}
+	sent := w.toks[h.t0].sent
+	for _, g := range pc.s.hits {
+		gr := pc.r.rules[g.rule]
+		if g.field == h.field && gr.kind == KindSignal && gr.category == SuicideRisk && !g.negated &&
+			w.toks[g.t0].sent == sent && w.toks[g.t0].quoted {
 			return true
 		}
 	}

@@ -34,6 +34,7 @@ const (
 	clsBecause                              // mert, because …: a reason told of the time of the clause it hangs on (row 3)
 	clsToldWriter                           // értettem, hallottam, heard …: what follows was told to the writer (row 163)
 	clsMessaged                             // sms, texted, üzent …: a message came to the writer, unless the writer sent it (row 163)
+	clsGroupHeld                            // girls, women, lányok, dziewczyny …: a group named as the ones held (rows 14, 231)
 )
 
 // classWords lists the words of each class, as a message may spell them;
@@ -77,8 +78,11 @@ var classWords = []struct {
 		question questions fragen frage fragen întreb intreb întrebare întrebări intrebari спросить спрашиваю вопрос запитати
 		запитую питання`},
 	{clsBecause, `mert because weil deoarece fiindcă fiindca бо оскільки потому поскольку`},
+	{clsGroupHeld, `girls women workers men people lányok lányokat nők nőket emberek embereket dziewczyny dziewczyn kobiety kobiet
+		ludzie ludzi девушки девушек женщины женщин люди людей дівчата дівчат жінки жінок mädchen frauen menschen arbeiter fetele fete
+		femeile femei oamenii oameni dievčatá ženy ľudia`},
 	{clsToldWriter, `értettem hallottam megtudtam megértettem erzählt understood heard`},
-	{clsMessaged, `sms üzent üzente texted scris geschrieben`},
+	{clsMessaged, `sms üzent üzente texted scris geschrieben írt írta wrote messaged написала написал написав schrieb napisała napisał`},
 	{clsAtFirst, `eleinte kezdetben kezdetekben initially anfangs zuerst сначала спочатку inițial initial`},
 	{clsReflexive, `myself ourselves magamra magunkra magam magamat magunkat себя себе`},
 }
