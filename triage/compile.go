@@ -16,12 +16,13 @@ type Rules struct {
 	elems   []elem
 	trig    [][]trigger // by elem id: where the elem starts a pattern
 	excl    [][]int32   // by rule index: elem ids that exclude a word
-	// hasExclPhr: some rule has an exclude phrase
-	hasExclPhr bool
-	concepts   []*concept
-	policy     policyConcepts    // the elems of the concepts the policy asks about
-	enLemma    map[string]string // English form → lemma, for Explain
-	morph      *morphIndex
+	// hasExclPhr: some rule has an exclude phrase; hasFigure: some rule
+	// is a figure of speech
+	hasExclPhr, hasFigure bool
+	concepts              []*concept
+	policy                policyConcepts    // the elems of the concepts the policy asks about
+	enLemma               map[string]string // English form → lemma, for Explain
+	morph                 *morphIndex
 	// unknownLemmas are Hungarian lemmas of concepts that the generated
 	// table does not have: they match as written and, at minPrefix letters
 	// or more, as a prefix. okit rules check lists them.
@@ -94,6 +95,7 @@ func compile(version string, rules []*rule, concepts []*concept) *Rules {
 			}
 		}
 		r.hasExclPhr = r.hasExclPhr || len(ru.exclPhr) > 0
+		r.hasFigure = r.hasFigure || ru.kind == KindFigure
 		for pi := range ru.exclPhr {
 			ru.exclPhr[pi].ids = slotIDs(ru.exclPhr[pi].slots, id)
 		}

@@ -93,7 +93,7 @@ func TestLoadErrors(t *testing.T) {
 		name: "kind problems",
 		yaml: "version: \"1\"\nrules:\n  - id: a\n    kind: urgentt\n    match: [most]\n  - id: b\n    kind: context\n    match: [férjem]\n  - id: c\n    kind: safety\n    priority: 1\n    match: [\"ne válaszolj\"]\n",
 		want: []string{
-			`t.yaml:4: unknown kind "urgentt" (known: signal, context, urgent, past, negation, topic, concrete, self, safety, automated, recent, combine, companion)`,
+			`t.yaml:4: unknown kind "urgentt" (known: signal, context, urgent, past, negation, topic, concrete, self, safety, automated, recent, combine, companion, figure)`,
 			`t.yaml:6: rule "b" (kind context) needs a category`,
 			`t.yaml:11: rule "c": kind safety does not take a priority`,
 		},

@@ -188,6 +188,9 @@ func (r *Rules) matchField(s *scratch, field uint8) {
 	if r.hasExclPhr && len(s.hits) > first {
 		s.hits = r.dropExcluded(w, m, s.hits, first)
 	}
+	if r.hasFigure && len(s.hits) > first {
+		s.hits = r.dropFigured(s.hits, first)
+	}
 	r.modifiers(s, field, first)
 }
 
@@ -258,6 +261,33 @@ func (r *Rules) dropExcluded(w *words, m []int32, hits []hit, first int) []hit {
 			}
 		}
 		if !drop {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// dropFigured removes, from index first on, signal hits that lie within a
+// figure of speech ("this job is killing me", "ez a meleg megöl"): the
+// words of the sign are there, the sign is not (row 246). The figure's own
+// hit stays, for Explain.
+func (r *Rules) dropFigured(hits []hit, first int) []hit {
+	var figs []hit
+	for _, h := range hits[first:] {
+		if r.rules[h.rule].kind == KindFigure {
+			figs = append(figs, h)
+		}
+	}
+	if len(figs) == 0 {
+		return hits
+	}
+	out := hits[:first]
+	for _, h := range hits[first:] {
+		inside := false
+		for _, f := range figs {
+			inside = inside || r.rules[h.rule].kind == KindSignal && f.t0 <= h.t0 && h.t1 <= f.t1
+		}
+		if !inside {
 			out = append(out, h)
 		}
 	}

@@ -1,6 +1,7 @@
 package triage
 
 import (
+	"bytes"
 	_ "embed"
 	"strings"
 	"sync"
@@ -188,7 +189,7 @@ func (x *morphIndex) readings(b []byte, dst []formRef) []formRef {
 	compound := n >= minModifier+minHead // most words are too short to be one
 	for j := n - 1; j >= 0; j-- {
 		h = hashStep(h, b[j])
-		if compound && j >= minModifier && j <= n-minHead && nc < len(cand) {
+		if compound && j >= minModifier && j <= n-minHead && nc < len(cand) && !derivedAny(b, j) {
 			if k, bit := bitOf(h); x.heads[k]&bit != 0 {
 				cand[nc] = j
 				nc++
@@ -213,6 +214,15 @@ func (x *morphIndex) readings(b []byte, dst []formRef) []formRef {
 		}
 	}
 	return dst
+}
+
+// derivedAny reports whether the split of folded word b before byte j
+// would cut a noun in -vány or -mány ("kiadványát", "alapítványuk",
+// "kormányát" fold to kiadv+anyat, alapitv+anyuk, korm+anyat): its
+// endings are no "anya" or "anyu" ending a compound, and the writer's
+// publication is no mother.
+func derivedAny(b []byte, j int) bool {
+	return (b[j-1] == 'v' || b[j-1] == 'm') && bytes.HasPrefix(b[j:], []byte("any"))
 }
 
 // prefixNear reports whether the verbal prefix p stands within splitReach

@@ -26,9 +26,10 @@ const (
 	KindRecent                // "tegnap", "last night": cancels past in the same sentence
 	KindCombine               // several signals of the writer at once: counts when at_least of its rules count
 	KindCompanion             // a circumstance that does nothing alone and raises the signals that name it in escalate_with
+	KindFigure                // a figure of speech ("this job is killing me"): a signal matched inside it does not count
 )
 
-var kindNames = [...]string{"signal", "context", "urgent", "past", "negation", "topic", "concrete", "self", "safety", "automated", "recent", "combine", "companion"}
+var kindNames = [...]string{"signal", "context", "urgent", "past", "negation", "topic", "concrete", "self", "safety", "automated", "recent", "combine", "companion", "figure"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
