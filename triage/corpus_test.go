@@ -252,13 +252,13 @@ func (s *score) report() string {
 
 // seenParts are the folders of the corpus written apart from the rules
 // that have been scored and tuned on since: they count as corpus.
-var seenParts = []string{"heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19", "heldout20", "heldout21", "heldout22", "heldout23", "heldout24", "heldout25", "heldout26", "heldout27", "heldout28", "heldout29", "heldout30", "heldout31", "heldout32", "heldout33", "heldout34", "heldout35", "tuning"}
+var seenParts = []string{"heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19", "heldout20", "heldout21", "heldout22", "heldout23", "heldout24", "heldout25", "heldout26", "heldout27", "heldout28", "heldout29", "heldout30", "heldout31", "heldout32", "heldout33", "heldout34", "heldout35", "heldout36", "tuning"}
 
 // measuredParts are unseen batches that have been scored once and not yet
 // tuned on: their first score is in the corpus README, the test prints
 // their table, and no bar holds them until a round of rule changes takes
 // them in (then they move to seenParts and the whole corpus's bars).
-var measuredParts = []string{"heldout36"}
+var measuredParts = []string{}
 
 // categoryBars are the least precision and recall each category must keep
 // on the whole corpus: a little under the figures of rule set 2026.12-2,
@@ -302,11 +302,16 @@ var measuredParts = []string{"heldout36"}
 // missed): its writers label a threat to kill the family and then oneself
 // suicide_risk twice and without it 13 times, and a rule naming the
 // suicide in it (tried) costs more precision than it gains; the bar is
-// 94%.
+// 94%. With ZI and ZJ (round 20) the whole corpus holds prostitution
+// 91/76.8%, suicide_risk 93/93.8% (ZI's ends announced "tonight" read by
+// who is named, not as suicide) and information 87.8/77%: those three
+// bars are a little under that. The bars guard against a change that
+// loses categories; what the categories are worth on mail nobody tuned
+// on is each new batch's first score.
 var categoryBars = map[Category][2]float64{
 	PartnerViolence: {0.80, 0.87}, ChildAbuse: {0.67, 0.82}, FamilyViolence: {0.72, 0.77},
-	Trafficking: {0.76, 0.80}, Prostitution: {0.85, 0.77}, SuicideRisk: {0.90, 0.94},
-	ShelterRequest: {0.72, 0.82}, LegalInfo: {0.75, 0.79}, Information: {0.88, 0.65}, Automated: {1, 1},
+	Trafficking: {0.76, 0.80}, Prostitution: {0.85, 0.76}, SuicideRisk: {0.90, 0.93},
+	ShelterRequest: {0.72, 0.82}, LegalInfo: {0.75, 0.79}, Information: {0.87, 0.65}, Automated: {1, 1},
 }
 
 // TestCorpus triages the labelled corpus and holds the rules to the bars

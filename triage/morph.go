@@ -221,8 +221,12 @@ func (x *morphIndex) readings(b []byte, dst []formRef) []formRef {
 // "kormányát" fold to kiadv+anyat, alapitv+anyuk, korm+anyat): its
 // endings are no "anya" or "anyu" ending a compound, and the writer's
 // publication is no mother.
+//
+// Nor does it cut a verb in -dobál ("kidobálta", "szétdobálták" fold to
+// kido+balta, szetdo+balta): things thrown about are no axe (row 259).
 func derivedAny(b []byte, j int) bool {
-	return (b[j-1] == 'v' || b[j-1] == 'm') && bytes.HasPrefix(b[j:], []byte("any"))
+	return (b[j-1] == 'v' || b[j-1] == 'm') && bytes.HasPrefix(b[j:], []byte("any")) ||
+		j >= 2 && b[j-2] == 'd' && b[j-1] == 'o' && bytes.HasPrefix(b[j:], []byte("bal"))
 }
 
 // prefixNear reports whether the verbal prefix p stands within splitReach

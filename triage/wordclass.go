@@ -57,7 +57,7 @@ var classWords = []struct {
 		főszereplő főszereplője főszereplőjét főszereplőm főszereplőmet szereplő szereplője szereplőjét szereplőm hősnő hősnője hősnőjét
 		hősnőm character characters protagonist heroine recognising recognizing recognition identifying indicators felismerése
 		felismerését felismeréséről`},
-	{clsThirdPronoun, `őt őket neki nekik vele velük rá rájuk him her them his their ihn ihr sie ее его їх її`},
+	{clsThirdPronoun, `őt őket neki nekik vele velük rá rájuk him her them his their ihn ihr sie ее его їх її ju ją`},
 	{clsNeg, `nem not`},
 	{clsWriterOrReader, `i we you i'll i'm i've we'll we're you'll you're let's lets`},
 	{clsPlease, `please kindly pls`},
