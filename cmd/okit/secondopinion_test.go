@@ -175,7 +175,7 @@ func TestSecondOpinionAtWork(t *testing.T) {
 	if l := get(t, sup, chromedp.Text(chromedp.CSS("#labels"))); !strings.Contains(l, ": 1,") {
 		t.Errorf("the dashboard's labels: %q", l)
 	}
-	if row := get(t, sup, chromedp.Text(chromedp.CSS(`#models tr[data-version="1"]`))); !strings.Contains(row, "2726") || !strings.Contains(row, "909/909") {
+	if row := get(t, sup, chromedp.Text(chromedp.CSS(`#models tr[data-version="1"]`))); !strings.Contains(row, "3266") || !strings.Contains(row, "1089/1089") {
 		t.Errorf("the dashboard's row of the starting model: %q", row)
 	}
 	must(t, sup, "activate the starting model again", chromedp.Click(chromedp.CSS(`#models tr[data-version="1"] button`)),

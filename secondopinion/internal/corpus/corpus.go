@@ -27,7 +27,7 @@ type Message struct {
 // tuning batch. A batch measured but not yet taken in by the rules joins
 // once the rules take it in (heldout9 and heldout10 with rules 2026.12-9, heldout11 with 2026.12-10, heldout13 with 2026.12-12, heldout12 and heldout14 with 2026.12-13, heldout15 to heldout18 with 2026.12-15, heldout19 and heldout20 with 2026.12-17, heldout21 and heldout22 with 2026.12-18, heldout23 and heldout24 with 2026.12-19, heldout25 and heldout26 with 2026.12-20, heldout27 to heldout30 with 2026.12-23): until then
 // it is the later part of the time split (split_test.go).
-var Parts = []string{".", "heldout", "heldout2", "heldout3", "tuning", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19", "heldout20", "heldout21", "heldout22", "heldout23", "heldout24", "heldout25", "heldout26", "heldout27", "heldout28", "heldout29", "heldout30"}
+var Parts = []string{".", "heldout", "heldout2", "heldout3", "tuning", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19", "heldout20", "heldout21", "heldout22", "heldout23", "heldout24", "heldout25", "heldout26", "heldout27", "heldout28", "heldout29", "heldout30", "heldout31", "heldout32", "heldout33", "heldout34", "heldout35", "heldout36"}
 
 // Read reads every *.eml file in dir.
 func Read(dir string) ([]Message, error) {
