@@ -258,7 +258,7 @@ var seenParts = []string{"heldout", "heldout2", "heldout3", "heldout4", "heldout
 // tuned on: their first score is in the corpus README, the test prints
 // their table, and no bar holds them until a round of rule changes takes
 // them in (then they move to seenParts and the whole corpus's bars).
-var measuredParts = []string{}
+var measuredParts = []string{"heldout37", "heldout38"}
 
 // categoryBars are the least precision and recall each category must keep
 // on the whole corpus: a little under the figures of rule set 2026.12-2,
