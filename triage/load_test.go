@@ -149,3 +149,13 @@ func TestLoadMinimal(t *testing.T) {
 }
 
 func slicesEqual(a, b []string) bool { return strings.Join(a, ",") == strings.Join(b, ",") }
+
+// TestRulesFitStack: decide counts the writer's signals in a buffer on
+// the stack, one place per rule; the default rules must fit it, or every
+// message allocates (they outgrew 128 in round 19 unnoticed: 552 → 4008
+// bytes per message).
+func TestRulesFitStack(t *testing.T) {
+	if n := len(Default().rules); n > stackRules {
+		t.Errorf("%d rules, the stack buffer holds %d: raise stackRules", n, stackRules)
+	}
+}

@@ -16,6 +16,10 @@ type effect struct {
 	floored     bool // a P1 signal kept at P2 although the topic capped it
 }
 
+// stackRules is how many rules decide counts on the stack; a larger rule
+// set allocates for every message (TestRulesFitStack).
+const stackRules = 256
+
 // decide turns the hits into a verdict, following the decision table of
 // README.md: each signal counts at its rule's priority, raised by a time
 // word or a companion signal, lowered only by a softener of its own clause
@@ -105,8 +109,8 @@ func (r *Rules) decide(in Input, s *scratch, ex *explainer) Verdict {
 	readHit := false
 	harm := s.harm[:0] // sentences of harm signals in new text
 	effects := s.effects(len(s.hits))
-	var ownBuf [128]ownSignal // on the stack: rule sets are far smaller
-	var own []ownSignal       // row 18: by rule, counted at P2 or higher for the writer
+	var ownBuf [stackRules]ownSignal // on the stack while the rule set fits (TestRulesFitStack)
+	var own []ownSignal              // row 18: by rule, counted at P2 or higher for the writer
 	for i, h := range s.hits {
 		ru := r.rules[h.rule]
 		inNew := h.region != RegionQuoted
