@@ -189,7 +189,7 @@ func (x *morphIndex) readings(b []byte, dst []formRef) []formRef {
 	compound := n >= minModifier+minHead // most words are too short to be one
 	for j := n - 1; j >= 0; j-- {
 		h = hashStep(h, b[j])
-		if compound && j >= minModifier && j <= n-minHead && nc < len(cand) && !derivedAny(b, j) {
+		if compound && j >= minModifier && j <= n-minHead && nc < len(cand) && !falseSplit(b, j) {
 			if k, bit := bitOf(h); x.heads[k]&bit != 0 {
 				cand[nc] = j
 				nc++
@@ -216,15 +216,16 @@ func (x *morphIndex) readings(b []byte, dst []formRef) []formRef {
 	return dst
 }
 
-// derivedAny reports whether the split of folded word b before byte j
-// would cut a noun in -vány or -mány ("kiadványát", "alapítványuk",
+// falseSplit reports whether the split of folded word b before byte j
+// is one that folding makes look like a compound: it would cut a noun in
+// -vány or -mány ("kiadványát", "alapítványuk",
 // "kormányát" fold to kiadv+anyat, alapitv+anyuk, korm+anyat): its
 // endings are no "anya" or "anyu" ending a compound, and the writer's
 // publication is no mother.
 //
 // Nor does it cut a verb in -dobál ("kidobálta", "szétdobálták" fold to
 // kido+balta, szetdo+balta): things thrown about are no axe (row 259).
-func derivedAny(b []byte, j int) bool {
+func falseSplit(b []byte, j int) bool {
 	return (b[j-1] == 'v' || b[j-1] == 'm') && bytes.HasPrefix(b[j:], []byte("any")) ||
 		j >= 2 && b[j-2] == 'd' && b[j-1] == 'o' && bytes.HasPrefix(b[j:], []byte("bal"))
 }

@@ -187,7 +187,7 @@ func ownAddress(in Input) bool {
 // relayed word for word ("ma este befejezem, nem bírom tovább, ne
 // keressetek", a pupil's message a teacher forwards). Its "ne
 // keressetek" is the note's "don't look for me", not the writer's
-// request to us (row 232).
+// request to us (row 235).
 func (pc *policyContext) quotedGoodbye(h hit) bool {
 	w := pc.s.words(h.field)
 	if !w.toks[h.t0].quoted {
