@@ -325,12 +325,11 @@ func lockedOut(w *words, h hit) bool {
 	lo, hi := w.sentence(int(h.t0))
 	for i := lo; i <= hi; i++ {
 		f := string(w.folded(i))
-		switch {
-		case f == "ausgesperrt":
+		if f == "ausgesperrt" {
 			return true
-		case !strings.HasPrefix(f, "kizar"), strings.HasPrefix(f, "kizarolag"):
-		case f == "kizart" && i < hi && (string(w.folded(i+1)) == "hogy" || string(w.folded(i+1)) == "dolog"):
-		default:
+		}
+		outOfQuestion := f == "kizart" && i < hi && (string(w.folded(i+1)) == "hogy" || string(w.folded(i+1)) == "dolog")
+		if strings.HasPrefix(f, "kizar") && !strings.HasPrefix(f, "kizarolag") && !outOfQuestion {
 			return true
 		}
 	}

@@ -284,8 +284,10 @@ func (r *Rules) dropFigured(hits []hit, first int) []hit {
 	out := hits[:first]
 	for _, h := range hits[first:] {
 		inside := false
-		for _, f := range figs {
-			inside = inside || r.rules[h.rule].kind == KindSignal && f.t0 <= h.t0 && h.t1 <= f.t1
+		if r.rules[h.rule].kind == KindSignal {
+			for _, f := range figs {
+				inside = inside || f.t0 <= h.t0 && h.t1 <= f.t1
+			}
 		}
 		if !inside {
 			out = append(out, h)
